@@ -1,0 +1,280 @@
+"""Names and types, checked before anything is evaluated.
+
+The checker never evaluates. It reports every problem of an expression (not only the first),
+each at its exact span, and gives the expression's type. A well-typed expression cannot meet a
+type error at evaluation time: that is what lets the evaluator skip run-time type checks.
+
+    >>> from engine.parser import parse
+    >>> check(parse("received > 0 and ok"), Symbols({"received": NUMBER, "ok": BOOL}))
+    <Type.BOOL: 'bool'>
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, ExpressionError, did_you_mean
+from .nodes import (
+    AGGREGATES,
+    FUNCTIONS,
+    Aggregate,
+    Binary,
+    Bool,
+    Call,
+    Compare,
+    Date,
+    Expr,
+    If,
+    In,
+    Name,
+    Number,
+    Text,
+    Unary,
+)
+from .source import Span
+
+
+class Type(enum.Enum):
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    TEXT = "text"
+    #: The type of an expression that already has an error: compatible with everything, so
+    #: one mistake is reported once, not again by every operator above it.
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+NUMBER, BOOL, DATE, TEXT, ERROR = Type.NUMBER, Type.BOOL, Type.DATE, Type.TEXT, Type.ERROR
+
+#: Names available inside an aggregate, about the agency being folded over.
+AGENCY_NAMES: Mapping[str, Type] = {"agency": TEXT, "kind": TEXT}
+
+
+@dataclass(frozen=True)
+class Symbols:
+    """What a formula may name, and each name's type.
+
+    ``scalars`` are visible everywhere. ``per_agency`` names (facts of each agency of the scope)
+    are visible only inside aggregates; ``outside_hint`` explains, for a per-agency name used
+    outside an aggregate, why it is not available there.
+    """
+
+    scalars: Mapping[str, Type]
+    per_agency: Mapping[str, Type] = field(default_factory=dict)
+    outside_hint: str = "use it inside an aggregate such as sum(...) or all(...)"
+
+
+def check(expr: Expr, symbols: Symbols) -> Type:
+    """The type of ``expr``; raises :class:`ExpressionError` with every problem found."""
+    checker = _Checker(symbols)
+    result = checker.visit(expr, in_aggregate=False)
+    if checker.errors:
+        raise ExpressionError(checker.errors)
+    return result
+
+
+class _Checker:
+    def __init__(self, symbols: Symbols) -> None:
+        self.symbols = symbols
+        self.errors: list[Diagnostic] = []
+
+    def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> Type:
+        self.errors.append(Diagnostic(code, message, span, help))
+        return ERROR
+
+    def visit(self, node: Expr, in_aggregate: bool) -> Type:
+        match node:
+            case Number():
+                return NUMBER
+            case Bool():
+                return BOOL
+            case Date():
+                return DATE
+            case Text():
+                return TEXT
+            case Name():
+                return self.name(node, in_aggregate)
+            case Unary(op="-", operand=o):
+                t = self.visit(o, in_aggregate)
+                return self.expect(t, (NUMBER,), o, "'-' applies to numbers", NUMBER)
+            case Unary(operand=o):
+                t = self.visit(o, in_aggregate)
+                return self.expect(t, (BOOL,), o, "'not' applies to true/false values", BOOL)
+            case Binary(op=("and" | "or") as op, left=a, right=b):
+                for side in (a, b):
+                    t = self.visit(side, in_aggregate)
+                    self.expect(t, (BOOL,), side, f"'{op}' joins true/false values", BOOL)
+                return BOOL
+            case Binary():
+                return self.arithmetic(node, in_aggregate)
+            case Compare():
+                return self.compare(node, in_aggregate)
+            case In(item=item, options=options):
+                t = self.visit(item, in_aggregate)
+                for o in options:
+                    ot = self.visit(o, in_aggregate)
+                    if ERROR not in (t, ot) and ot != t:
+                        self.error("E303", f"cannot look for a {t} among {ot} values", o.span,
+                                   "every option must have the type of the value looked for")
+                return BOOL
+            case If(cond=c, then=a, otherwise=b):
+                ct = self.visit(c, in_aggregate)
+                self.expect(ct, (BOOL,), c, "the condition of 'if' must be true/false", BOOL)
+                at, bt = self.visit(a, in_aggregate), self.visit(b, in_aggregate)
+                if ERROR in (at, bt):
+                    return at if bt == ERROR else bt
+                if at != bt:
+                    return self.error("E301", f"'then' gives a {at} but 'else' gives a {bt}",
+                                      node.span, "both branches must give the same type")
+                return at
+            case Call():
+                return self.call(node, in_aggregate)
+            case Aggregate():
+                return self.aggregate(node, in_aggregate)
+        raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+    def expect(self, t: Type, allowed: tuple[Type, ...], node: Expr, what: str,
+               result: Type) -> Type:
+        if t != ERROR and t not in allowed:
+            self.error("E301", f"{what}, not a {t}", node.span)
+            return ERROR
+        return result
+
+    def name(self, node: Name, in_aggregate: bool) -> Type:
+        s = self.symbols
+        if in_aggregate:
+            if node.name in s.per_agency:
+                return s.per_agency[node.name]
+            if node.name in AGENCY_NAMES:
+                return AGENCY_NAMES[node.name]
+        if node.name in s.scalars:
+            return s.scalars[node.name]
+        if node.name in s.per_agency:
+            return self.error("E203", f"'{node.name}' has one value per agency here",
+                              node.span, s.outside_hint)
+        if node.name in AGENCY_NAMES:
+            return self.error("E203", f"'{node.name}' is only known inside an aggregate",
+                              node.span, f"for example count({node.name} == \"commune\")")
+        known = [*s.scalars, *s.per_agency, *(AGENCY_NAMES if in_aggregate else ())]
+        return self.error("E201", f"unknown name '{node.name}'", node.span,
+                          did_you_mean(node.name, known)
+                          or "declare it as a fact in the plan, or check the spelling")
+
+    def arithmetic(self, node: Binary, in_aggregate: bool) -> Type:
+        a = self.visit(node.left, in_aggregate)
+        b = self.visit(node.right, in_aggregate)
+        if ERROR in (a, b):
+            return ERROR
+        op = node.op
+        if a == b == NUMBER:
+            return NUMBER
+        if op == "+" and {a, b} == {DATE, NUMBER}:
+            return DATE
+        if op == "-" and a == DATE and b == NUMBER:
+            return DATE
+        if op == "-" and a == b == DATE:
+            return NUMBER
+        hint = {
+            "+": "numbers add to numbers; a date plus a number of days is a date",
+            "-": "date - date gives days; date - number of days gives a date",
+        }.get(op, f"'{op}' applies to numbers")
+        return self.error("E301", f"cannot apply '{op}' to a {a} and a {b}", node.span, hint)
+
+    def compare(self, node: Compare, in_aggregate: bool) -> Type:
+        types = [self.visit(o, in_aggregate) for o in node.operands]
+        for i, op in enumerate(node.ops):
+            a, b = types[i], types[i + 1]
+            if ERROR in (a, b):
+                continue
+            left, right = node.operands[i], node.operands[i + 1]
+            span = _join(left.span, right.span)
+            if a != b:
+                self.error("E303", f"cannot compare a {a} with a {b}", span,
+                           "compare numbers with numbers, dates with dates, text with text")
+            elif op not in ("==", "!=") and a in (BOOL, TEXT):
+                self.error("E303", f"'{op}' does not order {a} values", span,
+                           "use == or != (or `in [...]` for several categories)")
+        return BOOL
+
+    def call(self, node: Call, in_aggregate: bool) -> Type:
+        if node.func not in FUNCTIONS:
+            for a in node.args:
+                self.visit(a, in_aggregate)
+            if node.func in AGGREGATES:
+                return self.error("E302", f"'{node.func}' takes one expression over the "
+                                  f"agencies, not {len(node.args)}", node.span,
+                                  f"write {node.func}(expression) or "
+                                  f"{node.func}(expression where condition)")
+            return self.error("E202", f"unknown function '{node.func}'", node.name_span,
+                              did_you_mean(node.func, [*FUNCTIONS, *AGGREGATES])
+                              or "functions: " + ", ".join(sorted({*FUNCTIONS, *AGGREGATES})))
+        low, high = FUNCTIONS[node.func]
+        n = len(node.args)
+        if n < low or (high is not None and n > high):
+            for a in node.args:
+                self.visit(a, in_aggregate)
+            want = str(low) if low == high else f"at least {low}"
+            return self.error("E302", f"'{node.func}' takes {want} arguments, not {n}", node.span)
+        types = [self.visit(a, in_aggregate) for a in node.args]
+        f = node.func
+        if f == "known":
+            return BOOL
+        if f == "abs":
+            return self.expect(types[0], (NUMBER,), node.args[0], "abs() applies to numbers",
+                               NUMBER)
+        if f == "round":
+            self.expect(types[0], (NUMBER,), node.args[0], "round() applies to numbers", NUMBER)
+            digits = node.args[1]
+            if not (isinstance(digits, Number) and isinstance(digits.value, int)
+                    and not digits.percent and digits.value <= 12):
+                self.error("E306", "the number of digits of round() must be a whole number "
+                           "from 0 to 12, written as is", digits.span, "for example round(x, 2)")
+            return NUMBER
+        # min, max, coalesce: every argument of one type
+        known = [t for t in types if t != ERROR]
+        if not known:
+            return ERROR
+        first = known[0]
+        for t, a in zip(types, node.args, strict=True):
+            if t not in (ERROR, first):
+                self.error("E301", f"{f}() mixes a {first} and a {t}", a.span,
+                           "give it arguments of one type")
+                return ERROR
+        if f in ("min", "max") and first not in (NUMBER, DATE):
+            return self.error("E301", f"{f}() applies to numbers or dates, not a {first}",
+                              node.span)
+        return first
+
+    def aggregate(self, node: Aggregate, in_aggregate: bool) -> Type:
+        if in_aggregate:
+            self.error("E305", f"'{node.func}' is inside another aggregate", node.span,
+                       "aggregates fold over the agencies once; compute the inner one "
+                       "as its own indicator")
+        body = self.visit(node.body, True)
+        if node.filter is not None:
+            ft = self.visit(node.filter, True)
+            self.expect(ft, (BOOL,), node.filter, "the condition after 'where' must be "
+                        "true/false", BOOL)
+        f = node.func
+        if f in ("sum", "avg"):
+            return self.expect(body, (NUMBER,), node.body, f"{f}() adds up numbers", NUMBER)
+        if f in ("min", "max"):
+            if body not in (NUMBER, DATE, ERROR):
+                return self.error("E301", f"{f}() applies to numbers or dates, not a {body}",
+                                  node.body.span)
+            return body
+        if f in ("count", "share"):
+            return self.expect(body, (BOOL,), node.body, f"{f}() counts agencies where a "
+                               "condition holds", NUMBER)
+        return self.expect(body, (BOOL,), node.body, f"{f}() needs a condition", BOOL)
+
+
+def _join(a: Span | None, b: Span | None) -> Span | None:
+    if a is None or b is None:
+        return a or b
+    return Span(a.source, a.start, b.end)

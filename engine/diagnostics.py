@@ -1,0 +1,110 @@
+"""Diagnostics and the one exception hierarchy of the engine.
+
+Every problem a user can cause is a :class:`Diagnostic` with a stable code:
+``E1xx`` syntax, ``E2xx`` names, ``E3xx`` types, ``E4xx`` plan structure, ``E5xx`` graph,
+``E6xx`` facts. Errors raised by the engine carry every diagnostic of the failing stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .source import Span, excerpt
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located by ``span`` (or by ``file`` alone when there is no text to point at)."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    help: str | None = None
+    severity: Severity = "error"
+    notes: tuple[str, ...] = ()
+    file: str | None = None
+
+    @property
+    def location(self) -> tuple[str, int, int, int, int]:
+        """``(file, line, col, end_line, end_col)``, 1-based; zeros when unknown."""
+        if self.span is None:
+            return (self.file or "<unknown>", 0, 0, 0, 0)
+        b, e = self.span.begin, self.span.finish
+        return (b.file, b.line, b.col, e.line, e.col)
+
+    def header(self) -> str:
+        file, line, col, _, _ = self.location
+        where = f"{file}:{line}:{col}" if line else file
+        return f"{where}: {self.severity}[{self.code}]: {self.message}"
+
+    def render(self) -> str:
+        """The diagnostic as text: header, source excerpt with carets, notes and help."""
+        lines = [self.header()]
+        if self.span is not None:
+            lines.extend(excerpt(self.span))
+        pad = " " * (len(str(self.location[1])) if self.span is not None else 1)
+        lines.extend(f"{pad} = note: {n}" for n in self.notes)
+        if self.help:
+            lines.append(f"{pad} = help: {self.help}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        file, line, col, end_line, end_col = self.location
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": file,
+            "line": line,
+            "col": col,
+            "end_line": end_line,
+            "end_col": end_col,
+            "help": self.help,
+            "notes": list(self.notes),
+        }
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    file, line, col, _, _ = d.location
+    return (file, line, col, d.code)
+
+
+def render_all(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(d.render() for d in diagnostics)
+
+
+class EngineError(Exception):
+    """Root of every error the engine raises on bad input. Carries all diagnostics of a stage."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        first = self.diagnostics[0].header() if self.diagnostics else "error"
+        more = len(self.diagnostics) - 1
+        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+
+    def render(self) -> str:
+        return render_all(self.diagnostics)
+
+
+class ExpressionError(EngineError):
+    """A formula has a syntax, name or type error."""
+
+
+class PlanError(EngineError):
+    """A plan file is invalid."""
+
+
+class FactsError(EngineError):
+    """A fact file is invalid or does not match the plan."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A ``did you mean 'x'?`` hint for the closest candidate, or None."""
+    import difflib
+
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{found[0]}'?" if found else None

@@ -1,0 +1,170 @@
+"""The expression AST: immutable, typed, with spans that do not take part in equality.
+
+Tests and tools can build trees by hand and compare them with parsed ones::
+
+    >>> from engine.parser import parse
+    >>> parse("a + 1") == Binary("+", Name("a"), Number(1))
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TypeAlias
+
+from .source import Span
+
+Num: TypeAlias = int | Fraction
+
+ARITHMETIC = ("+", "-", "*", "/")
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+#: Aggregates fold an expression over the agencies of the indicator's scope.
+AGGREGATES = ("sum", "avg", "min", "max", "count", "share", "all", "any")
+#: Scalar functions, with their (min, max) number of arguments (None: no upper bound).
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "min": (2, None),
+    "max": (2, None),
+    "abs": (1, 1),
+    "round": (2, 2),
+    "coalesce": (2, None),
+    "known": (1, 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A decimal or percent literal; ``value`` is exact (``99%`` is ``Fraction(99, 100)``)."""
+
+    value: Num
+    percent: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    value: dt.date
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Bool:
+    value: bool
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A fact, a built-in name (``value``, ``baseline``, ...) or a dotted indicator id."""
+
+    name: str
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "-" or "not"
+    operand: Expr
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # + - * / and or
+    left: Expr
+    right: Expr
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A comparison chain: ``a <= b < c`` is ``Compare(("<=", "<"), (a, b, c))``."""
+
+    ops: tuple[str, ...]
+    operands: tuple[Expr, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class In:
+    item: Expr
+    options: tuple[Expr, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A scalar function call: ``min(a, b)``, ``round(x, 2)``, ``known(x)``..."""
+
+    func: str
+    args: tuple[Expr, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+    name_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """``func(body where filter)`` over the agencies in scope."""
+
+    func: str
+    body: Expr
+    filter: Expr | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+    name_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+Expr: TypeAlias = (
+    Number | Date | Text | Bool | Name | Unary | Binary | Compare | In | If | Call | Aggregate
+)
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of ``node``, in source order."""
+    match node:
+        case Unary(operand=o):
+            return (o,)
+        case Binary(left=a, right=b):
+            return (a, b)
+        case Compare(operands=ops):
+            return ops
+        case In(item=i, options=opts):
+            return (i, *opts)
+        case If(cond=c, then=t, otherwise=o):
+            return (c, t, o)
+        case Call(args=args):
+            return args
+        case Aggregate(body=b, filter=f):
+            return (b,) if f is None else (b, f)
+        case _:
+            return ()
+
+
+def walk(node: Expr) -> list[Expr]:
+    """Every node of the tree, pre-order, without recursion."""
+    out: list[Expr] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(reversed(children(n)))
+    return out
+
+
+def free_names(node: Expr) -> set[str]:
+    """The names an expression reads (facts, built-ins and indicator ids)."""
+    return {n.name for n in walk(node) if isinstance(n, Name)}

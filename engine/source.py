@@ -1,0 +1,115 @@
+"""Source texts and spans: where a piece of text came from, and how to point at it.
+
+A :class:`Span` is a pair of offsets into a :class:`Source`. Line and column (1-based, counted in
+Unicode code points) are derived on demand, so spans stay cheap to create and compare.
+
+A formula embedded in a YAML file is its own small source whose ``origin`` maps its offsets back
+into the file, so that an error at column 18 of a formula is reported at the right place in YAML.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in a named file."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Source:
+    """A named text, optionally cut out of a ``parent`` text.
+
+    ``origin`` then holds, for each character of ``text`` plus one for the end, its offset in
+    ``parent``: formulas cut out of YAML scalars (quoted with escapes, or ``|`` blocks) map back
+    into the file this way, where a simple shift would not do.
+    """
+
+    name: str
+    text: str
+    parent: Source | None = None
+    origin: tuple[int, ...] = ()
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        for i, ch in enumerate(self.text):
+            if ch == "\n":
+                starts.append(i + 1)
+        self._line_starts.extend(starts)
+
+    def position(self, offset: int) -> Position:
+        """The file, line and column of ``offset`` (clamped into the text)."""
+        offset = max(0, min(offset, len(self.text)))
+        if self.parent is not None and self.origin:
+            return self.parent.position(self.origin[min(offset, len(self.origin) - 1)])
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return Position(self.name, line + 1, offset - self._line_starts[line] + 1)
+
+    @property
+    def root(self) -> Source:
+        """The outermost source: the file a formula was cut out of, or this source itself."""
+        return self if self.parent is None else self.parent.root
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its newline."""
+        if not 1 <= line <= len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The text between two offsets of a source."""
+
+    source: Source
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    @property
+    def begin(self) -> Position:
+        return self.source.position(self.start)
+
+    @property
+    def finish(self) -> Position:
+        return self.source.position(self.end)
+
+
+#: Longest source line shown in an excerpt; longer lines are cut around the span.
+EXCERPT_WIDTH = 100
+
+
+def excerpt(span: Span) -> list[str]:
+    """The offending source line with a caret line under the span, rustc style."""
+    begin, finish = span.begin, span.finish
+    line = span.source.root.line_text(begin.line)
+    col = begin.col
+    width = finish.col - begin.col if finish.line == begin.line else len(line) - begin.col + 1
+    width = max(1, width)
+    if len(line) > EXCERPT_WIDTH:
+        start = max(0, col - 1 - EXCERPT_WIDTH // 3)
+        shown = line[start : start + EXCERPT_WIDTH]
+        prefix = "…" if start > 0 else ""
+        suffix = "…" if start + EXCERPT_WIDTH < len(line) else ""
+        line = prefix + shown + suffix
+        col = col - start + len(prefix)
+        width = min(width, EXCERPT_WIDTH - (col - 1 - len(prefix)))
+    gutter = str(begin.line)
+    pad = " " * len(gutter)
+    return [
+        f"{pad} |",
+        f"{gutter} | {line}",
+        f"{pad} | {' ' * (col - 1)}{'^' * max(1, width)}",
+    ]

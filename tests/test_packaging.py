@@ -1,0 +1,43 @@
+"""The built wheel works outside the checkout: grammar shipped, console script installed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(wheels), "--no-deps", "-q"],
+        check=True, cwd=tmp_path,
+    )
+    (wheel,) = wheels.glob("cchc-*.whl")
+    env_dir = tmp_path / "venv"
+    # A fresh environment: the package comes only from the wheel, its dependencies from the
+    # package index, and the checkout is not on its path.
+    venv.create(env_dir, with_pip=True)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+                   check=True, cwd=tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    help_out = subprocess.run([str(bindir / "cchc"), "--help"], check=True, cwd=outside,
+                              capture_output=True, text=True, env=clean_env)
+    assert "expr" in help_out.stdout
+    # The grammar is package data: parsing works from the installed wheel.
+    result = subprocess.run([str(bindir / "cchc"), "expr", "29 / 100 * 100 == 29"], check=True,
+                            cwd=outside, capture_output=True, text=True, env=clean_env)
+    assert result.stdout.strip() == "true"
+    where = subprocess.run([str(bindir / "python"), "-c", "import engine; print(engine.__file__)"],
+                           check=True, cwd=outside, capture_output=True, text=True, env=clean_env)
+    assert str(ROOT) not in where.stdout
