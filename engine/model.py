@@ -1,0 +1,181 @@
+"""The compiled plan: immutable, checked, ready to evaluate many fact sets.
+
+Built by :func:`engine.loader.load_plan`; nothing here reads files. Collections are mappings
+keyed by id, in the order of the plan file (indicators in dependency order).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .language import Formula
+from .source import Span
+from .values import Value
+
+FactType = Literal["number", "count", "share", "bool", "date", "category"]
+FACT_TYPES: tuple[FactType, ...] = ("number", "count", "share", "bool", "date", "category")
+AGENCY_KINDS = ("province", "department", "sector_agency", "centre", "district", "commune", "unit")
+UNITS = ("percent", "number", "count", "score", "days", "date", "bool", "category")
+
+
+def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of ``mapping`` (the model never changes after loading)."""
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A name in Vietnamese with an optional English gloss."""
+
+    vi: str
+    en: str | None = None
+
+    def text(self, lang: str = "vi") -> str:
+        return (self.en or self.vi) if lang == "en" else self.vi
+
+    def to_dict(self) -> dict[str, str]:
+        return {"vi": self.vi, **({"en": self.en} if self.en else {})}
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: Label
+    kind: str
+    parent: str | None = None
+    notes: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A named set of agencies; ``members`` keep the order of the registry."""
+
+    id: str
+    members: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    id: str
+    name: Label
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FactDef:
+    """A fact an agency may report: its type, who reports it and in which periods."""
+
+    id: str
+    type: FactType
+    label: Label
+    reported_by: str
+    reporters: tuple[str, ...]
+    periods: tuple[str, ...]
+    unit: str | None = None
+    values: tuple[str, ...] = ()
+    notes: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A target of the plan: how its value is computed over its scope, and what it must meet."""
+
+    id: str
+    area: str
+    name: Label
+    unit: str
+    owner: str
+    scope: str
+    population: tuple[str, ...]
+    value: Formula
+    target: Formula
+    deadline: Formula | None = None
+    applicable: Formula | None = None
+    baseline: Value | None = None
+    source: str | None = None
+    notes: str | None = None
+    #: facts the formulas read, and the indicators they reference
+    facts: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def single_agency(self) -> str | None:
+        """The agency whose facts bare fact names denote, when the scope is one agency."""
+        return self.population[0] if len(self.population) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: str
+    name: Label
+    lead: str | None
+    indicators: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    number: str
+    date: dt.date | None = None
+    signer: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A loaded, checked plan. Immutable; safe to share across threads."""
+
+    id: str
+    year: int
+    title: Label
+    agencies: Mapping[str, Agency]
+    groups: Mapping[str, Group]
+    periods: Mapping[str, Period]
+    facts: Mapping[str, FactDef]
+    areas: Mapping[str, Area]
+    indicators: Mapping[str, Indicator]
+    decision: Decision | None = None
+    source: str | None = None
+    path: str = field(default="", compare=False)
+    files: tuple[str, ...] = field(default=(), compare=False)
+
+    def children(self, agency: str) -> tuple[str, ...]:
+        """Direct subordinates of ``agency`` in registry order."""
+        return tuple(a.id for a in self.agencies.values() if a.parent == agency)
+
+    def descendants(self, agency: str) -> tuple[str, ...]:
+        """Every agency below ``agency``, in registry order."""
+        below: set[str] = set()
+        frontier = [agency]
+        while frontier:
+            current = frontier.pop()
+            for child in self.children(current):
+                if child not in below:
+                    below.add(child)
+                    frontier.append(child)
+        return tuple(a for a in self.agencies if a in below)
+
+    def group_members(self, group: str) -> tuple[str, ...]:
+        """Members of a group id, or the agency itself when ``group`` is an agency id."""
+        if group in self.groups:
+            return self.groups[group].members
+        return (group,) if group in self.agencies else ()
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "areas": len(self.areas),
+            "indicators": len(self.indicators),
+            "agencies": len(self.agencies),
+            "periods": len(self.periods),
+            "facts": len(self.facts),
+        }
