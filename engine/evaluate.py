@@ -1,0 +1,348 @@
+"""Evaluate a compiled plan against the facts of one period: statuses, breakdowns, reasons.
+
+    report = evaluate(plan, facts, period="q1", as_of=datetime.date(2023, 3, 14))
+    report.to_dict()   # exactly the JSON that `cchc evaluate --format json` prints
+
+Statuses (see docs/report.md):
+
+* ``met``: the target holds;
+* ``not_met``: it does not, and its deadline (if any) is on or before the as-of date;
+* ``pending``: it does not hold yet, and its deadline is after the as-of date;
+* ``unknown``: it cannot be decided because facts are missing (listed in ``missing``);
+* ``not_applicable``: nothing to measure (empty population, ``applicable`` false, or a fact
+  that is not reported in this period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from .evaluator import Context, Row
+from .language import format_value, json_value
+from .model import Indicator, Plan
+from .values import Reason, Unknown, Value
+
+Status = Literal["met", "not_met", "pending", "unknown", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("met", "not_met", "pending", "unknown", "not_applicable")
+
+
+class FactSource(Protocol):
+    """What evaluation needs of a fact set (``engine.facts.Facts`` is one)."""
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def values(self) -> Mapping[str, Mapping[str, Value]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleFacts:
+    """A fact set built in code: ``values[agency][fact]``. For tests and embedding."""
+
+    period: str
+    values: Mapping[str, Mapping[str, Value]]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyResult:
+    """One unit of an indicator's breakdown: an agency with the agencies below it in scope."""
+
+    agency: str
+    status: Status
+    value: Value
+    members: tuple[str, ...] = ()
+    missing: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"agency": self.agency, "status": self.status, "value": json_value(self.value),
+                "missing": [{"agency": a, "fact": f} for a, f in self.missing]}
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    expected: int
+    reported: int
+    missing_agencies: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expected": self.expected, "reported": self.reported,
+                "missing_agencies": list(self.missing_agencies)}
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """The outcome of one indicator, with everything needed to explain it."""
+
+    indicator: Indicator
+    status: Status
+    value: Value
+    target_value: Value
+    deadline: dt.date | None
+    applicable: Value | None
+    reasons: tuple[Reason, ...]
+    coverage: Coverage
+    agencies: tuple[AgencyResult, ...] = ()
+    references: Mapping[str, Value] = field(default_factory=dict)
+    inputs: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
+    terms: tuple[tuple[str, Value], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        """``(agency, fact)`` pairs that were not reported and that the result needed."""
+        return tuple(sorted({(r.agency, r.fact) for r in self.reasons if r.kind == "missing"}))
+
+    def to_dict(self) -> dict[str, Any]:
+        ind = self.indicator
+        return {
+            "id": ind.id,
+            "area": ind.area,
+            "name": ind.name.to_dict(),
+            "unit": ind.unit,
+            "owner": ind.owner,
+            "scope": ind.scope,
+            "status": self.status,
+            "value": json_value(self.value),
+            "target": ind.target.text.strip(),
+            "target_result": json_value(self.target_value),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "source": ind.source,
+            "missing": [{"agency": a, "fact": f} for a, f in self.missing],
+            "reasons": [r.describe() for r in self.reasons if r.kind != "missing"],
+            "coverage": self.coverage.to_dict(),
+            "agencies": [a.to_dict() for a in self.agencies],
+            "explanation": self.explanation(),
+        }
+
+    def explanation(self) -> dict[str, Any]:
+        ind = self.indicator
+        return {
+            "value_formula": ind.value.text.strip(),
+            "terms": [{"formula": t, "value": json_value(v)} for t, v in self.terms],
+            "references": {k: json_value(v) for k, v in self.references.items()},
+            "applicable_formula": ind.applicable.text.strip() if ind.applicable else None,
+            "applicable": json_value(self.applicable) if self.applicable is not None else None,
+            "inputs": {a: {f: json_value(v) for f, v in facts.items()}
+                       for a, facts in self.inputs.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every indicator's result for one period, as of one date."""
+
+    plan: Plan
+    period: str
+    as_of: dt.date
+    results: tuple[IndicatorResult, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for r in self.results:
+            counts[r.status] += 1
+        return counts
+
+    def result(self, indicator: str) -> IndicatorResult:
+        for r in self.results:
+            if r.id == indicator:
+                return r
+        raise KeyError(indicator)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.plan.periods[self.period]
+        return {
+            "plan": {"id": self.plan.id, "year": self.plan.year,
+                     "title": self.plan.title.to_dict()},
+            "period": self.period,
+            "period_window": {"name": p.name.to_dict(), "from": p.start.isoformat(),
+                              "until": p.end.isoformat(), "due": p.due.isoformat()},
+            "as_of": self.as_of.isoformat(),
+            "summary": {**self.summary, "total": len(self.results)},
+            "indicators": [r.to_dict() for r in self.results],
+        }
+
+
+def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], *,
+             period: str, as_of: dt.date | None = None, area: str | None = None,
+             agency: str | None = None) -> Report:
+    """Evaluate every indicator of ``plan`` (in dependency order) for ``period``.
+
+    ``as_of`` defaults to the period's due date. ``area`` and ``agency`` narrow the report to
+    one area, or to the indicators measured over one agency (with that agency's breakdown).
+    """
+    if period not in plan.periods:
+        raise KeyError(f"unknown period '{period}'")
+    values = facts if isinstance(facts, Mapping) else facts.values
+    p = plan.periods[period]
+    when = as_of if as_of is not None else p.due
+    base: dict[str, Value] = {"period_start": p.start, "period_end": p.end,
+                              "period_due": p.due, "as_of": when}
+    rows = {a.id: Row(a.id, a.kind, values.get(a.id, {})) for a in plan.agencies.values()}
+    computed: dict[str, Value] = {}
+    results: list[IndicatorResult] = []
+    for ind in plan.indicators.values():
+        result = _evaluate_indicator(plan, ind, period, base, rows, computed)
+        computed[ind.id] = result.value
+        results.append(result)
+    order = {iid: i for i, iid in enumerate(_file_order(plan))}
+    results.sort(key=lambda r: order[r.id])
+    if area is not None:
+        results = [r for r in results if r.indicator.area == area]
+    if agency is not None:
+        results = [_narrow(r, plan, agency) for r in results if agency in r.indicator.population]
+    return Report(plan, period, when, tuple(results))
+
+
+def _file_order(plan: Plan) -> list[str]:
+    return [iid for a in plan.areas.values() for iid in a.indicators]
+
+
+def _narrow(result: IndicatorResult, plan: Plan, agency: str) -> IndicatorResult:
+    rows = tuple(a for a in result.agencies if a.agency == agency or agency in a.members)
+    from dataclasses import replace
+
+    return replace(result, agencies=rows)
+
+
+def _units(plan: Plan, population: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The breakdown units of a population: each agency whose parent is outside the
+    population, with the members of the population below it (a district with its communes)."""
+    members = set(population)
+    units: dict[str, list[str]] = {}
+    top: dict[str, str] = {}
+    for a in population:
+        chain = a
+        root = a
+        while True:
+            parent = plan.agencies[chain].parent
+            if parent is None or parent not in members:
+                break
+            root = parent
+            chain = parent
+        top[a] = root
+    for a in population:
+        units.setdefault(top[a], []).append(a)
+    return [(u, tuple(m)) for u, m in units.items()]
+
+
+def _status(target: Value, deadline: dt.date | None, as_of: dt.date) -> Status:
+    if isinstance(target, Unknown):
+        return "not_applicable" if target.only_empty and target.reasons else "unknown"
+    if target is True:
+        return "met"
+    if deadline is not None and deadline > as_of:
+        return "pending"
+    return "not_met"
+
+
+def _reasons(*values: Value | None) -> tuple[Reason, ...]:
+    out: set[Reason] = set()
+    for v in values:
+        if isinstance(v, Unknown):
+            out |= v.reasons
+    return tuple(sorted(out))
+
+
+def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[str, Value],
+                        rows: Mapping[str, Row], computed: Mapping[str, Value]
+                        ) -> IndicatorResult:
+    references = {d: computed[d] for d in ind.depends_on if d in computed}
+    scalars: dict[str, Value] = {**base, **references}
+    if ind.baseline is not None:
+        scalars["baseline"] = ind.baseline
+    population = [rows[a] for a in ind.population]
+    subject = ind.single_agency or ""
+    if subject:
+        scalars.update(rows[subject].facts)
+    inputs = {r.agency: {f: r.facts[f] for f in ind.facts if f in r.facts} for r in population}
+    inputs = {a: f for a, f in inputs.items() if f}
+    coverage = _coverage(plan, ind, period, population)
+    # A fact that is not reported in this period makes the indicator not measured now.
+    off = [f for f in ind.facts if period not in plan.facts[f].periods]
+    if off:
+        unknown = Unknown(frozenset(Reason("not_measured", f) for f in off))
+        return IndicatorResult(ind, "not_applicable", unknown, unknown, None, None,
+                               tuple(sorted(unknown.reasons)), coverage,
+                               references=references, inputs=inputs)
+    ctx = Context(scalars, population, subject)
+    deadline_value = ind.deadline.evaluate(ctx) if ind.deadline else None
+    deadline = deadline_value if isinstance(deadline_value, dt.date) else None
+    applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
+    value = ind.value.evaluate(ctx)
+    terms = _terms(ind, ctx)
+    if applicable is False:
+        return IndicatorResult(ind, "not_applicable", value, Unknown(frozenset()), deadline,
+                               applicable, (), coverage, references=references, inputs=inputs,
+                               terms=terms)
+    target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
+    if isinstance(applicable, Unknown) and target is not True:
+        target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
+                                               else frozenset()))
+    status = _status(target, deadline, base["as_of"])  # type: ignore[arg-type]
+    reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
+    agencies: tuple[AgencyResult, ...] = ()
+    if len(population) > 1:
+        agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline,
+                                      base["as_of"])  # type: ignore[arg-type]
+                         for unit, members in _units(plan, ind.population))
+    return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, coverage,
+                           agencies, references, inputs, terms)
+
+
+def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
+                 unit: str, members: tuple[str, ...], deadline: dt.date | None,
+                 as_of: dt.date) -> AgencyResult:
+    population = [rows[a] for a in members]
+    ctx = Context(scalars, population, unit)
+    applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
+    value = ind.value.evaluate(ctx)
+    if applicable is False:
+        return AgencyResult(unit, "not_applicable", value, members[1:])
+    target = ind.target.evaluate(Context({**scalars, "value": value}, population, unit))
+    status = _status(target, deadline, as_of)
+    missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
+                            if r.kind == "missing"}))
+    return AgencyResult(unit, status, value, members[1:], missing)
+
+
+def _terms(ind: Indicator, ctx: Context) -> tuple[tuple[str, Value], ...]:
+    """The aggregates of the value formula with their values: the sums behind a ratio."""
+    from .evaluator import compile_expr
+    from .nodes import Aggregate, walk
+    from .printer import to_text
+
+    out = []
+    for node in walk(ind.value.expr):
+        if isinstance(node, Aggregate) and node is not ind.value.expr:
+            out.append((to_text(node), compile_expr(node, set(ind.facts)).evaluate(ctx)))
+    return tuple(out)
+
+
+def _coverage(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]) -> Coverage:
+    expected = 0
+    reported = 0
+    missing: list[str] = []
+    for row in population:
+        owed = [f for f in ind.facts
+                if row.agency in plan.facts[f].reporters and period in plan.facts[f].periods]
+        if not owed:
+            continue
+        expected += 1
+        if all(f in row.facts for f in owed):
+            reported += 1
+        else:
+            missing.append(row.agency)
+    return Coverage(expected, reported, tuple(missing))
+
+
+def describe(value: Value) -> str:
+    """A value for people: canonical text, or ``unknown``."""
+    return format_value(value)
