@@ -73,7 +73,7 @@ class Program:
     """A compiled expression. Immutable and free of state: safe to share across threads."""
 
     expr: Expr
-    fn: Fn = field(repr=False)
+    fn: Fn = field(repr=False, compare=False)
 
     def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
         """Evaluate against ``context`` (or against ``scalars`` given as keywords)."""
