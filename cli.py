@@ -86,5 +86,132 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         click.echo(engine.format_value(value))
 
 
+def _load_plan(path: str) -> Any:
+    from engine.loader import load_plan
+
+    try:
+        return load_plan(path)
+    except engine.EngineError as err:
+        _fail(err)
+
+
+def _check_choice(value: str | None, options: Any, what: str, param: str) -> None:
+    if value is not None and value not in options:
+        from engine.diagnostics import did_you_mean
+
+        hint = did_you_mean(value, list(options))
+        raise click.BadParameter(
+            f"unknown {what} '{value}'" + (f"; {hint}" if hint else "")
+            + f" (one of: {', '.join(options)})", param_hint=param)
+
+
+def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
+              area: str | None = None, agency: str | None = None) -> tuple[Any, Any]:
+    import datetime as dt
+
+    from engine.evaluate import evaluate
+
+    plan = _load_plan(plan_path)
+    _check_choice(period, plan.periods, "period", "--period")
+    _check_choice(area, plan.areas, "area", "--area")
+    _check_choice(agency, plan.agencies, "agency", "--agency")
+    when = None
+    if as_of is not None:
+        try:
+            when = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(f"'{as_of}' is not a date YYYY-MM-DD",
+                                     param_hint="--as-of") from None
+    from engine.facts import load_facts
+
+    try:
+        facts = load_facts(plan, list(facts_paths), period=period)
+    except engine.EngineError as err:
+        _fail(err)
+    return facts, evaluate(plan, facts, period=period, as_of=when, area=area, agency=agency)
+
+
+@main.command("evaluate")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("facts_paths", metavar="FACTS...", nargs=-1, required=True,
+                type=click.Path())
+@click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Date the report is made on (default: the period's due date).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
+              default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--area", help="Only the indicators of this area.")
+@click.option("--agency", help="Only the indicators measured over this agency.")
+@click.option("--fail-on", "fail_on", metavar="STATUSES",
+              help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
+                 fmt: str, lang: str, area: str | None, agency: str | None,
+                 fail_on: str | None) -> None:
+    """Evaluate PLAN against FACTS (files or folders) for one period."""
+    from engine.evaluate import STATUSES
+    from engine.render import render_csv, render_json, render_markdown, render_table
+
+    wanted: set[str] = set()
+    if fail_on:
+        wanted = {s.strip() for s in fail_on.split(",") if s.strip()}
+        bad = sorted(wanted - set(STATUSES))
+        if bad:
+            raise click.BadParameter(f"unknown status {', '.join(bad)} (one of: "
+                                     f"{', '.join(STATUSES)})", param_hint="--fail-on")
+    _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
+    if fmt == "json":
+        out = render_json(report)
+    elif fmt == "markdown":
+        out = render_markdown(report, lang)
+    elif fmt == "csv":
+        out = render_csv(report)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+        out = render_table(report, lang, colour)
+    click.echo(out, nl=False)
+    if wanted and any(r.status in wanted for r in report.results):
+        sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("facts_path", metavar="FACTS", type=click.Path())
+@click.argument("indicator")
+@click.option("--period", required=True, help="Period id, e.g. q1.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Default: the period's due date.")
+@click.option("--agency", help="Explain the result of one agency (with the agencies below it).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
+                as_of: str | None, agency: str | None, lang: str) -> None:
+    """Show how INDICATOR's result was derived: formula, values, agencies."""
+    from engine.render import render_explain
+
+    facts, report = _evaluate(plan_path, (facts_path,), period, as_of)
+    _check_choice(indicator, [r.id for r in report.results], "indicator", "INDICATOR")
+    result = report.result(indicator)
+    if agency is not None and agency not in result.indicator.population:
+        raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
+                                 param_hint="--agency")
+    origins = getattr(facts, "origin_text", None)
+    click.echo(render_explain(result, lang, agency, origins() if callable(origins) else None),
+               nl=False)
+
+
+@main.command("graph")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
+              show_default=True)
+@click.option("--indicator", help="Only this indicator and what it depends on.")
+def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
+    """Print the dependency graph: indicators, the facts they read, the indicators they use."""
+    from engine import graph
+
+    plan = _load_plan(plan_path)
+    _check_choice(indicator, plan.indicators, "indicator", "--indicator")
+    render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}[fmt]
+    click.echo(render(plan, indicator), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

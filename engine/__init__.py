@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from .checker import Symbols, Type
 from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
+from .evaluate import IndicatorResult, Report, SimpleFacts, evaluate
 from .language import Formula, compile_formula, format_value, json_value, parse_literal
+from .loader import load_plan
+from .model import Plan
 from .parser import MAX_DEPTH, MAX_LENGTH, parse
 from .printer import to_text
 from .values import Reason, Unknown
@@ -26,15 +29,21 @@ __all__ = [
     "ExpressionError",
     "FactsError",
     "Formula",
+    "IndicatorResult",
+    "Plan",
     "PlanError",
     "Reason",
+    "Report",
+    "SimpleFacts",
     "Symbols",
     "Type",
     "Unknown",
     "__version__",
     "compile_formula",
+    "evaluate",
     "format_value",
     "json_value",
+    "load_plan",
     "parse",
     "parse_literal",
     "to_text",

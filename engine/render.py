@@ -1,0 +1,229 @@
+"""Reports as text for people and tools: table, Markdown, CSV and JSON. Returns strings only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .evaluate import IndicatorResult, Report, Status
+from .language import format_value
+from .printer import format_number
+from .values import Unknown, Value
+
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "vi": {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn",
+           "unknown": "Thiếu số liệu", "not_applicable": "Không áp dụng"},
+    "en": {"met": "met", "not_met": "not met", "pending": "pending",
+           "unknown": "unknown", "not_applicable": "not applicable"},
+}
+_COLOURS = {"met": "32", "not_met": "31", "pending": "33", "unknown": "35",
+            "not_applicable": "90"}
+_WORDS = {
+    "vi": {"indicator": "Chỉ tiêu", "value": "Giá trị", "target": "Mục tiêu",
+           "status": "Kết quả", "period": "Kỳ báo cáo", "as_of": "tính đến ngày",
+           "missing": "thiếu", "facts_from": "số liệu của", "agencies": "cơ quan",
+           "below": "chưa đạt", "total": "Tổng", "coverage": "đã báo cáo",
+           "summary": "Tổng hợp", "details": "Chi tiết", "area": "Lĩnh vực", "id": "Mã"},
+    "en": {"indicator": "Indicator", "value": "Value", "target": "Target",
+           "status": "Status", "period": "Period", "as_of": "as of",
+           "missing": "missing", "facts_from": "facts from", "agencies": "agencies",
+           "below": "below target", "total": "Total", "coverage": "reported",
+           "summary": "Summary", "details": "Details", "area": "Area", "id": "Id"},
+}
+
+
+def display_value(value: Value, unit: str) -> str:
+    """A value as people read it: shares as percentages (``99.2%``), rounded for display."""
+    if isinstance(value, Unknown):
+        return "?"
+    if unit == "percent" and isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return format_number(Fraction(value) * 100, places=2) + "%"
+    if isinstance(value, Fraction):
+        return format_number(value, places=4)
+    if isinstance(value, str):
+        return value
+    return format_value(value)
+
+
+def width(text: str) -> int:
+    """Display width in a terminal (combining marks take no column)."""
+    return sum(0 if unicodedata.combining(c) else 1 for c in unicodedata.normalize("NFC", text))
+
+
+def fit(text: str, size: int) -> str:
+    if width(text) <= size:
+        return text + " " * (size - width(text))
+    out = ""
+    for ch in text:
+        if width(out + ch) > size - 1:
+            break
+        out += ch
+    return out + "…" + " " * (size - 1 - width(out))
+
+
+def _status(status: Status, lang: str, colour: bool) -> str:
+    word = STATUS_WORDS[lang][status]
+    return f"\x1b[{_COLOURS[status]}m{word}\x1b[0m" if colour else word
+
+
+def _notes(r: IndicatorResult, lang: str) -> str:
+    w = _WORDS[lang]
+    if r.status == "unknown" and r.missing:
+        agencies = len({a for a, _ in r.missing})
+        return f"{w['missing']} {len(r.missing)} {w['facts_from']} {agencies} {w['agencies']}"
+    below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
+    if r.status in ("not_met", "pending", "met") and below:
+        shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
+        return f"{len(below)} {w['below']}: {shown}"
+    if r.status == "not_applicable" and r.reasons:
+        return r.reasons[0].describe()
+    return ""
+
+
+def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
+    """The report for people: grouped by area, aligned columns, status words and counts."""
+    w = _WORDS[lang]
+    plan = report.plan
+    period = plan.periods[report.period]
+    lines = [
+        plan.title.text(lang),
+        f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
+        f"{w['as_of']} {report.as_of}",
+        "",
+    ]
+    name_w, value_w, target_w, status_w = 44, 10, 16, 14
+    for area in plan.areas.values():
+        rows = [r for r in report.results if r.indicator.area == area.id]
+        if not rows:
+            continue
+        lines.append(f"{area.name.text(lang)} ({area.id})")
+        for r in rows:
+            name = r.indicator.name.text(lang)
+            key = r.id.split(".", 1)[1]
+            cells = [
+                "  " + fit(f"{key}: {name}", name_w),
+                fit(display_value(r.value, r.indicator.unit), value_w),
+                fit(r.indicator.target.text.strip().replace("\n", " "), target_w),
+                fit(STATUS_WORDS[lang][r.status], status_w),
+            ]
+            if colour:
+                cells[3] = _status(r.status, lang, True) + " " * (
+                    status_w - width(STATUS_WORDS[lang][r.status]))
+            note = _notes(r, lang)
+            lines.append(" ".join(cells) + (f" {note}" if note else "").rstrip())
+        lines.append("")
+    counts = report.summary
+    total = sum(counts.values())
+    lines.append(f"{w['summary']}: " + ", ".join(
+        f"{STATUS_WORDS[lang][s]} {n}" for s, n in counts.items()) + f" ({w['total']} {total})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report, lang: str = "vi") -> str:
+    """The report as Markdown, to paste into the periodic report."""
+    w = _WORDS[lang]
+    plan = report.plan
+    period = plan.periods[report.period]
+    out = [f"# {plan.title.text(lang)}", "",
+           f"{w['period']}: **{period.name.text(lang)}** ({period.start} – {period.end}), "
+           f"{w['as_of']} {report.as_of}.", "", f"## {w['summary']}", "",
+           f"| {w['status']} | n |", "|---|---:|"]
+    for s, n in report.summary.items():
+        out.append(f"| {STATUS_WORDS[lang][s]} | {n} |")
+    out.append(f"| **{w['total']}** | **{len(report.results)}** |")
+    for area in plan.areas.values():
+        rows = [r for r in report.results if r.indicator.area == area.id]
+        if not rows:
+            continue
+        out += ["", f"## {_md(area.name.text(lang))}", "",
+                f"| {w['id']} | {w['indicator']} | {w['value']} | {w['target']} | {w['status']} "
+                "| |", "|---|---|---:|---|---|---|"]
+        for r in rows:
+            out.append(
+                f"| `{r.id}` | {_md(r.indicator.name.text(lang))} | "
+                f"{display_value(r.value, r.indicator.unit)} | "
+                f"`{_md(r.indicator.target.text.strip())}` | "
+                f"{STATUS_WORDS[lang][r.status]} | {_md(_notes(r, lang))} |")
+    return "\n".join(out) + "\n"
+
+
+def render_csv(report: Report) -> str:
+    """One row per indicator, for spreadsheets."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "area", "status", "value", "target", "deadline", "missing",
+                     "coverage_expected", "coverage_reported", "name_vi"])
+    for r in report.results:
+        d = r.to_dict()
+        value = d["value"]
+        writer.writerow([
+            r.id, r.indicator.area, r.status,
+            "" if value is None else (format_value(r.value) if not isinstance(r.value, str)
+                                      else r.value),
+            d["target"], d["deadline"] or "", len(r.missing), r.coverage.expected,
+            r.coverage.reported, r.indicator.name.vi])
+    return buf.getvalue()
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None = None,
+                   origins: dict[tuple[str, str], str] | None = None) -> str:
+    """The derivation of one result, readable: formula, terms, inputs by agency, breakdown."""
+    ind = result.indicator
+    unit = ind.unit
+    lines = [f"{ind.id}: {ind.name.text(lang)}",
+             f"  status: {result.status} ({STATUS_WORDS[lang][result.status]})",
+             f"  value = {ind.value.text.strip()}"]
+    for term, v in result.terms:
+        lines.append(f"    {term} = {format_value(v)}")
+    lines.append(f"        = {format_value(result.value)}"
+                 + (f" ({display_value(result.value, unit)})" if unit == "percent" else ""))
+    for ref, v in result.references.items():
+        lines.append(f"    {ref} = {format_value(v)}")
+    if ind.applicable is not None:
+        lines.append(f"  applicable: {ind.applicable.text.strip()} -> "
+                     f"{format_value(result.applicable) if result.applicable is not None else '-'}")
+    lines.append(f"  target: {ind.target.text.strip()} -> {format_value(result.target_value)}")
+    if result.deadline is not None:
+        lines.append(f"  deadline: {result.deadline}")
+    for reason in result.reasons:
+        lines.append(f"  because: {reason.describe()}")
+    cov = result.coverage
+    if cov.expected:
+        lines.append(f"  coverage: {cov.reported} of {cov.expected} agencies reported"
+                     + (f"; missing: {', '.join(cov.missing_agencies[:10])}"
+                        + (" …" if len(cov.missing_agencies) > 10 else "")
+                        if cov.missing_agencies else ""))
+    units = result.agencies
+    if agency is not None:
+        units = tuple(a for a in units if a.agency == agency or agency in a.members)
+    members: Sequence[str] = [m for a in units for m in (a.agency, *a.members)] \
+        if agency is not None else list(result.inputs)
+    if result.inputs:
+        lines.append("  inputs:")
+        for a in members:
+            facts = result.inputs.get(a)
+            if not facts:
+                continue
+            parts = []
+            for f, v in facts.items():
+                where = (origins or {}).get((a, f))
+                parts.append(f"{f} = {format_value(v)}" + (f" [{where}]" if where else ""))
+            lines.append(f"    {a}: " + ", ".join(parts))
+    if units:
+        lines.append("  breakdown:")
+        for u in units:
+            extra = f" (+{len(u.members)} below)" if u.members else ""
+            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit)} -> {u.status}")
+    return "\n".join(lines) + "\n"
