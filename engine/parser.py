@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from fractions import Fraction
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import lark
 from lark import Token, Tree
@@ -39,55 +40,82 @@ from .source import Source, Span
 
 #: Longest formula accepted, in characters. Real plan formulas are under 300.
 MAX_LENGTH = 4000
-#: Deepest nesting accepted: each operator, call or parenthesised level adds one.
+#: Deepest nesting accepted: each operator, function call, aggregate or pair of parentheses
+#: adds one level (a literal or a name is one level deep).
 MAX_DEPTH = 64
 
 _UNICODE_OPS = {"≤": "<=", "≥": ">=", "≠": "!="}
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
-_TERMINAL_WORDS = {
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "PERCENT": "a percentage",
-    "DATE": "a date",
-    "STRING": 'a text in double quotes',
-    "COMP_OP": "a comparison",
-    "LPAR": "'('",
+_BLANK = re.compile(r"(?:\s|#[^\n]*)*")
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+#: Terminals that can start a value, and terminals that continue one: used to say, in a syntax
+#: error, what could have come instead of the offending token.
+_VALUE_START = frozenset(
+    {"NAME", "NUMBER", "PERCENT", "DATE", "STRING", "TRUE", "FALSE", "LPAR", "NOT", "IF"})
+_OPERATORS = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "COMP_OP", "AND", "OR", "IN"})
+_PUNCTUATION = {
     "RPAR": "')'",
-    "LSQB": "'['",
     "RSQB": "']'",
     "COMMA": "','",
-    "DOT": "'.'",
-    "PLUS": "'+'",
-    "MINUS": "'-'",
-    "STAR": "'*'",
-    "SLASH": "'/'",
-    "$END": "the end of the formula",
+    "LSQB": "'['",
+    "THEN": "'then'",
+    "ELSE": "'else'",
+    "WHERE": "'where'",
 }
 
 
 @functools.cache
 def _lark() -> lark.Lark:
     text = resources.files("engine.grammar").joinpath("cchc.lark").read_text("utf-8")
-    return lark.Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return lark.Lark(text, parser="lalr", lexer="basic", propagate_positions=True,
+                     maybe_placeholders=False)
 
 
-def _describe(terminal: str) -> str:
-    if terminal in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[terminal]
-    if terminal.isupper() and terminal.isalpha():
-        return f"'{terminal.lower()}'"
-    return terminal
+def _expected(accepts: set[str]) -> str:
+    """What the parser would have accepted, in words: ``')' or an operator``."""
+    words = [word for term, word in _PUNCTUATION.items() if term in accepts]
+    if accepts & (_VALUE_START - {"NAME"}):
+        words.append("a value (a number, a name, a date, a text, true or false)")
+    elif "NAME" in accepts:
+        words.append("a name")
+    if accepts & (_OPERATORS - {"MINUS"}):
+        words.append("an operator")
+    if "$END" in accepts:
+        words.append("the end of the formula")
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _expected(names: set[str]) -> str:
-    words = sorted({_describe(n) for n in names})
-    if len(words) > 6:
-        words = [*words[:6], "..."]
-    return ", ".join(words)
+def _accepts(error: lark.exceptions.UnexpectedInput) -> set[str]:
+    parser = getattr(error, "interactive_parser", None)
+    if parser is None:  # pragma: no cover - LALR errors always carry their parser
+        return set()
+    return set(parser.accepts())
+
+
+def _character_help(ch: str, accepts: set[str]) -> tuple[str, str]:
+    """The message and help for a character no token can start with."""
+    if ch == '"':
+        return ("this text is not closed",
+                'end it with a double quote on the same line (write a line break as \\n)')
+    if ch == "'":
+        return ("unexpected character \"'\"", 'write texts in double quotes, for example "B"')
+    if ch == "=":
+        return "unexpected character '='", "compare with == (or !=, <, <=, >, >=)"
+    if ch.isalpha():
+        return (f"unexpected character {ch!r}",
+                "names are written with the letters a-z and A-Z, digits and _, "
+                "for example so_ho_so")
+    return f"unexpected character {ch!r}", f"expected {_expected(accepts)}"
 
 
 def parse(text: str, source: Source | None = None) -> Expr:
-    """Parse one formula. Raises :class:`ExpressionError` with a located diagnostic."""
+    """Parse one formula. Raises :class:`ExpressionError` with a located diagnostic.
+
+    Never raises anything else, whatever the text (the parser is total).
+    """
     src = source if source is not None else Source("<input>", text)
     if len(text) > MAX_LENGTH:
         raise ExpressionError([Diagnostic(
@@ -96,7 +124,7 @@ def parse(text: str, source: Source | None = None) -> Expr:
             Span(src, 0, min(len(text), 1)),
             help="split it into several indicators that reference each other",
         )])
-    if not text.strip():
+    if _BLANK.fullmatch(text):
         raise ExpressionError([Diagnostic(
             "E106", "the formula is empty", Span(src, 0, len(text)),
             help="write an expression, for example `value >= 90%`",
@@ -105,28 +133,26 @@ def parse(text: str, source: Source | None = None) -> Expr:
         tree = _lark().parse(text)
     except lark.exceptions.UnexpectedCharacters as e:
         pos = e.pos_in_stream or 0
-        raise ExpressionError([Diagnostic(
-            "E101",
-            f"unexpected character {text[pos]!r}",
-            Span(src, pos, pos + 1),
-            help=f"expected {_expected(set(e.allowed))}" if e.allowed else None,
-        )]) from None
+        message, hint = _character_help(text[pos], _accepts(e))
+        raise ExpressionError([Diagnostic("E101", message, Span(src, pos, pos + 1), help=hint)]) \
+            from None
     except lark.exceptions.UnexpectedToken as e:
         tok = e.token
+        expected = f"expected {_expected(_accepts(e))}"
         if tok.type == "$END":
-            end = len(text.rstrip())
+            end = tok.end_pos if tok.end_pos is not None else len(text)
             raise ExpressionError([Diagnostic(
-                "E101", "the formula ends too early", Span(src, end, end),
-                help=f"expected {_expected(set(e.expected))}",
+                "E101", "the formula ends too early", Span(src, end, end), help=expected,
             )]) from None
         start = tok.start_pos if tok.start_pos is not None else 0
+        if tok.type == "WHERE":
+            expected = ("'where' filters the agencies of an aggregate, for example "
+                        "sum(received where kind == \"commune\")")
         raise ExpressionError([Diagnostic(
-            "E101",
-            f"unexpected {str(tok)!r}",
-            Span(src, start, start + len(str(tok))),
-            help=f"expected {_expected(set(e.expected))}",
+            "E101", f"unexpected {str(tok)!r}", Span(src, start, start + len(str(tok))),
+            help=expected,
         )]) from None
-    except lark.exceptions.UnexpectedInput as e:  # pragma: no cover - other Lark variants
+    except lark.exceptions.LarkError as e:  # pragma: no cover - other Lark variants
         raise ExpressionError([Diagnostic("E101", "syntax error", Span(src, 0, len(text)))]) \
             from e
     return _Builder(src).build(tree)
@@ -152,6 +178,7 @@ class _Builder:
         # Post-order with an explicit stack: deep inputs must give a diagnostic, never a
         # RecursionError.
         done: dict[int, tuple[Expr, int]] = {}
+        too_deep = False
         stack: list[tuple[Tree[Token] | Token, bool]] = [(tree, False)]
         while stack:
             item, expanded = stack.pop()
@@ -162,9 +189,12 @@ class _Builder:
             if isinstance(item, Token):
                 continue
             kids = [done.pop(id(c)) if isinstance(c, Tree) else c for c in item.children]
-            depth = 1 + max((k[1] for k in kids if isinstance(k, tuple)), default=0)
+            # A list is part of its `in`, not a level of its own; parentheses are a level.
+            depth = (item.data != "list") + max(
+                (k[1] for k in kids if isinstance(k, tuple)), default=0)
             node = self.node(item, [k[0] if isinstance(k, tuple) else k for k in kids])
-            if depth > MAX_DEPTH and not self.errors:
+            if depth > MAX_DEPTH and not too_deep:
+                too_deep = True
                 self.errors.append(Diagnostic(
                     "E103",
                     f"formula is nested deeper than {MAX_DEPTH} levels",
@@ -190,6 +220,8 @@ class _Builder:
                 return self.date(kids[0], sp)
             case "string":
                 return Text(self.unescape(kids[0]), sp)
+            case "paren":
+                return cast(Expr, kids[0])
             case "true":
                 return Bool(True, sp)
             case "false":
@@ -228,11 +260,19 @@ class _Builder:
         raise AssertionError(f"unhandled grammar rule {rule}")  # pragma: no cover
 
     def date(self, tok: Token, sp: Span) -> Expr:
+        text = str(tok)
+        if not _DATE_SHAPE.fullmatch(text):
+            self.errors.append(Diagnostic(
+                "E104", f"{text} is not a date: dates are written YYYY-MM-DD", sp,
+                help="write the month and the day with two digits each, for example "
+                     "2023-01-09; to subtract numbers, put spaces around '-'",
+            ))
+            return Date(dt.date(1970, 1, 1), sp)
         try:
-            return Date(dt.date.fromisoformat(str(tok)), sp)
+            return Date(dt.date.fromisoformat(text), sp)
         except ValueError:
             self.errors.append(Diagnostic(
-                "E104", f"{tok} is not a date of the calendar", sp,
+                "E104", f"{text} is not a date of the calendar", sp,
                 help="write dates as YYYY-MM-DD with a real month and day",
             ))
             return Date(dt.date(1970, 1, 1), sp)
