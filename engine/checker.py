@@ -139,9 +139,9 @@ class _Checker:
         raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
     def expect(self, t: Type, allowed: tuple[Type, ...], node: Expr, what: str,
-               result: Type) -> Type:
+               result: Type, code: str = "E301") -> Type:
         if t != ERROR and t not in allowed:
-            self.error("E301", f"{what}, not a {t}", node.span)
+            self.error(code, f"{what}, not a {t}", node.span)
             return ERROR
         return result
 
@@ -251,27 +251,38 @@ class _Checker:
         return first
 
     def aggregate(self, node: Aggregate, in_aggregate: bool) -> Type:
+        f = node.func
+        if f not in AGGREGATES:
+            self.visit(node.body, True)
+            if node.filter is not None:
+                self.visit(node.filter, True)
+            if f in FUNCTIONS:
+                return self.error("E302", f"'{f}' is not an aggregate: 'where' cannot filter it",
+                                  node.span, "'where' goes inside " + ", ".join(
+                                      f"{a}()" for a in AGGREGATES))
+            return self.error("E202", f"unknown aggregate '{f}'", node.name_span,
+                              did_you_mean(f, AGGREGATES)
+                              or "aggregates: " + ", ".join(AGGREGATES))
         if in_aggregate:
-            self.error("E305", f"'{node.func}' is inside another aggregate", node.span,
+            self.error("E305", f"'{f}' is inside another aggregate", node.span,
                        "aggregates fold over the agencies once; compute the inner one "
                        "as its own indicator")
         body = self.visit(node.body, True)
         if node.filter is not None:
             ft = self.visit(node.filter, True)
             self.expect(ft, (BOOL,), node.filter, "the condition after 'where' must be "
-                        "true/false", BOOL)
-        f = node.func
+                        "true/false", BOOL, code="E304")
         if f in ("sum", "avg"):
-            return self.expect(body, (NUMBER,), node.body, f"{f}() adds up numbers", NUMBER)
+            return self.expect(body, (NUMBER,), node.body, f"{f}() adds up numbers", NUMBER,
+                               code="E304")
         if f in ("min", "max"):
-            if body not in (NUMBER, DATE, ERROR):
-                return self.error("E301", f"{f}() applies to numbers or dates, not a {body}",
-                                  node.body.span)
-            return body
+            return self.expect(body, (NUMBER, DATE), node.body,
+                               f"{f}() applies to numbers or dates", body, code="E304")
         if f in ("count", "share"):
             return self.expect(body, (BOOL,), node.body, f"{f}() counts agencies where a "
-                               "condition holds", NUMBER)
-        return self.expect(body, (BOOL,), node.body, f"{f}() needs a condition", BOOL)
+                               "condition holds", NUMBER, code="E304")
+        return self.expect(body, (BOOL,), node.body, f"{f}() needs a condition", BOOL,
+                           code="E304")
 
 
 def _join(a: Span | None, b: Span | None) -> Span | None:
