@@ -39,6 +39,7 @@ from .nodes import (
     Text,
     Unary,
 )
+from .printer import format_number
 from .values import Num, Reason, Unknown, Value, merge, norm
 
 
@@ -113,21 +114,38 @@ def _div(a: Num, b: Num) -> Value:
     return norm(Fraction(a) / b)
 
 
+def _num(x: Num) -> Num:
+    """``x`` with an integral Fraction turned into an int: one representation per number."""
+    return x.numerator if isinstance(x, Fraction) and x.denominator == 1 else x
+
+
+def _shift(date: dt.date, days: Num) -> Value:
+    """``date`` moved by a whole number of ``days``; Unknown (invalid) otherwise."""
+    if isinstance(days, Fraction) and days.denominator != 1:
+        return Unknown.of(Reason(
+            "invalid", detail=f"{format_number(days)} is not a whole number of days"))
+    try:
+        return date + dt.timedelta(days=int(days))
+    except OverflowError:
+        return Unknown.of(Reason(
+            "invalid", detail="the date falls outside the calendar (years 1 to 9999)"))
+
+
 def _arith(op: str, a: Any, b: Any) -> Value:
     if op == "+":
         if isinstance(a, dt.date):
-            return a + dt.timedelta(days=int(b))
+            return _shift(a, b)
         if isinstance(b, dt.date):
-            return b + dt.timedelta(days=int(a))
-        return cast(Value, a + b)
+            return _shift(b, a)
+        return _num(a + b)
     if op == "-":
         if isinstance(a, dt.date):
             if isinstance(b, dt.date):
                 return (a - b).days
-            return a - dt.timedelta(days=int(b))
-        return cast(Value, a - b)
+            return _shift(a, -b)
+        return _num(a - b)
     if op == "*":
-        return cast(Value, a * b)
+        return _num(a * b)
     return _div(a, b)
 
 
@@ -275,12 +293,13 @@ class _Compiler:
             return lambda ctx, row: not isinstance(f0(ctx, row), Unknown)
         if func == "coalesce":
             def coalesce(ctx: Context, row: Row | None) -> Value:
-                last: Value = Unknown(frozenset())
+                unknowns: list[Value] = []
                 for f in fs:
-                    last = f(ctx, row)
-                    if not isinstance(last, Unknown):
-                        return last
-                return last
+                    v = f(ctx, row)
+                    if not isinstance(v, Unknown):
+                        return v
+                    unknowns.append(v)
+                return merge(unknowns)
             return coalesce
 
         def call(ctx: Context, row: Row | None) -> Value:
@@ -303,21 +322,27 @@ class _Compiler:
 
         def fold(ctx: Context, row: Row | None) -> Value:
             vals: list[Value] = []
-            unknown: list[Value] = []
+            unsure: list[Value] = []  # filters that are unknown: the agency may or may not count
             for r in ctx.population:
-                if flt is not None:
-                    keep = flt(ctx, r)
-                    if isinstance(keep, Unknown):
-                        unknown.append(keep)
-                        continue
-                    if not keep:
-                        continue
-                vals.append(body(ctx, r))
-            if func == "all":
-                return _bool_kleene_and(vals + unknown) if vals or unknown else _empty(label)
-            if func == "any":
-                return _bool_kleene_or(vals + unknown) if vals or unknown else _empty(label)
-            unknown.extend(v for v in vals if isinstance(v, Unknown))
+                if flt is None:
+                    vals.append(body(ctx, r))
+                    continue
+                keep = flt(ctx, r)
+                if keep is True:
+                    vals.append(body(ctx, r))
+                elif isinstance(keep, Unknown):
+                    if func == "all":  # the agency counts as "not keep or body": Kleene
+                        vals.append(_bool_kleene_or((keep, body(ctx, r))))
+                    elif func == "any":  # "keep and body"
+                        vals.append(_bool_kleene_and((keep, body(ctx, r))))
+                    unsure.append(keep)
+            if func in ("all", "any"):
+                if len(vals) == len(unsure):
+                    # No agency surely counts: there may be nothing to measure at all.
+                    return merge(unsure) if unsure else _empty(label)
+                decide = _bool_kleene_and if func == "all" else _bool_kleene_or
+                return decide(vals)
+            unknown = [*unsure, *(v for v in vals if isinstance(v, Unknown))]
             if unknown:
                 return merge(unknown)
             if func == "sum":

@@ -15,14 +15,21 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, TypeAlias
 
-ReasonKind = Literal["missing", "division_by_zero", "empty", "not_measured"]
+ReasonKind = Literal["missing", "division_by_zero", "empty", "not_measured", "invalid"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Reason:
     """Why a value is unknown. ``missing``: ``fact`` of ``agency`` was not reported;
     ``division_by_zero``; ``empty``: nothing to measure; ``not_measured``: the fact is not
-    reported in this period."""
+    reported in this period; ``invalid``: an operation has no value, ``detail`` says which (a
+    date moved outside the calendar, or by a number of days that is not whole).
+
+        >>> Reason("missing", "received", "snv").describe()
+        'received of snv was not reported'
+        >>> Unknown.of(Reason("division_by_zero")).only_empty
+        False
+    """
 
     kind: ReasonKind
     fact: str = ""
@@ -38,6 +45,8 @@ class Reason:
                 return "division by zero" + (f" ({self.detail})" if self.detail else "")
             case "empty":
                 return "nothing to measure" + (f" ({self.detail})" if self.detail else "")
+            case "invalid":
+                return self.detail or "no valid value"
             case _:
                 return f"{self.fact} is not reported in this period"
 
