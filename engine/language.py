@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type, check
@@ -20,7 +19,7 @@ from .diagnostics import Diagnostic, ExpressionError
 from .evaluator import Program, compile_expr
 from .nodes import Bool, Date, Expr, Number, Text, Unary
 from .parser import parse
-from .printer import format_number
+from .printer import format_number, quote_text
 from .source import Source, Span
 from .values import Unknown, Value
 
@@ -104,14 +103,20 @@ def format_value(value: Value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return quote_text(value)
     return format_number(value)
 
 
 def json_value(value: Value) -> Any:
     """The JSON form of a value: number, boolean, ISO date string, text, or None if unknown.
 
-    Numbers with no finite decimal form are rounded to 10 decimal places."""
+    Numbers with no finite decimal form are rounded to 10 decimal places; numbers too large for
+    a float's precision are rounded to a whole number (JSON integers are exact at any size).
+
+        >>> from fractions import Fraction
+        >>> json_value(Fraction(1, 3)), json_value(Fraction(99, 100)), json_value(1200)
+        (0.3333333333, 0.99, 1200)
+    """
     if isinstance(value, Unknown):
         return None
     if isinstance(value, bool | str):
@@ -120,5 +125,7 @@ def json_value(value: Value) -> Any:
         return value.isoformat()
     if isinstance(value, int):
         return value
-    text = format_number(Fraction(value))
+    if abs(value) >= 2**53:  # beyond a float's precision (and perhaps its range): whole number
+        return int(format_number(value, places=0))
+    text = format_number(value)
     return int(text) if "." not in text else float(text)

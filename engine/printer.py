@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from .nodes import (
@@ -51,34 +50,57 @@ def _prec(node: Expr) -> int:
 def format_number(value: int | Fraction, *, places: int | None = None) -> str:
     """Plain decimal notation, never an exponent: ``29``, ``0.99``, ``-1.5``.
 
-    A fraction with no finite decimal form (1/3) is rounded half away from zero to ``places``
-    digits (10 when not given); a terminating one is written exactly unless ``places`` is given.
+    A number with a finite decimal form is written exactly (every digit, however many) unless
+    ``places`` is given; one without (1/3) is rounded half away from zero to ``places`` digits
+    (10 when not given). Trailing zeros are dropped.
+
+        >>> format_number(Fraction(29, 100) * 100), format_number(Fraction(1, 3))
+        ('29', '0.3333333333')
+        >>> format_number(Fraction(-5, 2), places=0), format_number(10**30)
+        ('-3', '1000000000000000000000000000000')
     """
     frac = Fraction(value)
-    if places is None and _terminates(frac):
-        d = Decimal(frac.numerator) / Decimal(frac.denominator)
-    else:
-        digits = 10 if places is None else places
-        scaled = abs(frac) * 10**digits
-        q, r = divmod(scaled.numerator, scaled.denominator)
-        if 2 * r >= scaled.denominator:
-            q += 1
-        d = Decimal(q).scaleb(-digits) * (1 if frac >= 0 else -1)
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    digits = _decimal_places(frac) if places is None else places
+    if digits is None:
+        digits = 10
+    scaled = abs(frac) * 10**digits
+    q, r = divmod(scaled.numerator, scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    text = _digits(q).rjust(digits + 1, "0")
+    whole, decimals = text[: len(text) - digits], text[len(text) - digits :].rstrip("0")
+    sign = "-" if frac < 0 and q else ""
+    return sign + whole + ("." + decimals if decimals else "")
 
 
-def _terminates(frac: Fraction) -> bool:
-    den = frac.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    return den == 1 and frac.denominator < 10**30
+def _decimal_places(frac: Fraction) -> int | None:
+    """How many decimals ``frac`` has when written out, or None if they never end (1/3)."""
+    den, twos, fives = frac.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    return max(twos, fives) if den == 1 else None
 
 
-def _text(value: str) -> str:
+def _digits(n: int) -> str:
+    """``str(n)`` for a non-negative int of any size (Python limits str() to 4300 digits)."""
+    chunk = 10**4000
+    if n < chunk:
+        return str(n)
+    parts: list[str] = []
+    while n >= chunk:
+        n, low = divmod(n, chunk)
+        parts.append(str(low).rjust(4000, "0"))
+    return str(n) + "".join(reversed(parts))
+
+
+def quote_text(value: str) -> str:
+    """A text as a literal of the language: in double quotes, with escapes.
+
+        >>> print(quote_text('Sở "Nội vụ"'))
+        "Sở \\"Nội vụ\\""
+    """
     body = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return '"' + body.replace("\t", "\\t") + '"'
 
@@ -93,7 +115,7 @@ def to_text(node: Expr) -> str:
         case Date(value=v):
             return v.isoformat()
         case Text(value=v):
-            return _text(v)
+            return quote_text(v)
         case Bool(value=v):
             return "true" if v else "false"
         case Name(name=n):
