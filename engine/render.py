@@ -81,6 +81,8 @@ def _notes(r: IndicatorResult, lang: str) -> str:
         return f"{len(below)} {w['below']}: {shown}"
     if r.status == "not_applicable" and r.reasons:
         return r.reasons[0].describe()
+    if r.status == "not_applicable" and r.indicator.applicable is not None:
+        return f"{r.indicator.applicable.text.strip()}: false"
     return ""
 
 
