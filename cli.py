@@ -14,6 +14,7 @@ import click
 
 import engine
 from engine.language import BOOL, DATE, NUMBER, TEXT, Type
+from engine.nodes import Name
 from engine.source import Source
 
 EXIT_INVALID = 2
@@ -37,6 +38,15 @@ def main() -> None:
 _TYPES: dict[str, Type] = {"number": NUMBER, "bool": BOOL, "date": DATE, "text": TEXT}
 
 
+def _is_name(text: str) -> bool:
+    """Whether ``text`` is a name of the language (``received``, ``procedures.on_time``)."""
+    try:
+        node = engine.parse(text)
+    except engine.EngineError:
+        return False
+    return isinstance(node, Name) and node.name == text
+
+
 @main.command("expr")
 @click.argument("expression")
 @click.option("--set", "sets", multiple=True, metavar="NAME=LITERAL",
@@ -51,7 +61,7 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
     types: dict[str, Type] = {}
     for item in sets:
         name, sep, literal = item.partition("=")
-        if not sep or not name.strip():
+        if not sep or not _is_name(name.strip()):
             raise click.BadParameter(f"'{item}' is not NAME=LITERAL", param_hint="--set")
         src = Source(f"--set {name.strip()}", literal)
         try:
@@ -62,10 +72,13 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         types[name.strip()] = typ
     for item in missing:
         name, sep, tname = item.partition(":")
-        if not sep or tname.strip() not in _TYPES:
+        if not sep or tname.strip() not in _TYPES or not _is_name(name.strip()):
             raise click.BadParameter(
                 f"'{item}' is not NAME:TYPE with TYPE one of number, bool, date, text",
                 param_hint="--missing")
+        if name.strip() in scalars:
+            raise click.BadParameter(f"'{name.strip()}' is given by --set too",
+                                     param_hint="--missing")
         types[name.strip()] = _TYPES[tname.strip()]
     try:
         formula = engine.compile_formula(expression, engine.Symbols(types, types))
