@@ -278,21 +278,20 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
     applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
     value = ind.value.evaluate(ctx)
     terms = _terms(ind, ctx)
+    as_of: dt.date = base["as_of"]  # type: ignore[assignment]
+    agencies: tuple[AgencyResult, ...] = ()
+    if len(population) > 1:
+        agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
+                         for unit, members in _units(plan, ind.population))
     if applicable is False:
         return IndicatorResult(ind, "not_applicable", value, Unknown(frozenset()), deadline,
-                               applicable, (), coverage, references=references, inputs=inputs,
-                               terms=terms)
+                               applicable, (), coverage, agencies, references, inputs, terms)
     target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
     if isinstance(applicable, Unknown) and target is not True:
         target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
                                                else frozenset()))
-    status = _status(target, deadline, base["as_of"])  # type: ignore[arg-type]
+    status = _status(target, deadline, as_of)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
-    agencies: tuple[AgencyResult, ...] = ()
-    if len(population) > 1:
-        agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline,
-                                      base["as_of"])  # type: ignore[arg-type]
-                         for unit, members in _units(plan, ind.population))
     return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, coverage,
                            agencies, references, inputs, terms)
 
