@@ -226,5 +226,48 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     click.echo(render(plan, indicator), nl=False)
 
 
+@main.command("template")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--period", required=True, help="The period id (q1, h1, q3, year).")
+@click.option("--agency", default=None, help="One agency id (default: every reporting agency).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml",
+              show_default=True, help="YAML with labels as comments, or CSV with a label column.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
+                 output: str | None, force: bool) -> None:
+    """Write the fact template an agency fills in for a period."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from engine.template import template
+
+    if output is not None and os.path.exists(output) and not force:
+        click.echo(f"error: '{output}' already exists; use --force to overwrite it", err=True)
+        sys.exit(EXIT_INVALID)
+    plan = _load_plan(plan_path)
+    try:
+        text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml")
+    except engine.EngineError as err:
+        _fail(err)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .checker import Symbols, Type
 from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
 from .evaluate import IndicatorResult, Report, SimpleFacts, evaluate
+from .facts import Facts, load_facts
 from .language import Formula, compile_formula, format_value, json_value, parse_literal
 from .loader import load_plan
 from .model import Plan
@@ -27,6 +28,7 @@ __all__ = [
     "Diagnostic",
     "EngineError",
     "ExpressionError",
+    "Facts",
     "FactsError",
     "Formula",
     "IndicatorResult",
@@ -43,6 +45,7 @@ __all__ = [
     "evaluate",
     "format_value",
     "json_value",
+    "load_facts",
     "load_plan",
     "parse",
     "parse_literal",

@@ -1,0 +1,143 @@
+"""Fact templates: the skeleton an agency fills in for one period.
+
+A template lists every fact the agency reports in that period (every reporting agency when no
+agency is named), values left empty, each with its Vietnamese label, type, unit and allowed values:
+as a comment after the key in YAML, in the ``label`` and ``note`` columns in CSV. A filled template
+loads with :func:`engine.facts.load_facts`; a value left empty means "not reported".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Literal
+
+from .diagnostics import Diagnostic, FactsError, did_you_mean
+from .facts import nfc
+from .model import FactDef, Plan
+
+TemplateFormat = Literal["yaml", "csv"]
+#: Columns of a CSV template (``label`` and ``note`` are ignored when the file is loaded).
+CSV_TEMPLATE_COLUMNS = ("period", "agency", "fact", "label", "value", "note")
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
+
+
+def fact_hint(fdef: FactDef) -> str:
+    """What to write for a fact, in a few words: ``count (dossier)``, ``one of: A | B``."""
+    unit = f" ({fdef.unit})" if fdef.unit and fdef.unit != "percent" else ""
+    match fdef.type:
+        case "number":
+            return f"number{unit}"
+        case "count":
+            return f"count{unit}"
+        case "share":
+            return "share: 95% or 0.95"
+        case "bool":
+            return "true/false (có/không)"
+        case "date":
+            return "date: 2023-01-09 or 09/01/2023"
+        case _:
+            return "one of: " + " | ".join(fdef.values)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _key(text: str) -> str:
+    """``text`` as a YAML key: plain when that is safe, else double-quoted."""
+    if _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def template_rows(plan: Plan, period: str, agency: str | None = None
+                  ) -> list[tuple[str, list[FactDef]]]:
+    """The agencies of the template, in registry order, each with its facts in catalogue order.
+
+    Raises :class:`FactsError` for an unknown period or agency.
+    """
+    errors: list[Diagnostic] = []
+    period = nfc(period.strip())
+    if period not in plan.periods:
+        errors.append(Diagnostic(
+            "E620", f"unknown period '{period}'", file="--period",
+            help=did_you_mean(period, plan.periods) or
+            f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}"))
+    if agency is not None:
+        agency = nfc(agency.strip())
+        if agency not in plan.agencies:
+            errors.append(Diagnostic(
+                "E630", f"unknown agency '{agency}'", file="--agency",
+                help=did_you_mean(agency, plan.agencies) or
+                "agency ids are listed in the plan's agencies"))
+    if errors:
+        raise FactsError(errors)
+    wanted = [agency] if agency is not None else list(plan.agencies)
+    rows: list[tuple[str, list[FactDef]]] = []
+    for a in wanted:
+        facts = [f for f in plan.facts.values() if period in f.periods and a in f.reporters]
+        if facts or agency is not None:
+            rows.append((a, facts))
+    return rows
+
+
+def template(plan: Plan, period: str, agency: str | None = None,
+             fmt: TemplateFormat = "yaml") -> str:
+    """The fact template of ``period`` for ``agency`` (every reporting agency when None).
+
+    ``fmt`` is ``"yaml"`` or ``"csv"``. Raises :class:`FactsError` (``E620``, ``E630``) for an
+    unknown period or agency.
+    """
+    if fmt not in ("yaml", "csv"):
+        raise ValueError(f"unknown template format {fmt!r}: use 'yaml' or 'csv'")
+    rows = template_rows(plan, period, agency)
+    period = nfc(period.strip())
+    return _csv(plan, period, rows) if fmt == "csv" else _yaml(plan, period, rows)
+
+
+def _yaml(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
+    p = plan.periods[period]
+    out = [
+        f"# Mẫu báo cáo số liệu / fact template: {_one_line(p.name.vi)}",
+        f"# {_one_line(plan.title.vi)}",
+        f"# Kỳ báo cáo / period '{period}': số liệu từ {p.start.isoformat()} đến "
+        f"{p.end.isoformat()}, hạn gửi {p.due.isoformat()}",
+        "# Điền giá trị sau dấu hai chấm; để trống nếu không báo cáo.",
+        "# Fill in each value after the colon; leave it empty when not reported.",
+        "# Numbers: 1200 or 1200.5 (no thousands separators); shares: 95% or 0.95;",
+        "# dates: 2023-01-09 or 09/01/2023; true/false (có/không).",
+        f"plan: {_key(plan.id)}",
+        f"period: {_key(period)}",
+    ]
+    if not rows:
+        out.append("agencies: {}  # no agency reports a fact in this period")
+        return "\n".join(out) + "\n"
+    out.append("agencies:")
+    for agency, facts in rows:
+        name = _one_line(plan.agencies[agency].name.vi)
+        if not facts:
+            out.append(f"  {_key(agency)}: {{}}  # {name}: no facts to report in this period")
+            continue
+        out.append(f"  {_key(agency)}:  # {name}")
+        keys = [_key(f.id) + ":" for f in facts]
+        width = min(max(len(k) for k in keys), 40)
+        for key, fdef in zip(keys, facts, strict=True):
+            label = _one_line(fdef.label.vi)
+            out.append(f"    {key.ljust(width)}  # {label} [{fact_hint(fdef)}]")
+    return "\n".join(out) + "\n"
+
+
+def _csv(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_TEMPLATE_COLUMNS)
+    for agency, facts in rows:
+        for fdef in facts:
+            writer.writerow([period, agency, fdef.id, _one_line(fdef.label.vi), "",
+                             fact_hint(fdef)])
+    return buffer.getvalue()
