@@ -1,0 +1,124 @@
+"""Scaffold next year's plan: a child plan that ``extends`` this one, dates moved a year on.
+
+``new_year(plan, parent_ref, year)`` returns the YAML text of a plan that inherits everything,
+with the year, id and title updated, the periods and every date in deadlines and formulas moved
+to ``year`` (the last day of a month stays the last day of its month, so leap years come out
+right), and a comment at each place a person must decide: thresholds, and baselines or
+last-year facts that should become this year's results.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .model import Indicator, Plan
+from .nodes import Date, Expr, Number, walk
+from .printer import to_text
+
+DECIDE = "QUYẾT ĐỊNH (decide)"
+
+
+def shift_date(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years; a month's last day stays its month's last day."""
+    year = day.year + years
+    last_old = calendar.monthrange(day.year, day.month)[1]
+    last_new = calendar.monthrange(year, day.month)[1]
+    if day.day == last_old:
+        return dt.date(year, day.month, last_new)
+    return dt.date(year, day.month, min(day.day, last_new))
+
+
+def _shift_expr(expr: Expr, years: int) -> Expr:
+    """The expression with every date literal moved (rebuilt through the printer and parser)."""
+    from .parser import parse
+
+    text = to_text(expr)
+    for node in sorted((n for n in walk(expr) if isinstance(n, Date)),
+                       key=lambda n: n.value, reverse=True):
+        text = text.replace(node.value.isoformat(), shift_date(node.value, years).isoformat())
+    return parse(text)
+
+
+def _has_date(expr: Expr) -> bool:
+    return any(isinstance(n, Date) for n in walk(expr))
+
+
+def _quote(text: str) -> str:
+    """A YAML scalar: plain when safe, double-quoted otherwise."""
+    if re.fullmatch(r"[^\s:#'\"{}\[\],&*!|>%@`-][^:#{}\[\],]*", text) and \
+            not text.endswith(" ") and ": " not in text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _retitle(text: str, old: int, new: int) -> str:
+    return text.replace(str(old), str(new))
+
+
+def new_year(plan: Plan, parent_ref: str, year: int) -> str:
+    """The YAML text of next year's draft plan, extending the plan at ``parent_ref``."""
+    years = year - plan.year
+    out = [
+        f"# Kế hoạch CCHC năm {year}: bản nháp do `cchc new-year` tạo từ {parent_ref}.",
+        f"# Draft plan for {year}, written by `cchc new-year` from {parent_ref}.",
+        "# Everything not written here is inherited. Each line marked",
+        f"# {DECIDE} needs a person: thresholds to keep or raise, baselines to update.",
+        "cchc: 1",
+        f"extends: {_quote(parent_ref)}",
+        f"id: {_quote(_retitle(plan.id, plan.year, year))}",
+        f"year: {year}",
+        "title:",
+        f"  vi: {_quote(_retitle(plan.title.vi, plan.year, year))}",
+    ]
+    if plan.title.en:
+        out.append(f"  en: {_quote(_retitle(plan.title.en, plan.year, year))}")
+    out += [
+        f"# {DECIDE}: the decision that issues this plan, once it is signed:",
+        "# decision: {number: ..., date: YYYY-MM-DD, signer: ...}",
+        "",
+        "periods:",
+    ]
+    for p in plan.periods.values():
+        out.append(f"  {p.id}:")
+        if str(plan.year) in p.name.vi or (p.name.en and str(plan.year) in p.name.en):
+            out.append(f"    name: {{vi: {_quote(_retitle(p.name.vi, plan.year, year))}"
+                       + (f", en: {_quote(_retitle(p.name.en, plan.year, year))}"
+                          if p.name.en else "") + "}")
+        for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):
+            out.append(f"    {key}: {shift_date(day, years).isoformat()}")
+    out += ["", "areas:"]
+    for area in plan.areas.values():
+        rendered = [_indicator(plan.indicators[iid], years) for iid in area.indicators]
+        if any(changed for _, changed in rendered):
+            out += [f"  {area.id}:", "    indicators:"]
+            out += [line for lines, _ in rendered for line in lines]
+        else:
+            out.append(f"  # {area.id}: inherited unchanged")
+            out += ["  #   " + line[8:] for lines, _ in rendered for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def _indicator(ind: Indicator, years: int) -> tuple[list[str], bool]:
+    """Lines for one indicator, and whether they override anything."""
+    key = ind.id.split(".", 1)[1]
+    real: list[str] = []
+    for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
+                         ("deadline", ind.deadline)):
+        if formula is not None and _has_date(formula.expr):
+            real.append(f"        {fld}: {_quote(to_text(_shift_expr(formula.expr, years)))}"
+                        "   # dates moved a year")
+    target = ind.target.text.strip().replace("\n", " ")
+    thresholds = [n for n in walk(ind.target.expr) if isinstance(n, Number)]
+    notes = [f"{DECIDE}: keep or raise the target `{target}`?" if thresholds
+             else f"target `{target}` carried over"]
+    if ind.baseline is not None:
+        notes.append(f"{DECIDE}: the baseline should become last year's result")
+    last_year = [f for f in ind.facts if re.search(r"_(19|20)\d\d\b", f)]
+    if last_year:
+        notes.append(f"{DECIDE}: last year's figures ({', '.join(last_year)}) are facts; "
+                     "check their labels")
+    if real:
+        return [f"      {key}:", *(f"        # {n}" for n in notes), *real], True
+    return [f"      # {key}: {notes[0]}", *(f"      #   {n}" for n in notes[1:])], False
