@@ -206,9 +206,7 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
     if agency is not None and agency not in result.indicator.population:
         raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
                                  param_hint="--agency")
-    origins = getattr(facts, "origin_text", None)
-    click.echo(render_explain(result, lang, agency, origins() if callable(origins) else None),
-               nl=False)
+    click.echo(render_explain(result, lang, agency, facts.where), nl=False)
 
 
 @main.command("graph")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from .evaluate import IndicatorResult, Report, Status
@@ -180,13 +180,21 @@ def render_json(report: Report) -> str:
 
 
 def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None = None,
-                   origins: dict[tuple[str, str], str] | None = None) -> str:
-    """The derivation of one result, readable: formula, terms, inputs by agency, breakdown."""
+                   where: Callable[[str, str], str | None] | None = None) -> str:
+    """The derivation of one result, readable: formula, terms, inputs by agency, breakdown.
+
+    ``where(agency, fact)`` names the file place a fact came from, when known."""
     ind = result.indicator
     unit = ind.unit
     lines = [f"{ind.id}: {ind.name.text(lang)}",
-             f"  status: {result.status} ({STATUS_WORDS[lang][result.status]})",
-             f"  value = {ind.value.text.strip()}"]
+             f"  status: {result.status} ({STATUS_WORDS[lang][result.status]})"]
+    if agency is not None:
+        for u in result.agencies:
+            if u.agency == agency or agency in u.members:
+                below = f" with {len(u.members)} agencies below it" if u.members else ""
+                lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit)} -> "
+                             f"{u.status} ({STATUS_WORDS[lang][u.status]})")
+    lines.append(f"  value = {ind.value.text.strip()}")
     for term, v in result.terms:
         lines.append(f"    {term} = {format_value(v)}")
     lines.append(f"        = {format_value(result.value)}"
@@ -218,11 +226,10 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
             facts = result.inputs.get(a)
             if not facts:
                 continue
-            parts = []
+            lines.append(f"    {a}:")
             for f, v in facts.items():
-                where = (origins or {}).get((a, f))
-                parts.append(f"{f} = {format_value(v)}" + (f" [{where}]" if where else ""))
-            lines.append(f"    {a}: " + ", ".join(parts))
+                place = where(a, f) if where is not None else None
+                lines.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
     if units:
         lines.append("  breakdown:")
         for u in units:
