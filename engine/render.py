@@ -12,7 +12,7 @@ from fractions import Fraction
 from .evaluate import IndicatorResult, Report, Status
 from .language import format_value
 from .printer import format_number
-from .values import Unknown, Value
+from .values import Reason, Unknown, Value
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
     "vi": {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn",
@@ -49,6 +49,21 @@ def display_value(value: Value, unit: str) -> str:
     return format_value(value)
 
 
+def describe_reason(reason: Reason, lang: str) -> str:
+    """Why a value is unknown, in the report's language."""
+    if lang != "vi":
+        return reason.describe()
+    match reason.kind:
+        case "missing":
+            return f"{reason.agency} chưa báo cáo {reason.fact}"
+        case "division_by_zero":
+            return "chia cho 0"
+        case "empty":
+            return "không có gì để đo"
+        case _:
+            return f"{reason.fact} không báo cáo trong kỳ này"
+
+
 def width(text: str) -> int:
     """Display width in a terminal (combining marks take no column)."""
     return sum(0 if unicodedata.combining(c) else 1 for c in unicodedata.normalize("NFC", text))
@@ -80,7 +95,7 @@ def _notes(r: IndicatorResult, lang: str) -> str:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
         return f"{len(below)} {w['below']}: {shown}"
     if r.status == "not_applicable" and r.reasons:
-        return r.reasons[0].describe()
+        return describe_reason(r.reasons[0], lang)
     if r.status == "not_applicable" and r.indicator.applicable is not None:
         return f"{r.indicator.applicable.text.strip()}: false"
     return ""
