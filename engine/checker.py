@@ -203,8 +203,8 @@ class _Checker:
 
     def call(self, node: Call, in_aggregate: bool) -> Type:
         if node.func not in FUNCTIONS:
-            for a in node.args:
-                self.visit(a, in_aggregate)
+            for a in node.args:  # an aggregate's arguments see the agencies' facts
+                self.visit(a, in_aggregate or node.func in AGGREGATES)
             if node.func in AGGREGATES:
                 return self.error("E302", f"'{node.func}' takes one expression over the "
                                   f"agencies, not {len(node.args)}", node.span,

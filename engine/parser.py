@@ -49,10 +49,8 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _BLANK = re.compile(r"(?:\s|#[^\n]*)*")
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-#: Terminals that can start a value, and terminals that continue one: used to say, in a syntax
-#: error, what could have come instead of the offending token.
-_VALUE_START = frozenset(
-    {"NAME", "NUMBER", "PERCENT", "DATE", "STRING", "TRUE", "FALSE", "LPAR", "NOT", "IF"})
+#: Used to say, in a syntax error, what could have come instead of the offending token (a '('
+#: or '.' after a name is left out: it is rarely what was meant).
 _OPERATORS = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "COMP_OP", "AND", "OR", "IN"})
 _PUNCTUATION = {
     "RPAR": "')'",
@@ -75,7 +73,7 @@ def _lark() -> lark.Lark:
 def _expected(accepts: set[str]) -> str:
     """What the parser would have accepted, in words: ``')' or an operator``."""
     words = [word for term, word in _PUNCTUATION.items() if term in accepts]
-    if accepts & (_VALUE_START - {"NAME"}):
+    if "NUMBER" in accepts:
         words.append("a value (a number, a name, a date, a text, true or false)")
     elif "NAME" in accepts:
         words.append("a name")
@@ -84,7 +82,7 @@ def _expected(accepts: set[str]) -> str:
     if "$END" in accepts:
         words.append("the end of the formula")
     if not words:
-        return "something else"
+        return "'('" if "LPAR" in accepts else "something else"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
