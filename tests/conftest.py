@@ -1,0 +1,60 @@
+"""Shared test helpers: golden files.
+
+Everything a human reads (diagnostics, CLI output, reports) is pinned by a golden file under
+``tests/golden/``. A test calls the ``golden`` fixture with a path relative to that folder and the
+text it produced::
+
+    def test_unknown_name(golden):
+        golden("expr/E201.txt", render_something())
+
+The text must equal the file exactly. After an intended change of output, regenerate the files
+with ``pytest --update-goldens`` and review the diff; without the flag, files are never written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="rewrite the golden files under tests/golden/ with the output of this run",
+    )
+
+
+class Golden:
+    """Compares text with ``tests/golden/<name>``; rewrites the file only when ``update``."""
+
+    def __init__(self, update: bool, root: Path = GOLDEN_DIR) -> None:
+        self.update = update
+        self.root = root
+
+    def __call__(self, name: str, text: str) -> None:
+        path = self.root / name
+        old = path.read_bytes().decode("utf-8") if path.exists() else None
+        if self.update:
+            if old != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(text.encode("utf-8"))
+            return
+        if old is None:
+            pytest.fail(f"golden file tests/golden/{name} does not exist; "
+                        "create it with `pytest --update-goldens`", pytrace=False)
+        if old != text:
+            diff = "".join(difflib.unified_diff(
+                old.splitlines(keepends=True), text.splitlines(keepends=True),
+                fromfile=f"tests/golden/{name}", tofile="this run"))
+            pytest.fail(f"output differs from tests/golden/{name} "
+                        f"(if intended, run `pytest --update-goldens`):\n{diff}", pytrace=False)
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    """``golden(name, text)``: assert ``text`` equals ``tests/golden/<name>``."""
+    return Golden(bool(request.config.getoption("--update-goldens")))
