@@ -26,6 +26,8 @@ from .source import Source, Span
 
 #: Most nodes a document may expand to (aliases included).
 MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists a document may have.
+MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -107,14 +109,13 @@ def find(node: YNode, path: list[str | int]) -> tuple[YNode, Span | None]:
     return node, key_span
 
 
-class _Budget:
-    def __init__(self) -> None:
-        self.left = MAX_NODES
-
-
 def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | None,
                                                                         list[Diagnostic]]:
-    """Compose and build one YAML document. Returns the tree (or None) and the diagnostics."""
+    """Compose and build one YAML document. Returns the tree (or None) and the diagnostics.
+
+    Codes are ``code_prefix`` followed by 1 (syntax, empty document), 2 (duplicate key),
+    3 (alias bomb or nesting too deep), 4 (tag) and 5 (a key that is not a text).
+    """
     source = Source(name, text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -122,62 +123,140 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
         mark = e.problem_mark or e.context_mark
         offset = mark.index if mark is not None else 0
         problem = e.problem or "invalid YAML"
+        notes: tuple[str, ...] = ()
+        if e.context and e.context_mark is not None and e.problem_mark is not None:
+            c = e.context_mark
+            notes = (f"{e.context} at line {c.line + 1}, column {c.column + 1}",)
+        elif e.context:
+            notes = (str(e.context),)
         return None, [Diagnostic(
             f"{code_prefix}1", f"YAML syntax error: {problem}",
             Span(source, offset, min(len(text), offset + 1)),
-            help=_yaml_help(problem),
-            notes=(str(e.context),) if e.context else (),
+            help=_yaml_help(problem), notes=notes,
         )]
     except yaml.YAMLError as e:  # pragma: no cover - reader errors (bad bytes) are rare
-        return None, [Diagnostic(f"{code_prefix}1", f"YAML error: {e}", Span(source, 0, 0))]
+        return None, [Diagnostic(f"{code_prefix}1", f"YAML error: {e}", Span(source, 0, 0),
+                                 help="save the file as UTF-8 text without control characters")]
+    except RecursionError:
+        return None, [Diagnostic(
+            f"{code_prefix}3", "the document is nested too deeply to read",
+            Span(source, 0, min(1, len(text))),
+            help="flatten the structure: a plan needs only a few levels of nesting")]
     if root is None:
         return None, [Diagnostic(f"{code_prefix}1", "the file is empty", Span(source, 0, 0),
                                  help="write the document's top-level keys")]
+    too_big = _check_size(root, source, code_prefix)
+    if too_big is not None:
+        return None, [too_big]
     errors: list[Diagnostic] = []
-    budget = _Budget()
-    try:
-        tree = _build(root, source, errors, budget, code_prefix)
-    except _TooBig:
-        return None, [Diagnostic(
-            f"{code_prefix}3", f"the document expands to more than {MAX_NODES} nodes "
-            "(aliases repeated too many times)", Span(source, 0, 0),
-            help="write the content out instead of nesting anchors and aliases")]
+    tree = _build(root, source, errors, code_prefix)
     return tree, errors
 
 
-class _TooBig(Exception):
-    pass
+def _check_size(root: yaml.Node, source: Source, prefix: str) -> Diagnostic | None:
+    """Refuse, before building anything, a document whose aliases expand it beyond
+    :data:`MAX_NODES` nodes (a "billion laughs"), that refers to itself, or that nests deeper
+    than :data:`MAX_DEPTH`. Sizes are computed once per distinct node, so this is fast."""
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    # Iterative post-order walk: the document can be deeply nested.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            kids = _kids(node)
+            sizes[key] = 1 + sum(sizes[id(k)] for k in kids)
+            depths[key] = 1 + max((depths[id(k)] for k in kids), default=0)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return Diagnostic(f"{prefix}3", "an alias refers to the node that contains it",
+                              _span(node, source),
+                              help="write the content out instead of using a recursive alias")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in _kids(node) if id(k) not in sizes)
+    if depths[id(root)] > MAX_DEPTH:
+        deep = root
+        while _kids(deep):
+            deep = max(_kids(deep), key=lambda k: depths[id(k)])
+        return Diagnostic(f"{prefix}3", f"the document is nested more than {MAX_DEPTH} levels "
+                          "deep", _span(deep, source),
+                          help="flatten the structure: a plan needs only a few levels of nesting")
+    if sizes[id(root)] <= MAX_NODES:
+        return None
+    # Point at the innermost node that is too big by itself: the anchor that explodes.
+    node = root
+    while True:
+        bigger = [k for k in _kids(node) if sizes[id(k)] > MAX_NODES]
+        if not bigger:
+            break
+        node = bigger[0]
+    return Diagnostic(
+        f"{prefix}3", f"this value expands to {sizes[id(node)]:,} nodes through aliases (the "
+        f"limit is {MAX_NODES:,}): the file looks like a \"billion laughs\" attack",
+        _span(node, source),
+        help="write the content out instead of nesting anchors (&) and aliases (*)")
+
+
+def _kids(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _yaml_help(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted, e.g. \"a: b\""
-    if "found character '\\t'" in problem:
+    if "found character '\\t'" in problem or "found character\t" in problem:
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "each line of a mapping needs 'key: value'"
-    return None
+    if "did not find expected key" in problem:
+        return "check the indentation: keys of one mapping start in the same column"
+    if "found undefined alias" in problem:
+        return "an alias (*name) needs an anchor (&name) earlier in the file"
+    if "found unexpected end of stream" in problem:
+        return "a quote or a bracket is not closed"
+    if "expected a single document" in problem:
+        return "a plan file holds one document: remove the '---' separator"
+    if "did not find expected" in problem:
+        return "a quote or a bracket is not closed, or the indentation is off"
+    return "check the quoting and the indentation around this place"
 
 
 def _span(node: yaml.Node, source: Source) -> Span:
     return Span(source, node.start_mark.index, node.end_mark.index)
 
 
-def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], budget: _Budget,
-           prefix: str) -> YNode:
-    budget.left -= 1
-    if budget.left < 0:
-        raise _TooBig
+def _show_tag(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
+def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: str) -> YNode:
     span = _span(node, source)
     if node.tag not in _STANDARD_TAGS and not (isinstance(node, yaml.ScalarNode)
                                                and node.tag == "!"):
+        tag = _show_tag(node.tag)
+        tag_span = span
+        if source.text.startswith("!", span.start):  # point at the tag as written
+            written = source.text[span.start:].split(maxsplit=1)[0]
+            tag_span = Span(source, span.start, span.start + len(written))
         errors.append(Diagnostic(
-            f"{prefix}4", f"tag '{node.tag}' is not allowed", span,
-            help="remove the tag: plain values are read by the engine itself"))
+            f"{prefix}4", f"the tag '{tag}' is not allowed", tag_span,
+            help="remove the tag: values are read as plain text by the engine, never as "
+                 "Python objects"))
     if isinstance(node, yaml.ScalarNode):
         return YScalar(str(node.value), node.style, span)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq(span, [_build(n, source, errors, budget, prefix) for n in node.value])
+        return YSeq(span, [_build(n, source, errors, prefix) for n in node.value])
     assert isinstance(node, yaml.MappingNode)
     out = YMap(span)
     for key_node, value_node in node.value:
@@ -187,38 +266,205 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], budget: _B
                                      help="write the keys out in full"))
             continue
         if not isinstance(key_node, yaml.ScalarNode):
-            errors.append(Diagnostic(f"{prefix}5", "a key must be a plain text",
-                                     _span(key_node, source)))
+            errors.append(Diagnostic(
+                f"{prefix}5", "a key must be a plain text, not a list or a mapping",
+                _span(key_node, source),
+                help="write one key per entry, e.g. 'snv:' followed by its fields"))
             continue
         key = YScalar(str(key_node.value), key_node.style, _span(key_node, source))
         if key.text in out.items:
             first = out.items[key.text][0].span.begin
             errors.append(Diagnostic(
                 f"{prefix}2", f"duplicate key '{key.text}'", key.span,
-                help=f"it is already defined at line {first.line}; keep one of the two",
+                help=f"it is already defined at line {first.line}; keep one of the two "
+                     "(YAML would silently keep the last)",
             ))
             continue
-        out.items[key.text] = (key, _build(value_node, source, errors, budget, prefix))
+        out.items[key.text] = (key, _build(value_node, source, errors, prefix))
     return out
+
+
+# -- formulas inside scalars: map every character of the value back into the file ------------
+
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+    "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+#: (character of the value, start and end offset of the text it came from in the file)
+_Piece = tuple[str, int, int]
 
 
 def scalar_source(node: YScalar, name: str) -> Source:
     """The scalar's text as its own :class:`Source`, mapped back into the file.
 
-    Each character of the value is aligned with the file text it came from: quotes, escapes,
-    block indentation and folded line breaks are skipped, so a diagnostic at column 18 of a
-    formula lands on the right line and column of the YAML file.
+    Each character of the value is aligned with the file text it came from: quotes, escapes
+    (``\\"``, ``\\u00e9``, ``''``), block indentation and folded line breaks are skipped, so a
+    diagnostic at column 18 of a formula lands on the right line and column of the YAML file.
+    The alignment replays YAML's own rules and is checked against the value PyYAML read; should
+    they ever disagree, a character-matching fallback is used.
     """
+    file = node.span.source
+    value = node.text
+    pieces = _pieces(file.text, node)
+    if pieces is not None and len(pieces) >= len(value) \
+            and "".join(p[0] for p in pieces[: len(value)]) == value:
+        pieces = pieces[: len(value)]
+        origin = [p[1] for p in pieces]
+        last_end = pieces[-1][2] if pieces else _content_start(file.text, node)
+        origin.append(last_end)
+        return Source(name, value, parent=file, origin=tuple(origin))
+    return _fallback_source(node, name)
+
+
+def _content_start(raw: str, node: YScalar) -> int:
+    pos = node.span.start
+    if node.style in ("|", ">"):
+        nl = raw.find("\n", pos)
+        return nl + 1 if 0 <= nl < node.span.end else pos
+    if node.style in ('"', "'"):
+        return pos + 1
+    return pos
+
+
+def _pieces(raw: str, node: YScalar) -> list[_Piece] | None:
+    try:
+        if node.style in ("|", ">"):
+            return _block_pieces(raw, node)
+        if node.style in ('"', "'"):
+            return _flow_pieces(raw, node.span.start + 1, node.span.end - 1, node.style)
+        return _flow_pieces(raw, node.span.start, node.span.end, None)
+    except (IndexError, ValueError):  # pragma: no cover - guarded by the check in the caller
+        return None
+
+
+def _flow_pieces(raw: str, i: int, end: int, style: str | None) -> list[_Piece]:
+    """Plain, single- and double-quoted scalars: escapes, ``''`` and line folding."""
+    out: list[_Piece] = []
+    while i < end:
+        c = raw[i]
+        if style == '"' and c == "\\":
+            n = raw[i + 1]
+            if n == "\n":  # an escaped line break joins the lines without a space
+                i += 2
+                while i < end and raw[i] in " \t":
+                    i += 1
+                continue
+            if n in _HEX_ESCAPES:
+                width = _HEX_ESCAPES[n]
+                out.append((chr(int(raw[i + 2 : i + 2 + width], 16)), i, i + 2 + width))
+                i += 2 + width
+                continue
+            out.append((_ESCAPES[n], i, i + 2))
+            i += 2
+            continue
+        if style == "'" and c == "'" and raw[i + 1 : i + 2] == "'":
+            out.append(("'", i, i + 2))
+            i += 2
+            continue
+        if c in " \t":
+            j = i
+            while j < end and raw[j] in " \t":
+                j += 1
+            if j < end and raw[j] == "\n":  # spaces before a line break are dropped
+                i = j
+                continue
+            out.extend((raw[k], k, k + 1) for k in range(i, j))
+            i = j
+            continue
+        if c == "\n":  # line folding: one break is a space, n blank lines are n breaks
+            breaks = []
+            j = i
+            while True:
+                breaks.append(j)
+                j += 1
+                while j < end and raw[j] in " \t":
+                    j += 1
+                if j < end and raw[j] == "\n":
+                    continue
+                break
+            if len(breaks) == 1:
+                out.append((" ", i, i + 1))
+            else:
+                out.extend(("\n", b, b + 1) for b in breaks[1:])
+            i = j
+            continue
+        out.append((c, i, i + 1))
+        i += 1
+    return out
+
+
+def _block_pieces(raw: str, node: YScalar) -> list[_Piece] | None:
+    """Literal (``|``) and folded (``>``) block scalars, replaying PyYAML's scanner."""
+    start, end = node.span.start, node.span.end
+    nl = raw.find("\n", start)
+    if nl < 0 or nl >= end:
+        return []
+    header = raw[start + 1 : nl].split("#", 1)[0].strip()
+    explicit = any(ch.isdigit() for ch in header)
+    lines: list[tuple[int, int]] = []  # (start, end) of each line of the body, without "\n"
+    pos = nl + 1
+    while pos < end:
+        eol = raw.find("\n", pos)
+        eol = end if eol < 0 or eol > end else eol
+        lines.append((pos, eol))
+        pos = eol + 1
+    first = next((raw[a:b] for a, b in lines if raw[a:b].strip(" ")), "")
+    auto = len(first) - len(first.lstrip(" "))
+    leading = [b - a for a, b in lines[: next((i for i, (a, b) in enumerate(lines)
+                                               if raw[a:b].strip(" ")), len(lines))]]
+    auto = max([auto, *leading]) if not explicit else auto
+    candidates = list(range(auto, -1, -1)) if explicit else [auto]
+    for indent in candidates:
+        pieces = _block_body(raw, lines, indent, node.style == ">")
+        text = "".join(p[0] for p in pieces)
+        if text.startswith(node.text) or (text.rstrip("\n") == node.text.rstrip("\n")
+                                           and len(text) >= len(node.text)):
+            return pieces
+    return None
+
+
+def _block_body(raw: str, lines: list[tuple[int, int]], indent: int,
+                folded: bool) -> list[_Piece]:
+    out: list[_Piece] = []
+    breaks: list[_Piece] = []
+    line_break: _Piece | None = None
+    prev_leading_non_space = False
+    have_content = False
+    for a, b in lines:
+        text = raw[a:b]
+        if len(text) <= indent and not text.strip(" "):
+            breaks.append(("\n", b, b + 1))  # an empty line
+            continue
+        if len(text) - len(text.lstrip(" ")) < indent:
+            break  # less indented: the scalar has ended
+        content = a + indent
+        leading_non_space = raw[content : content + 1] not in (" ", "\t")
+        if have_content and line_break is not None:
+            if folded and prev_leading_non_space and leading_non_space:
+                if not breaks:
+                    out.append((" ", line_break[1], line_break[2]))
+            else:
+                out.append(line_break)
+        out.extend(breaks)
+        breaks = []
+        out.extend((raw[k], k, k + 1) for k in range(content, b))
+        line_break = ("\n", b, b + 1)
+        prev_leading_non_space = leading_non_space
+        have_content = True
+    if line_break is not None:
+        out.append(line_break)
+    out.extend(breaks)
+    return out
+
+
+def _fallback_source(node: YScalar, name: str) -> Source:
     file = node.span.source
     raw = file.text
     value = node.text
-    pos = node.span.start
+    pos = _content_start(raw, node)
     end = node.span.end
-    if node.style in ("|", ">"):
-        nl = raw.find("\n", pos)
-        pos = nl + 1 if 0 <= nl < end else pos
-    elif node.style in ('"', "'"):
-        pos += 1
     origin: list[int] = []
     for ch in value:
         found = _advance(raw, pos, end, ch)
