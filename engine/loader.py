@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from .model import (
     Plan,
     frozen,
 )
-from .nodes import Expr, Name, free_names
+from .nodes import AGGREGATES, FUNCTIONS, Expr, Name, free_names
 from .parser import parse
 from .source import Source, Span
 from .yamlsrc import YMap, YNode, YScalar, YSeq, find, read_yaml, scalar_source, to_data
@@ -89,6 +90,8 @@ class _Doc:
     path: Path
     name: str
     tree: YMap
+    #: "plan" for the plan file, "include" for an included file
+    schema_kind: str = "plan"
 
 
 @dataclass
@@ -96,37 +99,54 @@ class _State:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,
-              notes: Iterable[str] = ()) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, help, notes=tuple(notes)))
+              notes: Iterable[str] = (), file: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help, notes=tuple(notes),
+                                           file=file))
 
     def stop_if_errors(self) -> None:
-        errors = [d for d in self.diagnostics if d.severity == "error"]
+        errors: dict[tuple[object, ...], Diagnostic] = {}
+        for d in self.diagnostics:
+            if d.severity == "error":
+                # The same problem found twice (e.g. by two schema rules) is reported once.
+                errors.setdefault((d.code, d.message, d.location), d)
         if errors:
-            raise PlanError(sorted(errors, key=sort_key))
+            raise PlanError(sorted(errors.values(), key=sort_key))
 
 
 def display_name(path: Path) -> str:
     """How a file is named in diagnostics: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _read(path: Path, state: _State, span: Span | None = None) -> str | None:
+    """The text of a plan file (UTF-8, an optional BOM, any line endings), or None."""
     name = display_name(path)
     try:
         data = path.read_bytes()
     except OSError as e:
-        state.error("E407", f"cannot read '{name}': {e.strerror or e}", span,
-                    help="check the path (relative paths are relative to the plan file)")
+        reason = "it is a folder" if path.is_dir() else (e.strerror or str(e)).lower()
+        state.error("E407", f"cannot read '{name}': {reason}", span,
+                    help="check the file name; an included file is looked up next to the "
+                         "plan that includes it", file=name)
         return None
     try:
-        return data.decode("utf-8-sig")
+        return _newlines(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        state.error("E401", f"'{name}' is not UTF-8 text (byte {e.start})",
-                    Span(Source(name, ""), 0, 0),
-                    help="save the file as UTF-8 (Unicode)")
+        start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        good = _newlines(data[start:e.start].decode("utf-8"))
+        shown = _newlines(data[start:].decode("utf-8", errors="replace"))
+        offset = len(good)
+        state.error("E401", f"'{name}' is not UTF-8 text (byte 0x{data[e.start]:02X} cannot "
+                    "be read)", Span(Source(name, shown), offset, offset + 1),
+                    help="save the file as UTF-8; legacy Vietnamese encodings (TCVN3, VNI, "
+                         "Windows-1258) are not read")
         return None
 
 
@@ -139,9 +159,8 @@ def load_plan(path: str | Path) -> Plan:
     assert text is not None
     docs = _read_docs(main_path, text, state)
     state.stop_if_errors()
-    for doc, schema in zip(docs, [plan_schema(), *[_include_schema()] * (len(docs) - 1)],
-                           strict=True):
-        _validate_schema(doc, schema, state)
+    for i, doc in enumerate(docs):
+        _validate_schema(doc, plan_schema() if i == 0 else _include_schema(), state)
     state.stop_if_errors()
     return _Compiler(docs, state).compile()
 
@@ -153,63 +172,185 @@ def _read_docs(main_path: Path, text: str, state: _State) -> list[_Doc]:
     if tree is None:
         return []
     if not isinstance(tree, YMap):
-        state.error("E412", "a plan file must be a mapping of keys such as id, year, agencies",
-                    tree.span)
+        state.error("E412", "a plan file must be a mapping of keys such as cchc, id, year, "
+                    "title, agencies", tree.span,
+                    help="start from the example in docs/plan-format.md")
         return []
     docs = [_Doc(main_path, name, tree)]
     include = tree.get("include")
-    if isinstance(include, YSeq):
-        for item in include.items:
-            if not isinstance(item, YScalar):
-                continue
-            inc_path = main_path.parent / item.text
-            inc_text = _read(inc_path, state, item.span)
-            if inc_text is None:
-                continue
-            inc_name = display_name(inc_path)
-            inc_tree, inc_diags = read_yaml(inc_text, inc_name)
-            state.diagnostics.extend(inc_diags)
-            if isinstance(inc_tree, YMap):
-                docs.append(_Doc(inc_path, inc_name, inc_tree))
-            elif inc_tree is not None:
-                state.error("E412", "an included file must be a mapping with 'agencies:'",
-                            inc_tree.span)
+    seen: dict[Path, YScalar | None] = {_resolved(main_path): None}
+    for item in include.items if isinstance(include, YSeq) else []:
+        if not isinstance(item, YScalar) or not item.text:
+            continue  # reported by the schema
+        inc_path = main_path.parent / item.text
+        key = _resolved(inc_path)
+        if key in seen:
+            first = seen[key]
+            state.error("E406", f"'{item.text}' is included twice", item.span,
+                        help="remove this line: " + (
+                            "a plan cannot include itself" if first is None else
+                            f"it is already included at line {first.span.begin.line}"))
+            continue
+        seen[key] = item
+        inc_text = _read(inc_path, state, item.span)
+        if inc_text is None:
+            continue
+        inc_name = display_name(inc_path)
+        inc_tree, inc_diags = read_yaml(inc_text, inc_name)
+        state.diagnostics.extend(inc_diags)
+        if isinstance(inc_tree, YMap):
+            docs.append(_Doc(inc_path, inc_name, inc_tree, "include"))
+        elif inc_tree is not None:
+            state.error("E412", "an included file must be a mapping with the keys agencies, "
+                        "groups or facts", inc_tree.span,
+                        help="start the file with 'agencies:' and list the entries under it")
     return docs
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:  # pragma: no cover - resolve() rarely fails
+        return path
 
 
 def _validate_schema(doc: _Doc, schema: dict[str, Any], state: _State) -> None:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     data = to_data(doc.tree)
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        _schema_diagnostic(doc, err, state)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    # Unknown keys first: a misspelt required key is reported once, as the misspelling.
+    suggested: set[tuple[int, str]] = set()
+    for err in errors:
+        if err.validator == "additionalProperties":
+            _unknown_keys(doc, err, state, suggested)
+    for err in errors:
+        if err.validator != "additionalProperties":
+            _schema_diagnostic(doc, err, state, suggested)
 
 
-def _schema_diagnostic(doc: _Doc, err: Any, state: _State) -> None:
+def _where(doc: _Doc, path: list[Any]) -> str:
+    if path:
+        return " in " + ".".join(str(p) for p in path)
+    return " at the top of the plan" if doc.schema_kind == "plan" else " at the top of the file"
+
+
+def _unknown_keys(doc: _Doc, err: Any, state: _State, suggested: set[tuple[int, str]]) -> None:
+    path = list(err.absolute_path)
+    node, _ = find(doc.tree, path)
+    if not isinstance(node, YMap):
+        return
+    allowed = sorted(err.schema.get("properties", {}))
+    required = set(err.schema.get("required", ()))
+    for key in sorted(set(node.items) - set(allowed), key=lambda k: node.items[k][0].span.start):
+        match = did_you_mean(key, allowed)
+        hint = ""
+        if match is not None:
+            guess = match.split("'")[1]
+            if guess not in node.items:
+                hint = match + " "
+                suggested.add((id(node), guess))
+        else:
+            close = [a for a in allowed if a not in node.items and a in required]
+            hint = f"'{close[0]}' is missing: is this it? " if len(close) == 1 else ""
+        if doc.schema_kind == "include" and not path and key in plan_schema()["properties"]:
+            help_text = f"an included file holds only agencies, groups and facts; move " \
+                        f"'{key}' to the plan"
+        else:
+            help_text = hint + "allowed keys: " + ", ".join(allowed)
+        state.error("E410", f"unknown key '{key}'{_where(doc, path)}", node.key_span(key),
+                    help=help_text)
+
+
+#: How a JSON Schema type is said in messages.
+_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text",
+               "integer": "a whole number", "boolean": "true or false"}
+
+
+def _found(node: YNode) -> str:
+    if isinstance(node, YSeq):
+        return "a list"
+    if isinstance(node, YMap):
+        return "a mapping"
+    data = node.data
+    if data is None:
+        return "nothing"
+    if isinstance(data, bool):
+        return f"'{node.text}' (true or false)"
+    if isinstance(data, int):
+        return f"the number {node.text}"
+    return f"'{node.text}'"
+
+
+def _type_help(want: list[str], node: YNode, schema: dict[str, Any]) -> str:
+    if "object" in want and "vi" in schema.get("properties", {}):
+        return "write the name as {vi: <Vietnamese>, en: <English>}, e.g. " \
+               "{vi: Sở Nội vụ, en: Department of Home Affairs}"
+    if "object" in want:
+        return "write each entry on its own line as 'key: value' under this key"
+    if "array" in want:
+        shown = node.text if isinstance(node, YScalar) else "..."
+        return f"write a list, e.g. [{shown}]"
+    if want == ["integer"] and isinstance(node, YScalar) and node.style is not None:
+        return f"remove the quotes: {node.text}"
+    if want == ["integer"]:
+        return "write a whole number, e.g. 2023"
+    if "string" in want and isinstance(node, YScalar):
+        return f"put the value in quotes: \"{node.text}\""
+    if "string" in want:
+        return "write a single value here, not a list or a mapping"
+    return "see docs/plan-format.md for the expected shape"
+
+
+def _date_help(text: str | None) -> str:
+    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
+    if m:
+        day, month, year = m.groups()
+        return f"write dates as YYYY-MM-DD: {year}-{int(month):02}-{int(day):02} for {text}"
+    return "write dates as YYYY-MM-DD, e.g. 2023-01-10 for 10/01/2023"
+
+
+_ID_HELP = "ids are lowercase ASCII letters, digits and '_', starting with a letter"
+
+
+def _suggest_id(text: str, plan_id: bool = False) -> str | None:
+    """An ASCII id close to ``text`` (``Sở_NV`` -> ``so_nv``), if one can be made."""
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    sep = "-" if plan_id else "_"
+    allowed = "abcdefghijklmnopqrstuvwxyz0123456789_" + ("-." if plan_id else "")
+    out = "".join(c if c in allowed else sep for c in ascii_text)
+    out = re.sub(f"{re.escape(sep)}+", sep, out).strip(sep)
+    if not plan_id:
+        out = out.lstrip("0123456789_")
+    return out or None
+
+
+def _schema_diagnostic(doc: _Doc, err: Any, state: _State,
+                       suggested: set[tuple[int, str]]) -> None:
     path = list(err.absolute_path)
     node, key_span = find(doc.tree, path)
-    where = _describe_path(path)
+    where = _where(doc, path)
     validator = err.validator
-    if validator == "additionalProperties" and isinstance(node, YMap):
-        allowed = sorted(err.schema.get("properties", {}))
-        for key in sorted(set(node.items) - set(allowed)):
-            hint = did_you_mean(key, allowed)
-            state.error("E410", f"unknown key '{key}'{where}", node.key_span(key),
-                        help=(hint + " " if hint else "") + "allowed keys: " + ", ".join(allowed))
-        return
+    schema_path = [str(p) for p in err.schema_path]
     if validator == "required" and isinstance(node, YMap):
-        missing = [k for k in err.validator_value if k not in node.items]
-        for key in missing:
+        key = err.message.split("'")[1] if err.message.count("'") >= 2 else None
+        for missing in err.validator_value:
+            if missing in node.items or (id(node), missing) in suggested:
+                continue
+            if key is not None and missing != key:
+                continue
             span = key_span or Span(node.span.source, node.span.start, node.span.start)
-            state.error("E411", f"missing key '{key}'{where}", span,
-                        help=f"add '{key}:' here (see docs/plan-format.md)")
+            state.error("E411", f"missing key '{missing}'{where}", span,
+                        help=f"add '{missing}:' to this entry (see docs/plan-format.md)")
         return
-    if validator == "propertyNames":
-        bad = err.instance
-        bad_span = node.key_span(bad) if isinstance(node, YMap) else node.span
-        state.error("E412", f"'{bad}' is not a valid id{where}", bad_span,
-                    help="ids are lowercase ASCII letters, digits and '_', starting with a letter")
+    if "propertyNames" in schema_path and isinstance(node, YMap):
+        bad = str(err.instance)
+        guess = _suggest_id(bad)
+        state.error("E412", f"'{bad}' is not a valid id{where}", node.key_span(bad) or node.span,
+                    help=(f"write it as '{guess}': " if guess else "") + _ID_HELP)
         return
     span = node.span
     shown = node.text if isinstance(node, YScalar) else None
@@ -218,31 +359,51 @@ def _schema_diagnostic(doc: _Doc, err: Any, state: _State) -> None:
         hint = did_you_mean(str(shown), [str(v) for v in err.validator_value]) if shown else None
         state.error("E412", f"'{shown}' is not allowed{where}", span,
                     help=(hint + " " if hint else "") + f"choose one of: {options}")
+    elif validator == "const":
+        state.error("E412", f"{_found(node)} is not allowed{where}", span,
+                    help=f"write {json.dumps(err.validator_value)}: the only format version "
+                         "this engine reads")
     elif validator == "type":
-        want = err.validator_value
-        want_text = " or ".join(want) if isinstance(want, list) else want
-        got = "a list" if isinstance(node, YSeq) else "a mapping" if isinstance(node, YMap) \
-            else f"'{shown}'"
-        state.error("E412", f"expected {_type_words(want_text)}{where}, found {got}", span)
-    elif validator == "pattern" and "date" in str(err.schema.get("description", "")):
-        state.error("E413", f"'{shown}' is not a date{where}", span,
-                    help="write dates as YYYY-MM-DD, e.g. 2023-01-10")
+        want = err.validator_value if isinstance(err.validator_value, list) \
+            else [err.validator_value]
+        if "string" in want and "integer" in want and "boolean" in want:
+            words = "a formula"
+        else:
+            words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in want)
+        state.error("E412", f"expected {words}{where}, found {_found(node)}", span,
+                    help=_type_help(want, node, err.schema))
+    elif validator in ("pattern", "format") and "date" in str(err.schema.get("description", "")):
+        if validator == "format" and not re.fullmatch(err.schema.get("pattern", ".*"),
+                                                      str(err.instance)):
+            return  # already reported as not a date
+        if validator == "format":
+            state.error("E413", f"'{shown}' is not a date of the calendar{where}", span,
+                        help="check the day and the month: write a real date as YYYY-MM-DD")
+        else:
+            state.error("E413", f"'{shown}' is not a date{where}", span, help=_date_help(shown))
+    elif validator == "pattern" and path == ["id"]:
+        guess = _suggest_id(str(shown), plan_id=True)
+        state.error("E412", f"'{shown}' is not a valid plan id", span,
+                    help=(f"write it as '{guess}': " if guess and guess != shown else "")
+                    + "a plan id is lowercase ASCII letters, digits, '-', '_' and '.'")
     elif validator == "pattern":
+        guess = _suggest_id(str(shown))
         state.error("E412", f"'{shown}' is not a valid id{where}", span,
-                    help="ids are lowercase ASCII letters, digits and '_', starting with a letter")
-    else:
-        state.error("E412", f"{err.message}{where}", span)
-
-
-def _type_words(t: str) -> str:
-    return {"object": "a mapping", "array": "a list", "string": "a text", "integer":
-            "a whole number", "string or integer or boolean": "a formula"}.get(t, t)
-
-
-def _describe_path(path: list[Any]) -> str:
-    if not path:
-        return ""
-    return " in " + ".".join(str(p) for p in path)
+                    help=(f"write it as '{guess}': " if guess and guess != shown else "")
+                    + _ID_HELP)
+    elif validator in ("minimum", "maximum"):
+        state.error("E412", f"{shown} is out of range{where}", span,
+                    help=f"write a year between {err.schema.get('minimum')} and "
+                         f"{err.schema.get('maximum')}")
+    elif validator == "minLength":
+        state.error("E412", f"the text is empty{where}", span,
+                    help="write the text, or remove the key if it is optional")
+    elif validator == "minItems":
+        state.error("E412", f"the list is empty{where}", span,
+                    help="list at least one item, or remove the key if it is optional")
+    else:  # pragma: no cover - every rule of the shipped schema is handled above
+        state.error("E412", f"{err.message}{where}", span,
+                    help="see docs/plan-format.md for the expected shape")
 
 
 def _label(node: YNode | None) -> Label:
@@ -268,6 +429,18 @@ def _list(node: YNode | None) -> list[YScalar]:
     return []
 
 
+#: Words a fact id cannot be: keywords of the language and names every formula already has.
+RESERVED_NAMES = frozenset({
+    "if", "then", "else", "and", "or", "not", "in", "where", "true", "false",
+    "value", "baseline", *PERIOD_NAMES, "agency", "kind", *AGGREGATES, *FUNCTIONS,
+})
+_TYPE_SAID = {NUMBER: "a number", BOOL: "a condition (true or false)", DATE: "a date",
+              TEXT: "a text"}
+#: Indicator units that fit a value of each type, for the E432 hint.
+_UNITS_FOR = {t: [u for u, ut in UNIT_TYPES.items() if ut == t] for t in (NUMBER, BOOL, DATE,
+                                                                         TEXT)}
+
+
 class _Compiler:
     def __init__(self, docs: list[_Doc], state: _State) -> None:
         self.docs = docs
@@ -277,6 +450,8 @@ class _Compiler:
         self.groups: dict[str, Group] = {}
         self.periods: dict[str, Period] = {}
         self.facts: dict[str, FactDef] = {}
+        #: every indicator of the plan: full id -> (area id, key scalar, definition)
+        self.raw: dict[str, tuple[str, YScalar, YMap]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def merged(self, key: str) -> list[tuple[YScalar, YNode]]:
@@ -289,7 +464,8 @@ class _Compiler:
                 if k.text in seen:
                     first = seen[k.text].span.begin
                     self.state.error("E406", f"'{k.text}' is defined twice in {key}", k.span,
-                                     help=f"it is already defined at {first.file}:{first.line}")
+                                     help=f"it is already defined at {first.file}:{first.line}; "
+                                          "keep one of the two, or give this one another id")
                     continue
                 seen[k.text] = k
                 out.append((k, v))
@@ -300,16 +476,24 @@ class _Compiler:
             return None
         try:
             return dt.date.fromisoformat(node.text)
-        except ValueError:
+        except ValueError:  # pragma: no cover - the schema has checked every date
             self.state.error("E413", f"'{node.text}' is not a date of the calendar", node.span,
                              help="write a real date as YYYY-MM-DD")
             return None
 
     def unknown_ref(self, code: str, what: str, node: YScalar, candidates: Iterable[str],
-                    extra: str = "") -> None:
-        hint = did_you_mean(node.text, candidates)
+                    extra: str = "", help: str | None = None) -> None:
+        names = list(candidates)
+        hint = did_you_mean(node.text, names)
+        if hint is None and help is None:
+            if not names:
+                help = f"the plan declares no {what} yet: declare it first"
+            elif len(names) <= 8:
+                help = f"known {what} ids: " + ", ".join(names)
+            else:
+                help = f"declare the {what} first, or check the spelling"
         self.state.error(code, f"unknown {what} '{node.text}'{extra}", node.span,
-                         help=hint or f"declare the {what} first, or check the spelling")
+                         help=hint or help)
 
     # -- stages --------------------------------------------------------------------------------
     def compile(self) -> Plan:
@@ -341,7 +525,8 @@ class _Compiler:
             facts=frozen(self.facts),
             areas=frozen({
                 aid: Area(aid, _label(node.get("name")), _text(node.get("lead")),
-                          tuple(i for i in indicators if indicators[i].area == aid), key.span)
+                          tuple(f"{aid}.{k.text}" for k, _ in _items(node.get("indicators"))),
+                          key.span, _text(node.get("notes")))
                 for aid, (key, node) in areas.items()
             }),
             indicators=frozen(indicators),
@@ -349,25 +534,27 @@ class _Compiler:
             source=_text(tree.get("source")),
             path=self.main.name,
             files=tuple(d.name for d in self.docs),
+            notes=_text(tree.get("notes")),
         )
 
     def load_agencies(self) -> None:
         entries = self.merged("agencies")
-        ids = {k.text for k, _ in entries}
+        ids = [k.text for k, _ in entries]
         parents: dict[str, YScalar] = {}
         for key, node in entries:
             assert isinstance(node, YMap)
             parent = node.get("parent")
             if isinstance(parent, YScalar):
                 if parent.text not in ids:
-                    self.unknown_ref("E420", "agency", parent, ids, " (parent)")
+                    self.unknown_ref("E420", "agency", parent, ids, " (parent)",
+                                     help="declare the parent agency, or check the spelling")
                 else:
                     parents[key.text] = parent
             kind = _text(node.get("kind")) or ""
             self.agencies[key.text] = Agency(key.text, _label(node.get("name")), kind,
                                              parent.text if isinstance(parent, YScalar) else None,
                                              _text(node.get("notes")), key.span)
-        # The hierarchy must be a tree: follow parents and report each cycle once, as a path.
+        # The hierarchy must be a forest: follow parents and report each cycle once, as a path.
         reported: set[str] = set()
         for start in parents:
             path = [start]
@@ -379,59 +566,73 @@ class _Compiler:
                     if not reported & set(cycle):
                         reported |= set(cycle)
                         self.state.error(
-                            "E501", "the agency hierarchy has a cycle: " + " -> ".join(cycle),
-                            parents[cycle[-2]].span,
-                            help="an agency cannot be its own (indirect) parent")
+                            "E501", "the agency hierarchy has a cycle: " + " -> ".join(cycle)
+                            + " (each arrow points to the parent)", parents[cycle[-2]].span,
+                            help="an agency cannot be its own parent, directly or not: fix "
+                                 "the parent of one of them")
                     break
                 path.append(current)
 
     def load_groups(self) -> None:
         entries = self.merged("groups")
-        defs = dict((k.text, (k, v)) for k, v in entries)
+        defs = {k.text: (k, v) for k, v in entries}
         for gid, (key, _) in defs.items():
             if gid in self.agencies:
-                self.state.error("E423", f"group '{gid}' has the id of an agency", key.span,
-                                 help="rename the group: a scope names a group or one agency")
+                self.state.error("E423", f"the group '{gid}' has the id of an agency", key.span,
+                                 help="rename the group: a scope names either a group or one "
+                                      "agency, so the two cannot share an id")
         order = list(self.agencies)
         resolved: dict[str, tuple[str, ...]] = {}
         visiting: list[str] = []
 
-        def resolve(gid: str) -> tuple[str, ...]:
+        def resolve(gid: str, via: YScalar | None) -> tuple[str, ...]:
             if gid in resolved:
                 return resolved[gid]
-            if gid in self.agencies:
+            if gid in self.agencies and gid not in defs:
                 return (gid,)
             key, node = defs[gid]
             if gid in visiting:
                 cycle = [*visiting[visiting.index(gid):], gid]
                 self.state.error("E502", "groups are defined in a cycle: " + " -> ".join(cycle),
-                                 key.span, help="a group cannot contain itself")
+                                 via.span if via is not None else key.span,
+                                 help="a group cannot contain itself, directly or through "
+                                      "another group: remove one of these references")
                 resolved[gid] = ()
                 return ()
             visiting.append(gid)
-            members: set[str] = set()
             assert isinstance(node, YMap)
             kinds = {k.text for k in _list(node.get("kinds"))}
-            members |= {a.id for a in self.agencies.values() if a.kind in kinds}
+            members = {a.id for a in self.agencies.values() if a.kind in kinds}
             for ref in _list(node.get("agencies")):
                 if ref.text in self.agencies:
                     members.add(ref.text)
+                elif ref.text in defs:
+                    self.state.error("E420", f"'{ref.text}' is a group, not an agency", ref.span,
+                                     help=f"list groups under 'union': union: [{ref.text}]")
                 else:
                     self.unknown_ref("E420", "agency", ref, self.agencies)
             for part in ("union", "minus"):
                 for ref in _list(node.get(part)):
                     if ref.text not in defs and ref.text not in self.agencies:
-                        self.unknown_ref("E421", "group", ref, [*defs, *self.agencies])
+                        self.unknown_ref("E421", "group", ref, [*defs, *self.agencies],
+                                         " (a group id or an agency id)")
                         continue
-                    sub = set(resolve(ref.text))
+                    sub = set(resolve(ref.text, ref))
                     members = members | sub if part == "union" else members - sub
             visiting.pop()
             result = tuple(a for a in order if a in members)
             resolved[gid] = result
             return result
 
-        for gid, (key, _) in defs.items():
-            self.groups[gid] = Group(gid, resolve(gid), key.span)
+        for gid, (key, node) in defs.items():
+            assert isinstance(node, YMap)
+            self.groups[gid] = Group(
+                gid, resolve(gid, None), key.span,
+                kinds=tuple(k.text for k in _list(node.get("kinds"))),
+                agencies=tuple(k.text for k in _list(node.get("agencies"))),
+                union=tuple(k.text for k in _list(node.get("union"))),
+                minus=tuple(k.text for k in _list(node.get("minus"))),
+                notes=_text(node.get("notes")))
 
     def scope_ref(self, node: YNode | None, what: str = "group") -> str | None:
         if not isinstance(node, YScalar):
@@ -439,7 +640,8 @@ class _Compiler:
         if node.text in self.groups or node.text in self.agencies:
             return node.text
         self.unknown_ref("E421", what, node, [*self.groups, *self.agencies],
-                         " (a group id or an agency id)")
+                         " (a group id or an agency id)",
+                         help="declare the group under 'groups:', or name one agency")
         return None
 
     def agency_ref(self, node: YNode | None) -> str | None:
@@ -447,6 +649,10 @@ class _Compiler:
             return None
         if node.text in self.agencies:
             return node.text
+        if node.text in self.groups:
+            self.state.error("E420", f"'{node.text}' is a group, not an agency", node.span,
+                             help="name the one agency in charge, e.g. the group's lead")
+            return None
         self.unknown_ref("E420", "agency", node, self.agencies)
         return None
 
@@ -455,17 +661,30 @@ class _Compiler:
             assert isinstance(node, YMap)
             start, end, due = (self.date(node.get(k)) for k in ("from", "until", "due"))
             if start is None or end is None or due is None:
-                continue
-            if not start <= end <= due:
+                continue  # pragma: no cover - the schema requires the three dates
+            until_node, due_node = node.get("until"), node.get("due")
+            if start > end:
                 self.state.error(
-                    "E430", f"period '{key.text}' has its dates out of order", key.span,
-                    help=f"need from <= until <= due; found from {start}, until {end}, due {due}")
+                    "E430", f"period '{key.text}' ends ({end}) before it starts ({start})",
+                    until_node.span if until_node is not None else key.span,
+                    help="'from' is the first day of the data window and 'until' its last "
+                         "day: swap them, or fix the year")
+            elif end > due:
+                self.state.error(
+                    "E430", f"period '{key.text}' is due ({due}) before its data window ends "
+                    f"({end})", due_node.span if due_node is not None else key.span,
+                    help="'due' is the last day on which the report is on time; it comes on "
+                         "or after 'until'")
             self.periods[key.text] = Period(key.text, _label(node.get("name")), start, end, due,
-                                            key.span)
+                                            key.span, _text(node.get("notes")))
 
     def load_facts(self) -> None:
         for key, node in self.merged("facts"):
             assert isinstance(node, YMap)
+            if key.text in RESERVED_NAMES:
+                self.state.error("E425", f"'{key.text}' cannot be a fact id: formulas already "
+                                 "use this name", key.span,
+                                 help=f"choose another id, e.g. '{key.text}_reported'")
             ftype = _text(node.get("type")) or "number"
             reported_by = self.scope_ref(node.get("reported_by"))
             periods: list[str] = []
@@ -496,20 +715,17 @@ class _Compiler:
             assert isinstance(node, YMap)
             if node.get("lead") is not None:
                 self.agency_ref(node.get("lead"))
-            for _, ind in _items(node.get("indicators")):
+            for ikey, ind in _items(node.get("indicators")):
                 assert isinstance(ind, YMap)
                 self.agency_ref(ind.get("owner"))
                 self.scope_ref(ind.get("scope"))
+                self.raw[f"{key.text}.{ikey.text}"] = (key.text, ikey, ind)
             areas[key.text] = (key, node)
         return areas
 
     # -- formulas ------------------------------------------------------------------------------
     def compile_indicators(self, areas: dict[str, tuple[YScalar, YMap]]) -> dict[str, Indicator]:
-        raw: dict[str, tuple[str, YScalar, YMap]] = {}
-        for area_id, (_, node) in areas.items():
-            for key, ind in _items(node.get("indicators")):
-                assert isinstance(ind, YMap)
-                raw[f"{area_id}.{key.text}"] = (area_id, key, ind)
+        raw = self.raw
         # 1. syntax of every formula
         parsed: dict[str, dict[str, tuple[Expr, Source]]] = {}
         for iid, (_, _, ind) in raw.items():
@@ -525,7 +741,8 @@ class _Compiler:
                     self.state.diagnostics.extend(e.diagnostics)
         self.state.stop_if_errors()
         # 2. dependencies between indicators, and their cycles
-        deps = {iid: sorted({n for e, _ in p.values() for n in free_names(e) if n in raw})
+        deps = {iid: sorted({n for e, _ in p.values() for n in free_names(e) if n in raw},
+                            key=list(raw).index)
                 for iid, p in parsed.items()}
         order = self.dependency_order(deps, parsed)
         self.state.stop_if_errors()
@@ -539,7 +756,8 @@ class _Compiler:
             if indicator is not None:
                 out[iid] = indicator
                 value_types[iid] = indicator.value.type
-        # Report order: the order of the file; evaluation order: dependencies first.
+            elif "value" in parsed[iid]:
+                value_types[iid] = Type.ERROR
         return {iid: out[iid] for iid in order if iid in out}
 
     def dependency_order(self, deps: dict[str, list[str]],
@@ -550,23 +768,25 @@ class _Compiler:
         graph.add_nodes_from(deps)
         for iid, targets in deps.items():
             graph.add_edges_from((iid, t) for t in targets)
+        position = {iid: i for i, iid in enumerate(deps)}
         reported: set[frozenset[str]] = set()
-        for cycle in nx.simple_cycles(graph):
+        for cycle in sorted(nx.simple_cycles(graph), key=lambda c: sorted(position[n] for n in c)):
             key = frozenset(cycle)
             if key in reported:
-                continue
+                continue  # pragma: no cover - simple_cycles lists each cycle once
             reported.add(key)
-            start = min(cycle)
+            # Start the path at the indicator written first, and point at its reference.
+            start = min(cycle, key=position.__getitem__)
             i = cycle.index(start)
             path = cycle[i:] + cycle[:i] + [start]
             span = self.reference_span(parsed[start], path[1])
             self.state.error("E503", "indicators depend on each other in a cycle: "
                              + " -> ".join(path), span,
-                             help="an indicator cannot use its own value, directly or not")
+                             help="an indicator cannot use its own value, directly or through "
+                                  "others: compute one of them from facts instead")
         if reported:
             return []
         # Stable topological order: file order, dependencies first.
-        position = {iid: i for i, iid in enumerate(deps)}
         return list(nx.lexicographical_topological_sort(graph.reverse(copy=True),
                                                         key=lambda n: position[n]))
 
@@ -578,7 +798,19 @@ class _Compiler:
             for n in walk(expr):
                 if isinstance(n, Name) and n.name == name:
                     return n.span
-        return None
+        return None  # pragma: no cover - the dependency came from such a name
+
+    def name_help(self, d: Diagnostic) -> Diagnostic:
+        """Better hints for unknown names that a plan author writes: misspelt indicator ids."""
+        if d.code != "E201" or d.span is None:
+            return d
+        name = d.span.text
+        if "." in name:
+            hint = did_you_mean(name, self.raw)
+            return Diagnostic(d.code, f"unknown indicator '{name}'", d.span,
+                              hint or "refer to another indicator by its full id AREA.KEY, "
+                              "e.g. procedures.on_time", d.severity, d.notes, d.file)
+        return d
 
     def compile_indicator(self, iid: str, area_id: str, key: YScalar, ind: YMap,
                           formulas: dict[str, tuple[Expr, Source]], deps: list[str],
@@ -587,7 +819,7 @@ class _Compiler:
         population = self.groups[scope].members if scope in self.groups else (scope,)
         fact_types = {f: FACT_LANGUAGE_TYPES[d.type] for f, d in self.facts.items()}
         scalars: dict[str, Type] = dict(PERIOD_NAMES)
-        scalars.update({d: value_types[d] for d in deps if d in value_types})
+        scalars.update({d: value_types.get(d, Type.ERROR) for d in deps})
         baseline = None
         baseline_node = ind.get("baseline")
         if isinstance(baseline_node, YScalar):
@@ -596,15 +828,31 @@ class _Compiler:
                                                 scalar_source(baseline_node, key.span.source.name))
                 scalars["baseline"] = btype
             except EngineError as e:
+                scalars["baseline"] = Type.ERROR
+                hint = "write decimals with a point: " + baseline_node.text.replace(",", ".") \
+                    if re.fullmatch(r"-?\d+,\d+%?", baseline_node.text) else \
+                    "the baseline is a literal: 86.78%, 1200, 2022-12-31, \"B\" or true"
                 self.state.diagnostics.extend(Diagnostic(
-                    "E434", d.message, d.span, d.help or "the baseline is a literal: 86.78%, "
-                    "1200, 2022-12-31, \"B\"") for d in e.diagnostics)
+                    "E434", f"the baseline of '{iid}' is not a literal: {d.message}", d.span,
+                    hint) for d in e.diagnostics)
+        else:
+            for expr, _ in formulas.values():
+                from .nodes import walk
+
+                used = [n for n in walk(expr) if isinstance(n, Name) and n.name == "baseline"]
+                if used:
+                    self.state.error("E434", f"'{iid}' uses 'baseline' but gives none",
+                                     used[0].span, help="add 'baseline: <last year's value>' "
+                                     "to the indicator, e.g. baseline: 86.78%")
+                    scalars["baseline"] = Type.ERROR
+                    break
         if len(population) == 1:
             scalars.update(fact_types)
         hint = (f"the scope '{scope}' has {len(population)} agencies: use an aggregate such as "
                 "sum(...), all(...) or share(...)")
         symbols = Symbols(scalars, fact_types, hint)
         compiled: dict[str, Formula] = {}
+        failed = False
         wanted = {"target": BOOL, "applicable": BOOL, "deadline": DATE}
         for fld in ("value", "applicable", "deadline", "target"):
             if fld not in formulas:
@@ -619,51 +867,62 @@ class _Compiler:
             try:
                 rtype = check(expr, fsymbols)
             except EngineError as e:
-                self.state.diagnostics.extend(e.diagnostics)
+                self.state.diagnostics.extend(self.name_help(d) for d in e.diagnostics)
+                failed = True
+                continue
+            if rtype == Type.ERROR:
+                failed = True  # pragma: no cover - the checker reports the cause
                 continue
             if fld in wanted and rtype != wanted[fld]:
-                self.state.error("E433", f"the {fld} of '{iid}' gives a {rtype}, not a "
-                                 f"{wanted[fld]}", expr.span,
-                                 help={"target": "a target is a condition, e.g. value >= 90%",
+                self.state.error("E433", f"the {fld} of '{iid}' is {_TYPE_SAID[rtype]}, not "
+                                 f"{_TYPE_SAID[wanted[fld]]}", expr.span,
+                                 help={"target": "a target is a condition on the value, e.g. "
+                                       "value >= 90%",
                                        "applicable": "write a condition, e.g. sum(late) > 0",
                                        "deadline": "write a date, e.g. 2023-12-14, or "
                                        "period_due"}[fld])
+                failed = True
                 continue
             compiled[fld] = Formula(src.text, expr, rtype, compile_expr(expr, set(fact_types)))
-        if "value" not in compiled or "target" not in compiled:
+        if failed or "value" not in compiled or "target" not in compiled:
             return None
-        used = sorted({n for f in compiled.values() for n in free_names(f.expr)
-                       if n in self.facts})
+        used_facts = sorted({n for f in compiled.values() for n in free_names(f.expr)
+                             if n in self.facts})
         return Indicator(
             id=iid, area=area_id, name=_label(ind.get("name")), unit=_text(ind.get("unit")) or "",
             owner=_text(ind.get("owner")) or "", scope=scope, population=population,
             value=compiled["value"], target=compiled["target"],
             deadline=compiled.get("deadline"), applicable=compiled.get("applicable"),
             baseline=baseline, source=_text(ind.get("source")), notes=_text(ind.get("notes")),
-            facts=tuple(used), depends_on=tuple(deps), span=key.span,
+            facts=tuple(used_facts), depends_on=tuple(deps), span=key.span,
         )
 
     # -- consistency ---------------------------------------------------------------------------
     def check_consistency(self, indicators: dict[str, Indicator]) -> None:
+        from .nodes import Date as DateNode
+
         year_node = self.main.tree.get("year")
         year = int(year_node.text) if isinstance(year_node, YScalar) else 0
         for ind in indicators.values():
             want = UNIT_TYPES.get(ind.unit)
-            if want is not None and ind.value.type != want:
+            if want is not None and ind.value.type not in (want, Type.ERROR):
+                fits = ", ".join(_UNITS_FOR.get(ind.value.type, []))
                 self.state.error(
-                    "E432", f"unit '{ind.unit}' needs a {want} value, but the value of "
-                    f"'{ind.id}' is a {ind.value.type}", ind.value.expr.span,
-                    help="fix the unit or the value formula")
+                    "E432", f"unit '{ind.unit}' needs {_TYPE_SAID[want]} as value, but the "
+                    f"value of '{ind.id}' is {_TYPE_SAID[ind.value.type]}", ind.value.expr.span,
+                    help=f"fix the value formula, or choose a unit for this value: {fits}")
             if ind.deadline is not None:
-                from .nodes import Date as DateNode
-
                 expr = ind.deadline.expr
                 if isinstance(expr, DateNode) and abs(expr.value.year - year) > \
                         DEADLINE_SLACK_YEARS:
                     self.state.error(
-                        "E431", f"deadline {expr.value} of '{ind.id}' is far from the plan "
-                        f"year {year}", expr.span, help="check the year of the deadline")
+                        "E431", f"the deadline {expr.value} of '{ind.id}' is far from the plan "
+                        f"year {year}", expr.span,
+                        help=f"check the year: a deadline is expected between "
+                             f"{year - DEADLINE_SLACK_YEARS} and {year + DEADLINE_SLACK_YEARS}")
             if not ind.population:
+                scope_node = self.raw[ind.id][2].get("scope")
                 self.state.error("E424", f"the scope '{ind.scope}' of '{ind.id}' has no "
-                                 "agencies", ind.span,
-                                 help="give the group members, or choose another scope")
+                                 "agencies", scope_node.span if scope_node else ind.span,
+                                 help="add members to the group (check its kinds), or choose "
+                                      "another scope")

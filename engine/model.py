@@ -1,12 +1,16 @@
 """The compiled plan: immutable, checked, ready to evaluate many fact sets.
 
 Built by :func:`engine.loader.load_plan`; nothing here reads files. Collections are mappings
-keyed by id, in the order of the plan file (indicators in dependency order).
+keyed by id, in the order of the plan file, except ``Plan.indicators``, which is in dependency
+order (an indicator comes after those it references); ``Area.indicators`` keeps the order of the
+file. Spans (where an entry was written) take no part in equality: two loads of the same plan,
+or of a plan and its dump, compare equal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -53,11 +57,21 @@ class Agency:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A named set of agencies; ``members`` keep the order of the registry."""
+    """A named set of agencies; ``members`` keep the order of the registry.
+
+    ``kinds``, ``agencies``, ``union`` and ``minus`` are the definition as written in the plan
+    (members = agencies of ``kinds`` + ``agencies`` + members of ``union``, minus the members
+    of ``minus``); ``members`` is its result.
+    """
 
     id: str
     members: tuple[str, ...]
     span: Span | None = field(default=None, compare=False, repr=False)
+    kinds: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    union: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +82,7 @@ class Period:
     end: dt.date
     due: dt.date
     span: Span | None = field(default=None, compare=False, repr=False)
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +132,14 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Area:
+    """A reform area; ``indicators`` are its full indicator ids in the order of the file."""
+
     id: str
     name: Label
     lead: str | None
     indicators: tuple[str, ...]
     span: Span | None = field(default=None, compare=False, repr=False)
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +166,35 @@ class Plan:
     source: str | None = None
     path: str = field(default="", compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
+    notes: str | None = None
+
+    @functools.cached_property
+    def _children(self) -> Mapping[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for a in self.agencies.values():
+            if a.parent is not None:
+                out.setdefault(a.parent, []).append(a.id)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
     def children(self, agency: str) -> tuple[str, ...]:
         """Direct subordinates of ``agency`` in registry order."""
-        return tuple(a.id for a in self.agencies.values() if a.parent == agency)
+        return self._children.get(agency, ())
+
+    def roots(self) -> tuple[str, ...]:
+        """Agencies without a parent (usually the province), in registry order."""
+        return tuple(a.id for a in self.agencies.values() if a.parent is None)
+
+    def hierarchy(self) -> Any:
+        """The agency hierarchy as a frozen ``networkx.DiGraph`` (edges parent -> child; nodes
+        carry ``kind`` and ``name``). The loader has checked that it is a forest."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for a in self.agencies.values():
+            graph.add_node(a.id, kind=a.kind, name=a.name.vi)
+        graph.add_edges_from((a.parent, a.id) for a in self.agencies.values()
+                             if a.parent is not None)
+        return nx.freeze(graph)
 
     def descendants(self, agency: str) -> tuple[str, ...]:
         """Every agency below ``agency``, in registry order."""
