@@ -218,8 +218,14 @@ def read_number(text: str) -> Num | Problem:
 _NO_SEPARATORS = "no thousands separators; the decimal separator is a dot"
 
 
-def _number(t: str) -> Num | Problem | None:
-    """A number, a problem with a number-like text, or None when the text is nothing like one."""
+def _number(t: str, unit: str = "") -> Num | Problem | None:
+    """A number, a problem with a number-like text, or None when the text is nothing like one.
+
+    ``unit`` (``%``) is what followed the number in the file: it is shown in the message and
+    in the suggested fixes.
+    """
+    u = unit
+    shown = show(t + u)
     if _DECIMAL.fullmatch(t):
         if _THOUSANDS_DOT.fullmatch(t):
             whole, _, frac = t.partition(".")
@@ -227,38 +233,37 @@ def _number(t: str) -> Num | Problem | None:
             if decimal == t:
                 decimal = t + "0"
             return Problem(
-                "E641", f"{show(t)} is ambiguous: the dot looks like a thousands separator",
-                f"write {_digits(t)} if the dot separates thousands, or {decimal} if it is a "
-                f"decimal point ({_NO_SEPARATORS})")
+                "E641", f"{shown} is ambiguous: the dot looks like a thousands separator",
+                f"write {_digits(t)}{u} if the dot separates thousands, or {decimal}{u} if it is "
+                f"a decimal point ({_NO_SEPARATORS})")
         return norm(Fraction(t))
     if _THOUSANDS_DOT.fullmatch(t) or _THOUSANDS_COMMA.fullmatch(t):
-        return Problem("E641", f"{show(t)} is written with thousands separators",
-                       f"write {_digits(t)} ({_NO_SEPARATORS})")
+        return Problem("E641", f"{shown} is written with thousands separators",
+                       f"write {_digits(t)}{u} ({_NO_SEPARATORS})")
     if _THOUSANDS_SPACE.fullmatch(t):
         plain = re.sub(r"[ \u00a0\u202f]", "", t).replace(",", ".")
-        return Problem("E641", f"{show(t)} is written with spaces between digit groups",
-                       f"write {plain} ({_NO_SEPARATORS})")
+        return Problem("E641", f"{shown} is written with spaces between digit groups",
+                       f"write {plain}{u} ({_NO_SEPARATORS})")
     if m := (_VN_GROUPED.fullmatch(t) or _EN_GROUPED.fullmatch(t)):
-        return Problem("E641", f"{show(t)} is written with thousands separators",
-                       f"write {_digits(m.group(1))}.{m.group(2)} ({_NO_SEPARATORS})")
+        return Problem("E641", f"{shown} is written with thousands separators",
+                       f"write {_digits(m.group(1))}.{m.group(2)}{u} ({_NO_SEPARATORS})")
     if _DECIMAL_COMMA.fullmatch(t):
         whole, _, frac = t.partition(",")
         if len(frac) == 3 and not whole.lstrip("-").startswith("0"):
-            return Problem("E642", f"{show(t)} is ambiguous: the comma is either a decimal "
+            return Problem("E642", f"{shown} is ambiguous: the comma is either a decimal "
                            "comma or a thousands separator",
-                           f"write {whole}.{frac} if it is a decimal comma, or {whole}{frac} if "
-                           f"it separates thousands ({_NO_SEPARATORS})")
-        return Problem("E642", f"{show(t)} is written with a decimal comma",
-                       f"write {whole}.{frac} (the decimal separator is a dot)")
+                           f"write {whole}.{frac}{u} if it is a decimal comma, or {whole}{frac}{u} "
+                           f"if it separates thousands ({_NO_SEPARATORS})")
+        return Problem("E642", f"{shown} is written with a decimal comma",
+                       f"write {whole}.{frac}{u} (the decimal separator is a dot)")
     if _BARE_POINT.fullmatch(t):
         fixed = t[:-1] if t.endswith(".") else t.replace(".", "0.", 1)
-        return Problem("E640", f"{show(t)} is not a complete number", f"write {fixed}")
+        return Problem("E640", f"{shown} is not a complete number", f"write {fixed}{u}")
     if _EXPONENT.fullmatch(t):
-        exact = Fraction(t)
-        return Problem("E640", f"{show(t)} is written in exponent notation",
-                       f"write the number out in full: {format_decimal(exact)}"
-                       if abs(exact) < 10**15 and exact.denominator in (1, 2, 4, 5, 8, 10)
-                       else "write the number out in full")
+        exact = _fraction_text(Fraction(t)) if len(t) < 30 else "/"
+        return Problem("E640", f"{shown} is written in exponent notation",
+                       "write the number out in full" if "/" in exact
+                       else f"write the number out in full: {_unambiguous(exact)}{u}")
     return None
 
 
@@ -307,7 +312,7 @@ def _read_number_fact(fdef: FactDef, t: str) -> Known | Problem:
 def _read_share(fdef: FactDef, t: str) -> Known | Problem:
     percent = t.endswith("%")
     body = t[:-1].rstrip() if percent else t
-    n = _number(body)
+    n = _number(body, "%" if percent else "")
     if n is None:
         return Problem("E640", f"expected {EXPECTED['share']} for '{fdef.id}', found {show(t)}",
                        "write a percentage such as 95% or a fraction such as 0.95")
@@ -425,11 +430,16 @@ def format_value(fdef: FactDef, value: Known) -> str:
     if fdef.type == "share":
         text = _fraction_text(Fraction(value) * 100)
         if "/" not in text:
-            return text + "%"
+            return _unambiguous(text) + "%"
     text = _fraction_text(Fraction(value))
     if "/" in text:
         raise ValueError(f"{value} has no exact decimal form")
-    return text
+    return _unambiguous(text)
+
+
+def _unambiguous(text: str) -> str:
+    """``1.234`` as ``1.2340``: three decimals after 1-3 digits read as thousands otherwise."""
+    return text + "0" if _THOUSANDS_DOT.fullmatch(text) else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -498,19 +508,19 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
                            and not p.name.startswith("."))
             if not found:
                 errors.append(Diagnostic(
-                    "E600", f"directory '{display_name(path)}' holds no fact files",
+                    "E600", "this directory holds no fact files",
                     file=display_name(path),
                     help="fact files end in .yaml, .yml, .json or .csv"))
             files.extend(found)
         elif not path.exists():
-            errors.append(Diagnostic("E600", f"cannot read '{display_name(path)}': no such file",
+            errors.append(Diagnostic("E600", "cannot read the file: there is no such file",
                                      file=display_name(path), help="check the path"))
         elif not path.name.lower().endswith(FACT_SUFFIXES):
             hint = ("save the sheet as 'CSV UTF-8'" if path.suffix.lower() in (".xlsx", ".xls",
                                                                               ".ods")
                     else "fact files end in .yaml, .yml, .json or .csv")
             errors.append(Diagnostic(
-                "E600", f"cannot read '{display_name(path)}': not a fact file type",
+                "E600", "cannot read the file: it is not a fact file",
                 file=display_name(path), help=hint))
         else:
             files.append(path)
@@ -524,7 +534,7 @@ def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as e:
-        errors.append(Diagnostic("E600", f"cannot read '{name}': {e.strerror or e}", file=name,
+        errors.append(Diagnostic("E600", f"cannot read the file: {e.strerror or e}", file=name,
                                  help="check the path and its permissions"))
         return None
     try:
@@ -536,7 +546,7 @@ def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
         src = Source(name, _newlines(shown))
         offset = len(_newlines(good))
         errors.append(Diagnostic(
-            "E606", f"'{name}' is not UTF-8 text (byte 0x{data[e.start]:02X})",
+            "E606", f"the file is not UTF-8 text (byte 0x{data[e.start]:02X})",
             Span(src, offset, offset + 1),
             help="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'); Vietnamese legacy "
                  "encodings such as Windows-1258 or TCVN3 are not read"))
@@ -704,7 +714,7 @@ def _records(source: Source, delimiter: str, errors: list[Diagnostic]) -> list[_
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter, strict=True)
     records: list[_Record] = []
     consumed = 0
     while True:
@@ -715,9 +725,17 @@ def _records(source: Source, delimiter: str, errors: list[Diagnostic]) -> list[_
             break
         except csv.Error as e:
             begin = starts[min(first, len(starts) - 1)]
-            errors.append(Diagnostic("E615", f"unreadable CSV row: {e}",
+            if "end of data" in str(e):
+                message, hint = ("a quoted cell of this row is never closed",
+                                 'close the cell with a double quote (")')
+            elif "expected after" in str(e):
+                message, hint = (f"a quote inside a cell is not doubled ({e})",
+                                 'inside a quoted cell write a double quote as ""')
+            else:  # pragma: no cover - other csv errors (field too large)
+                message, hint = f"unreadable CSV row: {e}", "check this row"
+            errors.append(Diagnostic("E615", message,
                                      Span(source, begin, begin + len(lines[first])),
-                                     help="check the quotes and the characters of this row"))
+                                     help=hint))
             return records
         consumed = reader.line_num
         begin = starts[first]
@@ -850,8 +868,10 @@ def _resolve_period(plan: Plan, files: list[_File], period: str | None,
     for _, _, s in stated[1:]:
         if s.text != reference.text:
             disagree = True
-            _error(errors, "E622", f"the files disagree on the period: '{s.text}' here, "
-                   f"'{reference.text}' at {_where(reference.at.span)}", s.at,
+            same = s.at.span.source is reference.at.span.source
+            _error(errors, "E622", f"the {'rows' if same else 'files'} disagree on the period: "
+                   f"'{s.text}' here, '{reference.text}' at {_where(reference.at.span)}", s.at,
+                   "the rows of a file must be for one period" if same else
                    "fact files loaded together must be for the same period")
     return None if disagree else reference.text
 

@@ -136,6 +136,11 @@ def _csv(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_TEMPLATE_COLUMNS)
+    if not any(facts for _, facts in rows):
+        # a row with only a label still says which period the (empty) file is for
+        who = (_one_line(plan.agencies[rows[0][0]].name.vi) + ": " if rows else "")
+        writer.writerow([period, "", "", f"{who}không có số liệu phải báo cáo trong kỳ này",
+                         "", "no facts to report in this period"])
     for agency, facts in rows:
         for fdef in facts:
             writer.writerow([period, agency, fdef.id, _one_line(fdef.label.vi), "",
