@@ -235,16 +235,17 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         units = tuple(a for a in units if a.agency == agency or agency in a.members)
     members: Sequence[str] = [m for a in units for m in (a.agency, *a.members)] \
         if agency is not None else list(result.inputs)
-    if result.inputs:
-        lines.append("  inputs:")
-        for a in members:
-            facts = result.inputs.get(a)
-            if not facts:
-                continue
-            lines.append(f"    {a}:")
-            for f, v in facts.items():
-                place = where(a, f) if where is not None else None
-                lines.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
+    shown: list[str] = []
+    for a in members:
+        facts = result.inputs.get(a)
+        if not facts:
+            continue
+        shown.append(f"    {a}:")
+        for f, v in facts.items():
+            place = where(a, f) if where is not None else None
+            shown.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
+    if shown:
+        lines += ["  inputs:", *shown]
     if units:
         lines.append("  breakdown:")
         for u in units:
