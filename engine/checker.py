@@ -51,6 +51,16 @@ class Type(enum.Enum):
 
 NUMBER, BOOL, DATE, TEXT, ERROR = Type.NUMBER, Type.BOOL, Type.DATE, Type.TEXT, Type.ERROR
 
+#: How each scalar function is called, for messages.
+SIGNATURES: Mapping[str, str] = {
+    "min": "min(a, b, ...): the smallest of two or more values",
+    "max": "max(a, b, ...): the largest of two or more values",
+    "abs": "abs(x)",
+    "round": "round(x, digits), for example round(x, 2)",
+    "coalesce": "coalesce(x, fallback, ...): the first of its arguments that is known",
+    "known": "known(x)",
+}
+
 #: Names available inside an aggregate, about the agency being folded over.
 AGENCY_NAMES: Mapping[str, Type] = {"agency": TEXT, "kind": TEXT}
 
@@ -219,7 +229,9 @@ class _Checker:
             for a in node.args:
                 self.visit(a, in_aggregate)
             want = str(low) if low == high else f"at least {low}"
-            return self.error("E302", f"'{node.func}' takes {want} arguments, not {n}", node.span)
+            noun = "argument" if low == 1 else "arguments"
+            return self.error("E302", f"'{node.func}' takes {want} {noun}, not {n}", node.span,
+                              f"write {SIGNATURES[node.func]}")
         types = [self.visit(a, in_aggregate) for a in node.args]
         f = node.func
         if f == "known":

@@ -119,7 +119,7 @@ def parse(text: str, source: Source | None = None) -> Expr:
         raise ExpressionError([Diagnostic(
             "E102",
             f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}",
-            Span(src, 0, min(len(text), 1)),
+            Span(src, MAX_LENGTH, len(text)),
             help="split it into several indicators that reference each other",
         )])
     if _BLANK.fullmatch(text):
@@ -175,6 +175,8 @@ class _Builder:
     def build(self, tree: Tree[Token] | Token) -> Expr:
         # Post-order with an explicit stack: deep inputs must give a diagnostic, never a
         # RecursionError.
+        if isinstance(tree, Token):  # pragma: no cover - start is always a tree or atom rule
+            raise ExpressionError([Diagnostic("E101", "syntax error", self.span(tree))])
         done: dict[int, tuple[Expr, int]] = {}
         too_deep = False
         stack: list[tuple[Tree[Token] | Token, bool]] = [(tree, False)]
@@ -191,20 +193,30 @@ class _Builder:
             depth = (item.data != "list") + max(
                 (k[1] for k in kids if isinstance(k, tuple)), default=0)
             node = self.node(item, [k[0] if isinstance(k, tuple) else k for k in kids])
-            if depth > MAX_DEPTH and not too_deep:
-                too_deep = True
-                self.errors.append(Diagnostic(
-                    "E103",
-                    f"formula is nested deeper than {MAX_DEPTH} levels",
-                    self.span(item),
-                    help="simplify it, or split it into indicators that reference each other",
-                ))
+            too_deep = too_deep or depth > MAX_DEPTH
             done[id(item)] = (node, depth)
+        if too_deep:
+            start = self.first_too_deep(tree)
+            self.errors.append(Diagnostic(
+                "E103",
+                f"formula is nested deeper than {MAX_DEPTH} levels",
+                Span(self.source, start, start + 1),
+                help="simplify it, or split it into indicators that reference each other",
+            ))
         if self.errors:
-            raise ExpressionError(self.errors)
-        if isinstance(tree, Token):  # pragma: no cover - start is always a tree or atom rule
-            raise ExpressionError([Diagnostic("E101", "syntax error", self.span(tree))])
+            raise ExpressionError(sorted(self.errors, key=lambda d: d.span.start if d.span else 0))
         return done[id(tree)][0]
+
+    def first_too_deep(self, tree: Tree[Token]) -> int:
+        """The offset where the first part nested deeper than MAX_DEPTH begins."""
+        stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+        while stack:
+            item, level = stack.pop()
+            if level > MAX_DEPTH:
+                return self.span(item).start
+            stack.extend((c, level + (c.data != "list"))
+                         for c in reversed(item.children) if isinstance(c, Tree))
+        return 0  # pragma: no cover - only called when some part is too deep
 
     def node(self, tree: Tree[Token], kids: list[Any]) -> Expr:
         rule = str(tree.data)

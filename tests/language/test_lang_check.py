@@ -75,7 +75,7 @@ def test_types(text: str, expected: Type) -> None:
     ('max("a", "b")', [("E301", "max() applies to numbers or dates, not a text",
                         'max("a", "b")')]),
     ("abs(issued)", [("E301", "abs() applies to numbers, not a bool", "issued")]),
-    ("abs(1, 2)", [("E302", "'abs' takes 1 arguments, not 2", "abs(1, 2)")]),
+    ("abs(1, 2)", [("E302", "'abs' takes 1 argument, not 2", "abs(1, 2)")]),
     ("min(1)", []),
     ("coalesce(value)", [("E302", "'coalesce' takes at least 2 arguments, not 1",
                           "coalesce(value)")]),
