@@ -133,3 +133,16 @@ def test_template_of_the_whole_province_loads_back(plan2023: Plan, tmp_path: Pat
         assert facts.values == {}
         assert len(facts.missing(plan2023)) == sum(
             len(f.reporters) for f in plan2023.facts.values() if "q1" in f.periods)
+
+
+def test_the_fact_file_examples_of_the_docs_load(plan2023: Plan, tmp_path: Path) -> None:
+    import re
+
+    page = (ROOT / "docs" / "facts.md").read_text("utf-8")
+    found = re.findall(r"^```(yaml|csv)\n(.*?)^```$", page, flags=re.S | re.M)
+    assert [lang for lang, _ in found] == ["yaml", "csv"]
+    for i, (lang, body) in enumerate(found):
+        path = tmp_path / f"example{i}.{lang}"
+        path.write_text(body, encoding="utf-8")
+        facts = load_facts(plan2023, path, period="q1")
+        assert facts.count == (3, 2)[i]  # blanks are not reported
