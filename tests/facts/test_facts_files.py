@@ -400,3 +400,25 @@ def test_quoted_values_by_type_and_empty_quotes_blank(plan: Plan, write: Writer)
             "    on_time: ''\n    plan_issued: \"có\"\n")
     facts = load_facts(plan, write("q.yaml", text))
     assert facts.for_agency("snv") == {"received": 1200, "plan_issued": True}
+
+
+def test_alias_bombs_and_non_text_keys(plan: Plan, write: Writer, fails: Fails) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    [d] = fails(plan, write("bomb.yaml", bomb), "q1")
+    assert d.code == "E603"
+    text = "plan: test-plan\nperiod: q1\nagencies:\n  snv:\n    [received]: 1\n"
+    [d] = fails(plan, write("k.yaml", text))
+    assert d.code == "E605" and d.message.startswith("a key must be a plain text")
+
+
+def test_semicolon_csv_with_decimal_commas_is_refused_cell_by_cell(
+        plan: Plan, write: Writer, fails: Fails) -> None:
+    text = "agency;fact;value\nsnv;satisfaction;95,5%\nsnv;received;1.200\nsnv;on_time;1150\n"
+    diagnostics = fails(plan, write("vn.csv", text), "q1")
+    assert [(d.code, d.location[1:3], d.help) for d in diagnostics] == [
+        ("E642", (2, 18), "write 95.5% (the decimal separator is a dot)"),
+        ("E641", (3, 14), "write 1200 if the dot separates thousands, or 1.2 if it is a decimal "
+                          "point (no thousands separators; the decimal separator is a dot)"),
+    ]
