@@ -254,7 +254,11 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
         click.echo(text, nl=False)
         return
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as e:
+        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
+        sys.exit(EXIT_INVALID)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)

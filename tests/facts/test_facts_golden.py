@@ -146,3 +146,11 @@ def test_the_fact_file_examples_of_the_docs_load(plan2023: Plan, tmp_path: Path)
         path.write_text(body, encoding="utf-8")
         facts = load_facts(plan2023, path, period="q1")
         assert facts.count == (3, 2)[i]  # blanks are not reported
+
+
+def test_template_to_a_missing_folder_is_an_input_error(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder.yaml"
+    code, out, err = run("template", "plans/2023.yaml", "--period", "q1", "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"error: cannot write '{target}': No such file or directory\n"
+    assert list(tmp_path.iterdir()) == []
