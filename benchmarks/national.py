@@ -1,0 +1,66 @@
+"""B4 at national scale, in a process of its own (run.py starts it; it also runs by hand).
+
+    python benchmarks/national.py [--rounds K] [--districts D] [--communes C]
+
+Writes a plan with a national-scale registry into a temporary folder, loads it, generates a
+value for every fact of every reporting agency, evaluates the plan K times, and prints one JSON
+object per line as it goes (so that a parent that stops it early still has what was measured):
+
+    {"step": "load", "seconds": ..., "agencies": ..., "maxrss_mb": ...}
+    {"step": "facts", "seconds": ..., "values": ..., "maxrss_mb": ...}
+    {"step": "evaluate", "seconds": ..., "summary": {...}, "maxrss_mb": ...}   (K lines)
+
+``maxrss_mb`` is the peak resident memory of this process so far (getrusage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import data
+import workloads
+
+PERIOD = "year"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _say(**fields: object) -> None:
+    print(json.dumps({**fields, "maxrss_mb": round(_rss_mb(), 1)}), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--districts", type=int, default=690)
+    ap.add_argument("--communes", type=int, default=16, help="communes per generated district")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+        path = data.national_plan(Path(tmp), args.districts, args.communes)
+        _say(step="start")
+        t = time.perf_counter()
+        plan = workloads.ours_load_plan(path)
+        _say(step="load", seconds=time.perf_counter() - t, agencies=len(plan.agencies))
+    t = time.perf_counter()
+    facts = data.plan_facts(plan, PERIOD)
+    _say(step="facts", seconds=time.perf_counter() - t,
+         values=sum(len(v) for v in facts.values()))
+    as_of = plan.periods[PERIOD].due
+    for _ in range(args.rounds):
+        t = time.perf_counter()
+        report = workloads.ours_evaluate_plan(plan, facts, PERIOD, as_of)
+        _say(step="evaluate", seconds=time.perf_counter() - t, summary=report.summary)
+
+
+if __name__ == "__main__":
+    main()
