@@ -482,6 +482,8 @@ class _File:
     plan: _Stated | None = None
     periods: list[_Stated] = field(default_factory=list)
     entries: list[_Entry] = field(default_factory=list)
+    #: agencies named with nothing under them (checked even though they report nothing)
+    bare_agencies: list[_Stated] = field(default_factory=list)
     #: the file was read far enough to know whether it states a period
     readable: bool = False
 
@@ -537,12 +539,13 @@ def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
         errors.append(Diagnostic("E600", f"cannot read the file: {e.strerror or e}", file=name,
                                  help="check the path and its permissions"))
         return None
+    if data.startswith(b"\xef\xbb\xbf"):  # the byte order mark of "CSV UTF-8"
+        data = data[3:]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        good = data[start:e.start].decode("utf-8")
-        shown = data[start:].decode("utf-8", errors="replace")
+        good = data[:e.start].decode("utf-8")
+        shown = data.decode("utf-8", errors="replace")
         src = Source(name, _newlines(shown))
         offset = len(_newlines(good))
         errors.append(Diagnostic(
@@ -603,7 +606,8 @@ def _read_tree(f: _File, text: str, json: bool, errors: list[Diagnostic]) -> Non
                                  "`    fact_id: value` on indented lines"))
         return
     for agency, (akey, facts) in agencies.items.items():
-        if _is_null(facts):
+        if _is_null(facts) or (isinstance(facts, YMap) and not facts.items):
+            f.bare_agencies.append(_Stated(agency, _At(akey.span)))
             continue
         if not isinstance(facts, YMap):
             errors.append(Diagnostic("E610", f"the facts of '{agency}' must map fact ids to "
@@ -903,6 +907,10 @@ def _check(plan: Plan, files: list[_File], period: str | None, errors: list[Diag
             _error(errors, "E613", f"this file is for plan {show(f.plan.text)}, not "
                    f"'{plan.id}'", f.plan.at,
                    f"check that the facts are for this plan, then write 'plan: {plan.id}'")
+        for bare in f.bare_agencies:
+            if nfc(bare.text.strip()) not in plan.agencies:
+                _error(errors, "E630", f"unknown agency {show(nfc(bare.text.strip()))}",
+                       bare.at, _unknown_agency(plan, nfc(bare.text.strip())))
         for e in f.entries:
             agency, fact = nfc(e.agency.strip()), nfc(e.fact.strip())
             known_agency = agency in plan.agencies

@@ -422,3 +422,19 @@ def test_semicolon_csv_with_decimal_commas_is_refused_cell_by_cell(
         ("E641", (3, 14), "write 1200 if the dot separates thousands, or 1.2 if it is a decimal "
                           "point (no thousands separators; the decimal separator is a dot)"),
     ]
+
+
+def test_not_utf8_after_a_byte_order_mark(plan: Plan, tmp_path: Path, fails: Fails) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfagency,fact,value\r\nsnv,rating,T\xf4t\r\n")
+    [d] = fails(plan, path, "q1")
+    assert (d.code, d.message) == ("E606", "the file is not UTF-8 text (byte 0xF4)")
+    assert d.location[1:3] == (2, 13)
+
+
+def test_an_unknown_agency_with_nothing_under_it_is_still_unknown(
+        plan: Plan, write: Writer, fails: Fails) -> None:
+    text = "plan: test-plan\nperiod: q1\nagencies:\n  svn:\n  stpp: {}\n  snv: {}\n"
+    diagnostics = fails(plan, write("u.yaml", text))
+    assert [(d.code, d.location[1], d.help) for d in diagnostics] == [
+        ("E630", 4, "did you mean 'snv'?"), ("E630", 5, "did you mean 'stp'?")]
