@@ -4,7 +4,8 @@ Conventions for ``docs/*.md`` (fences start at the beginning of a line):
 
 * a ```` ```console ```` block holds commands and their output. A line ``$ cchc ARGS`` is run
   through click's ``CliRunner`` (``cli.main``, arguments split like a POSIX shell, working
-  directory the repository root); the lines after it, up to the next ``$`` line or the end of
+  directory the repository root; a quote left open continues the command on the next lines, as
+  in a shell); the lines after it, up to the next ``$`` line or the end of
   the block, are its expected output (stdout and stderr as a terminal shows them). A last line
   ``[exit N]`` says the command exits with status N; without it the status must be 0. Output is
   compared exactly, line by line, except for spaces at the ends of lines. ``$`` lines that do not
@@ -100,15 +101,26 @@ def commands(block: Block) -> list[Command]:
         out.append(Command(block.page, line, tuple(args), tuple(t.rstrip() for t in lines), code))
 
     skipping = False
+    pending: tuple[int, str] | None = None  # a command whose quote is still open
     for offset, text in enumerate(block.lines):
-        if text.startswith("$"):
+        if pending is not None:
+            pending = (pending[0], pending[1] + "\n" + text)
+        elif text.startswith("$"):
             finish()
             current, output = None, []
             skipping = not text.startswith("$ cchc ")
             if not skipping:
-                current = (block.line + offset, shlex.split(text[len("$ cchc "):]))
+                pending = (block.line + offset, text[len("$ cchc "):])
         elif not skipping:
             output.append(text)
+        if pending is not None:
+            try:
+                current = (pending[0], shlex.split(pending[1]))
+                pending = None
+            except ValueError:  # "No closing quotation": the command goes on, as in a shell
+                continue
+    if pending is not None:
+        raise AssertionError(f"{block.page}:{pending[0]}: a quote of this command is never closed")
     finish()
     return out
 
@@ -173,11 +185,13 @@ def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_runner_reads_console_blocks(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("text\n```console\n$ cchc expr '1 + 1'\n2\n$ pip install cchc\nignored\n"
-                    "$ cchc expr x\nerror\n\n[exit 2]\n```\n```python\nx = 1\n```\n",
+                    "$ cchc expr x\nerror\n\n[exit 2]\n$ cchc expr '1 # one\n+ 2'\n3\n```\n"
+                    "```python\nx = 1\n```\n",
                     encoding="utf-8")
     found = blocks(page)
-    assert [(b.lang, b.line) for b in found] == [("console", 3), ("python", 13)]
+    assert [(b.lang, b.line) for b in found] == [("console", 3), ("python", 16)]
     assert commands(found[0]) == [
         Command("page.md", 3, ("expr", "1 + 1"), ("2",), 0),
         Command("page.md", 7, ("expr", "x"), ("error",), 2),
+        Command("page.md", 11, ("expr", "1 # one\n+ 2"), ("3",), 0),
     ]
