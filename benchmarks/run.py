@@ -27,6 +27,7 @@ import selectors
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -257,7 +258,11 @@ def b3(settings: Settings) -> dict[str, Any]:
         (Row("load+validate plans/2023.yaml, fresh process"),
          [py, "-c", "import sys, engine; engine.load_plan(sys.argv[1])", str(data.PLAN_2023)]),
     ]
-    measure([(r, _process(cmd)) for r, cmd in fresh_rows], _process_settings(settings))
+    # Run outside the repository: from its root, 'import engine' finds the source folder first,
+    # which is not importable as such once the package is installed (not editable).
+    elsewhere = Path(tempfile.gettempdir())
+    measure([(r, _process(cmd, elsewhere)) for r, cmd in fresh_rows],
+            _process_settings(settings))
     shown += [warm, *(r for r, _ in fresh_rows)]
     return {"workload": "B3", "n": k, "unit": "seconds (per expression for compile rows)",
             "rows": [r.to_dict() for r in shown], "targets": [
@@ -274,9 +279,9 @@ def _process_settings(settings: Settings) -> Settings:
                     settings.process_rounds, 0, 0)
 
 
-def _process(cmd: list[str]) -> Callable[[], int]:
+def _process(cmd: list[str], cwd: Path = ROOT) -> Callable[[], int]:
     def run() -> int:
-        p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            check=False)
         if p.returncode != 0:
             raise ProcessFailed(p.returncode, p.stderr.decode(errors="replace"))
@@ -499,9 +504,18 @@ def machine() -> dict[str, Any]:
                 break
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True, check=False).stdout.strip()
     return {"cpus": os.cpu_count(), "cpu": model or platform.processor(),
             "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "commit": commit}
+            "platform": platform.platform(), "commit": commit + ("+changes" if dirty else ""),
+            "load_average": _loadavg()}
+
+
+def _loadavg() -> float | None:
+    with contextlib.suppress(OSError, AttributeError):
+        return round(os.getloadavg()[0], 2)
+    return None
 
 
 def main() -> int:
@@ -515,7 +529,9 @@ def main() -> int:
     only = {w.strip().upper() for w in args.only.split(",")} if args.only else None
     m = machine()
     print(f"cchc benchmarks ({'quick' if args.quick else 'full'}): Python {m['python']}, "
-          f"{m['cpus']} CPUs, {m['cpu']}, commit {m['commit']}")
+          f"{m['cpus']} CPUs, {m['cpu']}, commit {m['commit']}, load average {m['load_average']}")
+    if m["load_average"] and m["cpus"] and m["load_average"] > m["cpus"] / 2:
+        print("warning: the machine is busy; times are noisy (ratios within one run hold better)")
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
 
@@ -537,7 +553,8 @@ def main() -> int:
     for w in results:
         w["met"] = all(t["met"] for t in w["targets"]) if w["targets"] else None
     elapsed = time.perf_counter() - started
-    print(f"\n{elapsed:.0f} s in all")
+    m["load_average_after"] = _loadavg()
+    print(f"\n{elapsed:.0f} s in all; load average now {m['load_average_after']}")
     unmet = [f"{w['workload']}: {t['target']}" for w in results for t in w["targets"]
              if not t["met"]]
     print("targets not met:" if unmet else "every target is met.")
