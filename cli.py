@@ -118,6 +118,95 @@ def _check_choice(value: str | None, options: Any, what: str, param: str) -> Non
             + f" (one of: {', '.join(options)})", param_hint=param)
 
 
+def _load_plan_as(path: str, fmt: str) -> Any:
+    """Load a plan; on failure print its diagnostics as JSON when ``fmt`` is json, else text."""
+    from engine.loader import load_plan
+
+    try:
+        return load_plan(path)
+    except engine.EngineError as err:
+        _fail(err, "json" if fmt == "json" else "text")
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                     help="Language of names (English falls back to Vietnamese).")
+
+
+@main.command("validate")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the diagnostics (or the summary) on stdout.")
+def validate_cmd(plan_path: str, fmt: str) -> None:
+    """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0)."""
+    from engine.render_plan import render_summary, summary_data
+
+    plan = _load_plan_as(plan_path, fmt)
+    if fmt == "json":
+        _echo_json(summary_data(plan))
+    else:
+        click.echo(render_summary(plan))
+
+
+@main.command("indicators")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@_LANG
+def indicators_cmd(plan_path: str, fmt: str, lang: str) -> None:
+    """List the indicators of PLAN: id, names, unit, owner, scope, target, deadline, source."""
+    from engine.render_plan import indicators_data, render_indicators
+
+    plan = _load_plan_as(plan_path, fmt)
+    if fmt == "json":
+        _echo_json(indicators_data(plan))
+    else:
+        click.echo(render_indicators(plan, lang))
+
+
+@main.command("periods")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@_LANG
+def periods_cmd(plan_path: str, fmt: str, lang: str) -> None:
+    """List the reporting periods of PLAN: data window and report due date."""
+    from engine.render_plan import periods_data, render_periods
+
+    plan = _load_plan_as(plan_path, fmt)
+    if fmt == "json":
+        _echo_json(periods_data(plan))
+    else:
+        click.echo(render_periods(plan, lang))
+
+
+@main.command("agencies")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree",
+              show_default=True)
+@_LANG
+def agencies_cmd(plan_path: str, fmt: str, lang: str) -> None:
+    """Show the agency hierarchy of PLAN as a tree, then its groups."""
+    from engine.render_plan import agencies_data, render_agencies
+
+    plan = _load_plan_as(plan_path, fmt)
+    if fmt == "json":
+        _echo_json(agencies_data(plan))
+    else:
+        click.echo(render_agencies(plan, lang))
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of plan files (for editors: see docs/plan-format.md)."""
+    from engine.loader import plan_schema
+
+    _echo_json(plan_schema())
+
+
 def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
               area: str | None = None, agency: str | None = None) -> tuple[Any, Any]:
     import datetime as dt

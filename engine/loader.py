@@ -134,7 +134,8 @@ def _read(path: Path, state: _State, span: Span | None = None) -> str | None:
         reason = "it is a folder" if path.is_dir() else (e.strerror or str(e)).lower()
         state.error("E407", f"cannot read '{name}': {reason}", span,
                     help="check the file name; an included file is looked up next to the "
-                         "plan that includes it", file=name)
+                         "plan that includes it" if span is not None else
+                         "check the path of the plan file", file=name)
         return None
     try:
         return _newlines(data.decode("utf-8-sig"))

@@ -1,0 +1,244 @@
+"""Listings of a loaded plan: its summary, indicators, periods and agencies, as text or data.
+
+Every function returns a string or plain data (for ``json.dumps``); nothing here prints. Text
+tables fit in ``width`` columns (100 by default): long names are cut with ``…``, never ids.
+
+    >>> from engine.loader import load_plan
+    >>> plan = load_plan("plans/2023.yaml")
+    >>> print(render_periods(plan))
+    ID    NAME                          FROM        UNTIL       DUE         DAYS
+    q1    Báo cáo Quý I/2023            2022-12-15  2023-03-13  2023-03-14    89
+    h1    Báo cáo 6 tháng đầu năm 2023  2022-12-15  2023-06-13  2023-06-14   181
+    q3    Báo cáo Quý III/2023          2023-06-14  2023-09-13  2023-09-14    92
+    year  Báo cáo năm 2023              2022-12-15  2023-12-13  2023-12-14   364
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .language import Formula, json_value
+from .model import Indicator, Label, Plan
+
+#: Width of text listings, in characters.
+WIDTH = 100
+ELLIPSIS = "…"
+#: Widest target shown in the indicator table (longer ones are cut with ``…``).
+TARGET_WIDTH = 28
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with ``…`` when longer."""
+    flat = " ".join(text.split())
+    if width <= 0:
+        return ""
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + ELLIPSIS
+
+
+def _row(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
+    out = []
+    for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+        last = i == len(cells) - 1
+        if i < len(right) and right[i]:
+            out.append(cell.rjust(w))
+        else:
+            out.append(cell if last else cell.ljust(w))
+    return "  ".join(out).rstrip()
+
+
+def _name(label: Label, lang: str) -> str:
+    return label.text(lang)
+
+
+def formula_text(formula: Formula | None) -> str:
+    """A formula as written, on one line (a ``|`` block's line breaks become spaces)."""
+    return "" if formula is None else " ".join(formula.text.split())
+
+
+# -- summary ------------------------------------------------------------------------------------
+
+def render_summary(plan: Plan) -> str:
+    """The one-line summary ``cchc validate`` prints for a valid plan."""
+    counts = plan.summary()
+    parts = ", ".join(f"{n} {what if n != 1 else what[:-1]}" for what, n in counts.items())
+    return f"{plan.path or plan.id}: valid plan '{plan.id}' ({plan.year}): {parts}"
+
+
+def summary_data(plan: Plan) -> dict[str, Any]:
+    """The JSON ``cchc validate --format json`` prints for a valid plan."""
+    return {"valid": True, "plan": _plan_ref(plan), "summary": plan.summary(),
+            "files": list(plan.files), "diagnostics": []}
+
+
+def _plan_ref(plan: Plan) -> dict[str, Any]:
+    return {"id": plan.id, "year": plan.year, "title": plan.title.to_dict()}
+
+
+# -- indicators ---------------------------------------------------------------------------------
+
+def indicator_data(ind: Indicator) -> dict[str, Any]:
+    """One indicator as JSON-ready data (formulas as written)."""
+    return {
+        "id": ind.id,
+        "area": ind.area,
+        "name": ind.name.to_dict(),
+        "unit": ind.unit,
+        "owner": ind.owner,
+        "scope": ind.scope,
+        "agencies": len(ind.population),
+        "value": ind.value.text.strip(),
+        "target": ind.target.text.strip(),
+        "deadline": ind.deadline.text.strip() if ind.deadline else None,
+        "applicable": ind.applicable.text.strip() if ind.applicable else None,
+        "baseline": json_value(ind.baseline) if ind.baseline is not None else None,
+        "source": ind.source,
+        "notes": ind.notes,
+        "facts": list(ind.facts),
+        "depends_on": list(ind.depends_on),
+    }
+
+
+def indicators_data(plan: Plan) -> dict[str, Any]:
+    """Every indicator, area by area in the order of the plan file."""
+    return {
+        "plan": _plan_ref(plan),
+        "areas": [{"id": a.id, "name": a.name.to_dict(), "lead": a.lead,
+                   "indicators": list(a.indicators)} for a in plan.areas.values()],
+        "indicators": [indicator_data(plan.indicators[i])
+                       for a in plan.areas.values() for i in a.indicators],
+    }
+
+
+def render_indicators(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
+    """The indicators as an aligned table, area by area, two lines per indicator.
+
+    The first line holds the key (the full id is ``AREA.KEY``), unit, owner, scope, deadline
+    and the section of the plan text; the second the target and the name, cut to ``width``.
+    """
+    head1 = ["KEY", "UNIT", "OWNER", "SCOPE", "DEADLINE", "REF"]
+    head2 = ["TARGET", "NAME" if lang == "vi" else "NAME (en)"]
+    rows: list[tuple[str, list[str], list[str]]] = []
+    for area in plan.areas.values():
+        for iid in area.indicators:
+            ind = plan.indicators[iid]
+            key = iid.split(".", 1)[1]
+            rows.append((area.id, [key, ind.unit, ind.owner, ind.scope,
+                                   formula_text(ind.deadline), ind.source or ""],
+                         [formula_text(ind.target), _name(ind.name, lang)]))
+    indent = 2
+    widths = [max([len(h)] + [len(r[1][i]) for r in rows]) for i, h in enumerate(head1)]
+    # Most targets are short ("value > 99%"); a long one is cut so that names stay readable.
+    target_w = min(max([len(head2[0])] + [len(r[2][0]) for r in rows]), TARGET_WIDTH)
+    name_w = width - 2 * indent - target_w - 2
+    lines = [" " * indent + _row(head1, widths),
+             " " * (2 * indent) + _row(head2, [target_w, name_w])]
+    current = None
+    for area_id, first, second in rows:
+        if area_id != current:
+            current = area_id
+            area = plan.areas[area_id]
+            lead = f" (lead: {area.lead})" if area.lead else ""
+            lines.append("")
+            lines.append(fit(f"{area_id} · {_name(area.name, lang)}{lead}", width))
+        lines.append(" " * indent + _row(first, widths))
+        lines.append(" " * (2 * indent) + _row([fit(second[0], target_w), fit(second[1], name_w)],
+                                                [target_w, name_w]))
+    count = sum(len(a.indicators) for a in plan.areas.values())
+    lines.append("")
+    lines.append(f"{_plural(count, 'indicator')} in {_plural(len(plan.areas), 'area')}")
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+def periods_data(plan: Plan) -> dict[str, Any]:
+    """The reporting periods as JSON-ready data (dates as ISO text, ``days`` in the window)."""
+    return {
+        "plan": _plan_ref(plan),
+        "periods": [{"id": p.id, "name": p.name.to_dict(), "from": p.start.isoformat(),
+                     "until": p.end.isoformat(), "due": p.due.isoformat(),
+                     "days": (p.end - p.start).days + 1, "notes": p.notes}
+                    for p in plan.periods.values()],
+    }
+
+
+def render_periods(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
+    """The reporting periods as an aligned table; DAYS counts the data window, both ends in."""
+    head = ["ID", "NAME", "FROM", "UNTIL", "DUE", "DAYS"]
+    rows = [[p.id, _name(p.name, lang), p.start.isoformat(), p.end.isoformat(), p.due.isoformat(),
+             str((p.end - p.start).days + 1)] for p in plan.periods.values()]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
+    fixed = sum(w for i, w in enumerate(widths) if i != 1) + 2 * (len(head) - 1)
+    widths[1] = max(4, min(widths[1], width - fixed))
+    right = [False, False, False, False, False, True]
+    lines = [_row(head, widths, right)]
+    lines += [_row([r[0], fit(r[1], widths[1]), *r[2:]], widths, right) for r in rows]
+    return "\n".join(lines)
+
+
+# -- agencies -----------------------------------------------------------------------------------
+
+def agencies_data(plan: Plan) -> dict[str, Any]:
+    """The agency registry (in file order, with parents) and the resolved groups."""
+    return {
+        "plan": _plan_ref(plan),
+        "agencies": [{"id": a.id, "name": a.name.to_dict(), "kind": a.kind, "parent": a.parent,
+                      "notes": a.notes} for a in plan.agencies.values()],
+        "groups": [{"id": g.id, "members": list(g.members), "kinds": list(g.kinds),
+                    "agencies": list(g.agencies), "union": list(g.union), "minus": list(g.minus),
+                    "notes": g.notes} for g in plan.groups.values()],
+    }
+
+
+def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
+    """The agency hierarchy drawn as a tree (``├──``), each agency with its kind; then the
+    groups with their size and definition."""
+    lines: list[str] = []
+
+    def draw(agency: str, prefix: str, branch: str) -> None:
+        a = plan.agencies[agency]
+        head = f"{prefix}{branch}{a.id}  "
+        tail = f"  [{a.kind}]"
+        lines.append(head + fit(_name(a.name, lang), width - len(head) - len(tail)) + tail)
+        kids = plan.children(agency)
+        below = prefix + ("" if not branch else "    " if branch == "└── " else "│   ")
+        for i, kid in enumerate(kids):
+            draw(kid, below, "└── " if i == len(kids) - 1 else "├── ")
+
+    for root in plan.roots():
+        draw(root, "", "")
+    kinds: dict[str, int] = {}
+    for a in plan.agencies.values():
+        kinds[a.kind] = kinds.get(a.kind, 0) + 1
+    lines.append("")
+    lines.append(fit(f"{len(plan.agencies)} agencies: "
+                     + ", ".join(f"{kind} {n}" for kind, n in kinds.items()), width))
+    if plan.groups:
+        lines.append("")
+        lines.append("groups:")
+        id_w = max(len(g) for g in plan.groups)
+        for g in plan.groups.values():
+            head = f"  {g.id.ljust(id_w)}  {len(g.members):>4}  "
+            lines.append(head + fit(_definition(g.kinds, g.agencies, g.union, g.minus),
+                                    width - len(head)))
+    return "\n".join(lines)
+
+
+def _definition(kinds: Sequence[str], agencies: Sequence[str], union: Sequence[str],
+                minus: Sequence[str]) -> str:
+    parts = []
+    if kinds:
+        parts.append("kinds " + ", ".join(kinds))
+    if agencies:
+        parts.append(", ".join(agencies))
+    if union:
+        parts.append(" + ".join(union))
+    text = " + ".join(parts) or "(empty)"
+    if minus:
+        text += " - " + " - ".join(minus)
+    return text
