@@ -90,11 +90,16 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
     value = formula.evaluate(ctx)
     if as_json:
         reasons = value.sorted_reasons() if isinstance(value, engine.Unknown) else []
-        click.echo(json.dumps({
-            "value": engine.json_value(value),
-            "type": formula.type.value,
-            "unknown": [r.describe() for r in reasons],
-        }, ensure_ascii=False))
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)  # an exact whole number may have any number of digits
+        try:
+            click.echo(json.dumps({
+                "value": engine.json_value(value),
+                "type": formula.type.value,
+                "unknown": [r.describe() for r in reasons],
+            }, ensure_ascii=False))
+        finally:
+            sys.set_int_max_str_digits(limit)
     else:
         click.echo(engine.format_value(value))
 

@@ -89,6 +89,14 @@ def test_numbers_never_use_an_exponent() -> None:
     assert json.loads(raw)["value"] == 1e-20
 
 
+def test_whole_numbers_of_any_size() -> None:
+    big = "9" * 1000
+    expected = str(int(big) ** 5)[:4000]
+    assert value_of("x * x * x * x * x", "--set", f"x={big}")[:4000] == expected
+    raw = run("x * x * x * x * x", "--set", f"x={big}", "--json").stdout
+    assert raw.startswith('{"value": ' + expected[:100]) and len(raw) > 5000
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["1", "--set", "x"], "Invalid value for --set: 'x' is not NAME=LITERAL"),
     (["1", "--set", "=1"], "Invalid value for --set: '=1' is not NAME=LITERAL"),
