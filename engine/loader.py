@@ -1,15 +1,43 @@
 """Load a plan file into an immutable :class:`~engine.model.Plan`, reporting every problem.
 
-Stages, each reporting every problem it finds before the loader stops:
+Stages, each reporting every problem it finds before the loader stops (docs/plan-format.md):
 
-1. YAML: syntax, duplicate keys, tags, alias bombs (``E401``-``E407``);
-2. structure against the JSON Schema shipped as ``engine/plan.schema.json`` (``E410``-``E414``);
-3. references: parents, groups, owners, scopes, periods, facts (``E420``-``E423``) and the
-   agency hierarchy and group definitions as graphs (``E501``, ``E502``);
+1. YAML (``engine.yamlsrc``), for the plan and each included file;
+2. structure against the JSON Schema shipped as ``engine/plan.schema.json``;
+3. references between the parts, and the agency hierarchy and groups as graphs;
 4. formulas: syntax (``E1xx``), then indicator dependency cycles (``E503``), then names and
-   types in dependency order (``E2xx``, ``E3xx``, ``E433``), each located in the YAML file;
-5. consistency: period dates in order, deadlines near the plan year, units that fit the value
-   (``E430``-``E434``).
+   types in dependency order (``E2xx``, ``E3xx``, ``E433``, ``E434``), each located in the YAML
+   file, inside quoted and block scalars too;
+5. consistency: units, deadlines and empty scopes.
+
+Codes (docs/diagnostics.md has an example and the fix for each):
+
+``E401``  a file cannot be read as YAML: syntax, not UTF-8, empty
+``E402``  duplicate key in a mapping
+``E403``  aliases expand beyond the node limit ("billion laughs"), recursive alias, deep nesting
+``E404``  a tag (``!!python/object``, ``!custom``) or a merge key (``<<``)
+``E405``  a key that is a list or a mapping
+``E406``  an id defined in two files, or a file included twice
+``E407``  a plan or included file cannot be read (missing, a folder, no permission)
+``E410``  unknown key (with the allowed keys or a did-you-mean)
+``E411``  missing required key
+``E412``  wrong type, value not allowed, invalid id
+``E413``  not a date (``YYYY-MM-DD``), or not a date of the calendar
+``E414``  category fact without values, or values on another type
+``E420``  unknown agency (parent, group member, lead, owner), or a group where an agency goes
+``E421``  unknown group or agency (union, minus, reported_by, scope)
+``E422``  unknown period
+``E423``  a group with the id of an agency
+``E424``  the scope of an indicator has no agencies
+``E425``  a fact id that formulas already use (a keyword, ``value``, ``baseline``, ``sum``...)
+``E430``  a period's dates out of order (from <= until <= due)
+``E431``  a deadline far from the plan year
+``E432``  the unit does not fit the type of the value
+``E433``  target or applicable not a condition, deadline not a date
+``E434``  the baseline is not a literal, or is used but not given
+``E501``  the agency hierarchy has a cycle
+``E502``  groups defined in a cycle
+``E503``  indicators that depend on each other in a cycle, as the path ``a -> b -> a``
 """
 
 from __future__ import annotations
