@@ -365,5 +365,30 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
         raise
 
 
+@main.command("diff")
+@click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False))
+@click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="Markdown is the table an officer attaches to the draft decision.")
+def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
+    """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
+    from engine.diff import diff_plans, render_json, render_markdown, render_text
+    from engine.loader import load_plan
+
+    plans = []
+    problems: list[engine.Diagnostic] = []
+    for path in (old_path, new_path):
+        try:
+            plans.append(load_plan(path))
+        except engine.EngineError as err:
+            problems.extend(err.diagnostics)
+    if problems:
+        _fail(engine.PlanError(problems))
+    diff = diff_plans(plans[0], plans[1])
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    click.echo(render(diff), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,549 @@
+"""The semantic diff of two plans: what changed in meaning, not in text.
+
+    diff = diff_plans(load_plan("plans/2023.yaml"), load_plan("plans/2024.yaml"))
+    diff.is_empty                # False
+    render_markdown(diff)        # what an officer attaches to the draft decision
+
+Both plans are compared as loaded: formulas by their canonical text (so spacing, line breaks and
+parentheses that change nothing give no difference), groups and scopes by the set of agencies they
+resolve to, lists by their content. Comments, key order, quoting and layout of the YAML never
+show. Free-text ``notes`` are not compared: they explain a plan, they do not change what it asks.
+
+Every section (areas, indicators, agencies, groups, periods, facts) lists the ids added, the ids
+removed and, for each id in both plans, the fields that changed, old and new. Entries are listed
+by id (periods by due date), so the diff does not depend on the order of the files either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from .language import Formula, format_value
+from .model import Agency, Area, FactDef, Group, Indicator, Period, Plan
+from .printer import to_text
+
+#: A field's value as shown in a diff: text, a whole number (the year, a member count) or absent.
+Scalar: TypeAlias = str | int | None
+
+SECTIONS = ("areas", "indicators", "agencies", "groups", "periods", "facts")
+
+#: Fields compared for each section, in display order. Fields with members (a scope, the
+#: reporters of a fact, a group) also list the agencies that came in and went out.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "metadata": ("id", "year", "title.vi", "title.en", "decision.number", "decision.date",
+                 "decision.signer", "source"),
+    "areas": ("name.vi", "name.en", "lead"),
+    "indicators": ("name.vi", "name.en", "unit", "owner", "scope", "value", "target",
+                   "deadline", "applicable", "baseline", "source"),
+    "agencies": ("name.vi", "name.en", "kind", "parent"),
+    "groups": ("members",),
+    "periods": ("name.vi", "name.en", "from", "until", "due"),
+    "facts": ("label.vi", "label.en", "type", "unit", "values", "reported_by", "periods"),
+}
+#: Fields shown for an added or removed entry (the whole record is in ``Entry.fields``).
+SUMMARY: dict[str, tuple[str, ...]] = {
+    "areas": ("name.vi", "lead"),
+    "indicators": ("name.vi", "owner", "scope", "target", "deadline"),
+    "agencies": ("name.vi", "kind", "parent"),
+    "groups": ("members",),
+    "periods": ("from", "until", "due"),
+    "facts": ("label.vi", "type", "reported_by", "periods"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one entry, old and new. ``added`` and ``removed`` list the agencies that
+    came into and went out of a scope, a fact's reporters or a group (sorted ids); the field
+    may change its members while its own value (the group id) stays the same."""
+
+    field: str
+    old: Scalar
+    new: Scalar
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "old": self.old, "new": self.new}
+        if self.added or self.removed:
+            out["members_added"] = list(self.added)
+            out["members_removed"] = list(self.removed)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry present in only one of the plans, with its fields (absent ones left out) and,
+    for a group, its members (sorted ids)."""
+
+    id: str
+    fields: tuple[tuple[str, Scalar], ...]
+    members: tuple[str, ...] = ()
+
+    def get(self, field: str) -> Scalar:
+        return dict(self.fields).get(field)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, **{f: v for f, v in self.fields}}
+        if self.members:
+            out["member_ids"] = list(self.members)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """An entry present in both plans whose fields differ."""
+
+    id: str
+    changes: tuple[FieldChange, ...]
+
+    def get(self, field: str) -> FieldChange | None:
+        return next((c for c in self.changes if c.field == field), None)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "changes": [c.to_dict() for c in self.changes]}
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDiff:
+    """Added, removed and changed entries of one section, each in id order."""
+
+    name: str
+    added: tuple[Entry, ...] = ()
+    removed: tuple[Entry, ...] = ()
+    changed: tuple[Changed, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def changed_entry(self, id: str) -> Changed | None:
+        return next((c for c in self.changed if c.id == id), None)
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "removed": len(self.removed),
+                "changed": len(self.changed)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": [e.to_dict() for e in self.added],
+                "removed": [e.to_dict() for e in self.removed],
+                "changed": [c.to_dict() for c in self.changed]}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRef:
+    """Which plan a side of the diff is: its id, year and the file it was loaded from."""
+
+    id: str
+    year: int
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "year": self.year, "path": self.path}
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """Everything that differs between two plans. Immutable; ``is_empty`` for identical plans."""
+
+    old: PlanRef
+    new: PlanRef
+    metadata: tuple[FieldChange, ...]
+    areas: SectionDiff
+    indicators: SectionDiff
+    agencies: SectionDiff
+    groups: SectionDiff
+    periods: SectionDiff
+    facts: SectionDiff
+
+    @property
+    def sections(self) -> tuple[SectionDiff, ...]:
+        return (self.areas, self.indicators, self.agencies, self.groups, self.periods,
+                self.facts)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.metadata and all(s.is_empty for s in self.sections)
+
+    def section(self, name: str) -> SectionDiff:
+        if name not in SECTIONS:
+            raise KeyError(name)
+        result: SectionDiff = getattr(self, name)
+        return result
+
+    @property
+    def moved_agencies(self) -> tuple[Changed, ...]:
+        """Agencies whose parent changed (re-parented communes, merged districts)."""
+        return tuple(c for c in self.agencies.changed if c.get("parent") is not None)
+
+    @property
+    def renamed_agencies(self) -> tuple[Changed, ...]:
+        return tuple(c for c in self.agencies.changed
+                     if c.get("name.vi") is not None or c.get("name.en") is not None)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {s.name: s.counts() for s in self.sections}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old.to_dict(),
+            "new": self.new.to_dict(),
+            "empty": self.is_empty,
+            "summary": self.summary(),
+            "metadata": [c.to_dict() for c in self.metadata],
+            **{s.name: s.to_dict() for s in self.sections},
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: each entry as a flat mapping of comparable fields
+# ---------------------------------------------------------------------------------------------
+
+
+def _formula(f: Formula | None) -> str | None:
+    return to_text(f.expr) if f is not None else None
+
+
+def _list(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def _metadata(plan: Plan) -> dict[str, Scalar]:
+    d = plan.decision
+    return {
+        "id": plan.id, "year": plan.year, "title.vi": plan.title.vi, "title.en": plan.title.en,
+        "decision.number": d.number if d else None,
+        "decision.date": d.date.isoformat() if d and d.date else None,
+        "decision.signer": d.signer if d else None,
+        "source": plan.source,
+    }
+
+
+def _area(a: Area, plan: Plan) -> dict[str, Scalar]:
+    return {"name.vi": a.name.vi, "name.en": a.name.en, "lead": a.lead}
+
+
+def _indicator(i: Indicator, plan: Plan) -> dict[str, Scalar]:
+    return {
+        "name.vi": i.name.vi, "name.en": i.name.en, "unit": i.unit, "owner": i.owner,
+        "scope": i.scope, "value": _formula(i.value), "target": _formula(i.target),
+        "deadline": _formula(i.deadline), "applicable": _formula(i.applicable),
+        "baseline": format_value(i.baseline) if i.baseline is not None else None,
+        "source": i.source,
+    }
+
+
+def _agency(a: Agency, plan: Plan) -> dict[str, Scalar]:
+    return {"name.vi": a.name.vi, "name.en": a.name.en, "kind": a.kind, "parent": a.parent}
+
+
+def _group(g: Group, plan: Plan) -> dict[str, Scalar]:
+    return {"members": len(g.members)}
+
+
+def _period(p: Period, plan: Plan) -> dict[str, Scalar]:
+    return {"name.vi": p.name.vi, "name.en": p.name.en, "from": p.start.isoformat(),
+            "until": p.end.isoformat(), "due": p.due.isoformat()}
+
+
+def _period_key(plan: Plan) -> Callable[[str], tuple[str, str]]:
+    """Periods in calendar order (by due date), whatever their order in the file."""
+    def key(pid: str) -> tuple[str, str]:
+        p = plan.periods.get(pid)
+        return (p.due.isoformat() if p else "", pid)
+    return key
+
+
+def _fact(f: FactDef, plan: Plan) -> dict[str, Scalar]:
+    return {"label.vi": f.label.vi, "label.en": f.label.en, "type": f.type, "unit": f.unit,
+            # allowed values and periods are sets: their order in the file says nothing
+            "values": _list(sorted(f.values)) or None, "reported_by": f.reported_by or None,
+            "periods": _list(sorted(f.periods, key=_period_key(plan)))}
+
+
+def _members(section: str, item: Any) -> frozenset[str] | None:
+    """The agencies behind a field with members, or None for sections without one."""
+    if section == "groups":
+        return frozenset(item.members)
+    if section == "indicators":
+        return frozenset(item.population)
+    if section == "facts":
+        return frozenset(item.reporters)
+    return None
+
+
+_MEMBER_FIELD = {"groups": "members", "indicators": "scope", "facts": "reported_by"}
+
+_RECORDS: dict[str, Callable[[Any, Plan], dict[str, Scalar]]] = {
+    "areas": _area, "indicators": _indicator, "agencies": _agency, "groups": _group,
+    "periods": _period, "facts": _fact,
+}
+
+
+def _compare(old: Mapping[str, Scalar], new: Mapping[str, Scalar],
+             fields: Iterable[str]) -> list[FieldChange]:
+    return [FieldChange(f, old.get(f), new.get(f)) for f in fields if old.get(f) != new.get(f)]
+
+
+def _section(name: str, old_plan: Plan, new_plan: Plan) -> SectionDiff:
+    old: Mapping[str, Any] = getattr(old_plan, name)
+    new: Mapping[str, Any] = getattr(new_plan, name)
+    record = _RECORDS[name]
+    fields = FIELDS[name]
+
+    def entry(id: str, item: Any, plan: Plan) -> Entry:
+        rec = record(item, plan)
+        members = tuple(sorted(item.members)) if isinstance(item, Group) else ()
+        return Entry(id, tuple((f, rec[f]) for f in fields if rec.get(f) is not None), members)
+
+    def order(ids: Iterable[str], plan: Plan) -> list[str]:
+        return sorted(ids, key=_period_key(plan)) if name == "periods" else sorted(ids)
+
+    added = tuple(entry(i, new[i], new_plan) for i in order(set(new) - set(old), new_plan))
+    removed = tuple(entry(i, old[i], old_plan) for i in order(set(old) - set(new), old_plan))
+    changed: list[Changed] = []
+    for id in order(set(old) & set(new), new_plan):
+        before, after = record(old[id], old_plan), record(new[id], new_plan)
+        changes = _compare(before, after, fields)
+        was, now = _members(name, old[id]), _members(name, new[id])
+        if was is not None and now is not None and was != now:
+            field = _MEMBER_FIELD[name]
+            changes = [c for c in changes if c.field != field]
+            change = FieldChange(field, before.get(field), after.get(field),
+                                 tuple(sorted(now - was)), tuple(sorted(was - now)))
+            changes.append(change)
+            changes.sort(key=lambda c: fields.index(c.field))
+        if changes:
+            changed.append(Changed(id, tuple(changes)))
+    return SectionDiff(name, added, removed, tuple(changed))
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    """What changed from ``old`` to ``new``. Pure: reads nothing, prints nothing."""
+    return PlanDiff(
+        old=PlanRef(old.id, old.year, old.path),
+        new=PlanRef(new.id, new.year, new.path),
+        metadata=tuple(_compare(_metadata(old), _metadata(new), FIELDS["metadata"])),
+        areas=_section("areas", old, new),
+        indicators=_section("indicators", old, new),
+        agencies=_section("agencies", old, new),
+        groups=_section("groups", old, new),
+        periods=_section("periods", old, new),
+        facts=_section("facts", old, new),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+#: Most member ids listed in text and Markdown (JSON lists them all).
+MEMBERS_SHOWN = 8
+
+
+def _show(value: Scalar) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def _members_text(ids: tuple[str, ...]) -> str:
+    shown = ", ".join(ids[:MEMBERS_SHOWN])
+    more = len(ids) - MEMBERS_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _agencies(n: int) -> str:
+    return f"{n} agenc{'y' if n == 1 else 'ies'}"
+
+
+def _member_note(c: FieldChange) -> str:
+    """``+1 agency: hai_quan; -2 agencies: a, b``: who came into and went out of the members."""
+    parts = []
+    if c.added:
+        parts.append(f"+{_agencies(len(c.added))}: {_members_text(c.added)}")
+    if c.removed:
+        parts.append(f"-{_agencies(len(c.removed))}: {_members_text(c.removed)}")
+    return "; ".join(parts)
+
+
+def _change_text(c: FieldChange) -> str:
+    """``old -> new``, with the members that came and went for a scope or a group."""
+    note = _member_note(c)
+    if c.field == "members":
+        head = f"{_agencies(int(c.old or 0))} -> {_agencies(int(c.new or 0))}"
+        return head + (f" ({note})" if note else "")
+    head = _show(c.new) if c.old == c.new else f"{_show(c.old)} -> {_show(c.new)}"
+    return head + (f" (members {note})" if note else "")
+
+
+def _entry_text(e: Entry, section: str) -> str:
+    parts = []
+    for f in SUMMARY[section]:
+        v = e.get(f)
+        if v is None:
+            continue
+        parts.append(f'"{v}"' if f in ("name.vi", "label.vi") else
+                     (_agencies(int(v)) if f == "members" else f"{f}: {v}"))
+    return "; ".join(parts)
+
+
+def _plan_line(ref: PlanRef) -> str:
+    where = f" ({ref.path})" if ref.path else ""
+    return f"{ref.id} {ref.year}{where}"
+
+
+def render_text(diff: PlanDiff) -> str:
+    """The diff for a terminal: ``+`` added, ``-`` removed, ``~`` changed, ``old -> new``."""
+    lines = [f"old: {_plan_line(diff.old)}", f"new: {_plan_line(diff.new)}"]
+    if diff.is_empty:
+        lines.append("no differences")
+        return "\n".join(lines) + "\n"
+    if diff.metadata:
+        lines.append("")
+        lines.append("metadata:")
+        lines.extend(f"  {c.field}: {_change_text(c)}" for c in diff.metadata)
+    for s in diff.sections:
+        if s.is_empty:
+            continue
+        counts = ", ".join(f"{n} {k}" for k, n in s.counts().items() if n)
+        lines.append("")
+        lines.append(f"{s.name}: {counts}")
+        lines.extend(f"  + {e.id}: {_entry_text(e, s.name)}" for e in s.added)
+        lines.extend(f"  - {e.id}: {_entry_text(e, s.name)}" for e in s.removed)
+        for c in s.changed:
+            lines.append(f"  ~ {c.id}")
+            lines.extend(f"      {f.field}: {_change_text(f)}" for f in c.changes)
+    return "\n".join(lines) + "\n"
+
+
+# Vietnamese headings with English in parentheses: the form an officer attaches to a decision.
+_SECTION_TITLES = {
+    "areas": "Lĩnh vực (Areas)",
+    "indicators": "Chỉ tiêu (Indicators)",
+    "agencies": "Cơ quan, đơn vị (Agencies)",
+    "groups": "Nhóm cơ quan (Groups)",
+    "periods": "Kỳ báo cáo (Reporting periods)",
+    "facts": "Số liệu báo cáo (Reported facts)",
+}
+_FIELD_TITLES = {
+    "id": "Mã kế hoạch (plan id)",
+    "year": "Năm (year)",
+    "title.vi": "Tên kế hoạch (title, vi)",
+    "title.en": "Tên tiếng Anh (title, en)",
+    "decision.number": "Số quyết định (decision number)",
+    "decision.date": "Ngày quyết định (decision date)",
+    "decision.signer": "Người ký (signer)",
+    "source": "Căn cứ (source)",
+    "name.vi": "Tên (name, vi)",
+    "name.en": "Tên tiếng Anh (name, en)",
+    "label.vi": "Tên (label, vi)",
+    "label.en": "Tên tiếng Anh (label, en)",
+    "lead": "Cơ quan chủ trì (lead)",
+    "unit": "Đơn vị tính (unit)",
+    "owner": "Cơ quan chủ trì (owner)",
+    "scope": "Phạm vi (scope)",
+    "value": "Công thức giá trị (value)",
+    "target": "Mục tiêu (target)",
+    "deadline": "Thời hạn (deadline)",
+    "applicable": "Điều kiện áp dụng (applicable)",
+    "baseline": "Giá trị cơ sở (baseline)",
+    "kind": "Loại (kind)",
+    "parent": "Cơ quan cấp trên (parent)",
+    "members": "Thành viên (members)",
+    "from": "Từ ngày (from)",
+    "until": "Đến ngày (until)",
+    "due": "Hạn báo cáo (due)",
+    "type": "Kiểu (type)",
+    "values": "Giá trị cho phép (values)",
+    "reported_by": "Đơn vị báo cáo (reported by)",
+    "periods": "Kỳ báo cáo (periods)",
+}
+_KINDS = {"added": "Thêm mới (added)", "removed": "Bãi bỏ (removed)",
+          "changed": "Thay đổi (changed)"}
+
+
+def _cell(value: Scalar | str) -> str:
+    text = _show(value) if not isinstance(value, str) else value
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return text or "—"
+
+
+def _code(value: Scalar) -> str:
+    return "—" if value is None else f"`{_cell(value)}`"
+
+
+_CODE_FIELDS = {"value", "target", "deadline", "applicable", "scope", "owner", "lead", "parent",
+                "reported_by", "id", "kind", "type", "unit", "baseline"}
+
+
+def _md_value(field: str, value: Scalar) -> str:
+    if field == "members":
+        return _agencies(int(value or 0))
+    return _code(value) if field in _CODE_FIELDS else _cell(value)
+
+
+def _md_change(c: FieldChange) -> tuple[str, str]:
+    old, new = _md_value(c.field, c.old), _md_value(c.field, c.new)
+    note = _member_note(c)
+    if note:
+        new = f"{new} ({'' if c.field == 'members' else 'members '}{_cell(note)})"
+    return old, new
+
+
+def render_markdown(diff: PlanDiff) -> str:
+    """The diff as Markdown tables (Vietnamese headings, English in parentheses)."""
+    out = ["# So sánh kế hoạch (Plan comparison)", "",
+           f"- Kế hoạch cũ (old plan): `{diff.old.id}` ({diff.old.year})"
+           + (f", `{diff.old.path}`" if diff.old.path else ""),
+           f"- Kế hoạch mới (new plan): `{diff.new.id}` ({diff.new.year})"
+           + (f", `{diff.new.path}`" if diff.new.path else ""), ""]
+    if diff.is_empty:
+        out.append("Không có khác biệt (no differences).")
+        return "\n".join(out) + "\n"
+    summary = [(s, s.counts()) for s in diff.sections if not s.is_empty]
+    out += ["## Tóm tắt (Summary)", "",
+            "| Phần (section) | Thêm mới (added) | Bãi bỏ (removed) | Thay đổi (changed) |",
+            "|---|---:|---:|---:|"]
+    if diff.metadata:
+        out.append(f"| Thông tin chung (metadata) | 0 | 0 | {len(diff.metadata)} |")
+    out += [f"| {_SECTION_TITLES[s.name]} | {c['added']} | {c['removed']} | {c['changed']} |"
+            for s, c in summary]
+    out.append("")
+    if diff.metadata:
+        out += ["## Thông tin chung (Metadata)", "",
+                "| Nội dung (field) | Cũ (old) | Mới (new) |", "|---|---|---|"]
+        for c in diff.metadata:
+            old, new = _md_change(c)
+            out.append(f"| {_FIELD_TITLES[c.field]} | {old} | {new} |")
+        out.append("")
+    for s, _ in summary:
+        out += [f"## {_SECTION_TITLES[s.name]}", ""]
+        for kind, entries in (("added", s.added), ("removed", s.removed)):
+            if not entries:
+                continue
+            cols = SUMMARY[s.name]
+            out += [f"### {_KINDS[kind]}", "",
+                    "| Mã (id) | " + " | ".join(_FIELD_TITLES[f] for f in cols) + " |",
+                    "|---" * (len(cols) + 1) + "|"]
+            out += [f"| `{e.id}` | " + " | ".join(_md_value(f, e.get(f)) for f in cols) + " |"
+                    for e in entries]
+            out.append("")
+        if s.changed:
+            out += [f"### {_KINDS['changed']}", "",
+                    "| Mã (id) | Nội dung (field) | Cũ (old) | Mới (new) |", "|---|---|---|---|"]
+            for ch in s.changed:
+                for c in ch.changes:
+                    old, new = _md_change(c)
+                    out.append(f"| `{ch.id}` | {_FIELD_TITLES[c.field]} | {old} | {new} |")
+            out.append("")
+    return "\n".join(out)
+
+
+def render_json(diff: PlanDiff) -> str:
+    return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
