@@ -181,3 +181,12 @@ def test_json_form_of_diagnostics(monkeypatch: pytest.MonkeyPatch) -> None:
                                   "end_col")} == {
         "code": "E412", "severity": "error", "file": "e412_wrong_type.yaml", "line": 2,
         "col": 5, "end_line": 2, "end_col": 15}
+
+
+def test_every_plan_code_is_explained_in_the_docs() -> None:
+    from engine import loader
+
+    page = (INVALID.parents[2] / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    section = page.split("## Plan (E4xx, E5xx)", 1)[1].split("\n## ", 1)[0]
+    explained = set(re.findall(r"^### (E\d\d\d):", section, re.M))
+    assert explained == set(re.findall(r"``(E[45]\d\d)``", loader.__doc__ or ""))
