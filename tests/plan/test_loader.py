@@ -8,6 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.diagnostics import PlanError
 from engine.loader import RESERVED_NAMES, load_plan, plan_schema
@@ -406,3 +408,34 @@ def test_schema_is_draft_2020_12_and_lists_every_top_level_key() -> None:
     assert set(schema["properties"]) == {"cchc", "id", "year", "title", "decision", "source",
                                          "notes", "extends", "include", "agencies", "groups",
                                          "periods", "facts", "areas"}
+
+
+# -- totality -----------------------------------------------------------------------------------
+
+MINIMAL = (Path(__file__).resolve().parents[1] / "data" / "plans" / "minimal.yaml").read_text(
+    encoding="utf-8")
+PIECES = [*" :-[]{}\"'#\n|>&*!%@,?.09az_ếĐ\t\\", "value", "sum(", "  ", "\n  ", "kind: ",
+          "parent: tinh", "scope: snv", "2023-", "99%", "<<: ", "!!str ", "~"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), st.sampled_from(PIECES)),
+                      min_size=1, max_size=6))
+def test_any_edit_of_a_plan_loads_or_gives_diagnostics(
+        edits: list[tuple[float, int, str]], tmp_path: Path) -> None:
+    """Whatever an officer types, the loader answers with a plan or with diagnostics that
+    render; never with another exception."""
+    text = MINIMAL
+    for where, op, piece in edits:
+        pos = int(where * len(text))
+        text = text[:pos] + piece + text[pos:] if op else text[:pos] + text[pos + 4:]
+    path = tmp_path / "fuzzed.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_plan(path)
+    except PlanError as err:
+        assert err.diagnostics
+        for d in err.diagnostics:
+            assert d.render().startswith(str(path.name)) or d.location[0].endswith(path.name)
+            assert d.to_dict()["code"] == d.code
