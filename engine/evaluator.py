@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from .checker import AGENCY_NAMES
+from .codegen import FALLBACK_ERRORS, generate
 from .nodes import (
     Aggregate,
     Binary,
@@ -75,17 +76,34 @@ class Program:
 
     expr: Expr
     fn: Fn = field(repr=False, compare=False)
+    #: generated code for the all-known case (engine.codegen); None: closures only
+    fast: Callable[[Mapping[str, Value], Sequence[Row]], Value] | None = field(
+        default=None, repr=False, compare=False)
 
     def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
         """Evaluate against ``context`` (or against ``scalars`` given as keywords)."""
         ctx = context if context is not None else Context(scalars)
+        if self.fast is not None:
+            try:
+                value = self.fast(ctx.scalars, ctx.population)
+            except FALLBACK_ERRORS:
+                return self.fn(ctx, None)
+            if isinstance(value, Fraction) and value.denominator == 1:
+                return value.numerator
+            return value
         return self.fn(ctx, None)
 
 
-def compile_expr(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) -> Program:
+def compile_expr(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset(),
+                 fast: bool = True) -> Program:
     """Compile a checked expression. ``per_agency`` names are read from each agency's facts
-    inside aggregates (outside them, every name is read from the scalars)."""
-    return Program(expr, _Compiler(frozenset(per_agency)).compile(expr, False))
+    inside aggregates (outside them, every name is read from the scalars).
+
+    With ``fast`` (the default) the program first tries code generated for the case where
+    every value is known, and falls back to the reference closures otherwise."""
+    names = frozenset(per_agency)
+    generated = generate(expr, names)[1] if fast else None
+    return Program(expr, _Compiler(names).compile(expr, False), generated)
 
 
 def _bool_kleene_and(values: Sequence[Value]) -> Value:

@@ -1,0 +1,334 @@
+"""A fast path for evaluation: an expression compiled to one Python function.
+
+The closure evaluator (:mod:`engine.evaluator`) is the reference semantics. This module
+generates straight-line Python for the common case where every value is known: plain
+arithmetic on ``int``/``Fraction``, native comparisons, ``and``/``or`` as Python's. Whenever
+that case does not hold (a fact is missing, a value is unknown, a division by zero, an empty
+population), the generated code raises, and the caller evaluates with the reference closures
+instead. So results are identical by construction: the fast path only ever answers when the
+reference would give the same known value (a property test compares the two).
+
+Exactness stays: ``x / y >= 99%`` is generated as ``x * 100 >= 99 * y`` guarded by ``y > 0``
+(cross-multiplication, no division), other divisions make a ``Fraction``; floats never appear.
+
+No user text becomes code: names are read with string constants (``repr``), literals are bound
+as constants of the generated function, and the source is built only from the AST's node kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from .checker import AGENCY_NAMES
+from .nodes import (
+    Aggregate,
+    Binary,
+    Bool,
+    Call,
+    Compare,
+    Date,
+    Expr,
+    If,
+    In,
+    Name,
+    Number,
+    Text,
+    Unary,
+)
+from .values import Unknown
+
+#: What the generated code raises when it cannot answer; the caller falls back.
+FALLBACK_ERRORS = (KeyError, TypeError, ZeroDivisionError, ValueError, OverflowError,
+                   ArithmeticError)
+
+
+class Bail(ArithmeticError):
+    """Raised by generated code to hand a case over to the reference evaluator."""
+
+
+def _known(v: Any) -> Any:
+    if type(v) is Unknown:
+        raise Bail
+    return v
+
+
+def _scalar(scalars: Mapping[str, Any], name: str) -> Any:
+    v = scalars[name]
+    if type(v) is Unknown:
+        raise Bail
+    return v
+
+
+def _div(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise Bail
+    q = Fraction(a, b) if type(a) is int and type(b) is int else Fraction(a) / b
+    return q.numerator if q.denominator == 1 else q
+
+
+def _shift(d: dt.date, days: Any) -> dt.date:
+    if type(days) is not int:
+        if days.denominator != 1:
+            raise Bail
+        days = days.numerator
+    return d + dt.timedelta(days=days)
+
+
+def _add(a: Any, b: Any) -> Any:
+    if type(a) is dt.date:
+        return _shift(a, b)
+    if type(b) is dt.date:
+        return _shift(b, a)
+    return a + b
+
+
+def _sub(a: Any, b: Any) -> Any:
+    if type(a) is dt.date:
+        if type(b) is dt.date:
+            return (a - b).days
+        return _shift(a, -b)
+    return a - b
+
+
+def _xsum(values: list[Any]) -> Any:
+    """Exact sum: ints in C; Fractions grouped by denominator (shares have few of them)."""
+    ints = [v for v in values if type(v) is int]
+    if len(ints) == len(values):
+        return sum(ints)
+    by_den: dict[int, int] = {}
+    for v in values:
+        if type(v) is not int:
+            d = v.denominator
+            by_den[d] = by_den.get(d, 0) + v.numerator
+    total = Fraction(sum(ints))
+    for d, n in by_den.items():
+        total += Fraction(n, d)
+    return total.numerator if total.denominator == 1 else total
+
+
+def _nonempty(rows: Sequence[Any]) -> Sequence[Any]:
+    if not rows:
+        raise Bail
+    return rows
+
+
+def _round(x: Any, digits: int) -> Any:
+    from .evaluator import round_half_away
+
+    return round_half_away(x, digits)
+
+
+def _coalesce(first: Callable[[], Any]) -> Any:
+    # Only the all-known case is fast: then the first argument is the answer. Anything the
+    # first argument cannot give (a missing fact, an unknown) is decided by the reference.
+    return first()
+
+
+def _is_known(thunk: Callable[[], Any]) -> bool:
+    # A raise means "not decided here", not "unknown": known(missing and false) is true.
+    thunk()
+    return True
+
+
+_HELPERS: dict[str, Any] = {
+    "_known": _known, "_scalar": _scalar, "_div": _div, "_add": _add, "_sub": _sub,
+    "_nonempty": _nonempty, "_xsum": _xsum, "_round": _round, "_coalesce": _coalesce,
+    "_is_known": _is_known, "_Bail": Bail, "_len": len, "_sum": sum, "_min": min, "_max": max,
+    "_abs": abs, "_all": all, "_any": any, "type": type, "int": int,
+}
+
+
+class _Gen:
+    def __init__(self, per_agency: frozenset[str], facts_only: bool = False) -> None:
+        self.per_agency = per_agency
+        #: every name is a reported fact (never Unknown): read scalars directly
+        self.facts_only = facts_only
+        self.consts: dict[str, Any] = {}
+        self.temps = 0
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"_t{self.temps}"
+
+    def never_unknown(self, node: Expr) -> bool:
+        """Literals and facts: the fast path never sees them unknown (missing raises)."""
+        if isinstance(node, Number | Bool | Date | Text):
+            return True
+        return isinstance(node, Name) and (self.facts_only or node.name in self.per_agency
+                                           or node.name in AGENCY_NAMES)
+
+    def const(self, value: Any) -> str:
+        if type(value) is int or type(value) is bool:
+            return repr(value)
+        name = f"_c{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def gen(self, node: Expr, row: str | None) -> str:
+        match node:
+            case Number(value=v) | Bool(value=v) | Date(value=v) | Text(value=v):
+                return self.const(v)
+            case Name(name=name):
+                if row is not None and name in self.per_agency:
+                    return f"{row}.facts[{name!r}]"
+                if row is not None and name in AGENCY_NAMES:
+                    return f"{row}.{name if name == 'kind' else 'agency'}"
+                if self.facts_only:
+                    return f"S[{name!r}]"
+                return f"_scalar(S, {name!r})"
+            case Unary(op="-", operand=o):
+                return f"(-{self.gen(o, row)})"
+            case Unary(operand=o):
+                return f"(not {self.gen(o, row)})"
+            case Binary(op="and" | "or", left=a, right=b):
+                # Python's and/or equal Kleene logic when every value is known; an unknown
+                # on the right is returned as is (which is what Kleene gives there too).
+                return f"({self.gen(a, row)} {node.op} {self.gen(b, row)})"
+            case Binary(op="*", left=a, right=b):
+                return f"({self.gen(a, row)} * {self.gen(b, row)})"
+            case Binary(op="/", left=a, right=b):
+                return f"_div({self.gen(a, row)}, {self.gen(b, row)})"
+            case Binary(op="+", left=a, right=b):
+                return f"_add({self.gen(a, row)}, {self.gen(b, row)})"
+            case Binary(op="-", left=a, right=b):
+                return f"_sub({self.gen(a, row)}, {self.gen(b, row)})"
+            case Compare(ops=ops, operands=operands):
+                if len(ops) == 1:
+                    fast = self.ratio_compare(ops[0], operands[0], operands[1], row)
+                    if fast is None:
+                        fast = self.constant_compare(ops[0], operands[0], operands[1], row)
+                    if fast is not None:
+                        return fast
+                eq = {i for i, op in enumerate(ops) if op in ("==", "!=")}
+                eq |= {i + 1 for i in eq}
+                parts = [f"_known({self.gen(o, row)})" if i in eq and not self.never_unknown(o)
+                         else self.gen(o, row) for i, o in enumerate(operands)]
+                text = parts[0]
+                for op, part in zip(ops, parts[1:], strict=True):
+                    text += f" {op} {part}"
+                return f"({text})"
+            case In(item=item, options=options):
+                opts = "".join(f"_known({self.gen(o, row)}), " for o in options)
+                return f"(_known({self.gen(item, row)}) in ({opts}))"
+            case If(cond=c, then=t, otherwise=o):
+                return f"({self.gen(t, row)} if {self.gen(c, row)} else {self.gen(o, row)})"
+            case Call(func="known", args=(a,)):
+                return f"_is_known(lambda: {self.gen(a, row)})"
+            case Call(func="coalesce", args=args):
+                return f"_coalesce(lambda: {self.gen(args[0], row)})"
+            case Call(func="round", args=(a, d)):
+                return f"_round({self.gen(a, row)}, {self.gen(d, row)})"
+            case Call(func=f, args=args):
+                return f"_{f}(" + ", ".join(self.gen(a, row) for a in args) + ")"
+            case Aggregate():
+                return self.aggregate(node, row)
+        raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+    def ratio_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
+        """``x / y OP k`` (or ``k OP x / y``) as ``x * k.den OP k.num * y`` when ``y > 0``."""
+        if op not in ("<", "<=", ">", ">=", "==", "!="):
+            return None
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+        if isinstance(left, Number) and isinstance(right, Binary) and right.op == "/":
+            left, right, op = right, left, flipped[op]
+        if not (isinstance(left, Binary) and left.op == "/" and isinstance(right, Number)):
+            return None
+        k = Fraction(right.value)
+        x, y = self.gen(left.left, row), self.gen(left.right, row)
+        tx, ty = self.temp(), self.temp()
+        # The condition runs first and binds the denominator; y <= 0 takes the general path.
+        return (f"((({tx} := {x}) * {k.denominator} {op} {k.numerator} * {ty}) "
+                f"if ({ty} := {y}) > 0 else (_div({x}, {ty}) {op} {self.const(k)}))")
+
+    def constant_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
+        """``x OP k`` for a number literal ``k`` as integer arithmetic, without building a
+        Fraction: ``x * k.den OP k.num`` (``x`` an int, or a Fraction's numerator and
+        denominator). The checker guarantees ``x`` is a number here."""
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+        if isinstance(left, Number) and not isinstance(right, Number):
+            left, right, op = right, left, flipped[op]
+        if not isinstance(right, Number) or isinstance(left, Number):
+            return None
+        k = Fraction(right.value)
+        x = self.gen(left, row)
+        if not self.never_unknown(left):
+            x = f"_known({x})"
+        t = self.temp()
+        return (f"(({t} * {k.denominator} {op} {k.numerator}) if type({t} := {x}) is int "
+                f"else ({t}._numerator * {k.denominator} {op} {k.numerator} * "
+                f"{t}._denominator))")
+
+    def aggregate(self, node: Aggregate, row: str | None) -> str:
+        # Temporaries (:=) may not appear in a comprehension's iterable, so filtered rows are
+        # either filtered in the same comprehension or passed to a lambda as an argument.
+        r = "_r"
+        body = self.gen(node.body, r)
+        flt = None if node.filter is None else self.gen(node.filter, r)
+        cond = "" if flt is None else f" if {flt}"
+        f = node.func
+        if f == "sum":
+            return f"_xsum([{body} for {r} in P{cond}])"
+        if f == "count":
+            both = f" if ({flt}) and ({body})" if flt is not None else f" if {body}"
+            return f"_sum([1 for {r} in P{both}])"
+        rows = "P" if flt is None else f"[{r} for {r} in P{cond}]"
+        if f == "avg":
+            folded = f"_div(_xsum([{body} for {r} in _rs]), _len(_rs))"
+        elif f == "share":
+            folded = f"_div(_sum([1 for {r} in _rs if {body}]), _len(_rs))"
+        else:
+            folded = f"_{f}([{body} for {r} in _rs])"
+        return f"(lambda _rs: {folded})(_nonempty({rows}))"
+
+
+FastFn = Callable[[Mapping[str, Any], Sequence[Any]], Any]
+
+
+def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) -> tuple[str,
+                                                                                      FastFn]:
+    """Python source for ``expr`` and the compiled function ``f(S, P)`` (scalars, population).
+
+    The function raises one of :data:`FALLBACK_ERRORS` whenever it cannot give the reference
+    answer; it never returns an :class:`Unknown` except as the right operand of and/or."""
+    g = _Gen(frozenset(per_agency))
+    body = g.gen(expr, None)
+    source = f"def _fast(S, P):\n    return {body}\n"
+    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "__builtins__": {}}
+    code = compile(source, "<cchc formula>", "exec")
+    exec(code, namespace)  # source built from the AST only
+    fn: FastFn = namespace["_fast"]
+    return source, fn
+
+
+def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Mapping[str, Any]]], list[Any]]]:
+    """A batch function over single-agency fact rows: ``[value of expr for each row]``.
+
+    Each row is one agency's facts (the scalars of a one-agency scope). A row the fast path
+    cannot answer gives the marker ``Bail`` (the class) in the output list, for the caller to
+    evaluate with the reference evaluator."""
+    g = _Gen(frozenset(), facts_only=True)
+    body = g.gen(expr, None)
+    source = (
+        "def _each(rows):\n"
+        "    try:\n"
+        f"        return [{body} for S in rows]\n"
+        "    except _ERRORS:\n"
+        "        pass\n"
+        "    out = []\n"
+        "    append = out.append\n"
+        "    for S in rows:\n"
+        "        try:\n"
+        f"            append({body})\n"
+        "        except _ERRORS:\n"
+        "            append(_Bail)\n"
+        "    return out\n"
+    )
+    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_ERRORS": FALLBACK_ERRORS,
+                                 "__builtins__": {}, "P": ()}
+    code = compile(source, "<cchc formula>", "exec")
+    exec(code, namespace)  # source built from the AST only
+    each: Callable[[Sequence[Mapping[str, Any]]], list[Any]] = namespace["_each"]
+    return source, each
