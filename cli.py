@@ -390,5 +390,28 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     click.echo(render(diff), nl=False)
 
 
+@main.command("test")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("case_paths", metavar="CASES...", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the explanations of failures.")
+def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails."""
+    from engine.cases import load_cases, render_results, render_results_json, run_cases
+
+    plan = _load_plan(plan_path)
+    try:
+        cases = load_cases(list(case_paths), plan)
+    except engine.EngineError as err:
+        _fail(err)
+    results = run_cases(cases)
+    out = render_results_json(results) if fmt == "json" else render_results(results, lang)
+    click.echo(out, nl=False)
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
