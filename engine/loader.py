@@ -281,6 +281,10 @@ def _unknown_keys(doc: _Doc, err: Any, state: _State, suggested: set[tuple[int, 
             if guess not in node.items:
                 hint = match + " "
                 suggested.add((id(node), guess))
+            else:
+                line = node.items[guess][0].span.begin.line
+                hint = f"did you mean '{guess}'? It is already at line {line}: move these " \
+                       "entries under it. "
         else:
             close = [a for a in allowed if a not in node.items and a in required]
             hint = f"'{close[0]}' is missing: is this it? " if len(close) == 1 else ""
