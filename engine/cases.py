@@ -45,14 +45,14 @@ import json
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
 from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
-from .evaluate import STATUSES, Report, SimpleFacts, Status, evaluate
+from .evaluate import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
 from .facts import Problem, read_value
 from .language import compile_formula, format_value, json_value, type_of
 from .model import Indicator, Plan
@@ -188,19 +188,20 @@ class CaseResult:
         result = self.report.result(indicator)
         inputs = result.inputs
         hidden: list[str] = []
+        shown: IndicatorResult = result
         if len(inputs) > MAX_INPUTS:
             named = {a for a, _ in self.case.explicit}
             keep = [a for a in inputs if a in named][:MAX_INPUTS]
             hidden = [a for a in inputs if a not in keep]
-            result = replace(result, inputs={a: inputs[a] for a in keep})
+            shown = cast(IndicatorResult, _Narrowed(result, {a: inputs[a] for a in keep}))
         origins = self.case.origins
-        text = render_explain(result, lang,
+        text = render_explain(shown, lang,
                               where=lambda agency, fact: origins.get((agency, fact)))
         if not hidden:
             return text
         defaults_only = not any(a in {x for x, _ in self.case.explicit} for a in hidden)
         what = " (all with the case's defaults)" if defaults_only else ""
-        note = (f"    … and {len(hidden)} more agencies{what}" if result.inputs else
+        note = (f"    … and {len(hidden)} more agencies{what}" if shown.inputs else
                 f"  inputs: {len(hidden)} agencies{what}, not listed")
         lines = text.rstrip("\n").split("\n")
         at = next((i for i, line in enumerate(lines) if line == "  breakdown:"), len(lines))
@@ -224,6 +225,18 @@ class CaseResult:
                 "actual": {"status": c.status, "value": json_value(c.value)},
             } for c in self.checks],
         }
+
+
+class _Narrowed:
+    """A result seen with the inputs of some of its agencies only (for explanations)."""
+
+    def __init__(self, result: IndicatorResult,
+                 inputs: Mapping[str, Mapping[str, Value]]) -> None:
+        self._result = result
+        self.inputs = inputs
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
 
 
 def same_value(expected: Known, actual: Value) -> bool:

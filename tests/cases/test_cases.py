@@ -339,3 +339,13 @@ def test_cli_exits_2_on_an_invalid_plan_or_missing_cases(monkeypatch: pytest.Mon
     assert (code, out) == (2, "") and "error[E700]" in err
     code, _, _ = run("test", "plans/2023.yaml")
     assert code == 2  # usage: CASES are required
+
+
+def test_the_example_of_the_documentation_is_a_passing_case_file(tmp_path: Path,
+                                                                 plan: engine.Plan) -> None:
+    text = (ROOT / "docs" / "adopting.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, flags=re.S | re.M)
+    assert len(blocks) == 1
+    cases = load_cases(write(tmp_path, blocks[0]), plan)
+    assert len(cases) == 2
+    assert all(r.passed for r in run_cases(cases))
