@@ -95,9 +95,11 @@ def _sub(a: Any, b: Any) -> Any:
 
 def _xsum(values: list[Any]) -> Any:
     """Exact sum: ints in C; Fractions grouped by denominator (shares have few of them)."""
+    if not values or type(values[0]) is int:
+        total = sum(values)
+        if type(total) is int:        # only ints give an int
+            return total
     ints = [v for v in values if type(v) is int]
-    if len(ints) == len(values):
-        return sum(ints)
     by_den: dict[int, int] = {}
     for v in values:
         if type(v) is not int:

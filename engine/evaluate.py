@@ -16,6 +16,7 @@ Statuses (see docs/report.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -84,11 +85,32 @@ class IndicatorResult:
     deadline: dt.date | None
     applicable: Value | None
     reasons: tuple[Reason, ...]
-    coverage: Coverage
+    plan: Plan = field(repr=False, compare=False)
+    period: str
     agencies: tuple[AgencyResult, ...] = ()
     references: Mapping[str, Value] = field(default_factory=dict)
-    inputs: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
-    terms: tuple[tuple[str, Value], ...] = ()
+    #: what the formulas saw; inputs and terms are derived from it only when asked for
+    context: Context = field(default_factory=Context, repr=False, compare=False)
+
+    @functools.cached_property
+    def coverage(self) -> Coverage:
+        """How many agencies of the scope owed the facts read, and how many reported them."""
+        return _coverage(self.plan, self.indicator, self.period, self.context.population)
+
+    @functools.cached_property
+    def inputs(self) -> Mapping[str, Mapping[str, Value]]:
+        """The facts the formulas read, by agency (only agencies that reported some)."""
+        wanted = self.indicator.facts
+        out = {r.agency: {f: r.facts[f] for f in wanted if f in r.facts}
+               for r in self.context.population}
+        return {a: f for a, f in out.items() if f}
+
+    @functools.cached_property
+    def terms(self) -> tuple[tuple[str, Value], ...]:
+        """The aggregates of the value formula with their values: the sums behind a ratio."""
+        if any(r.kind == "not_measured" for r in self.reasons):
+            return ()
+        return _terms(self.indicator, self.context)
 
     @property
     def id(self) -> str:
@@ -262,22 +284,18 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
     subject = ind.single_agency or ""
     if subject:
         scalars.update(rows[subject].facts)
-    inputs = {r.agency: {f: r.facts[f] for f in ind.facts if f in r.facts} for r in population}
-    inputs = {a: f for a, f in inputs.items() if f}
-    coverage = _coverage(plan, ind, period, population)
+    ctx = Context(scalars, population, subject)
     # A fact that is not reported in this period makes the indicator not measured now.
     off = [f for f in ind.facts if period not in plan.facts[f].periods]
     if off:
         unknown = Unknown(frozenset(Reason("not_measured", f) for f in off))
         return IndicatorResult(ind, "not_applicable", unknown, unknown, None, None,
-                               tuple(sorted(unknown.reasons)), coverage,
-                               references=references, inputs=inputs)
-    ctx = Context(scalars, population, subject)
+                               tuple(sorted(unknown.reasons)), plan, period,
+                               references=references, context=ctx)
     deadline_value = ind.deadline.evaluate(ctx) if ind.deadline else None
     deadline = deadline_value if isinstance(deadline_value, dt.date) else None
     applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
     value = ind.value.evaluate(ctx)
-    terms = _terms(ind, ctx)
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
@@ -285,15 +303,15 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
                          for unit, members in _units(plan, ind.population))
     if applicable is False:
         return IndicatorResult(ind, "not_applicable", value, Unknown(frozenset()), deadline,
-                               applicable, (), coverage, agencies, references, inputs, terms)
+                               applicable, (), plan, period, agencies, references, ctx)
     target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
     if isinstance(applicable, Unknown) and target is not True:
         target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
                                                else frozenset()))
     status = _status(target, deadline, as_of)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
-    return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, coverage,
-                           agencies, references, inputs, terms)
+    return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, plan, period,
+                           agencies, references, ctx)
 
 
 def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
@@ -321,7 +339,8 @@ def _terms(ind: Indicator, ctx: Context) -> tuple[tuple[str, Value], ...]:
     out = []
     for node in walk(ind.value.expr):
         if isinstance(node, Aggregate) and node is not ind.value.expr:
-            out.append((to_text(node), compile_expr(node, set(ind.facts)).evaluate(ctx)))
+            program = compile_expr(node, set(ind.facts), fast=False)
+            out.append((to_text(node), program.evaluate(ctx)))
     return tuple(out)
 
 
@@ -329,9 +348,10 @@ def _coverage(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]
     expected = 0
     reported = 0
     missing: list[str] = []
+    facts = [f for f in ind.facts if period in plan.facts[f].periods]
+    reporters = {f: frozenset(plan.facts[f].reporters) for f in facts}
     for row in population:
-        owed = [f for f in ind.facts
-                if row.agency in plan.facts[f].reporters and period in plan.facts[f].periods]
+        owed = [f for f in facts if row.agency in reporters[f]]
         if not owed:
             continue
         expected += 1
