@@ -45,7 +45,7 @@ import json
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeAlias, cast
@@ -694,10 +694,31 @@ def _unique(errors: list[Diagnostic]) -> list[Diagnostic]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _only(plan: Plan, indicators: Iterable[str]) -> Plan:
+    """The plan with only ``indicators`` and those they reference: a case evaluates what it
+    checks, not the whole plan (results do not depend on the indicators left out)."""
+    need: set[str] = set()
+    todo = list(indicators)
+    while todo:
+        iid = todo.pop()
+        if iid not in need:
+            need.add(iid)
+            todo.extend(plan.indicators[iid].depends_on)
+    if len(need) == len(plan.indicators):
+        return plan
+    return replace(
+        plan,
+        indicators=MappingProxyType({i: d for i, d in plan.indicators.items() if i in need}),
+        areas=MappingProxyType({a: replace(area, indicators=tuple(i for i in area.indicators
+                                                                  if i in need))
+                                for a, area in plan.areas.items()}))
+
+
 def run_case(case: Case) -> CaseResult:
     """Evaluate the case's facts and compare every expectation with the result."""
     facts = SimpleFacts(case.period, case.facts)
-    report = evaluate(case.plan, facts, period=case.period, as_of=case.as_of)
+    plan = _only(case.plan, (e.indicator for e in case.expect))
+    report = evaluate(plan, facts, period=case.period, as_of=case.as_of)
     checks = []
     for e in case.expect:
         r = report.result(e.indicator)

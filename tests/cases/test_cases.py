@@ -349,3 +349,35 @@ def test_the_example_of_the_documentation_is_a_passing_case_file(tmp_path: Path,
     cases = load_cases(write(tmp_path, blocks[0]), plan)
     assert len(cases) == 2
     assert all(r.passed for r in run_cases(cases))
+
+
+def test_a_case_evaluates_what_it_checks_and_what_that_references(tmp_path: Path,
+                                                                  plan: engine.Plan) -> None:
+    # Results do not depend on the indicators a case leaves out ...
+    shipped = load_cases(SHIPPED, plan)
+    for case in shipped[::9]:
+        full = engine.evaluate(plan, case.facts, period=case.period, as_of=case.as_of)
+        for check in run_case(case).checks:
+            r = full.result(check.expectation.indicator)
+            assert (check.status, check.value) == (r.status, r.value), case.name
+    # ... but an indicator that references another gets it evaluated too.
+    text = (DATA / "plan" / "ten.yaml").read_text(encoding="utf-8") + """\
+      on_time_gap:
+        name: {vi: Tỷ lệ hồ sơ trễ hạn}
+        unit: percent
+        owner: s01
+        scope: s01
+        value: 1 - direction.on_time
+        target: value < 1%
+"""
+    ten = engine.load_plan(write(tmp_path, text, "plan.yaml"))
+    (case,) = load_cases(write(tmp_path, """\
+- name: the gap needs the on-time rate
+  period: q1
+  defaults: {dossiers_received: 100, dossiers_on_time: 99}
+  expect:
+    direction.on_time_gap: {status: not_met, value: 1%}
+"""), ten)
+    result = run_case(case)
+    assert result.passed
+    assert [r.id for r in result.report.results] == ["direction.on_time", "direction.on_time_gap"]
