@@ -275,3 +275,16 @@ def test_cli_reports_every_invalid_plan_and_exits_2(golden: object,
     assert code == 2 and out == ""
     assert "tests/data/diff/invalid.yaml:" in err and "error[E420]" in err
     assert "tests/data/diff/missing.yaml" in err and "error[E407]" in err
+
+
+def test_areas_and_notes(tmp_path: Path, minimal: engine.Plan) -> None:
+    diff = diff_plans(minimal, variant(
+        tmp_path,
+        ("    name: {vi: Cải cách thủ tục hành chính}\n    lead: snv\n",
+         "    name: {vi: Cải cách TTHC, en: Procedure reform}\n    lead: stp\n"
+         "    notes: notes are not compared\n"),
+        ("        source: VI.1.a\n", "        source: VI.1.a\n        notes: nor here\n")))
+    assert changes(diff) == {("areas", "procedures", "name.vi"),
+                             ("areas", "procedures", "name.en"),
+                             ("areas", "procedures", "lead")}
+    assert "Lĩnh vực (Areas)" in render_markdown(diff)
