@@ -13,9 +13,9 @@ from typing import Any, NoReturn
 import click
 
 import engine
-from engine.language import BOOL, DATE, NUMBER, TEXT, Type
-from engine.nodes import Name
-from engine.source import Source
+
+# Only the engine's root module is imported here; each command imports what it uses, so
+# `cchc --help` starts without loading the parser, YAML, jsonschema or networkx.
 
 EXIT_INVALID = 2
 
@@ -35,11 +35,13 @@ def main() -> None:
     """cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."""
 
 
-_TYPES: dict[str, Type] = {"number": NUMBER, "bool": BOOL, "date": DATE, "text": TEXT}
+_TYPE_NAMES = ("number", "bool", "date", "text")
 
 
 def _is_name(text: str) -> bool:
     """Whether ``text`` is a name of the language (``received``, ``procedures.on_time``)."""
+    from engine.nodes import Name
+
     try:
         node = engine.parse(text)
     except engine.EngineError:
@@ -57,6 +59,9 @@ def _is_name(text: str) -> bool:
 def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
              as_json: bool) -> None:
     """Evaluate EXPRESSION: the playground for trying a formula."""
+    from engine.language import Type
+    from engine.source import Source
+
     scalars: dict[str, Any] = {}
     types: dict[str, Type] = {}
     for item in sets:
@@ -72,14 +77,14 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         types[name.strip()] = typ
     for item in missing:
         name, sep, tname = item.partition(":")
-        if not sep or tname.strip() not in _TYPES or not _is_name(name.strip()):
+        if not sep or tname.strip() not in _TYPE_NAMES or not _is_name(name.strip()):
             raise click.BadParameter(
                 f"'{item}' is not NAME:TYPE with TYPE one of number, bool, date, text",
                 param_hint="--missing")
         if name.strip() in scalars:
             raise click.BadParameter(f"'{name.strip()}' is given by --set too",
                                      param_hint="--missing")
-        types[name.strip()] = _TYPES[tname.strip()]
+        types[name.strip()] = Type(tname.strip())
     try:
         formula = engine.compile_formula(expression, engine.Symbols(types, types))
     except engine.EngineError as err:
@@ -216,7 +221,7 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
               area: str | None = None, agency: str | None = None) -> tuple[Any, Any]:
     import datetime as dt
 
-    from engine.evaluate import evaluate
+    from engine.report import evaluate
 
     plan = _load_plan(plan_path)
     _check_choice(period, plan.periods, "period", "--period")
@@ -256,8 +261,8 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
                  fmt: str, lang: str, area: str | None, agency: str | None,
                  fail_on: str | None) -> None:
     """Evaluate PLAN against FACTS (files or folders) for one period."""
-    from engine.evaluate import STATUSES
     from engine.render import render_csv, render_json, render_markdown, render_table
+    from engine.report import STATUSES
 
     wanted: set[str] = set()
     if fail_on:

@@ -5,49 +5,62 @@ The library surface: load a plan once, check fact files against it, evaluate man
     >>> import engine
     >>> engine.compile_formula("1 / 3 * 3 == 1", engine.Symbols({})).evaluate()
     True
+
+Names are imported on first use (PEP 562), so ``import engine`` and ``cchc --help`` stay fast.
 """
 
 from __future__ import annotations
 
-from .checker import Symbols, Type
-from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
-from .evaluate import IndicatorResult, Report, SimpleFacts, evaluate
-from .facts import Facts, load_facts
-from .language import Formula, compile_formula, format_value, json_value, parse_literal
-from .loader import load_plan
-from .model import Plan
-from .parser import MAX_DEPTH, MAX_LENGTH, parse
-from .printer import to_text
-from .values import Reason, Unknown
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+#: public name -> the module that defines it
+_EXPORTS = {
+    "Symbols": "checker", "Type": "checker",
+    "Diagnostic": "diagnostics", "EngineError": "diagnostics", "ExpressionError": "diagnostics",
+    "FactsError": "diagnostics", "PlanError": "diagnostics",
+    "IndicatorResult": "report", "Report": "report", "SimpleFacts": "report",
+    "evaluate": "report",
+    "Facts": "facts", "load_facts": "facts",
+    "Formula": "language", "compile_formula": "language", "format_value": "language",
+    "json_value": "language", "parse_literal": "language",
+    "load_plan": "loader",
+    "Plan": "model",
+    "MAX_DEPTH": "parser", "MAX_LENGTH": "parser", "parse": "parser",
+    "to_text": "printer",
+    "Reason": "values", "Unknown": "values",
+}
+
 __all__ = [
-    "MAX_DEPTH",
-    "MAX_LENGTH",
-    "Diagnostic",
-    "EngineError",
-    "ExpressionError",
-    "Facts",
-    "FactsError",
-    "Formula",
-    "IndicatorResult",
-    "Plan",
-    "PlanError",
-    "Reason",
-    "Report",
-    "SimpleFacts",
-    "Symbols",
-    "Type",
-    "Unknown",
-    "__version__",
-    "compile_formula",
-    "evaluate",
-    "format_value",
-    "json_value",
-    "load_facts",
-    "load_plan",
-    "parse",
-    "parse_literal",
-    "to_text",
+    "MAX_DEPTH", "MAX_LENGTH", "Diagnostic", "EngineError", "ExpressionError", "Facts",
+    "FactsError", "Formula", "IndicatorResult", "Plan", "PlanError", "Reason", "Report",
+    "SimpleFacts", "Symbols", "Type", "Unknown", "__version__", "compile_formula", "evaluate",
+    "format_value", "json_value", "load_facts", "load_plan", "parse", "parse_literal", "to_text",
 ]
+
+if TYPE_CHECKING:
+    from .checker import Symbols, Type
+    from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
+    from .facts import Facts, load_facts
+    from .language import Formula, compile_formula, format_value, json_value, parse_literal
+    from .loader import load_plan
+    from .model import Plan
+    from .parser import MAX_DEPTH, MAX_LENGTH, parse
+    from .printer import to_text
+    from .report import IndicatorResult, Report, SimpleFacts, evaluate
+    from .values import Reason, Unknown
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -52,11 +52,11 @@ from typing import Any, TypeAlias, cast
 
 from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
 from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
-from .evaluate import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
 from .facts import Problem, read_value
 from .language import compile_formula, format_value, json_value, type_of
 from .model import Indicator, Plan
 from .render import display_value, render_explain
+from .report import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
 from .source import Span
 from .values import Known, Unknown, Value
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml, scalar_source

@@ -9,9 +9,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from .evaluate import IndicatorResult, Report, Status
 from .language import format_value
 from .printer import format_number
+from .report import IndicatorResult, Report, Status
 from .values import Reason, Unknown, Value
 
 STATUS_WORDS: dict[str, dict[str, str]] = {

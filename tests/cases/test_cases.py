@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import engine
 from cli import main
 from engine.cases import Case, CaseError, load_cases, run_case, run_cases, same_value
-from engine.evaluate import STATUSES
+from engine.report import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "plans" / "tests" / "2023"

@@ -8,7 +8,7 @@ from fractions import Fraction
 from evalplan import full_facts
 
 import engine
-from engine.evaluate import evaluate
+from engine.report import evaluate
 
 Q1_DUE = dt.date(2023, 3, 14)
 

@@ -1,4 +1,4 @@
-"""Evaluate a compiled plan against the facts of one period: statuses, breakdowns, reasons.
+"""Reports: a compiled plan evaluated against the facts of one period (statuses, breakdowns).
 
     report = evaluate(plan, facts, period="q1", as_of=datetime.date(2023, 3, 14))
     report.to_dict()   # exactly the JSON that `cchc evaluate --format json` prints
