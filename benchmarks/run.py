@@ -62,7 +62,7 @@ class Settings:
     @staticmethod
     def make(quick: bool) -> Settings:
         if quick:
-            return Settings(True, 5, 1.5, 1.5, 2, 2, 20.0)
+            return Settings(True, 5, 1.5, 1.5, 2, 1, 30.0)
         return Settings(False, 15, 20.0, math.inf, 10, 3, 900.0)
 
 
