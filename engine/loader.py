@@ -189,7 +189,7 @@ def load_plan(path: str | Path) -> Plan:
     docs = _read_docs(main_path, text, state)
     state.stop_if_errors()
     for i, doc in enumerate(docs):
-        _validate_schema(doc, plan_schema() if i == 0 else _include_schema(), state)
+        _validate_schema(doc, i > 0, state)
     state.stop_if_errors()
     return _Compiler(docs, state).compile()
 
@@ -243,11 +243,34 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-def _validate_schema(doc: _Doc, schema: dict[str, Any], state: _State) -> None:
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition (the plan schema has no
+    recursive definitions). Validation then skips reference resolution, its slowest part."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            merged = {**_inline_refs(defs[ref.removeprefix("#/$defs/")], defs),
+                      **{k: v for k, v in node.items() if k != "$ref"}}
+            return merged
+        return {k: (v if k == "$defs" else _inline_refs(v, defs)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+@functools.cache
+def _validator(include: bool) -> Any:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    schema = _include_schema() if include else plan_schema()
+    flat = _inline_refs(schema, schema.get("$defs", {}))
+    flat.pop("$defs", None)
+    return jsonschema.Draft202012Validator(
+        flat, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _validate_schema(doc: _Doc, include: bool, state: _State) -> None:
+    validator = _validator(include)
     data = to_data(doc.tree)
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     # Unknown keys first: a misspelt required key is reported once, as the misspelling.
@@ -405,7 +428,7 @@ def _schema_diagnostic(doc: _Doc, err: Any, state: _State,
             words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in want)
         state.error("E412", f"expected {words}{where}, found {_found(node)}", span,
                     help=_type_help(want, node, err.schema))
-    elif validator in ("pattern", "format") and "date" in str(err.schema.get("description", "")):
+    elif validator in ("pattern", "format") and err.schema.get("format") == "date":
         if validator == "format" and not re.fullmatch(err.schema.get("pattern", ".*"),
                                                       str(err.instance)):
             return  # already reported as not a date
