@@ -497,6 +497,31 @@ _UNITS_FOR = {t: [u for u, ut in UNIT_TYPES.items() if ut == t] for t in (NUMBER
                                                                          TEXT)}
 
 
+def _topological(deps: Mapping[str, list[str]]) -> list[str] | None:
+    """Dependencies first, otherwise in file order (Kahn's algorithm with a heap keyed by file
+    position); None when there is a cycle."""
+    import heapq
+
+    position = {iid: i for i, iid in enumerate(deps)}
+    waiting = {iid: len(set(d)) for iid, d in deps.items()}
+    users: dict[str, list[str]] = {iid: [] for iid in deps}
+    for iid, targets in deps.items():
+        for t in set(targets):
+            users[t].append(iid)
+    ready = [position[i] for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    names = list(deps)
+    order: list[str] = []
+    while ready:
+        iid = names[heapq.heappop(ready)]
+        order.append(iid)
+        for user in users[iid]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                heapq.heappush(ready, position[user])
+    return order if len(order) == len(deps) else None
+
+
 class _Compiler:
     def __init__(self, docs: list[_Doc], state: _State) -> None:
         self.docs = docs
@@ -818,6 +843,10 @@ class _Compiler:
 
     def dependency_order(self, deps: dict[str, list[str]],
                          parsed: dict[str, dict[str, tuple[Expr, Source]]]) -> list[str]:
+        order = _topological(deps)
+        if order is not None:
+            return order
+        # There is a cycle: networkx (imported only now) names every one of them as a path.
         import networkx as nx
 
         graph = nx.DiGraph()
