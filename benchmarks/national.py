@@ -8,6 +8,7 @@ object per line as it goes (so that a parent that stops it early still has what 
 
     {"step": "load", "seconds": ..., "agencies": ..., "maxrss_mb": ...}
     {"step": "facts", "seconds": ..., "values": ..., "maxrss_mb": ...}
+    {"step": "first", "seconds": ..., "summary": {...}, "maxrss_mb": ...}      (a warm-up)
     {"step": "evaluate", "seconds": ..., "summary": {...}, "maxrss_mb": ...}   (K lines)
 
 ``maxrss_mb`` is the peak resident memory of this process so far (getrusage).
@@ -56,10 +57,10 @@ def main() -> None:
     _say(step="facts", seconds=time.perf_counter() - t,
          values=sum(len(v) for v in facts.values()))
     as_of = plan.periods[PERIOD].due
-    for _ in range(args.rounds):
+    for step in ["first"] + ["evaluate"] * args.rounds:
         t = time.perf_counter()
         report = workloads.ours_evaluate_plan(plan, facts, PERIOD, as_of)
-        _say(step="evaluate", seconds=time.perf_counter() - t, summary=report.summary)
+        _say(step=step, seconds=time.perf_counter() - t, summary=report.summary)
 
 
 if __name__ == "__main__":
