@@ -10,6 +10,7 @@ into the file, so that an error at column 18 of a formula is reported at the rig
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -38,11 +39,8 @@ class Source:
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
-        self._line_starts.extend(starts)
+        self._line_starts.append(0)
+        self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
 
     def position(self, offset: int) -> Position:
         """The file, line and column of ``offset`` (clamped into the text)."""

@@ -109,7 +109,24 @@ def find(node: YNode, path: list[str | int]) -> tuple[YNode, Span | None]:
     return node, key_span
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with no implicit typing: we read every value ourselves, so YAML 1.1
+    guessing (``NO``, ``1.10``, dates) is never even attempted."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if value == "<<" and kind is yaml.ScalarNode and implicit[0]:
+            return "tag:yaml.org,2002:merge"  # refused later, with its own message
+        return _PLAIN_TAGS[kind]
+
+
+_FAST_LOADER = _FastLoader
 
 
 def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | None,
@@ -154,12 +171,27 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
     if root is None:
         return None, [Diagnostic(f"{code_prefix}1", "the file is empty", Span(source, 0, 0),
                                  help="write the document's top-level keys")]
-    too_big = _check_size(root, source, code_prefix)
-    if too_big is not None:
-        return None, [too_big]
+    # Without an anchor (&) there is no alias, so nothing can expand: only the depth needs
+    # checking, and _build does that as it goes.
+    if "&" in text:
+        too_big = _check_size(root, source, code_prefix)
+        if too_big is not None:
+            return None, [too_big]
     errors: list[Diagnostic] = []
-    tree = _build(root, source, errors, code_prefix)
+    try:
+        tree = _build(root, source, errors, code_prefix)
+    except _TooDeep as deep:
+        return None, [Diagnostic(
+            f"{code_prefix}3", f"the document is nested more than {MAX_DEPTH} levels deep",
+            _span(deep.node, source),
+            help="flatten the structure: a plan needs only a few levels of nesting")]
     return tree, errors
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
 
 
 def _check_size(root: yaml.Node, source: Source, prefix: str) -> Diagnostic | None:
@@ -249,7 +281,10 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
-def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: str) -> YNode:
+def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: str,
+           depth: int = 1) -> YNode:
+    if depth > MAX_DEPTH:
+        raise _TooDeep(node)
     span = _span(node, source)
     if node.tag not in _STANDARD_TAGS and not (isinstance(node, yaml.ScalarNode)
                                                and node.tag == "!"):
@@ -265,7 +300,7 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
     if isinstance(node, yaml.ScalarNode):
         return YScalar(str(node.value), node.style or None, span)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq(span, [_build(n, source, errors, prefix) for n in node.value])
+        return YSeq(span, [_build(n, source, errors, prefix, depth + 1) for n in node.value])
     assert isinstance(node, yaml.MappingNode)
     out = YMap(span)
     for key_node, value_node in node.value:
@@ -289,7 +324,7 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
                      "(YAML would silently keep the last)",
             ))
             continue
-        out.items[key.text] = (key, _build(value_node, source, errors, prefix))
+        out.items[key.text] = (key, _build(value_node, source, errors, prefix, depth + 1))
     return out
 
 
