@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import io
 import re
 from fractions import Fraction
 from importlib import resources
@@ -63,11 +65,47 @@ _PUNCTUATION = {
 }
 
 
+_LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "basic",
+                                  "propagate_positions": True, "maybe_placeholders": False}
+#: The parser tables built from the grammar, shipped beside it so that start-up does not
+#: rebuild them (~70 ms). Used only when it was built from this very grammar by this version
+#: of Lark; otherwise the parser is built from the grammar as usual.
+CACHE_NAME = "cchc.lark.cache"
+
+
+def _grammar_text() -> str:
+    return resources.files("engine.grammar").joinpath("cchc.lark").read_text("utf-8")
+
+
+def cache_key(grammar: str) -> bytes:
+    """The first line of the cache file: what it was built from."""
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+    return f"cchc-parser grammar-sha256={digest} lark={lark.__version__}\n".encode("ascii")
+
+
+def build_cache(grammar: str) -> bytes:
+    """The bytes of the parser cache for ``grammar`` (written by ``tests/test_parser_cache``
+    with ``--update-goldens``; kept current by that test)."""
+    buf = io.BytesIO()
+    lark.Lark(grammar, **_LARK_OPTIONS).save(buf)
+    return cache_key(grammar) + buf.getvalue()
+
+
 @functools.cache
 def _lark() -> lark.Lark:
-    text = resources.files("engine.grammar").joinpath("cchc.lark").read_text("utf-8")
-    return lark.Lark(text, parser="lalr", lexer="basic", propagate_positions=True,
-                     maybe_placeholders=False)
+    grammar = _grammar_text()
+    cached = resources.files("engine.grammar").joinpath(CACHE_NAME)
+    try:
+        data = cached.read_bytes()
+    except OSError:
+        data = b""
+    key = cache_key(grammar)
+    if data.startswith(key):
+        try:
+            return lark.Lark.load(io.BytesIO(data[len(key):]))
+        except Exception:  # a cache that does not load is simply rebuilt below
+            pass
+    return lark.Lark(grammar, **_LARK_OPTIONS)
 
 
 def _expected(accepts: set[str]) -> str:
