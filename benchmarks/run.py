@@ -514,7 +514,18 @@ def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "cpu": model or platform.processor(),
             "python": platform.python_version(), "implementation": platform.python_implementation(),
             "platform": platform.platform(), "commit": commit + ("+changes" if dirty else ""),
-            "load_average": _loadavg()}
+            "load_average": _loadavg(), "calibration_s": calibrate()}
+
+
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python loop (min of 5): how fast this machine is right now, to
+    compare the absolute times of two runs (ratios within one run need no such help)."""
+    def loop() -> int:
+        total = 0
+        for i in range(200_000):
+            total += i * i % 7
+        return total
+    return min(_once(loop)[0] for _ in range(5))
 
 
 def _loadavg() -> float | None:
@@ -535,6 +546,8 @@ def main() -> int:
     m = machine()
     print(f"cchc benchmarks ({'quick' if args.quick else 'full'}): Python {m['python']}, "
           f"{m['cpus']} CPUs, {m['cpu']}, commit {m['commit']}, load average {m['load_average']}")
+    print(f"calibration: {fmt_time(m['calibration_s'])} for a fixed pure-Python loop (lower is a "
+          "faster machine; compare it between runs before comparing absolute times)")
     if m["load_average"] and m["cpus"] and m["load_average"] > m["cpus"] / 2:
         print("warning: the machine is busy; times are noisy (ratios within one run hold better)")
     started = time.perf_counter()
@@ -559,7 +572,9 @@ def main() -> int:
         w["met"] = all(t["met"] for t in w["targets"]) if w["targets"] else None
     elapsed = time.perf_counter() - started
     m["load_average_after"] = _loadavg()
-    print(f"\n{elapsed:.0f} s in all; load average now {m['load_average_after']}")
+    m["calibration_after_s"] = calibrate()
+    print(f"\n{elapsed:.0f} s in all; load average now {m['load_average_after']}, calibration now "
+          f"{fmt_time(m['calibration_after_s'])}")
     unmet = [f"{w['workload']}: {t['target']}" for w in results for t in w["targets"]
              if not t["met"]]
     print("targets not met:" if unmet else "every target is met.")
