@@ -418,5 +418,41 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
         sys.exit(1)
 
 
+@main.command("new-year")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--year", required=True, type=click.IntRange(1990, 2200),
+              help="The year of the new plan.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the new plan here (default: print it).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> None:
+    """Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR."""
+    import os
+    from pathlib import Path
+
+    from engine.newyear import new_year
+
+    plan = _load_plan(plan_path)
+    if year <= plan.year:
+        raise click.BadParameter(f"{year} is not after the plan's year {plan.year}",
+                                 param_hint="--year")
+    target = Path(output) if output else None
+    base = target.parent if target is not None else Path.cwd()
+    parent_ref = os.path.relpath(Path(plan_path).resolve(), base.resolve()).replace(os.sep, "/")
+    text = new_year(plan, parent_ref, year)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    if target.exists() and not force:
+        raise click.BadParameter(f"{target} exists; add --force to overwrite it",
+                                 param_hint="-o")
+    if not target.parent.is_dir():
+        raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="-o")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    click.echo(f"wrote {target}: a {year} plan extending {parent_ref}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

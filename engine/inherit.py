@@ -17,10 +17,6 @@ the child or the parent. Removing something still in use is an error naming its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
 from .diagnostics import Diagnostic, did_you_mean
 from .source import Span
 from .yamlsrc import YMap, YNode, YScalar, YSeq
@@ -40,79 +36,40 @@ REQUIRED = {
 REMOVABLE = ("agencies", "agency_kinds", "groups", "periods", "facts", "areas", "indicators")
 #: Keys that only steer inheritance; they are not part of the merged plan.
 DIRECTIVES = ("extends", "include", "remove", "merge_agencies")
-MAX_CHAIN = 16
 
-Reader = Callable[[Path, Span | None], YMap | None]
+def fold_includes(trees: list[YMap], diagnostics: list[Diagnostic]) -> YMap:
+    """One tree: the plan's own (first) with the collections of its included files merged
+    in. An id defined in two files is an error naming both; the loader reports it too when
+    there is no inheritance, so this is used only for plans in an ``extends`` chain."""
+    out = trees[0]
+    for inc in trees[1:]:
+        for coll in INCLUDABLE:
+            extra = inc.get(coll)
+            if not isinstance(extra, YMap):
+                continue
+            base = out.get(coll)
+            merged = YMap(base.span if isinstance(base, YMap) else extra.span,
+                          dict(base.items) if isinstance(base, YMap) else {})
+            for eid, (k, v) in extra.items.items():
+                if eid in merged.items:
+                    first = merged.items[eid][0].span.begin
+                    diagnostics.append(Diagnostic(
+                        "E406", f"'{eid}' is defined twice in {coll}", k.span,
+                        help=f"it is already defined at {first.file}:{first.line}; keep one"))
+                    continue
+                merged.items[eid] = (k, v)
+            out = _with(out, coll, merged)
+    return _without(out, ("include",))
 
 
-@dataclass
 class Resolver:
-    """Reads a plan with its includes and ancestors into one tree."""
+    """Merges a child plan tree onto its parent's, reporting problems into ``diagnostics``."""
 
-    read: Reader
-    diagnostics: list[Diagnostic]
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, help))
-
-    def resolve(self, path: Path, span: Span | None = None,
-                chain: tuple[Path, ...] = ()) -> YMap | None:
-        here = path.resolve()
-        if here in chain:
-            names = [p.name for p in (*chain[chain.index(here):], here)]
-            self.error("E408", "plans extend each other in a cycle: " + " -> ".join(names), span,
-                       help="a plan cannot extend itself, directly or through others")
-            return None
-        if len(chain) >= MAX_CHAIN:
-            self.error("E408", f"more than {MAX_CHAIN} plans extend each other", span)
-            return None
-        tree = self.read(path, span)
-        if tree is None:
-            return None
-        tree = self.fold_includes(tree, path)
-        extends = tree.get("extends")
-        if not isinstance(extends, YScalar):
-            return _without(tree, ("include",))
-        if "://" in extends.text:
-            self.error("E407", f"'{extends.text}' is not a file path", extends.span,
-                       help="extends takes a path relative to this plan file; URLs are refused")
-            return None
-        parent = self.resolve(path.parent / extends.text, extends.span, (*chain, here))
-        if parent is None:
-            return None
-        return self.merge(parent, tree)
-
-    def fold_includes(self, tree: YMap, path: Path) -> YMap:
-        include = tree.get("include")
-        if not isinstance(include, YSeq):
-            return tree
-        out = tree
-        for item in include.items:
-            if not isinstance(item, YScalar):
-                continue
-            inc = self.read(path.parent / item.text, item.span)
-            if inc is None:
-                continue
-            for key, (kscalar, _) in inc.items.items():
-                if key not in INCLUDABLE:
-                    self.error("E410", f"unknown key '{key}' in an included file", kscalar.span,
-                               help="an included file may hold: " + ", ".join(INCLUDABLE))
-            for coll in INCLUDABLE:
-                extra = inc.get(coll)
-                if not isinstance(extra, YMap):
-                    continue
-                base = out.get(coll)
-                merged = YMap(base.span if isinstance(base, YMap) else extra.span,
-                              dict(base.items) if isinstance(base, YMap) else {})
-                for eid, (k, v) in extra.items.items():
-                    if eid in merged.items:
-                        first = merged.items[eid][0].span.begin
-                        self.error("E406", f"'{eid}' is defined twice in {coll}", k.span,
-                                   help=f"it is already defined at {first.file}:{first.line}")
-                        continue
-                    merged.items[eid] = (k, v)
-                out = _with(out, coll, merged)
-        return out
 
     # -- merging -------------------------------------------------------------------------------
     def merge(self, parent: YMap, child: YMap) -> YMap:
@@ -208,10 +165,14 @@ class Resolver:
                     removed.setdefault(coll, {})[item.text] = item
         agencies = tree.get("agencies")
         if "agency_kinds" in removed and isinstance(agencies, YMap):
+            # By kind, only what is inherited and not mentioned by the child: the child's own
+            # agencies of that kind (new communes, a commune it re-parents) stay.
             kinds = removed.pop("agency_kinds")
+            own = child.get("agencies")
+            mentioned = set(own.items) if isinstance(own, YMap) else set()
             for aid, (_, a) in agencies.items.items():
                 kind = a.get("kind") if isinstance(a, YMap) else None
-                if isinstance(kind, YScalar) and kind.text in kinds:
+                if isinstance(kind, YScalar) and kind.text in kinds and aid not in mentioned:
                     removed.setdefault("agencies", {})[aid] = kinds[kind.text]
         for coll, ids in removed.items():
             if coll == "indicators":
@@ -259,13 +220,16 @@ class Resolver:
         for where, node in _references(tree):
             if node.text in gone:
                 b = node.span.begin
-                users.setdefault(node.text, []).append(f"{where} ({b.file}:{b.line})")
+                users.setdefault(node.text, []).append(f"{where}, at {b.file}:{b.line}")
         for eid, places in users.items():
             item = gone[eid][1]
-            shown = "; ".join(places[:5]) + (f"; and {len(places) - 5} more"
-                                            if len(places) > 5 else "")
-            self.error("E442", f"'{eid}' is removed but still used by: {shown}", item.span,
-                       help="override or remove those users too, or keep it")
+            notes = [f"used by {p}" for p in places[:10]]
+            if len(places) > 10:
+                notes.append(f"and {len(places) - 10} more")
+            self.diagnostics.append(Diagnostic(
+                "E442", f"'{eid}' is removed but {len(places)} part(s) of the plan still use it",
+                item.span, help="override or remove those parts too, or keep it",
+                notes=tuple(notes)))
 
 
 def _singular(coll: str) -> str:

@@ -188,10 +188,59 @@ def load_plan(path: str | Path) -> Plan:
     assert text is not None
     docs = _read_docs(main_path, text, state)
     state.stop_if_errors()
+    if docs and docs[0].tree.get("extends") is not None:
+        tree = _read_layer(main_path, docs, state, ())
+        state.stop_if_errors()
+        assert tree is not None
+        docs = [_Doc(main_path, docs[0].name, tree)]
+        _validate_schema(docs[0], False, state)
+        state.stop_if_errors()
+        return _Compiler(docs, state).compile()
     for i, doc in enumerate(docs):
         _validate_schema(doc, i > 0, state)
     state.stop_if_errors()
     return _Compiler(docs, state).compile()
+
+
+def _read_layer(path: Path, docs: list[_Doc], state: _State,
+                chain: tuple[Path, ...]) -> YMap | None:
+    """One plan of an ``extends`` chain with its ancestors, merged into one tree.
+
+    Each file is checked against the schema on its own first (a plan that extends another
+    may leave out what it inherits), then the merged plan is checked whole by the caller.
+    Every node keeps the span of the file it was written in."""
+    from .inherit import Resolver, fold_includes
+
+    main = docs[0].tree
+    extends = main.get("extends")
+    for i, doc in enumerate(docs):
+        _validate_schema(doc, i > 0, state, partial=(i == 0 and extends is not None))
+    tree = fold_includes([d.tree for d in docs], state.diagnostics)
+    if not isinstance(extends, YScalar):
+        return tree
+    here = _resolved(path)
+    if "://" in extends.text:
+        state.error("E407", f"'{extends.text}' is not a file path", extends.span,
+                    help="extends takes a path relative to this plan file; URLs are refused")
+        return None
+    parent_path = path.parent / extends.text
+    key = _resolved(parent_path)
+    if key in (*chain, here):
+        loop = (*chain, here)
+        names = [p.name for p in (*loop[loop.index(key):], key)]
+        state.error("E408", "plans extend each other in a cycle: " + " -> ".join(names),
+                    extends.span, help="a plan cannot extend itself, directly or through others")
+        return None
+    parent_text = _read(parent_path, state, extends.span)
+    if parent_text is None:
+        return None
+    parent_docs = _read_docs(parent_path, parent_text, state)
+    if not parent_docs:
+        return None
+    parent = _read_layer(parent_path, parent_docs, state, (*chain, here))
+    if parent is None:
+        return None
+    return Resolver(state.diagnostics).merge(parent, tree)
 
 
 def _read_docs(main_path: Path, text: str, state: _State) -> list[_Doc]:
@@ -258,19 +307,29 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
+def _without_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_required(v) for k, v in node.items() if k != "required"}
+    if isinstance(node, list):
+        return [_without_required(v) for v in node]
+    return node
+
+
 @functools.cache
-def _validator(include: bool) -> Any:
+def _validator(include: bool, partial: bool = False) -> Any:
     import jsonschema
 
     schema = _include_schema() if include else plan_schema()
     flat = _inline_refs(schema, schema.get("$defs", {}))
     flat.pop("$defs", None)
+    if partial:  # a plan that extends another states only what it changes
+        flat = _without_required(flat)
     return jsonschema.Draft202012Validator(
         flat, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def _validate_schema(doc: _Doc, include: bool, state: _State) -> None:
-    validator = _validator(include)
+def _validate_schema(doc: _Doc, include: bool, state: _State, partial: bool = False) -> None:
+    validator = _validator(include, partial)
     data = to_data(doc.tree)
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     # Unknown keys first: a misspelt required key is reported once, as the misspelling.

@@ -407,7 +407,7 @@ def test_schema_is_draft_2020_12_and_lists_every_top_level_key() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert set(schema["properties"]) == {"cchc", "id", "year", "title", "decision", "source",
                                          "notes", "extends", "include", "agencies", "groups",
-                                         "periods", "facts", "areas"}
+                                         "periods", "facts", "areas", "remove", "merge_agencies"}
 
 
 # -- totality -----------------------------------------------------------------------------------
