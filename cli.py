@@ -451,7 +451,7 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
-    click.echo(f"wrote {target}: a {year} plan extending {parent_ref}", err=True)
+    click.echo(f"wrote {target}: the {year} plan, extending {plan_path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
