@@ -17,6 +17,7 @@ object per line as it goes (so that a parent that stops it early still has what 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import sys
@@ -45,8 +46,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--districts", type=int, default=690)
     ap.add_argument("--communes", type=int, default=16, help="communes per generated district")
+    ap.add_argument("--dir", help="write the plan here (default: a temporary folder)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = args.dir or stack.enter_context(tempfile.TemporaryDirectory(prefix="cchc-bench-"))
         path = data.national_plan(Path(tmp), args.districts, args.communes)
         _say(step="start")
         t = time.perf_counter()

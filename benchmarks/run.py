@@ -343,8 +343,14 @@ def b4(settings: Settings) -> dict[str, Any]:
 def _national(settings: Settings) -> tuple[Row, dict[str, Any]]:
     """Run benchmarks/national.py in a child process within the budget; read what it said."""
     row = Row("ours: evaluate, national")
+    # The folder is ours to remove: the child may be stopped before it could clean up.
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+        return _national_in(settings, row, tmp)
+
+
+def _national_in(settings: Settings, row: Row, tmp: str) -> tuple[Row, dict[str, Any]]:
     cmd = [sys.executable, str(Path(__file__).with_name("national.py")),
-           "--rounds", str(settings.national_rounds)]
+           "--rounds", str(settings.national_rounds), "--dir", tmp]
     info: dict[str, Any] = {}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
