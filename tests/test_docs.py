@@ -145,13 +145,37 @@ def _normalise(text: str) -> list[str]:
     return lines
 
 
+def _rewrite_output(command: Command, output: list[str], exit_code: int) -> None:
+    """Replace the expected output of ``command`` in its page (``--update-goldens``)."""
+    page = DOCS / command.page
+    lines = page.read_text(encoding="utf-8").split("\n")
+    # The command may have moved if an earlier rewrite changed the length of the page.
+    starts = [i for i, text in enumerate(lines) if text.startswith("$ cchc ")
+              and shlex.split(text[len("$ cchc "):], posix=True) == list(command.args)]
+    if not starts:
+        return
+    at = min(starts, key=lambda i: abs(i + 1 - command.line))
+    end = at + 1
+    while end < len(lines) and not lines[end].startswith("$") and lines[end].rstrip() != "```":
+        end += 1
+    new = [*output, *([f"[exit {exit_code}]"] if exit_code else [])]
+    lines[at + 1:end] = new
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+
 @pytest.mark.parametrize("command", _all_commands(), ids=str)
-def test_console_example(command: Command, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_example(command: Command, monkeypatch: pytest.MonkeyPatch,
+                         request: pytest.FixtureRequest) -> None:
     from cli import main
 
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, list(command.args), env={"COLUMNS": "80", "NO_COLOR": "1"},
                                 catch_exceptions=False)
+    if request.config.getoption("--update-goldens") and (
+            _normalise(result.output) != list(command.output)
+            or result.exit_code != command.exit_code):
+        _rewrite_output(command, _normalise(result.output), result.exit_code)
+        return
     shown = "$ cchc " + shlex.join(command.args)
     assert _normalise(result.output) == list(command.output), (
         f"{command}: `{shown}` printed:\n{result.output}")

@@ -52,7 +52,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         procedures_in_force=1712, procedures_publicized=1712,
         cut_procedures_statutory_days=1240, cut_procedures_actual_days=868,
         feedback_received=14 * scale, feedback_handled=14 * scale)
-    put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40)
+    put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40,
+        units_under_province=46, units_inspected=5 if not year else 15)
     put("tt_phvhc", admin_satisfaction_rate="93.5%" if not year else "94.1%")
     put("stc", finance_recommendations=25 * scale,
         finance_recommendations_handled=21 * scale if not year else 87,
@@ -110,8 +111,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             recruiting = rng.choice([0, 1, 2]) * (2 if year else 1)
             appointed = rng.randint(1, 6) * scale
             units = rng.randint(1, 12)
-            f.update(cchc_inspected=rng.random() < (0.35 if year else 0.12),
-                     units_recruiting=recruiting, units_recruiting_compliant=recruiting,
+            f.update(units_recruiting=recruiting, units_recruiting_compliant=recruiting,
                      staff_appointed=appointed, staff_appointed_compliant=appointed,
                      budget_units=units, budget_units_disclosed=units)
             if year:

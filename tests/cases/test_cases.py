@@ -76,9 +76,9 @@ def _finds(cases: tuple[Case, ...], indicator: str, status: str, value: object) 
     ("procedures.on_time", "not_met", Fraction(99, 100)),
     # "từ 90% trở lên": exactly 90% disbursement is met
     ("public_finance.investment_disbursement", "met", Fraction(9, 10)),
-    # "trên 30%": over 32 agencies the neighbours of 30% (exactly 30% is 9.6 agencies)
-    ("direction.inspection_coverage", "not_met", Fraction(9, 32)),
-    ("direction.inspection_coverage", "met", Fraction(10, 32)),
+    # "trên 30%": exactly 30% inspection coverage is not met
+    ("direction.inspection_coverage", "not_met", Fraction(3, 10)),
+    ("direction.inspection_coverage", "met", Fraction(13, 40)),
     # "trên 80%" with exactly 80% handled, "tối thiểu 90%" satisfaction, the 25% time cut
     ("public_finance.audit_recommendations_handled", "not_met", Fraction(8, 10)),
     ("apparatus.satisfaction_admin", "met", Fraction(9, 10)),

@@ -34,7 +34,7 @@ def test_validate_valid_plan(golden: object) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == ("plans/2023.yaml: valid plan 'son-la-cchc-2023' (2023): 9 areas, "
-                             "54 indicators, 243 agencies, 4 periods, 93 facts\n")
+                             "54 indicators, 243 agencies, 4 periods, 94 facts\n")
 
 
 def test_validate_valid_plan_json() -> None:
@@ -44,7 +44,7 @@ def test_validate_valid_plan_json() -> None:
     assert data["valid"] is True and data["diagnostics"] == []
     assert data["plan"]["id"] == "son-la-cchc-2023"
     assert data["summary"] == {"areas": 9, "indicators": 54, "agencies": 243, "periods": 4,
-                               "facts": 93}
+                               "facts": 94}
     assert data["files"] == ["plans/2023.yaml", "plans/agencies-2023-communes.yaml"]
 
 

@@ -20,7 +20,8 @@ SAMPLES = ["a + 1 > 2", "sum(x where kind == \"commune\") / sum(y) > 99%",
 
 def test_cache_is_built_from_the_current_grammar(request: pytest.FixtureRequest) -> None:
     grammar = parser._grammar_text()
-    if request.config.getoption("--update-goldens"):
+    if request.config.getoption("--update-goldens") and \
+            not CACHE.read_bytes().startswith(parser.cache_key(grammar)):
         CACHE.write_bytes(parser.build_cache(grammar))
     data = CACHE.read_bytes()
     first = data.split(b"\n", 1)[0].decode("ascii")
