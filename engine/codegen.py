@@ -18,8 +18,10 @@ as constants of the generated function, and the source is built only from the AS
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 from .checker import AGENCY_NAMES
@@ -37,12 +39,18 @@ from .nodes import (
     Number,
     Text,
     Unary,
+    walk,
 )
 from .values import Unknown
 
 #: What the generated code raises when it cannot answer; the caller falls back.
 FALLBACK_ERRORS = (KeyError, TypeError, ZeroDivisionError, ValueError, OverflowError,
                    ArithmeticError)
+
+
+# Fraction keeps its parts in slots; reading them directly skips the property call.
+_NUM = attrgetter("_numerator")
+_DEN = attrgetter("_denominator")
 
 
 class Bail(ArithmeticError):
@@ -94,20 +102,23 @@ def _sub(a: Any, b: Any) -> Any:
 
 
 def _xsum(values: list[Any]) -> Any:
-    """Exact sum: ints in C; Fractions grouped by denominator (shares have few of them)."""
-    if not values or type(values[0]) is int:
-        total = sum(values)
-        if type(total) is int:        # only ints give an int
-            return total
-    ints = [v for v in values if type(v) is int]
-    by_den: dict[int, int] = {}
-    for v in values:
-        if type(v) is not int:
-            d = v.denominator
-            by_den[d] = by_den.get(d, 0) + v.numerator
-    total = Fraction(sum(ints))
-    for d, n in by_den.items():
-        total += Fraction(n, d)
+    """Exact sum, fast: ints are summed in C; Fractions over their common denominator, which
+    is small for the shares people report (percentages and decimals)."""
+    kinds = set(map(type, values))
+    if kinds <= {int}:
+        return sum(values)
+    if kinds != {Fraction, int} and kinds != {Fraction}:
+        raise Bail  # not a number the fast path knows
+    fractions = [v for v in values if type(v) is Fraction] if int in kinds else values
+    whole = sum(v for v in values if type(v) is int) if int in kinds else 0
+    dens = set(map(_DEN, fractions))
+    common = math.lcm(*dens)
+    if len(dens) == 1:
+        num = sum(map(_NUM, fractions))
+    else:
+        num = sum([n * (common // d) for n, d in zip(map(_NUM, fractions), map(_DEN, fractions),
+                                                       strict=True)])
+    total = Fraction(num, common) + whole
     return total.numerator if total.denominator == 1 else total
 
 
@@ -240,10 +251,13 @@ class _Gen:
             return None
         k = Fraction(right.value)
         x, y = self.gen(left.left, row), self.gen(left.right, row)
-        tx, ty = self.temp(), self.temp()
-        # The condition runs first and binds the denominator; y <= 0 takes the general path.
-        return (f"((({tx} := {x}) * {k.denominator} {op} {k.numerator} * {ty}) "
-                f"if ({ty} := {y}) > 0 else (_div({x}, {ty}) {op} {self.const(k)}))")
+        # A plain name is read again where it is needed (a dict lookup); anything else is
+        # computed once into a temporary. The condition runs first: y <= 0 takes the general
+        # path.
+        ty = y if self.cheap(left.right) else self.temp()
+        test = f"{y} > 0" if ty == y else f"({ty} := {y}) > 0"
+        return (f"(({x} * {k.denominator} {op} {k.numerator} * {ty}) "
+                f"if {test} else (_div({x}, {ty}) {op} {self.const(k)}))")
 
     def constant_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
         """``x OP k`` for a number literal ``k`` as integer arithmetic, without building a
@@ -258,10 +272,19 @@ class _Gen:
         x = self.gen(left, row)
         if not self.never_unknown(left):
             x = f"_known({x})"
-        t = self.temp()
-        return (f"(({t} * {k.denominator} {op} {k.numerator}) if type({t} := {x}) is int "
+        if self.cheap(left) and self.never_unknown(left):
+            t, first = x, x
+        else:
+            t = self.temp()
+            first = f"({t} := {x})"
+        return (f"(({t} * {k.denominator} {op} {k.numerator}) if type({first}) is int "
                 f"else ({t}._numerator * {k.denominator} {op} {k.numerator} * "
                 f"{t}._denominator))")
+
+    def cheap(self, node: Expr) -> bool:
+        """Whether generated code may write ``node`` twice instead of naming it once: a
+        literal. (A temporary is faster than reading a fact twice.)"""
+        return isinstance(node, Number | Bool | Date | Text)
 
     def aggregate(self, node: Aggregate, row: str | None) -> str:
         # Temporaries (:=) may not appear in a comprehension's iterable, so filtered rows are
@@ -286,6 +309,12 @@ class _Gen:
         return f"(lambda _rs: {folded})(_nonempty({rows}))"
 
 
+def _row_type() -> Any:
+    from .evaluator import Row
+
+    return Row
+
+
 FastFn = Callable[[Mapping[str, Any], Sequence[Any]], Any]
 
 
@@ -305,32 +334,38 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
     return source, fn
 
 
-def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Mapping[str, Any]]], list[Any]]]:
-    """A batch function over single-agency fact rows: ``[value of expr for each row]``.
+def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Any]], tuple[list[Any], bool]]]:
+    """A batch function over agencies, each on its own: ``f(rows) -> (values, bailed)``.
 
-    Each row is one agency's facts (the scalars of a one-agency scope). A row the fast path
-    cannot answer gives the marker ``Bail`` (the class) in the output list, for the caller to
-    evaluate with the reference evaluator."""
+    Each row is one agency's facts (a mapping), the scalars of a one-agency scope. A row the
+    fast path cannot answer gives the marker ``Bail`` (the class) in the output, and
+    ``bailed`` is then true, for the caller to evaluate it with the reference."""
     g = _Gen(frozenset(), facts_only=True)
     body = g.gen(expr, None)
+    # Aggregates fold over the agency itself: bind P to it only when there are any.
+    loop = "S in rows"
+    if any(isinstance(n, Aggregate) for n in walk(expr)):
+        loop = "_row in rows for S in (_row,) for P in ((_ROW('', '', _row),),)"
+    loop_stmt = ("    for S in rows:\n" if loop == "S in rows" else
+                 "    for S in rows:\n        P = (_ROW('', '', S),)\n")
     source = (
         "def _each(rows):\n"
         "    try:\n"
-        f"        return [{body} for S in rows]\n"
+        f"        return [{body} for {loop}], False\n"
         "    except _ERRORS:\n"
         "        pass\n"
         "    out = []\n"
         "    append = out.append\n"
-        "    for S in rows:\n"
+        + loop_stmt +
         "        try:\n"
         f"            append({body})\n"
         "        except _ERRORS:\n"
         "            append(_Bail)\n"
-        "    return out\n"
+        "    return out, True\n"
     )
     namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_ERRORS": FALLBACK_ERRORS,
-                                 "__builtins__": {}, "P": ()}
+                                 "__builtins__": {}, "_ROW": _row_type()}
     code = compile(source, "<cchc formula>", "exec")
     exec(code, namespace)  # source built from the AST only
-    each: Callable[[Sequence[Mapping[str, Any]]], list[Any]] = namespace["_each"]
+    each: Callable[[Sequence[Any]], tuple[list[Any], bool]] = namespace["_each"]
     return source, each

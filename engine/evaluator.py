@@ -18,13 +18,14 @@ Semantics (each pinned by a property test, see docs/language.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
 
 from .checker import AGENCY_NAMES
-from .codegen import FALLBACK_ERRORS, generate
+from .codegen import FALLBACK_ERRORS, Bail, generate, generate_each
 from .nodes import (
     Aggregate,
     Binary,
@@ -92,6 +93,34 @@ class Program:
                 return value.numerator
             return value
         return self.fn(ctx, None)
+
+
+    @functools.cached_property
+    def _each(self) -> Callable[[Sequence[Mapping[str, Value]]], tuple[list[Any], bool]]:
+        return generate_each(self.expr)[1]
+
+    def evaluate_each(self, rows: Sequence[Row] | Sequence[Mapping[str, Value]]
+                      ) -> list[Value]:
+        """The expression for each agency on its own: a one-agency scope, whose facts are the
+        scalars (a rule checked agency by agency, in one call). ``rows`` are :class:`Row` s,
+        or simply each agency's facts.
+
+        Rows the generated batch code cannot answer (a missing fact, a division by zero...) are
+        evaluated with the reference closures, so results equal one ``evaluate`` per row."""
+        given_rows = bool(rows) and isinstance(rows[0], Row)
+        facts = cast(Sequence[Mapping[str, Value]],
+                     [cast(Row, r).facts for r in rows] if given_rows else rows)
+        out, bailed = self._each(facts)
+        if bailed:
+            for i, f in enumerate(facts):
+                if out[i] is Bail:
+                    r = rows[i] if given_rows else Row("", "", f)
+                    assert isinstance(r, Row)
+                    out[i] = self.fn(Context(r.facts, (r,), r.agency), None)
+        elif out and type(out[0]) is not bool:
+            out = [v.numerator if type(v) is Fraction and v.denominator == 1 else v
+                   for v in out]
+        return out
 
 
 def compile_expr(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset(),

@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type, check
 from .diagnostics import Diagnostic, ExpressionError
-from .evaluator import Program, compile_expr
+from .evaluator import Program, Row, compile_expr
 from .nodes import Bool, Date, Expr, Number, Text, Unary
 from .parser import parse
 from .printer import format_number, quote_text
@@ -50,6 +51,11 @@ class Formula:
 
     def evaluate(self, context: Any = None, **scalars: Value) -> Value:
         return self.program.evaluate(context, **scalars)
+
+    def evaluate_each(self, rows: Sequence[Row]) -> list[Value]:
+        """The formula for each agency on its own, in one call (see
+        :meth:`engine.evaluator.Program.evaluate_each`)."""
+        return self.program.evaluate_each(rows)
 
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:

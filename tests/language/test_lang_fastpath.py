@@ -72,7 +72,8 @@ def test_batch_rows(text: str, row: dict[str, Any], expected: bool | None) -> No
     from engine.codegen import Bail
 
     _, each = generate_each(parse(text))
-    [value] = each([row])
+    [value], bailed = each([row])
+    assert bailed == (expected is None)
     assert (value is Bail) if expected is None else (value is expected)
 
 
@@ -82,3 +83,13 @@ def test_sum_of_shares_is_exact() -> None:
     _, fast = generate(expr, {"s"})
     assert fast({}, rows) is True
     assert compile_expr(expr, {"s"}).fn(Context({}, rows), None) is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(tree=typed_trees(), ctx=contexts())
+def test_evaluate_each_equals_one_evaluation_per_agency(tree: Any, ctx: Context) -> None:
+    expr, _ = tree
+    program = compile_expr(expr, PER)
+    rows = [Row(r.agency, r.kind, {**ctx.scalars, **r.facts}) for r in ctx.population]
+    expected = [program.fn(Context(r.facts, (r,), r.agency), None) for r in rows]
+    assert program.evaluate_each(rows) == expected
