@@ -19,6 +19,7 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E405``  a key that is a list or a mapping
 ``E406``  an id defined in two files, or a file included twice
 ``E407``  a plan or included file cannot be read (missing, a folder, no permission)
+``E408``  plans that extend each other in a cycle
 ``E410``  unknown key (with the allowed keys or a did-you-mean)
 ``E411``  missing required key
 ``E412``  wrong type, value not allowed, invalid id
@@ -35,6 +36,9 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E432``  the unit does not fit the type of the value
 ``E433``  target or applicable not a condition, deadline not a date
 ``E434``  the baseline is not a literal, or is used but not given
+``E440``  a child plan overrides an id its parent does not have (with a did-you-mean)
+``E441``  ``remove`` or ``merge_agencies`` names an id the plan does not have
+``E442``  something removed is still used (every user is listed)
 ``E501``  the agency hierarchy has a cycle
 ``E502``  groups defined in a cycle
 ``E503``  indicators that depend on each other in a cycle, as the path ``a -> b -> a``

@@ -53,6 +53,14 @@ EXPECTED: dict[str, list[tuple[str, str, int, int, str]]] = {
         ("e406_included_twice.yaml", "E406", 7, 5, "./e406_included_twice.include.yaml"),
         ("e406_included_twice.yaml", "E406", 8, 5, "e406_included_twice.yaml"),
     ],
+    "e408_extends_cycle": [("e408_extends_cycle.include.yaml", "E408", 3, 10,
+                            "e408_extends_cycle.yaml")],
+    "e440_override_unknown": [("e440_override_unknown.yaml", "E440", 9, 7, "on_tme")],
+    "e441_remove_unknown": [
+        ("e441_remove_unknown.yaml", "E441", 7, 14, "sntv"),
+        ("e441_remove_unknown.yaml", "E441", 8, 16, "procedures.plan"),
+    ],
+    "e442_removed_in_use": [("e442_removed_in_use.yaml", "E442", 7, 14, "xa_a1")],
     "e407_missing_include": [("e407_missing_include.yaml", "E407", 6, 5,
                               "agencies-communes.yaml")],
     "e410_include_keys": [
