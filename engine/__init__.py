@@ -30,19 +30,49 @@ _EXPORTS = {
     "Plan": "model",
     "MAX_DEPTH": "parser", "MAX_LENGTH": "parser", "parse": "parser",
     "to_text": "printer",
+    "diff_plans": "diff",
+    "load_cases": "cases", "run_cases": "cases",
     "Reason": "values", "Unknown": "values",
 }
 
 __all__ = [
-    "MAX_DEPTH", "MAX_LENGTH", "Diagnostic", "EngineError", "ExpressionError", "Facts",
-    "FactsError", "Formula", "IndicatorResult", "Plan", "PlanError", "Reason", "Report",
-    "SimpleFacts", "Symbols", "Type", "Unknown", "__version__", "compile_formula", "evaluate",
-    "format_value", "json_value", "load_facts", "load_plan", "parse", "parse_literal", "to_text",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Diagnostic",
+    "EngineError",
+    "ExpressionError",
+    "Facts",
+    "FactsError",
+    "Formula",
+    "IndicatorResult",
+    "Plan",
+    "PlanError",
+    "Reason",
+    "Report",
+    "SimpleFacts",
+    "Symbols",
+    "Type",
+    "Unknown",
+    "__version__",
+    "compile_formula",
+    "diff_plans",
+    "evaluate",
+    "format_value",
+    "json_value",
+    "load_cases",
+    "load_facts",
+    "load_plan",
+    "parse",
+    "parse_literal",
+    "run_cases",
+    "to_text",
 ]
 
 if TYPE_CHECKING:
+    from .cases import load_cases, run_cases
     from .checker import Symbols, Type
     from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
+    from .diff import diff_plans
     from .facts import Facts, load_facts
     from .language import Formula, compile_formula, format_value, json_value, parse_literal
     from .loader import load_plan
