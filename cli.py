@@ -110,12 +110,7 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
 
 
 def _load_plan(path: str) -> Any:
-    from engine.loader import load_plan
-
-    try:
-        return load_plan(path)
-    except engine.EngineError as err:
-        _fail(err)
+    return _load_plan_as(path, "text")
 
 
 def _check_choice(value: str | None, options: Any, what: str, param: str) -> None:
