@@ -104,6 +104,11 @@ def _sub(a: Any, b: Any) -> Any:
 def _xsum(values: list[Any]) -> Any:
     """Exact sum, fast: ints are summed in C; Fractions over their common denominator, which
     is small for the shares people report (percentages and decimals)."""
+    if len(values) < 64:  # a district with its communes: plain sum() is fastest
+        total = sum(values)
+        if type(total) is Fraction and total.denominator == 1:
+            return total.numerator
+        return total
     kinds = set(map(type, values))
     if kinds <= {int}:
         return sum(values)
