@@ -57,7 +57,7 @@ from .language import compile_formula, format_value, json_value, type_of
 from .model import Indicator, Plan
 from .render import display_value, render_explain
 from .report import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
-from .source import Span
+from .source import Span, Unreadable, read_text
 from .values import Known, Unknown, Value
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml, scalar_source
 
@@ -281,19 +281,16 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 
 
 def _read_text(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        errors.append(Diagnostic("E700", f"cannot read the file: {e.strerror or e}", file=name,
+    text = read_text(path, name)
+    if not isinstance(text, Unreadable):
+        return text
+    if text.span is None:
+        errors.append(Diagnostic("E700", f"cannot read the file: {text.reason}", file=name,
                                  help="check the path and its permissions"))
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        errors.append(Diagnostic("E706", f"the file is not UTF-8 text (byte {e.start})",
+    else:
+        errors.append(Diagnostic("E706", f"the file is not UTF-8 text (byte {text.offset})",
                                  file=name, help="save the file as UTF-8"))
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return None
 
 
 def _is_null(node: YNode) -> bool:

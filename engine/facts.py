@@ -64,7 +64,7 @@ from typing import TypeAlias
 
 from .diagnostics import Diagnostic, FactsError, did_you_mean, sort_key
 from .model import FactDef, Plan
-from .source import Source, Span
+from .source import Source, Span, Unreadable, read_text
 from .values import Known, Num, norm
 from .yamlsrc import YMap, YNode, YScalar, read_yaml
 
@@ -533,32 +533,18 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 
 
 def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        errors.append(Diagnostic("E600", f"cannot read the file: {e.strerror or e}", file=name,
+    text = read_text(path, name)
+    if not isinstance(text, Unreadable):
+        return text
+    if text.span is None:
+        errors.append(Diagnostic("E600", f"cannot read the file: {text.reason}", file=name,
                                  help="check the path and its permissions"))
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):  # the byte order mark of "CSV UTF-8"
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        good = data[:e.start].decode("utf-8")
-        shown = data.decode("utf-8", errors="replace")
-        src = Source(name, _newlines(shown))
-        offset = len(_newlines(good))
+    else:
         errors.append(Diagnostic(
-            "E606", f"the file is not UTF-8 text (byte 0x{data[e.start]:02X})",
-            Span(src, offset, offset + 1),
+            "E606", f"the file is not UTF-8 text (byte 0x{text.byte:02X})", text.span,
             help="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'); Vietnamese legacy "
                  "encodings such as Windows-1258 or TCVN3 are not read"))
-        return None
-    return _newlines(text)
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return None
 
 
 def _read_tree(f: _File, text: str, json: bool, errors: list[Diagnostic]) -> None:

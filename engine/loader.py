@@ -75,7 +75,7 @@ from .model import (
 )
 from .nodes import AGGREGATES, FUNCTIONS, Expr, Name, free_names
 from .parser import parse
-from .source import Source, Span
+from .source import Source, Span, Unreadable, read_text
 from .yamlsrc import YMap, YNode, YScalar, YSeq, find, read_yaml, scalar_source, to_data
 
 FACT_LANGUAGE_TYPES: dict[str, Type] = {
@@ -153,34 +153,23 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _read(path: Path, state: _State, span: Span | None = None) -> str | None:
     """The text of a plan file (UTF-8, an optional BOM, any line endings), or None."""
     name = display_name(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        reason = "it is a folder" if path.is_dir() else (e.strerror or str(e)).lower()
-        state.error("E407", f"cannot read '{name}': {reason}", span,
+    text = read_text(path, name)
+    if not isinstance(text, Unreadable):
+        return text
+    if text.span is None:
+        state.error("E407", f"cannot read '{name}': {text.reason}", span,
                     help="check the file name; an included file is looked up next to the "
                          "plan that includes it" if span is not None else
                          "check the path of the plan file", file=name)
-        return None
-    try:
-        return _newlines(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as e:
-        start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        good = _newlines(data[start:e.start].decode("utf-8"))
-        shown = _newlines(data[start:].decode("utf-8", errors="replace"))
-        offset = len(good)
-        state.error("E401", f"'{name}' is not UTF-8 text (byte 0x{data[e.start]:02X} cannot "
-                    "be read)", Span(Source(name, shown), offset, offset + 1),
+    else:
+        state.error("E401", f"'{name}' is not UTF-8 text (byte 0x{text.byte:02X} cannot "
+                    "be read)", text.span,
                     help="save the file as UTF-8; legacy Vietnamese encodings (TCVN3, VNI, "
                          "Windows-1258) are not read")
-        return None
+    return None
 
 
 def load_plan(path: str | Path) -> Plan:

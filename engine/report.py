@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .evaluator import Context, Row
-from .language import format_value, json_value
+from .language import json_value
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value
 
@@ -361,7 +361,3 @@ def _coverage(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]
             missing.append(row.agency)
     return Coverage(expected, reported, tuple(missing))
 
-
-def describe(value: Value) -> str:
-    """A value for people: canonical text, or ``unknown``."""
-    return format_value(value)
