@@ -13,6 +13,7 @@ import functools
 import hashlib
 import io
 import re
+import unicodedata
 from fractions import Fraction
 from importlib import resources
 from typing import Any, cast
@@ -267,7 +268,9 @@ class _Builder:
             case "date":
                 return self.date(kids[0], sp)
             case "string":
-                return Text(self.unescape(kids[0]), sp)
+                # NFC, as names and categories are everywhere else: "Nhóm B" typed with
+                # combining accents equals the precomposed one.
+                return Text(unicodedata.normalize("NFC", self.unescape(kids[0])), sp)
             case "paren":
                 return cast(Expr, kids[0])
             case "true":

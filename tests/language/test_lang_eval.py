@@ -279,3 +279,13 @@ def test_rendering(value: Value, text: str, as_json: object) -> None:
     assert format_value(value) == text
     assert json_value(value) == as_json
     assert type(json_value(value)) is type(as_json)
+
+
+def test_text_literals_are_read_as_nfc() -> None:
+    import unicodedata
+
+    from engine.nodes import Text
+    from engine.parser import parse
+
+    decomposed = unicodedata.normalize("NFD", "Nhóm Đạt")
+    assert parse(f'"{decomposed}"') == Text("Nhóm Đạt")
