@@ -314,10 +314,8 @@ class _Gen:
         return f"(lambda _rs: {folded})(_nonempty({rows}))"
 
 
-def _row_type() -> Any:
-    from .evaluator import Row
-
-    return Row
+def has_aggregates(expr: Expr) -> bool:
+    return any(isinstance(n, Aggregate) for n in walk(expr))
 
 
 FastFn = Callable[[Mapping[str, Any], Sequence[Any]], Any]
@@ -342,17 +340,19 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
 def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Any]], tuple[list[Any], bool]]]:
     """A batch function over agencies, each on its own: ``f(rows) -> (values, bailed)``.
 
-    Each row is one agency's facts (a mapping), the scalars of a one-agency scope. A row the
-    fast path cannot answer gives the marker ``Bail`` (the class) in the output, and
-    ``bailed`` is then true, for the caller to evaluate it with the reference."""
+    Each row is one agency's facts (a mapping), the scalars of a one-agency scope; when the
+    expression has aggregates, each row is a :class:`~engine.evaluator.Row` instead, which
+    they fold over. A row the fast path cannot answer gives the marker ``Bail`` (the class)
+    in the output, and ``bailed`` is then true, for the caller to evaluate it with the
+    reference."""
     g = _Gen(frozenset(), facts_only=True)
     body = g.gen(expr, None)
     # Aggregates fold over the agency itself: bind P to it only when there are any.
     loop = "S in rows"
-    if any(isinstance(n, Aggregate) for n in walk(expr)):
-        loop = "_row in rows for S in (_row,) for P in ((_ROW('', '', _row),),)"
+    if has_aggregates(expr):
+        loop = "_row in rows for S in (_row.facts,) for P in ((_row,),)"
     loop_stmt = ("    for S in rows:\n" if loop == "S in rows" else
-                 "    for S in rows:\n        P = (_ROW('', '', S),)\n")
+                 "    for _row in rows:\n        S = _row.facts\n        P = (_row,)\n")
     source = (
         "def _each(rows):\n"
         "    try:\n"
@@ -369,7 +369,7 @@ def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Any]], tuple[list
         "    return out, True\n"
     )
     namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_ERRORS": FALLBACK_ERRORS,
-                                 "__builtins__": {}, "_ROW": _row_type()}
+                                 "__builtins__": {}}
     code = compile(source, "<cchc formula>", "exec")
     exec(code, namespace)  # source built from the AST only
     each: Callable[[Sequence[Any]], tuple[list[Any], bool]] = namespace["_each"]

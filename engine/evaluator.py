@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from .checker import AGENCY_NAMES
-from .codegen import FALLBACK_ERRORS, Bail, generate, generate_each
+from .codegen import FALLBACK_ERRORS, Bail, generate, generate_each, has_aggregates
 from .nodes import (
     Aggregate,
     Binary,
@@ -96,8 +96,8 @@ class Program:
 
 
     @functools.cached_property
-    def _each(self) -> Callable[[Sequence[Mapping[str, Value]]], tuple[list[Any], bool]]:
-        return generate_each(self.expr)[1]
+    def _each(self) -> tuple[Callable[[Sequence[Any]], tuple[list[Any], bool]], bool]:
+        return generate_each(self.expr)[1], has_aggregates(self.expr)
 
     def evaluate_each(self, rows: Sequence[Row] | Sequence[Mapping[str, Value]]
                       ) -> list[Value]:
@@ -107,15 +107,22 @@ class Program:
 
         Rows the generated batch code cannot answer (a missing fact, a division by zero...) are
         evaluated with the reference closures, so results equal one ``evaluate`` per row."""
+        each, folds = self._each
         given_rows = bool(rows) and isinstance(rows[0], Row)
-        facts = cast(Sequence[Mapping[str, Value]],
-                     [cast(Row, r).facts for r in rows] if given_rows else rows)
-        out, bailed = self._each(facts)
+
+        def row(i: int) -> Row:
+            r = rows[i]
+            return r if isinstance(r, Row) else Row("", "", r)
+
+        if folds:  # aggregates fold over the agency itself: they need whole rows
+            batch: Sequence[Any] = [row(i) for i in range(len(rows))]
+        else:
+            batch = [cast(Row, r).facts for r in rows] if given_rows else rows
+        out, bailed = each(batch)
         if bailed:
-            for i, f in enumerate(facts):
+            for i in range(len(rows)):
                 if out[i] is Bail:
-                    r = rows[i] if given_rows else Row("", "", f)
-                    assert isinstance(r, Row)
+                    r = row(i)
                     out[i] = self.fn(Context(r.facts, (r,), r.agency), None)
         elif out and type(out[0]) is not bool:
             out = [v.numerator if type(v) is Fraction and v.denominator == 1 else v

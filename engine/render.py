@@ -27,12 +27,14 @@ _WORDS = {
            "status": "Kết quả", "period": "Kỳ báo cáo", "as_of": "tính đến ngày",
            "missing": "thiếu", "facts_from": "số liệu của", "agencies": "cơ quan",
            "below": "chưa đạt", "total": "Tổng", "coverage": "đã báo cáo",
-           "summary": "Tổng hợp", "details": "Chi tiết", "area": "Lĩnh vực", "id": "Mã"},
+           "summary": "Tổng hợp", "details": "Chi tiết", "area": "Lĩnh vực", "id": "Mã",
+           "agency": "Cơ quan", "with": "gồm cả", "below_it": "đơn vị trực thuộc"},
     "en": {"indicator": "Indicator", "value": "Value", "target": "Target",
            "status": "Status", "period": "Period", "as_of": "as of",
            "missing": "missing", "facts_from": "facts from", "agencies": "agencies",
            "below": "below target", "total": "Total", "coverage": "reported",
-           "summary": "Summary", "details": "Details", "area": "Area", "id": "Id"},
+           "summary": "Summary", "details": "Details", "area": "Area", "id": "Id",
+           "agency": "Agency", "with": "with", "below_it": "agencies below it"},
 }
 
 
@@ -101,8 +103,40 @@ def _notes(r: IndicatorResult, lang: str) -> str:
     return ""
 
 
+def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status, str]:
+    """Value, status and note of a row: the agency's own when the report is narrowed to one."""
+    if report.agency is None or not r.agencies:
+        return r.value, r.status, _notes(r, lang)
+    own = r.agencies[0]
+    w = _WORDS[lang]
+    note = ""
+    if own.missing:
+        note = (f"{w['missing']} {len(own.missing)} {w['facts_from']} "
+                f"{len({a for a, _ in own.missing})} {w['agencies']}")
+    elif own.members:
+        note = f"{w['with']} {len(own.members)} {w['below_it']}"
+    return own.value, own.status, note
+
+
+def _counts(report: Report) -> dict[str, int]:
+    """Statuses as the rows show them (the agency's own when narrowed to one)."""
+    counts: dict[str, int] = {s: 0 for s in STATUS_WORDS["en"]}
+    for r in report.results:
+        counts[_shown(report, r, "en")[1]] += 1
+    return counts
+
+
+def _agency_line(report: Report, lang: str) -> list[str]:
+    if report.agency is None:
+        return []
+    a = report.plan.agencies[report.agency]
+    return [f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})"]
+
+
 def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
-    """The report for people: grouped by area, aligned columns, status words and counts."""
+    """The report for people: grouped by area, aligned columns, status words and counts.
+
+    Narrowed to an agency, every row shows that agency's own value and status."""
     w = _WORDS[lang]
     plan = report.plan
     period = plan.periods[report.period]
@@ -110,6 +144,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
         plan.title.text(lang),
         f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
         f"{w['as_of']} {report.as_of}",
+        *_agency_line(report, lang),
         "",
     ]
     name_w, value_w, target_w, status_w = 44, 10, 16, 14
@@ -121,19 +156,19 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
         for r in rows:
             name = r.indicator.name.text(lang)
             key = r.id.split(".", 1)[1]
+            value, status, note = _shown(report, r, lang)
             cells = [
                 "  " + fit(f"{key}: {name}", name_w),
-                fit(display_value(r.value, r.indicator.unit), value_w),
+                fit(display_value(value, r.indicator.unit), value_w),
                 fit(r.indicator.target.text.strip().replace("\n", " "), target_w),
-                fit(STATUS_WORDS[lang][r.status], status_w),
+                fit(STATUS_WORDS[lang][status], status_w),
             ]
             if colour:
-                cells[3] = _status(r.status, lang, True) + " " * (
-                    status_w - width(STATUS_WORDS[lang][r.status]))
-            note = _notes(r, lang)
+                cells[3] = _status(status, lang, True) + " " * (
+                    status_w - width(STATUS_WORDS[lang][status]))
             lines.append(" ".join(cells) + (f" {note}" if note else "").rstrip())
         lines.append("")
-    counts = report.summary
+    counts = _counts(report)
     total = sum(counts.values())
     lines.append(f"{w['summary']}: " + ", ".join(
         f"{STATUS_WORDS[lang][s]} {n}" for s, n in counts.items()) + f" ({w['total']} {total})")
@@ -151,9 +186,11 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
     period = plan.periods[report.period]
     out = [f"# {plan.title.text(lang)}", "",
            f"{w['period']}: **{period.name.text(lang)}** ({period.start} – {period.end}), "
-           f"{w['as_of']} {report.as_of}.", "", f"## {w['summary']}", "",
+           f"{w['as_of']} {report.as_of}.", *(["", *_agency_line(report, lang)]
+                                                 if report.agency else []),
+           "", f"## {w['summary']}", "",
            f"| {w['status']} | n |", "|---|---:|"]
-    for s, n in report.summary.items():
+    for s, n in _counts(report).items():
         out.append(f"| {STATUS_WORDS[lang][s]} | {n} |")
     out.append(f"| **{w['total']}** | **{len(report.results)}** |")
     for area in plan.areas.values():
@@ -164,11 +201,12 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
                 f"| {w['id']} | {w['indicator']} | {w['value']} | {w['target']} | {w['status']} "
                 "| |", "|---|---|---:|---|---|---|"]
         for r in rows:
+            value, status, note = _shown(report, r, lang)
             out.append(
                 f"| `{r.id}` | {_md(r.indicator.name.text(lang))} | "
-                f"{display_value(r.value, r.indicator.unit)} | "
+                f"{display_value(value, r.indicator.unit)} | "
                 f"`{_md(r.indicator.target.text.strip())}` | "
-                f"{STATUS_WORDS[lang][r.status]} | {_md(_notes(r, lang))} |")
+                f"{STATUS_WORDS[lang][status]} | {_md(note)} |")
     return "\n".join(out) + "\n"
 
 

@@ -164,6 +164,9 @@ class Report:
     period: str
     as_of: dt.date
     results: tuple[IndicatorResult, ...]
+    #: the agency the report is narrowed to: each result's breakdown is then that agency's
+    #: own result (over the agency and the agencies below it in the scope)
+    agency: str | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -187,6 +190,7 @@ class Report:
             "period_window": {"name": p.name.to_dict(), "from": p.start.isoformat(),
                               "until": p.end.isoformat(), "due": p.due.isoformat()},
             "as_of": self.as_of.isoformat(),
+            "agency": self.agency,
             "summary": {**self.summary, "total": len(self.results)},
             "indicators": [r.to_dict() for r in self.results],
         }
@@ -219,19 +223,29 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], 
     if area is not None:
         results = [r for r in results if r.indicator.area == area]
     if agency is not None:
-        results = [_narrow(r, plan, agency) for r in results if agency in r.indicator.population]
-    return Report(plan, period, when, tuple(results))
+        results = [_narrow(r, plan, agency, rows, when) for r in results
+                   if agency in r.indicator.population]
+    return Report(plan, period, when, tuple(results), agency)
 
 
 def _file_order(plan: Plan) -> list[str]:
     return [iid for a in plan.areas.values() for iid in a.indicators]
 
 
-def _narrow(result: IndicatorResult, plan: Plan, agency: str) -> IndicatorResult:
-    rows = tuple(a for a in result.agencies if a.agency == agency or agency in a.members)
+def _narrow(result: IndicatorResult, plan: Plan, agency: str, rows: Mapping[str, Row],
+            as_of: dt.date) -> IndicatorResult:
+    """The result with its breakdown replaced by ``agency``'s own result: the same formulas
+    over the agency and the agencies below it in the scope."""
     from dataclasses import replace
 
-    return replace(result, agencies=rows)
+    ind = result.indicator
+    if len(ind.population) == 1 or any(r.kind == "not_measured" for r in result.reasons):
+        return replace(result, agencies=())
+    scope = set(ind.population)
+    members = (agency, *(a for a in plan.descendants(agency) if a in scope))
+    own = _unit_result(ind, result.context.scalars, rows, agency, members, result.deadline,
+                       as_of)
+    return replace(result, agencies=(own,))
 
 
 def _units(plan: Plan, population: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:

@@ -120,7 +120,17 @@ def test_area_and_agency_filters(small_plan: engine.Plan) -> None:
     report = evaluate(small_plan, full_facts(), period="q1", agency="h2_x1")
     assert [r.id for r in report.results] == ["procedures.on_time", "procedures.on_time_count",
                                               "procedures.apologies"]
-    assert all(len(r.agencies) == 1 and r.agencies[0].agency == "h2" for r in report.results)
+    # narrowed to a commune, each breakdown is the commune's own result
+    assert all(len(r.agencies) == 1 and r.agencies[0].agency == "h2_x1" for r in report.results)
+    assert report.agency == "h2_x1"
+    facts = full_facts()
+    facts["h2_x1"].update(on_time=990)
+    own = evaluate(small_plan, facts, period="q1", agency="h2_x1").result("procedures.on_time")
+    assert own.status == "met"                     # the province as a whole is above 99%
+    assert (own.agencies[0].value, own.agencies[0].status) == (Fraction(99, 100), "not_met")
+    district = evaluate(small_plan, facts, period="q1", agency="h2").result("procedures.on_time")
+    assert district.agencies[0].members == ("h2_x1", "h2_x2")
+    assert district.agencies[0].value == Fraction(2990, 3000)
 
 
 def test_report_json_contract(small_plan: engine.Plan) -> None:
