@@ -225,6 +225,9 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
     in the suggested fixes.
     """
     u = unit
+    if _DECIMAL.fullmatch(t) and not _THOUSANDS_DOT.fullmatch(t):
+        # the common case first, without building any message
+        return int(t) if "." not in t else norm(Fraction(t))
     shown = show(t + u)
     if _DECIMAL.fullmatch(t):
         if _THOUSANDS_DOT.fullmatch(t):
@@ -888,6 +891,7 @@ def _reporters_help(plan: Plan, fdef: FactDef) -> str:
 def _check(plan: Plan, files: list[_File], period: str | None, errors: list[Diagnostic]
            ) -> dict[tuple[str, str], list[tuple[Known, _At]]]:
     found: dict[tuple[str, str], list[tuple[Known, _At]]] = {}
+    reporters: dict[str, frozenset[str]] = {}  # a set per fact: reporters can be hundreds
     for f in files:
         if f.plan is not None and f.plan.text != nfc(plan.id):
             _error(errors, "E613", f"this file is for plan {show(f.plan.text)}, not "
@@ -908,7 +912,9 @@ def _check(plan: Plan, files: list[_File], period: str | None, errors: list[Diag
                 _error(errors, "E631", f"unknown fact {show(fact)}", e.fact_at,
                        did_you_mean(fact, plan.facts) or "fact ids are listed in the plan's facts")
                 continue
-            if known_agency and agency not in fdef.reporters:
+            if fact not in reporters:
+                reporters[fact] = frozenset(fdef.reporters)
+            if known_agency and agency not in reporters[fact]:
                 _error(errors, "E632", f"'{agency}' does not report '{fact}'", e.fact_at,
                        _reporters_help(plan, fdef))
             elif period is not None and period not in fdef.periods:
