@@ -77,16 +77,24 @@ class Program:
 
     expr: Expr
     fn: Fn = field(repr=False, compare=False)
-    #: generated code for the all-known case (engine.codegen); None: closures only
-    fast: Callable[[Mapping[str, Value], Sequence[Row]], Value] | None = field(
-        default=None, repr=False, compare=False)
+    #: the names read from each agency's facts inside aggregates
+    per_agency: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    #: whether to try generated code for the all-known case first (engine.codegen)
+    use_fast: bool = field(default=True, repr=False, compare=False)
+
+    @functools.cached_property
+    def fast(self) -> Callable[[Mapping[str, Value], Sequence[Row]], Value] | None:
+        """The generated code, made on first use: loading and checking a plan does not pay
+        for it, only evaluation does."""
+        return generate(self.expr, self.per_agency)[1] if self.use_fast else None
 
     def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
         """Evaluate against ``context`` (or against ``scalars`` given as keywords)."""
         ctx = context if context is not None else Context(scalars)
-        if self.fast is not None:
+        fast = self.fast
+        if fast is not None:
             try:
-                value = self.fast(ctx.scalars, ctx.population)
+                value = fast(ctx.scalars, ctx.population)
             except FALLBACK_ERRORS:
                 return self.fn(ctx, None)
             if isinstance(value, Fraction) and value.denominator == 1:
@@ -138,8 +146,7 @@ def compile_expr(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()
     With ``fast`` (the default) the program first tries code generated for the case where
     every value is known, and falls back to the reference closures otherwise."""
     names = frozenset(per_agency)
-    generated = generate(expr, names)[1] if fast else None
-    return Program(expr, _Compiler(names).compile(expr, False), generated)
+    return Program(expr, _Compiler(names).compile(expr, False), names, fast)
 
 
 def _bool_kleene_and(values: Sequence[Value]) -> Value:
