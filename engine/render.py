@@ -87,11 +87,17 @@ def _status(status: Status, lang: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[status]}m{word}\x1b[0m" if colour else word
 
 
+def _missing_note(missing: Sequence[tuple[str, str]], lang: str) -> str:
+    """``missing 2 facts from 1 agencies`` for ``(agency, fact)`` pairs."""
+    w = _WORDS[lang]
+    agencies = len({a for a, _ in missing})
+    return f"{w['missing']} {len(missing)} {w['facts_from']} {agencies} {w['agencies']}"
+
+
 def _notes(r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
-        agencies = len({a for a, _ in r.missing})
-        return f"{w['missing']} {len(r.missing)} {w['facts_from']} {agencies} {w['agencies']}"
+        return _missing_note(r.missing, lang)
     below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
@@ -111,8 +117,7 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     w = _WORDS[lang]
     note = ""
     if own.missing:
-        note = (f"{w['missing']} {len(own.missing)} {w['facts_from']} "
-                f"{len({a for a, _ in own.missing})} {w['agencies']}")
+        note = _missing_note(own.missing, lang)
     elif own.members:
         note = f"{w['with']} {len(own.members)} {w['below_it']}"
     return own.value, own.status, note
