@@ -10,8 +10,10 @@ last-year facts that should become this year's results.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
+from typing import Any
 
 from .model import Indicator, Plan
 from .nodes import Date, Expr, Number, walk
@@ -31,14 +33,23 @@ def shift_date(day: dt.date, years: int) -> dt.date:
 
 
 def _shift_expr(expr: Expr, years: int) -> Expr:
-    """The expression with every date literal moved (rebuilt through the printer and parser)."""
-    from .parser import parse
+    """The expression with every date literal moved, rebuilt node by node (a text that happens
+    to look like a date is left alone)."""
+    if isinstance(expr, Date):
+        return dataclasses.replace(expr, value=shift_date(expr.value, years))
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(expr):
+        value = getattr(expr, f.name)
+        if isinstance(value, tuple) and value and all(_is_node(v) for v in value):
+            changes[f.name] = tuple(_shift_expr(v, years) for v in value)
+        elif _is_node(value):
+            changes[f.name] = _shift_expr(value, years)
+    return dataclasses.replace(expr, **changes) if changes else expr
 
-    text = to_text(expr)
-    for node in sorted((n for n in walk(expr) if isinstance(n, Date)),
-                       key=lambda n: n.value, reverse=True):
-        text = text.replace(node.value.isoformat(), shift_date(node.value, years).isoformat())
-    return parse(text)
+
+def _is_node(value: object) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type) and \
+        type(value).__module__ == Date.__module__
 
 
 def _has_date(expr: Expr) -> bool:

@@ -208,3 +208,12 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     forced = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out),
                                   "--force"])
     assert forced.exit_code == 0
+
+
+def test_new_year_moves_date_literals_but_not_texts_that_look_like_dates() -> None:
+    from engine.newyear import _shift_expr
+    from engine.parser import parse
+    from engine.printer import to_text
+
+    moved = _shift_expr(parse('if x == "2023-01-10" then 2023-02-28 else d <= 2023-01-10'), 1)
+    assert to_text(moved) == 'if x == "2023-01-10" then 2024-02-29 else d <= 2024-01-10'
