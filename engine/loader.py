@@ -71,6 +71,7 @@ from .model import (
     Label,
     Period,
     Plan,
+    breakdown_units,
     frozen,
 )
 from .nodes import AGGREGATES, FUNCTIONS, Expr, Name, free_names
@@ -1032,6 +1033,7 @@ class _Compiler:
             deadline=compiled.get("deadline"), applicable=compiled.get("applicable"),
             baseline=baseline, source=_text(ind.get("source")), notes=_text(ind.get("notes")),
             facts=tuple(used_facts), depends_on=tuple(deps), span=key.span,
+            units=breakdown_units(self.agencies, population),
         )
 
     # -- consistency ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -123,11 +123,30 @@ class Indicator:
     facts: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
     span: Span | None = field(default=None, compare=False, repr=False)
+    #: the breakdown units (see :func:`breakdown_units`), derived from the registry at load
+    units: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False,
+                                                           repr=False)
 
     @property
     def single_agency(self) -> str | None:
         """The agency whose facts bare fact names denote, when the scope is one agency."""
         return self.population[0] if len(self.population) == 1 else None
+
+
+def breakdown_units(agencies: Mapping[str, Agency], population: Sequence[str]
+                    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The breakdown units of a population: each agency whose parent is outside the
+    population, with the members of the population below it (a district with its communes)."""
+    members = set(population)
+    units: dict[str, list[str]] = {}
+    for a in population:
+        root = a
+        parent = agencies[a].parent
+        while parent is not None and parent in members:
+            root = parent
+            parent = agencies[parent].parent
+        units.setdefault(root, []).append(a)
+    return tuple((u, tuple(m)) for u, m in units.items())
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -248,27 +248,6 @@ def _narrow(result: IndicatorResult, plan: Plan, agency: str, rows: Mapping[str,
     return replace(result, agencies=(own,))
 
 
-def _units(plan: Plan, population: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """The breakdown units of a population: each agency whose parent is outside the
-    population, with the members of the population below it (a district with its communes)."""
-    members = set(population)
-    units: dict[str, list[str]] = {}
-    top: dict[str, str] = {}
-    for a in population:
-        chain = a
-        root = a
-        while True:
-            parent = plan.agencies[chain].parent
-            if parent is None or parent not in members:
-                break
-            root = parent
-            chain = parent
-        top[a] = root
-    for a in population:
-        units.setdefault(top[a], []).append(a)
-    return [(u, tuple(m)) for u, m in units.items()]
-
-
 def _status(target: Value, deadline: dt.date | None, as_of: dt.date) -> Status:
     if isinstance(target, Unknown):
         return "not_applicable" if target.only_empty and target.reasons else "unknown"
@@ -314,7 +293,7 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
         agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
-                         for unit, members in _units(plan, ind.population))
+                         for unit, members in ind.units)
     if applicable is False:
         return IndicatorResult(ind, "not_applicable", value, Unknown(frozenset()), deadline,
                                applicable, (), plan, period, agencies, references, ctx)
