@@ -41,7 +41,7 @@ from .nodes import (
     Unary,
     walk,
 )
-from .values import Unknown
+from .values import FIXED_SCALE, Unknown
 
 #: What the generated code raises when it cannot answer; the caller falls back.
 FALLBACK_ERRORS = (KeyError, TypeError, ZeroDivisionError, ValueError, OverflowError,
@@ -127,6 +127,25 @@ def _xsum(values: list[Any]) -> Any:
     return total.numerator if total.denominator == 1 else total
 
 
+def _csum(rows: Sequence[Any], name: str) -> Any:
+    """``sum(name)`` over ``rows``, exactly (a missing fact raises KeyError).
+
+    Over many rows, the sum is of the rows' fixed-point integers
+    (:attr:`~engine.evaluator.Row.fixed`), in C; when a value has none (a third, a boolean),
+    of the values themselves, by :func:`_xsum`."""
+    if len(rows) >= 64:
+        try:
+            return _unfix(sum([r.fixed[name] for r in rows]))
+        except KeyError:
+            pass
+    return _xsum([r.facts[name] for r in rows])
+
+
+def _unfix(total: int) -> Any:
+    q = Fraction(total, FIXED_SCALE)
+    return q.numerator if q.denominator == 1 else q
+
+
 def _nonempty(rows: Sequence[Any]) -> Sequence[Any]:
     if not rows:
         raise Bail
@@ -153,7 +172,8 @@ def _is_known(thunk: Callable[[], Any]) -> bool:
 
 _HELPERS: dict[str, Any] = {
     "_known": _known, "_scalar": _scalar, "_div": _div, "_add": _add, "_sub": _sub,
-    "_nonempty": _nonempty, "_xsum": _xsum, "_round": _round, "_coalesce": _coalesce,
+    "_nonempty": _nonempty, "_xsum": _xsum, "_csum": _csum, "_round": _round,
+    "_coalesce": _coalesce,
     "_is_known": _is_known, "_Bail": Bail, "_len": len, "_sum": sum, "_min": min, "_max": max,
     "_abs": abs, "_all": all, "_any": any, "type": type, "int": int,
 }
@@ -299,13 +319,20 @@ class _Gen:
         flt = None if node.filter is None else self.gen(node.filter, r)
         cond = "" if flt is None else f" if {flt}"
         f = node.func
+        # A plain fact of each agency is summed from the rows' fixed-point integers.
+        fact = node.body.name if isinstance(node.body, Name) else None
+        column = fact is not None and fact in self.per_agency
+        rows = "P" if flt is None else f"[{r} for {r} in P{cond}]"
         if f == "sum":
+            if column:
+                return f"_csum({rows}, {fact!r})"
             return f"_xsum([{body} for {r} in P{cond}])"
         if f == "count":
             both = f" if ({flt}) and ({body})" if flt is not None else f" if {body}"
             return f"_sum([1 for {r} in P{both}])"
-        rows = "P" if flt is None else f"[{r} for {r} in P{cond}]"
-        if f == "avg":
+        if f == "avg" and column:
+            folded = f"_div(_csum(_rs, {fact!r}), _len(_rs))"
+        elif f == "avg":
             folded = f"_div(_xsum([{body} for {r} in _rs]), _len(_rs))"
         elif f == "share":
             folded = f"_div(_sum([1 for {r} in _rs if {body}]), _len(_rs))"

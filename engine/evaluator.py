@@ -42,16 +42,26 @@ from .nodes import (
     Unary,
 )
 from .printer import format_number
-from .values import Num, Reason, Unknown, Value, merge, norm
+from .values import Num, Reason, Unknown, Value, fixed_point, merge, norm
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One agency of a population: its id, kind and reported facts for the period."""
+    """One agency of a population: its id, kind and reported facts for the period.
+
+    The row keeps its own copy of ``facts``, and with it ``fixed``: the numbers among them in
+    fixed point (:func:`engine.values.fixed_point`), which the generated code sums in C over
+    a large population (:func:`engine.codegen._csum`)."""
 
     agency: str
     kind: str
     facts: Mapping[str, Value]
+    fixed: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        facts = dict(self.facts)  # a snapshot: the caller's mapping may change later
+        object.__setattr__(self, "facts", facts)
+        object.__setattr__(self, "fixed", fixed_point(facts))
 
 
 @dataclass(frozen=True, slots=True)

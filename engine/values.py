@@ -10,7 +10,7 @@ agencies are missing, a division by zero, or nothing to measure (an empty popula
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, TypeAlias
@@ -99,6 +99,29 @@ Value: TypeAlias = int | Fraction | bool | dt.date | str | Unknown
 def norm(value: Fraction) -> Num:
     """An integral Fraction as an int (keeps values small and fast)."""
     return value.numerator if value.denominator == 1 else value
+
+
+#: The fixed-point scale. A row also holds each of its numbers as an integer count of
+#: millionths, when it is one exactly (every whole number, and every decimal of up to six
+#: places: every share people report), so that the generated code sums integers in C instead
+#: of fractions (:mod:`engine.codegen`).
+FIXED_SCALE = 10**6
+
+
+def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
+    """The numbers among ``facts`` that are whole multiples of ``1 / FIXED_SCALE``, as those
+    multiples; anything else (a third, a boolean, a date, an unknown) is left out.
+
+        >>> fixed_point({"a": 3, "b": Fraction(9, 10), "c": Fraction(1, 3), "d": True})
+        {'a': 3000000, 'b': 900000}
+    """
+    out: dict[str, int] = {}
+    for name, v in facts.items():
+        if type(v) is int:
+            out[name] = v * FIXED_SCALE
+        elif type(v) is Fraction and not FIXED_SCALE % v.denominator:
+            out[name] = v.numerator * (FIXED_SCALE // v.denominator)
+    return out
 
 
 def is_number(value: object) -> bool:

@@ -93,3 +93,76 @@ def test_evaluate_each_equals_one_evaluation_per_agency(tree: Any, ctx: Context)
     rows = [Row(r.agency, r.kind, {**ctx.scalars, **r.facts}) for r in ctx.population]
     expected = [program.fn(Context(r.facts, (r,), r.agency), None) for r in rows]
     assert program.evaluate_each(rows) == expected
+
+
+# -- sums over large populations: the fixed-point path (engine.codegen._csum) -----------------
+
+_LARGE_TEXTS = [
+    "sum(pn)", "avg(pn)", "sum(pn where kind == \"commune\")", "sum(pn) / sum(pm) > 99%",
+    "avg(pn) >= 90%", "sum(pn) == sum(pm)", "avg(pn where kind == \"district\") < 1 / 3",
+]
+
+#: How a column of a large population is filled: whole numbers (counts), decimals (shares, in
+#: fixed point), decimals with a few whole numbers (0% and 100%), or anything: fractions with no
+#: fixed-point form, decimals finer than a millionth, booleans and missing facts among them.
+_COLUMNS = {
+    "ints": st.integers(-10**12, 10**12),
+    "decimals": st.builds(lambda n, k: Fraction(n, 10**k), st.integers(-10**9, 10**9),
+                          st.integers(1, 6)),
+    "shares": st.one_of(st.builds(lambda n: Fraction(n, 1000), st.integers(1, 999)),
+                        st.sampled_from([0, 1])),
+    "anything": st.one_of(st.integers(0, 100),
+                          st.builds(Fraction, st.integers(-100, 100), st.integers(1, 30)),
+                          st.builds(lambda n: Fraction(n, 10**7), st.integers(1, 10**7)),
+                          st.booleans(), st.none()),
+}
+
+
+@st.composite
+def _large_population(draw: st.DrawFn) -> tuple[Row, ...]:
+    n = draw(st.integers(64, 160))
+    columns = {name: draw(st.lists(_COLUMNS[draw(st.sampled_from(sorted(_COLUMNS)))],
+                                   min_size=n, max_size=n))
+               for name in ("pn", "pm")}
+    kinds = draw(st.lists(st.sampled_from(["commune", "district"]), min_size=n, max_size=n))
+    return tuple(Row(f"a{i}", kinds[i], {name: col[i] for name, col in columns.items()
+                                          if col[i] is not None})
+                 for i in range(n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.sampled_from(_LARGE_TEXTS), rows=_large_population())
+def test_sums_over_large_populations_equal_the_reference(text: str, rows: tuple[Row, ...]
+                                                         ) -> None:
+    expr = parse(text)
+    ctx = Context({}, rows)
+    reference = compile_expr(expr, PER).fn(ctx, None)
+    _, fast = generate(expr, PER)
+    try:
+        value = fast(ctx.scalars, ctx.population)
+    except FALLBACK_ERRORS:
+        return
+    assert not isinstance(reference, Unknown), (text, value, reference)
+    assert value == reference and _same(value, reference), (text, value, reference)
+    assert compile_expr(expr, PER).evaluate(ctx) == reference
+
+
+def test_fixed_point_sum_is_exact_on_the_boundary() -> None:
+    # 100 agencies: 60 exactly 90% satisfied, 20 at 85.5%, 20 at 100% (a whole number):
+    # the average is exactly 91.1%.
+    shares = [Fraction(9, 10)] * 60 + [Fraction(855, 1000)] * 20 + [1] * 20
+    rows = tuple(Row(f"a{i}", "commune", {"pn": s}) for i, s in enumerate(shares))
+    _, fast = generate(parse("avg(pn)"), PER)
+    assert fast({}, rows) == Fraction(911, 1000)
+    _, fast = generate(parse("avg(pn) > 91.1%"), PER)
+    assert fast({}, rows) is False
+    _, fast = generate(parse("avg(pn) >= 91.1%"), PER)
+    assert fast({}, rows) is True
+
+
+def test_a_row_keeps_a_snapshot_of_its_facts() -> None:
+    facts: dict[str, Any] = {"pn": Fraction(1, 2), "pm": 3, "pb": True, "pt": "x"}
+    row = Row("a", "commune", facts)
+    facts["pn"] = 7
+    assert row.facts["pn"] == Fraction(1, 2)
+    assert row.fixed == {"pn": 500_000, "pm": 3_000_000}
