@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -287,37 +287,41 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
                                references=references, context=ctx)
     deadline_value = ind.deadline.evaluate(ctx) if ind.deadline else None
     deadline = deadline_value if isinstance(deadline_value, dt.date) else None
-    applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
-    value = ind.value.evaluate(ctx)
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
         agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
                          for unit, members in ind.units)
-    if applicable is False:
-        return IndicatorResult(ind, "not_applicable", value, Unknown(frozenset()), deadline,
-                               applicable, (), plan, period, agencies, references, ctx)
-    target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
-    if isinstance(applicable, Unknown) and target is not True:
-        target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
-                                               else frozenset()))
-    status = _status(target, deadline, as_of)
+    status, value, target, applicable = _judge(ind, scalars, population, subject, deadline,
+                                               as_of)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
     return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, plan, period,
                            agencies, references, ctx)
 
 
-def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
-                 unit: str, members: tuple[str, ...], deadline: dt.date | None,
-                 as_of: dt.date) -> AgencyResult:
-    population = [rows[a] for a in members]
-    ctx = Context(scalars, population, unit)
+def _judge(ind: Indicator, scalars: Mapping[str, Value], population: Sequence[Row],
+           subject: str, deadline: dt.date | None, as_of: dt.date
+           ) -> tuple[Status, Value, Value, Value | None]:
+    """Status, value, target and applicability of ``ind`` over ``population``: one rule for
+    the indicator and for each unit of its breakdown. When applicability is unknown, a target
+    that is not met is unknown too (it may not apply)."""
+    ctx = Context(scalars, population, subject)
     applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
     value = ind.value.evaluate(ctx)
     if applicable is False:
-        return AgencyResult(unit, "not_applicable", value, members[1:])
-    target = ind.target.evaluate(Context({**scalars, "value": value}, population, unit))
-    status = _status(target, deadline, as_of)
+        return "not_applicable", value, Unknown(frozenset()), applicable
+    target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
+    if isinstance(applicable, Unknown) and target is not True:
+        target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
+                                               else frozenset()))
+    return _status(target, deadline, as_of), value, target, applicable
+
+
+def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
+                 unit: str, members: tuple[str, ...], deadline: dt.date | None,
+                 as_of: dt.date) -> AgencyResult:
+    status, value, target, applicable = _judge(ind, scalars, [rows[a] for a in members], unit,
+                                               deadline, as_of)
     missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
                             if r.kind == "missing"}))
     return AgencyResult(unit, status, value, members[1:], missing)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
-from evalplan import full_facts
+from evalplan import SMALL_PLAN, full_facts, write_plan
 
 import engine
 from engine.report import evaluate
@@ -146,3 +147,28 @@ def test_report_json_contract(small_plan: engine.Plan) -> None:
     assert first["value"] is None and first["target"] == "value > 99%"
     assert first["missing"] == [{"agency": "h2_x1", "fact": "on_time"}]
     assert {"agency": "snv", "status": "met", "value": 1, "missing": []} in first["agencies"]
+
+
+def test_a_unit_follows_the_indicators_rule_when_applicability_is_unknown(
+        tmp_path: Path) -> None:
+    # Applicable only where dossiers were received; the target (9,000 dossiers on time, more
+    # than any agency or the province has) is false wherever it is decided. A commune of h2
+    # did not report 'received', so whether the indicator applies to h2, and to the province,
+    # is unknown: a target not met there is unknown too, for the indicator and the unit alike.
+    text = SMALL_PLAN.replace(
+        "        value: sum(on_time)\n        target: value >= 0\n",
+        "        value: sum(on_time)\n        target: value >= 9000\n"
+        "        applicable: sum(received) > 0\n")
+    assert text != SMALL_PLAN
+    plan = engine.load_plan(write_plan(tmp_path, text))
+    facts = full_facts()
+    del facts["h2_x1"]["received"]
+    result = evaluate(plan, facts, period="q1").result("procedures.on_time_count")
+    assert result.status == "unknown"
+    by_unit = {a.agency: a.status for a in result.agencies}
+    assert by_unit == {"snv": "not_met", "stp": "not_met", "h1": "not_met", "h2": "unknown"}
+    h2 = next(a for a in result.agencies if a.agency == "h2")
+    assert h2.missing == (("h2_x1", "received"),)
+    # h2 alone, as `evaluate --agency h2` shows it: the same status as in the breakdown.
+    narrowed = evaluate(plan, facts, period="q1", agency="h2").result("procedures.on_time_count")
+    assert [(a.agency, a.status) for a in narrowed.agencies] == [("h2", "unknown")]
