@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,8 +91,30 @@ class Span:
 EXCERPT_WIDTH = 100
 
 
+def _shown(text: str) -> str:
+    """``text`` as the excerpt shows it: a tab as four spaces, so that the caret line below it
+    lines up in any terminal."""
+    return text.replace("\t", "    ")
+
+
+def _cells(text: str) -> int:
+    """How many terminal cells ``text`` takes once shown: a combining mark (a Vietnamese tone
+    mark typed as a separate code point) takes none."""
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in _shown(text))
+
+
 def excerpt(span: Span) -> list[str]:
-    """The offending source line with a caret line under the span, rustc style."""
+    r"""The offending source line with a caret line under the span, rustc style.
+
+    Columns in messages count code points; the caret line counts cells, so it stays under the
+    text when the line holds a tab or a decomposed letter.
+
+        >>> src = Source("f.yaml", "value:\tsum(x) / tổng\n")
+        >>> print("\n".join(excerpt(Span(src, 16, 20))))
+          |
+        1 | value:    sum(x) / tổng
+          |                    ^^^^
+    """
     begin, finish = span.begin, span.finish
     line = span.source.root.line_text(begin.line)
     col = begin.col
@@ -105,12 +128,14 @@ def excerpt(span: Span) -> list[str]:
         line = prefix + shown + suffix
         col = col - start + len(prefix)
         width = min(width, EXCERPT_WIDTH - (col - 1 - len(prefix)))
+    lead = _cells(line[: col - 1])
+    carets = max(1, _cells(line[col - 1 : col - 1 + max(1, width)]))
     gutter = str(begin.line)
     pad = " " * len(gutter)
     return [
         f"{pad} |",
-        f"{gutter} | {line}",
-        f"{pad} | {' ' * (col - 1)}{'^' * max(1, width)}",
+        f"{gutter} | {_shown(line)}",
+        f"{pad} | {' ' * lead}{'^' * carets}",
     ]
 
 

@@ -8,8 +8,10 @@ caret that drifts off the offending text fails a test even if the golden file we
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -146,8 +148,11 @@ def covered(rendered: str) -> str:
     lines = rendered.splitlines()
     source = next(m.group(2) for line in lines if (m := _GUTTER.match(line)))
     carets = next(m for line in lines if (m := _CARETS.match(line)))
-    start = len(carets.group(1))
-    return source[start:start + len(carets.group(2))]
+    start, width = len(carets.group(1)), len(carets.group(2))
+    # A combining mark shares the cell of the letter before it.
+    cells = list(itertools.accumulate(0 if unicodedata.combining(ch) else 1 for ch in source))
+    return "".join(ch for ch, cell in zip(source, cells, strict=True)
+                   if start < cell <= start + width)
 
 
 def test_every_plan_of_the_corpus_has_expectations() -> None:
@@ -174,6 +179,26 @@ def test_broken_plan(name: str, monkeypatch: pytest.MonkeyPatch, golden: object)
         if d.code[:2] in ("E4", "E5"):  # formula diagnostics are the language's business
             assert d.help, f"{d.header()} says nothing about what to do"
     golden(f"plan/{name}.txt", err.render() + "\n")  # type: ignore[operator]
+
+
+def test_carets_stay_under_the_text_after_a_tab_or_a_decomposed_letter(
+        tmp_path: Path) -> None:
+    # A tab, and a tone mark typed as its own code point (NFD, as some keyboards write it),
+    # before the misspelt name on the same line.
+    nfd = unicodedata.normalize("NFD", "tổng")
+    text = (INVALID / "e2xx_formula_names.yaml").read_text(encoding="utf-8")
+    broken = text.replace('value: "sum(on_tme) / sum(received)"',
+                          f'value: "if \\"{nfd}\\" == \\"x\\"\tthen sum(on_tme) else 0"')
+    assert broken != text
+    path = tmp_path / "plan.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    first = info.value.diagnostics[0]
+    assert (first.code, first.location[1:3]) == ("E201", (22, 49))  # columns count code points
+    rendered = first.render()
+    assert "\t" not in rendered
+    assert covered(rendered) == "on_tme"
 
 
 def test_billion_laughs_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
