@@ -25,6 +25,7 @@ import math
 import os
 import platform
 import selectors
+import shutil
 import statistics
 import subprocess
 import sys
@@ -290,10 +291,22 @@ def _process_settings(settings: Settings) -> Settings:
                     settings.process_rounds, 0, 0)
 
 
-def _process(cmd: list[str], cwd: Path = ROOT) -> Callable[[], int]:
+#: Fresh processes run as Python runs by default: it writes the modules' bytecode on a first
+#: run and reads it on the next. (A sandbox may set PYTHONDONTWRITEBYTECODE; then an editable
+#: install compiles the engine from source in every process, which no user's machine does.)
+_DEFAULT_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _no_bytecode_env(folder: str) -> dict[str, str]:
+    """Every module compiled from source, as on a first run: no bytecode read or written."""
+    return {**_DEFAULT_ENV, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": folder}
+
+
+def _process(cmd: list[str], cwd: Path = ROOT,
+             env: dict[str, str] | None = None) -> Callable[[], int]:
     def run() -> int:
         p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           check=False)
+                           check=False, env=_DEFAULT_ENV if env is None else env)
         if p.returncode != 0:
             raise ProcessFailed(p.returncode, p.stderr.decode(errors="replace"))
         return p.returncode
@@ -426,22 +439,25 @@ def _vm_hwm(pid: int) -> float | None:
 def b5(settings: Settings) -> dict[str, Any]:
     cchc = str(BIN / "cchc")
     plan = "plans/2023.yaml"
-    commands = [
-        ("python -c pass (reference)", [sys.executable, "-c", "pass"]),
-        ("cchc --help", [cchc, "--help"]),
-        ("cchc validate plans/2023.yaml", [cchc, "validate", plan]),
-        ("README main job: cchc evaluate ... --period q1",
-         [cchc, "evaluate", plan, "examples/2023/q1", "--period", "q1", "--as-of", "2023-03-14"]),
+    main_job = [cchc, "evaluate", plan, "examples/2023/q1", "--period", "q1", "--as-of",
+                "2023-03-14"]
+    empty = tempfile.mkdtemp(prefix="cchc-no-bytecode-")
+    commands: list[tuple[str, list[str], dict[str, str] | None]] = [
+        ("python -c pass (reference)", [sys.executable, "-c", "pass"], None),
+        ("cchc --help", [cchc, "--help"], None),
+        ("cchc validate plans/2023.yaml", [cchc, "validate", plan], None),
+        ("README main job: cchc evaluate ... --period q1", main_job, None),
+        ("README main job, no bytecode cache (reference)", main_job, _no_bytecode_env(empty)),
     ]
     rows: list[tuple[Row, Callable[[], Any]]] = []
     shown = []
-    for name, cmd in commands:
+    for name, cmd, env in commands:
         row = Row(name, note=" ".join(cmd[1:]) if cmd[0] == cchc else "")
         shown.append(row)
         if cmd[0] == cchc and not Path(cchc).exists():
             row.status, row.note = "not available", f"{cchc} is not installed"
             continue
-        thunk = _process(cmd)
+        thunk = _process(cmd, env=env)
         try:
             row.warm_time, row.result = _once(thunk)
         except ProcessFailed as err:
@@ -451,12 +467,13 @@ def b5(settings: Settings) -> dict[str, Any]:
             continue
         rows.append((row, thunk))
     measure(rows, _process_settings(settings))
+    shutil.rmtree(empty, ignore_errors=True)
     by = {r.name: r for r in shown}
-    main_job = next(r for r in shown if r.name.startswith("README"))
+    job = by["README main job: cchc evaluate ... --period q1"]
     return {"workload": "B5", "n": None, "unit": "seconds of wall time per fresh process",
             "rows": [r.to_dict() for r in shown], "targets": [
                 target("cchc --help <= 150 ms (median)", by["cchc --help"].median, 0.150, "s"),
-                target("README main job <= 600 ms (median)", main_job.median, 0.600, "s")]}
+                target("README main job <= 600 ms (median)", job.median, 0.600, "s")]}
 
 
 # --- output -------------------------------------------------------------------------------------
