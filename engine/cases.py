@@ -51,7 +51,7 @@ from types import MappingProxyType
 from typing import Any, TypeAlias, cast
 
 from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
-from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
+from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key, unreadable
 from .facts import Problem, read_value
 from .language import compile_formula, format_value, json_value, type_of
 from .model import Indicator, Plan
@@ -282,15 +282,10 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 
 def _read_text(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
     text = read_text(path, name)
-    if not isinstance(text, Unreadable):
-        return text
-    if text.span is None:
-        errors.append(Diagnostic("E700", f"cannot read the file: {text.reason}", file=name,
-                                 help="check the path and its permissions"))
-    else:
-        errors.append(Diagnostic("E706", f"the file is not UTF-8 text (byte {text.offset})",
-                                 file=name, help="save the file as UTF-8"))
-    return None
+    if isinstance(text, Unreadable):
+        errors.append(unreadable(text, name, "E700", "E706"))
+        return None
+    return text
 
 
 def _is_null(node: YNode) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .source import Span, excerpt
+from .source import Span, Unreadable, excerpt
 
 Severity = Literal["error", "warning"]
 
@@ -108,3 +108,15 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{found[0]}'?" if found else None
+
+
+def unreadable(text: Unreadable, name: str, cannot_read: str, not_utf8: str,
+               utf8_help: str = "") -> Diagnostic:
+    """What to say about a file that could not be read (``cannot_read``, the code) or is not
+    UTF-8 (``not_utf8``, located at the first byte that is not, whose value it names)."""
+    if text.span is None:
+        return Diagnostic(cannot_read, f"cannot read the file: {text.reason}", file=name,
+                          help="check the path and its permissions")
+    return Diagnostic(not_utf8, f"the file is not UTF-8 text (byte 0x{text.byte:02X})",
+                      text.span, help="save the file as UTF-8" + utf8_help + "; Vietnamese "
+                      "legacy encodings such as Windows-1258, TCVN3 or VNI are not read")

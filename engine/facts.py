@@ -62,7 +62,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeAlias
 
-from .diagnostics import Diagnostic, FactsError, did_you_mean, sort_key
+from .diagnostics import Diagnostic, FactsError, did_you_mean, sort_key, unreadable
 from .model import FactDef, Plan
 from .source import Source, Span, Unreadable, read_text
 from .values import Known, Num, norm
@@ -537,17 +537,10 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 
 def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
     text = read_text(path, name)
-    if not isinstance(text, Unreadable):
-        return text
-    if text.span is None:
-        errors.append(Diagnostic("E600", f"cannot read the file: {text.reason}", file=name,
-                                 help="check the path and its permissions"))
-    else:
-        errors.append(Diagnostic(
-            "E606", f"the file is not UTF-8 text (byte 0x{text.byte:02X})", text.span,
-            help="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'); Vietnamese legacy "
-                 "encodings such as Windows-1258 or TCVN3 are not read"))
-    return None
+    if isinstance(text, Unreadable):
+        errors.append(unreadable(text, name, "E600", "E606", " (in a spreadsheet: 'CSV UTF-8')"))
+        return None
+    return text
 
 
 def _read_tree(f: _File, text: str, json: bool, errors: list[Diagnostic]) -> None:

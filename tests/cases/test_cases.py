@@ -381,3 +381,15 @@ def test_a_case_evaluates_what_it_checks_and_what_that_references(tmp_path: Path
     result = run_case(case)
     assert result.passed
     assert [r.id for r in result.report.results] == ["direction.on_time", "direction.on_time_gap"]
+
+
+def test_a_case_file_that_is_not_utf8_is_pointed_at_its_first_bad_byte(
+        tmp_path: Path, plan: engine.Plan) -> None:
+    path = tmp_path / "tcvn3.yaml"
+    path.write_bytes(b"- name: Ti\xeau ch\xed\n  period: q1\n")
+    with pytest.raises(CaseError) as err:
+        load_cases(path, plan)
+    [d] = err.value.diagnostics
+    assert (d.code, d.message) == ("E706", "the file is not UTF-8 text (byte 0xEA)")
+    assert d.location[1:3] == (1, 11)
+    assert "save the file as UTF-8" in (d.help or "")
