@@ -232,6 +232,27 @@ def contexts(draw: st.DrawFn) -> Context:
     return Context(scalars, tuple(rows), "subject")
 
 
+#: Values every agency of a large population reports: numbers are whole or decimals of up to
+#: six places, so sums over the population take the fixed-point path of the generated code.
+_reported: dict[Type, st.SearchStrategy[Value]] = {
+    **values_of,
+    NUMBER: st.one_of(st.integers(-10**6, 10**6),
+                      st.builds(lambda n, k: _norm(Fraction(n, 10**k)),
+                                st.integers(-10**6, 10**6), st.integers(1, 6))),
+}
+
+
+@st.composite
+def large_contexts(draw: st.DrawFn) -> Context:
+    """Scalars as in :func:`contexts`, and a population of 64 to 80 agencies that reported
+    every fact."""
+    scalars = {n: v for n, t in SCALARS.items() if (v := draw(_maybe(t))) is not None}
+    rows = tuple(Row(f"a{i}", draw(st.sampled_from(["commune", "district"])),
+                     {n: draw(_reported[t]) for n, t in PER_AGENCY.items()})
+                 for i in range(draw(st.integers(64, 80))))
+    return Context(scalars, rows, "subject")
+
+
 #: Characters that make up formulas, for texts that get deep into the grammar.
 TOKENS = [
     "1", "2.5", "99%", "2023-01-10", '"B"', "true", "false", "x", "a.b", "value", "kind",

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lang_strategies import PER_AGENCY, contexts, typed_trees
+from lang_strategies import PER_AGENCY, contexts, large_contexts, typed, typed_trees
 
+from engine.checker import BOOL, NUMBER
 from engine.codegen import FALLBACK_ERRORS, generate, generate_each
 from engine.evaluator import Context, Row, compile_expr
+from engine.nodes import Aggregate, Binary, Compare, Name
 from engine.parser import parse
 from engine.values import Unknown
 
@@ -31,6 +33,27 @@ def _same(a: Any, b: Any) -> bool:
 @given(tree=typed_trees(), ctx=contexts())
 def test_fast_path_answers_only_what_the_reference_answers(tree: Any, ctx: Context) -> None:
     _check_fast_path(tree[0], ctx)
+
+
+#: Sums and averages of a fact over the population (the fixed-point path), alone, in
+#: arithmetic and in comparisons, with and without a filter.
+_column = st.builds(Aggregate, st.sampled_from(["sum", "avg"]),
+                    st.sampled_from(["pn", "pm"]).map(Name),
+                    st.none() | typed(BOOL, 1, in_agg=True))
+_other = st.one_of(_column, typed(NUMBER, 1))
+_column_trees = st.one_of(
+    _column,
+    st.builds(Binary, st.sampled_from(["+", "-", "*", "/"]), _column, _other),
+    st.builds(lambda a, op, b: Compare((op,), (a, b)), _column,
+              st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), _other),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expr=st.one_of(typed_trees().map(lambda tree: tree[0]), _column_trees),
+       ctx=large_contexts())
+def test_fast_path_over_large_populations(expr: Any, ctx: Context) -> None:
+    _check_fast_path(expr, ctx)
 
 
 def _check_fast_path(expr: Any, ctx: Context) -> None:
