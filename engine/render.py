@@ -28,13 +28,15 @@ _WORDS = {
            "missing": "thiếu", "facts_from": "số liệu của", "agencies": "cơ quan",
            "below": "chưa đạt", "total": "Tổng", "coverage": "đã báo cáo",
            "summary": "Tổng hợp", "details": "Chi tiết", "area": "Lĩnh vực", "id": "Mã",
-           "agency": "Cơ quan", "with": "gồm cả", "below_it": "đơn vị trực thuộc"},
+           "agency": "Cơ quan", "with": "gồm cả", "below_it": "đơn vị trực thuộc",
+           "treated": "áp dụng quy tắc khi thiếu số liệu cho"},
     "en": {"indicator": "Indicator", "value": "Value", "target": "Target",
            "status": "Status", "period": "Period", "as_of": "as of",
            "missing": "missing", "facts_from": "facts from", "agencies": "agencies",
            "below": "below target", "total": "Total", "coverage": "reported",
            "summary": "Summary", "details": "Details", "area": "Area", "id": "Id",
-           "agency": "Agency", "with": "with", "below_it": "agencies below it"},
+           "agency": "Agency", "with": "with", "below_it": "agencies below it",
+           "treated": "the rule for missing facts applied to"},
 }
 
 
@@ -98,6 +100,10 @@ def _notes(r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
         return _missing_note(r.missing, lang)
+    if r.treated:  # the value rests on the plan's rule for missing facts: say so first
+        agencies = len({t.agency for t in r.treated})
+        return (f"{w['treated']} {len(r.treated)} {w['facts_from']} {agencies} "
+                f"{w['agencies']}")
     below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
@@ -220,7 +226,7 @@ def render_csv(report: Report) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["id", "area", "status", "value", "target", "deadline", "missing",
-                     "coverage_expected", "coverage_reported", "name_vi"])
+                     "treated", "coverage_expected", "coverage_reported", "name_vi"])
     for r in report.results:
         d = r.to_dict()
         value = d["value"]
@@ -228,7 +234,8 @@ def render_csv(report: Report) -> str:
             r.id, r.indicator.area, r.status,
             "" if value is None else (format_value(r.value) if not isinstance(r.value, str)
                                       else r.value),
-            d["target"], d["deadline"] or "", len(r.missing), r.coverage.expected,
+            d["target"], d["deadline"] or "", len(r.missing), len(r.treated),
+            r.coverage.expected,
             r.coverage.reported, r.indicator.name.vi])
     return buf.getvalue()
 
@@ -267,6 +274,11 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         lines.append(f"  deadline: {result.deadline}")
     for reason in result.reasons:
         lines.append(f"  because: {reason.describe()}")
+    for t in result.treated[:10]:
+        lines.append(f"  not reported, decided by the plan's rule: {t.fact} of {t.agency} "
+                     f"-> {t.rule}")
+    if len(result.treated) > 10:
+        lines.append(f"  … and {len(result.treated) - 10} more (see the JSON report)")
     cov = result.coverage
     if cov.expected:
         lines.append(f"  coverage: {cov.reported} of {cov.expected} agencies reported"

@@ -63,6 +63,20 @@ class AgencyResult:
                 "missing": [{"agency": a, "fact": f} for a, f in self.missing]}
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Treatment:
+    """A fact an agency did not report, about which the plan's own rule for missing values
+    decided: ``coalesce(x, fallback)`` used its fallback, or ``known(x)`` was false (for
+    example, ``where known(x)`` left the agency out). ``rule`` is that call, as written."""
+
+    agency: str
+    fact: str
+    rule: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"agency": self.agency, "fact": self.fact, "rule": self.rule}
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     expected: int
@@ -112,6 +126,14 @@ class IndicatorResult:
             return ()
         return _terms(self.indicator, self.context)
 
+    @functools.cached_property
+    def treated(self) -> tuple[Treatment, ...]:
+        """The missing facts that the formulas' own rules (``coalesce``, ``known``) decided
+        about: what the report must say was applied."""
+        if any(r.kind == "not_measured" for r in self.reasons):
+            return ()
+        return _treated(self.indicator, self.context, self.value)
+
     @property
     def id(self) -> str:
         return self.indicator.id
@@ -137,6 +159,7 @@ class IndicatorResult:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "source": ind.source,
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
+            "treated": [t.to_dict() for t in self.treated],
             "reasons": [r.describe() for r in self.reasons if r.kind != "missing"],
             "coverage": self.coverage.to_dict(),
             "agencies": [a.to_dict() for a in self.agencies],
@@ -339,6 +362,39 @@ def _terms(ind: Indicator, ctx: Context) -> tuple[tuple[str, Value], ...]:
             program = compile_expr(node, set(ind.facts), fast=False)
             out.append((to_text(node), program.evaluate(ctx)))
     return tuple(out)
+
+
+def _treated(ind: Indicator, ctx: Context, value: Value) -> tuple[Treatment, ...]:
+    """Every ``coalesce(x, ...)`` and ``known(x)`` of the indicator's formulas whose ``x`` is
+    unknown because a fact was not reported: per agency of the scope when the call is inside an
+    aggregate, once otherwise."""
+    from .evaluator import compile_expr
+    from .nodes import Aggregate, Call, walk
+    from .printer import to_text
+
+    formulas = [(ind.value, ctx.scalars), (ind.target, {**ctx.scalars, "value": value})]
+    formulas += [(f, ctx.scalars) for f in (ind.applicable, ind.deadline) if f is not None]
+    out: set[Treatment] = set()
+    for formula, scalars in formulas:
+        expr = formula.expr
+        calls = [n for n in walk(expr) if isinstance(n, Call) and n.func in ("coalesce", "known")]
+        if not calls:
+            continue
+        per_row = {id(n) for agg in walk(expr) if isinstance(agg, Aggregate)
+                   for part in (agg.body, agg.filter) if part is not None for n in walk(part)}
+        for call in calls:
+            program = compile_expr(call.args[0], fast=False)
+            if id(call) in per_row:  # each agency on its own: its facts are the scalars
+                results = [program.evaluate(Context(
+                    {**scalars, "kind": r.kind, "agency": r.agency, **r.facts}, (r,), r.agency))
+                    for r in ctx.population]
+            else:
+                results = [program.evaluate(Context(scalars, ctx.population, ctx.subject))]
+            rule = to_text(call)
+            out.update(Treatment(reason.agency, reason.fact, rule) for v in results
+                       if isinstance(v, Unknown) for reason in v.reasons
+                       if reason.kind == "missing")
+    return tuple(sorted(out))
 
 
 def _coverage(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]) -> Coverage:
