@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from .language import format_value
 from .printer import format_number
-from .report import IndicatorResult, Report, Status
+from .report import IndicatorResult, Report, Status, Treatment
 from .values import Reason, Unknown, Value
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -96,14 +96,19 @@ def _missing_note(missing: Sequence[tuple[str, str]], lang: str) -> str:
     return f"{w['missing']} {len(missing)} {w['facts_from']} {agencies} {w['agencies']}"
 
 
+def _treated_note(treated: Sequence[Treatment], lang: str) -> str:
+    """``the rule for missing facts applied to 2 facts from 1 agencies``."""
+    w = _WORDS[lang]
+    agencies = len({t.agency for t in treated})
+    return f"{w['treated']} {len(treated)} {w['facts_from']} {agencies} {w['agencies']}"
+
+
 def _notes(r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
         return _missing_note(r.missing, lang)
     if r.treated:  # the value rests on the plan's rule for missing facts: say so first
-        agencies = len({t.agency for t in r.treated})
-        return (f"{w['treated']} {len(r.treated)} {w['facts_from']} {agencies} "
-                f"{w['agencies']}")
+        return _treated_note(r.treated, lang)
     below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
@@ -122,8 +127,12 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     own = r.agencies[0]
     w = _WORDS[lang]
     note = ""
+    unit = {own.agency, *own.members}
+    treated = [t for t in r.treated if t.agency in unit]
     if own.missing:
         note = _missing_note(own.missing, lang)
+    elif treated:
+        note = _treated_note(treated, lang)
     elif own.members:
         note = f"{w['with']} {len(own.members)} {w['below_it']}"
     return own.value, own.status, note

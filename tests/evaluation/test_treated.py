@@ -111,3 +111,13 @@ def test_exactly_the_agencies_that_did_not_report_are_listed(plan: engine.Plan,
     assert count.value == 1000 * (len(RECEIVING) - len(silent))
     rate = report.result("procedures.on_time")
     assert {t.agency for t in rate.treated} == silent
+
+
+def test_an_agency_checking_its_own_sheet_sees_the_rule_applied_to_it(
+        plan: engine.Plan) -> None:
+    facts = full_facts()
+    del facts["h1_x1"]["on_time"]
+    for agency, says in (("h1_x1", True), ("h1", True), ("h2", False)):
+        table = render_table(evaluate(plan, facts, period="q1", agency=agency), "en")
+        row = next(line for line in table.splitlines() if "on_time_count:" in line)
+        assert ("the rule for missing facts applied to 1 facts from 1 agencies" in row) == says
