@@ -162,7 +162,9 @@ class IndicatorResult:
             "treated": [t.to_dict() for t in self.treated],
             "reasons": [r.describe() for r in self.reasons if r.kind != "missing"],
             "coverage": self.coverage.to_dict(),
-            "agencies": [a.to_dict() for a in self.agencies],
+            "agencies": [{**a.to_dict(), "treated": [
+                t.to_dict() for t in self.treated if t.agency in (a.agency, *a.members)]}
+                for a in self.agencies],
             "explanation": self.explanation(),
         }
 

@@ -146,7 +146,8 @@ def test_report_json_contract(small_plan: engine.Plan) -> None:
     assert first["id"] == "procedures.on_time" and first["area"] == "procedures"
     assert first["value"] is None and first["target"] == "value > 99%"
     assert first["missing"] == [{"agency": "h2_x1", "fact": "on_time"}]
-    assert {"agency": "snv", "status": "met", "value": 1, "missing": []} in first["agencies"]
+    assert {"agency": "snv", "status": "met", "value": 1, "missing": [],
+            "treated": []} in first["agencies"]
 
 
 def test_a_unit_follows_the_indicators_rule_when_applicability_is_unknown(

@@ -58,6 +58,9 @@ def test_a_default_and_an_exclusion_are_listed_with_their_rule(plan: engine.Plan
     assert rate.treated == (Treatment("h1_x1", "on_time", "known(on_time)"),)
     assert report.to_dict()["indicators"][0]["treated"] == [
         {"agency": "h1_x1", "fact": "on_time", "rule": "known(on_time)"}]
+    units = {u["agency"]: u["treated"] for u in report.to_dict()["indicators"][0]["agencies"]}
+    assert units == {"snv": [], "stp": [], "h2": [], "h1": [
+        {"agency": "h1_x1", "fact": "on_time", "rule": "known(on_time)"}]}
     schema = json.loads((ROOT / "docs" / "report.schema.json").read_text("utf-8"))
     jsonschema.validate(report.to_dict(), schema)
 
