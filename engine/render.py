@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from .language import format_value
 from .printer import format_number
-from .report import IndicatorResult, Report, Status, Treatment
+from .report import IndicatorResult, Report, Status
 from .values import Reason, Unknown, Value
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -89,26 +89,20 @@ def _status(status: Status, lang: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[status]}m{word}\x1b[0m" if colour else word
 
 
-def _missing_note(missing: Sequence[tuple[str, str]], lang: str) -> str:
-    """``missing 2 facts from 1 agencies`` for ``(agency, fact)`` pairs."""
+def _facts_note(word: str, facts: Sequence[tuple[str, str]], lang: str) -> str:
+    """``missing 2 facts from 1 agencies`` (``word`` is ``missing`` or ``treated``) for
+    ``(agency, fact)`` pairs."""
     w = _WORDS[lang]
-    agencies = len({a for a, _ in missing})
-    return f"{w['missing']} {len(missing)} {w['facts_from']} {agencies} {w['agencies']}"
-
-
-def _treated_note(treated: Sequence[Treatment], lang: str) -> str:
-    """``the rule for missing facts applied to 2 facts from 1 agencies``."""
-    w = _WORDS[lang]
-    agencies = len({t.agency for t in treated})
-    return f"{w['treated']} {len(treated)} {w['facts_from']} {agencies} {w['agencies']}"
+    agencies = len({a for a, _ in facts})
+    return f"{w[word]} {len(facts)} {w['facts_from']} {agencies} {w['agencies']}"
 
 
 def _notes(r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
-        return _missing_note(r.missing, lang)
+        return _facts_note("missing", r.missing, lang)
     if r.treated:  # the value rests on the plan's rule for missing facts: say so first
-        return _treated_note(r.treated, lang)
+        return _facts_note("treated", [(t.agency, t.fact) for t in r.treated], lang)
     below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
@@ -127,12 +121,11 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     own = r.agencies[0]
     w = _WORDS[lang]
     note = ""
-    unit = {own.agency, *own.members}
-    treated = [t for t in r.treated if t.agency in unit]
+    treated = r.treated_in(own)
     if own.missing:
-        note = _missing_note(own.missing, lang)
+        note = _facts_note("missing", own.missing, lang)
     elif treated:
-        note = _treated_note(treated, lang)
+        note = _facts_note("treated", [(t.agency, t.fact) for t in treated], lang)
     elif own.members:
         note = f"{w['with']} {len(own.members)} {w['below_it']}"
     return own.value, own.status, note

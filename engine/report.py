@@ -134,6 +134,12 @@ class IndicatorResult:
             return ()
         return _treated(self.indicator, self.context, self.value)
 
+    def treated_in(self, unit: AgencyResult) -> tuple[Treatment, ...]:
+        """The entries of :attr:`treated` for ``unit`` of the breakdown: its agency and the
+        agencies below it in the scope."""
+        agencies = {unit.agency, *unit.members}
+        return tuple(t for t in self.treated if t.agency in agencies)
+
     @property
     def id(self) -> str:
         return self.indicator.id
@@ -162,9 +168,8 @@ class IndicatorResult:
             "treated": [t.to_dict() for t in self.treated],
             "reasons": [r.describe() for r in self.reasons if r.kind != "missing"],
             "coverage": self.coverage.to_dict(),
-            "agencies": [{**a.to_dict(), "treated": [
-                t.to_dict() for t in self.treated if t.agency in (a.agency, *a.members)]}
-                for a in self.agencies],
+            "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
+                         for a in self.agencies],
             "explanation": self.explanation(),
         }
 
