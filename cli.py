@@ -90,6 +90,7 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
     except engine.EngineError as err:
         _fail(err)
     from engine.evaluator import Context, Row
+    from engine.messages import describe_reason
 
     ctx = Context(scalars, (Row("", "", scalars),))
     value = formula.evaluate(ctx)
@@ -101,7 +102,7 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
             click.echo(json.dumps({
                 "value": engine.json_value(value),
                 "type": formula.type.value,
-                "unknown": [r.describe() for r in reasons],
+                "unknown": [describe_reason(r) for r in reasons],
             }, ensure_ascii=False))
         finally:
             sys.set_int_max_str_digits(limit)

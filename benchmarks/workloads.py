@@ -24,7 +24,7 @@ from typing import Any
 from data import ON_TIME, RECEIVED, SATISFACTION, Agency
 
 import engine
-from engine.checker import BOOL, DATE, NUMBER, TEXT
+from engine.builtins import BOOL, DATE, NUMBER, TEXT
 from engine.evaluator import Context, Row
 
 B1_TEXT = "dossiers_on_time / dossiers_received >= 99% and satisfaction >= 90%"

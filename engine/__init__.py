@@ -18,14 +18,14 @@ __version__ = "0.1.0"
 
 #: public name -> the module that defines it
 _EXPORTS = {
-    "Symbols": "checker", "Type": "checker",
+    "Symbols": "checker", "Type": "builtins",
     "Diagnostic": "diagnostics", "EngineError": "diagnostics", "ExpressionError": "diagnostics",
     "FactsError": "diagnostics", "PlanError": "diagnostics",
     "IndicatorResult": "report", "Report": "report", "SimpleFacts": "report",
     "evaluate": "report",
     "Facts": "facts", "load_facts": "facts",
-    "Formula": "language", "compile_formula": "language", "format_value": "language",
-    "json_value": "language", "parse_literal": "language",
+    "Formula": "language", "compile_formula": "language", "parse_literal": "language",
+    "format_value": "values", "json_value": "values",
     "load_plan": "loader",
     "Plan": "model",
     "MAX_DEPTH": "parser", "MAX_LENGTH": "parser", "parse": "parser",
@@ -69,18 +69,19 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .builtins import Type
     from .cases import load_cases, run_cases
-    from .checker import Symbols, Type
+    from .checker import Symbols
     from .diagnostics import Diagnostic, EngineError, ExpressionError, FactsError, PlanError
     from .diff import diff_plans
     from .facts import Facts, load_facts
-    from .language import Formula, compile_formula, format_value, json_value, parse_literal
+    from .language import Formula, compile_formula, parse_literal
     from .loader import load_plan
     from .model import Plan
     from .parser import MAX_DEPTH, MAX_LENGTH, parse
     from .printer import to_text
     from .report import IndicatorResult, Report, SimpleFacts, evaluate
-    from .values import Reason, Unknown
+    from .values import Reason, Unknown, format_value, json_value
 
 
 def __getattr__(name: str) -> Any:

@@ -50,15 +50,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeAlias, cast
 
-from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
-from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key, unreadable
+from .builtins import BOOL, DATE, NUMBER, TEXT, Type
+from .checker import Symbols
+from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
 from .facts import Problem, read_value
-from .language import compile_formula, format_value, json_value, type_of
+from .files import CASE_FILES, Unreadable, read_text
+from .language import compile_formula
+from .messages import unreadable
 from .model import Indicator, Plan
 from .render import display_value, render_explain
 from .report import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
-from .source import Span, Unreadable, read_text
-from .values import Known, Unknown, Value
+from .source import Span
+from .values import Known, Unknown, Value, format_value, json_value, type_of
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml, scalar_source
 
 __all__ = [
@@ -283,7 +286,7 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 def _read_text(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
     text = read_text(path, name)
     if isinstance(text, Unreadable):
-        errors.append(unreadable(text, name, "E700", "E706"))
+        errors.append(unreadable(text, name, CASE_FILES))
         return None
     return text
 

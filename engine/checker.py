@@ -11,14 +11,23 @@ type error at evaluation time: that is what lets the evaluator skip run-time typ
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .builtins import (
+    AGENCY_NAMES,
+    AGGREGATES,
+    BOOL,
+    DATE,
+    ERROR,
+    FUNCTIONS,
+    NUMBER,
+    SIGNATURES,
+    TEXT,
+    Type,
+)
 from .diagnostics import Diagnostic, ExpressionError, did_you_mean
 from .nodes import (
-    AGGREGATES,
-    FUNCTIONS,
     Aggregate,
     Binary,
     Bool,
@@ -34,35 +43,6 @@ from .nodes import (
     Unary,
 )
 from .source import Span
-
-
-class Type(enum.Enum):
-    NUMBER = "number"
-    BOOL = "bool"
-    DATE = "date"
-    TEXT = "text"
-    #: The type of an expression that already has an error: compatible with everything, so
-    #: one mistake is reported once, not again by every operator above it.
-    ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-NUMBER, BOOL, DATE, TEXT, ERROR = Type.NUMBER, Type.BOOL, Type.DATE, Type.TEXT, Type.ERROR
-
-#: How each scalar function is called, for messages.
-SIGNATURES: Mapping[str, str] = {
-    "min": "min(a, b, ...): the smallest of two or more values",
-    "max": "max(a, b, ...): the largest of two or more values",
-    "abs": "abs(x)",
-    "round": "round(x, digits), for example round(x, 2)",
-    "coalesce": "coalesce(x, fallback, ...): the first of its arguments that is known",
-    "known": "known(x)",
-}
-
-#: Names available inside an aggregate, about the agency being folded over.
-AGENCY_NAMES: Mapping[str, Type] = {"agency": TEXT, "kind": TEXT}
 
 
 @dataclass(frozen=True)

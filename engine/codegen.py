@@ -24,7 +24,7 @@ from fractions import Fraction
 from operator import attrgetter
 from typing import Any
 
-from .checker import AGENCY_NAMES
+from .builtins import AGENCY_NAMES
 from .nodes import (
     Aggregate,
     Binary,
@@ -41,7 +41,7 @@ from .nodes import (
     Unary,
     walk,
 )
-from .values import FIXED_SCALE, Unknown
+from .values import FIXED_SCALE, Unknown, round_half_away
 
 #: What the generated code raises when it cannot answer; the caller falls back.
 FALLBACK_ERRORS = (KeyError, TypeError, ZeroDivisionError, ValueError, OverflowError,
@@ -153,8 +153,6 @@ def _nonempty(rows: Sequence[Any]) -> Sequence[Any]:
 
 
 def _round(x: Any, digits: int) -> Any:
-    from .evaluator import round_half_away
-
     return round_half_away(x, digits)
 
 

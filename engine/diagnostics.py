@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .source import Span, Unreadable, excerpt
+from .source import Span, excerpt
 
 Severity = Literal["error", "warning"]
 
@@ -77,6 +77,15 @@ def render_all(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(d.render() for d in diagnostics)
 
 
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics`` without repeats (the same code and message at the same place), sorted by
+    place: the same problem found twice (by two schema rules, say) is reported once."""
+    seen: dict[tuple[object, ...], Diagnostic] = {}
+    for d in diagnostics:
+        seen.setdefault((d.code, d.message, d.location), d)
+    return sorted(seen.values(), key=sort_key)
+
+
 class EngineError(Exception):
     """Root of every error the engine raises on bad input. Carries all diagnostics of a stage."""
 
@@ -88,6 +97,61 @@ class EngineError(Exception):
 
     def render(self) -> str:
         return render_all(self.diagnostics)
+
+
+class Collector:
+    """The diagnostics of one stage, collected as it goes: every problem is reported, then the
+    stage stops with :meth:`raise_if_any` before the next one runs.
+
+        >>> c = Collector()
+        >>> c.error("E630", "unknown agency 'snv2'", file="facts.yaml", help="did you mean 'snv'?")
+        >>> c.has_errors
+        True
+        >>> c.raise_if_any(FactsError)
+        Traceback (most recent call last):
+        ...
+        engine.diagnostics.FactsError: facts.yaml: error[E630]: unknown agency 'snv2'
+    """
+
+    __slots__ = ("diagnostics",)
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    def error(self, code: str, message: str, span: Span | None = None, help: str | None = None,
+              notes: Iterable[str] = (), file: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help, notes=tuple(notes),
+                                           file=file))
+
+    def warning(self, code: str, message: str, span: Span | None = None,
+                help: str | None = None, notes: Iterable[str] = (),
+                file: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help, "warning", tuple(notes),
+                                           file))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+    def errors(self) -> list[Diagnostic]:
+        """The errors, each once, sorted by place."""
+        return unique(d for d in self.diagnostics if d.severity == "error")
+
+    def warnings(self) -> list[Diagnostic]:
+        """The warnings, each once, sorted by place."""
+        return unique(d for d in self.diagnostics if d.severity == "warning")
+
+    def raise_if_any(self, error: type[EngineError]) -> None:
+        """Raise ``error`` carrying every error collected so far, if there is one."""
+        errors = self.errors()
+        if errors:
+            raise error(errors)
 
 
 class ExpressionError(EngineError):
@@ -108,15 +172,3 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{found[0]}'?" if found else None
-
-
-def unreadable(text: Unreadable, name: str, cannot_read: str, not_utf8: str,
-               utf8_help: str = "") -> Diagnostic:
-    """What to say about a file that could not be read (``cannot_read``, the code) or is not
-    UTF-8 (``not_utf8``, located at the first byte that is not, whose value it names)."""
-    if text.span is None:
-        return Diagnostic(cannot_read, f"cannot read the file: {text.reason}", file=name,
-                          help="check the path and its permissions")
-    return Diagnostic(not_utf8, f"the file is not UTF-8 text (byte 0x{text.byte:02X})",
-                      text.span, help="save the file as UTF-8" + utf8_help + "; Vietnamese "
-                      "legacy encodings such as Windows-1258, TCVN3 or VNI are not read")

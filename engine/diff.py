@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from .language import Formula, format_value
+from .language import Formula
 from .model import Agency, Area, FactDef, Group, Indicator, Period, Plan
 from .printer import to_text
+from .values import format_value
 
 #: A field's value as shown in a diff: text, a whole number (the year, a member count) or absent.
 Scalar: TypeAlias = str | int | None

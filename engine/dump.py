@@ -23,9 +23,10 @@ from typing import Literal
 
 import yaml
 
-from .language import Formula, format_value
+from .language import Formula
 from .model import Label, Plan
 from .printer import to_text
+from .values import format_value
 
 FormulaStyle = Literal["canonical", "source"]
 _INDENT = "  "

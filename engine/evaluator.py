@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
 
-from .checker import AGENCY_NAMES
+from .builtins import AGENCY_NAMES
 from .codegen import FALLBACK_ERRORS, Bail, generate, generate_each, has_aggregates
 from .nodes import (
     Aggregate,
@@ -41,8 +41,17 @@ from .nodes import (
     Text,
     Unary,
 )
-from .printer import format_number
-from .values import Num, Reason, Unknown, Value, fixed_point, merge, norm
+from .values import (
+    Num,
+    Reason,
+    Unknown,
+    Value,
+    fixed_point,
+    format_number,
+    merge,
+    norm,
+    round_half_away,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,15 +243,6 @@ def _compare(op: str, a: Any, b: Any) -> bool:
             return bool(a == b)
         case _:
             return bool(a != b)
-
-
-def round_half_away(x: Num, digits: int) -> Num:
-    """Round half away from zero (the rule of Vietnamese statistics), exactly."""
-    scaled = Fraction(x) * 10**digits
-    q, r = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * r >= scaled.denominator:
-        q += 1
-    return norm(Fraction(q if scaled >= 0 else -q, 10**digits))
 
 
 class _Compiler:

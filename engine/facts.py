@@ -62,9 +62,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeAlias
 
-from .diagnostics import Diagnostic, FactsError, did_you_mean, sort_key, unreadable
+from .diagnostics import Diagnostic, FactsError, did_you_mean, sort_key
+from .files import FACT_FILES, Unreadable, read_text
+from .messages import unreadable
 from .model import FactDef, Plan
-from .source import Source, Span, Unreadable, read_text
+from .source import Source, Span
 from .values import Known, Num, norm
 from .yamlsrc import YMap, YNode, YScalar, read_yaml
 
@@ -538,7 +540,7 @@ def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> lis
 def _decode(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
     text = read_text(path, name)
     if isinstance(text, Unreadable):
-        errors.append(unreadable(text, name, "E600", "E606", " (in a spreadsheet: 'CSV UTF-8')"))
+        errors.append(unreadable(text, name, FACT_FILES))
         return None
     return text
 

@@ -1,28 +1,27 @@
-"""The language's front door: parse, check and compile a formula in one call, and render values.
+"""The language's front door: parse, check and compile a formula in one call.
 
     >>> f = compile_formula("received > 0 and on_time / received > 99%",
     ...                     Symbols({"received": NUMBER, "on_time": NUMBER}))
     >>> f.evaluate(received=200, on_time=198)
     False
-    >>> format_value(f.evaluate(received=200))
-    'unknown'
+    >>> f.evaluate(received=200).missing_facts
+    [('', 'on_time')]
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type, check
+from .builtins import BOOL, DATE, NUMBER, TEXT, Type
+from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
 from .evaluator import Program, Row, compile_expr
 from .nodes import Bool, Date, Expr, Number, Text, Unary
 from .parser import parse
-from .printer import format_number, quote_text
 from .source import Source, Span
-from .values import Unknown, Value
+from .values import Value
 
 __all__ = [
     "BOOL",
@@ -33,10 +32,7 @@ __all__ = [
     "Symbols",
     "Type",
     "compile_formula",
-    "format_value",
-    "json_value",
     "parse_literal",
-    "type_of",
 ]
 
 
@@ -85,53 +81,3 @@ def parse_literal(text: str, source: Source | None = None) -> tuple[Value, Type]
         "E107", f"'{text}' is not a literal", Span(src, 0, len(text)),
         help='give a number (1200, 95%), a date (2023-01-09), a text ("B"), true or false',
     )])
-
-
-def type_of(value: Value) -> str:
-    """The language type name of a run-time value (``unknown`` for :class:`Unknown`)."""
-    if isinstance(value, Unknown):
-        return "unknown"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, str):
-        return "text"
-    return "number"
-
-
-def format_value(value: Value) -> str:
-    """Canonical one-line text: ``true``, ``unknown``, ``0.99``, ``2023-01-10``, ``"B"``."""
-    if isinstance(value, Unknown):
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return quote_text(value)
-    return format_number(value)
-
-
-def json_value(value: Value) -> Any:
-    """The JSON form of a value: number, boolean, ISO date string, text, or None if unknown.
-
-    Numbers with no finite decimal form are rounded to 10 decimal places; numbers too large for
-    a float's precision are rounded to a whole number (JSON integers are exact at any size).
-
-        >>> from fractions import Fraction
-        >>> json_value(Fraction(1, 3)), json_value(Fraction(99, 100)), json_value(1200)
-        (0.3333333333, 0.99, 1200)
-    """
-    if isinstance(value, Unknown):
-        return None
-    if isinstance(value, bool | str):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return value
-    if abs(value) >= 2**53:  # beyond a float's precision (and perhaps its range): whole number
-        return int(format_number(value, places=0))
-    text = format_number(value)
-    return int(text) if "." not in text else float(text)

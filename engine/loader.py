@@ -57,9 +57,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type, check
+from .builtins import BOOL, DATE, NUMBER, PERIOD_NAMES, RESERVED_NAMES, TEXT, Type
+from .checker import Symbols, check
 from .diagnostics import Diagnostic, EngineError, PlanError, did_you_mean, sort_key
 from .evaluator import compile_expr
+from .files import Unreadable, read_text
 from .language import Formula, parse_literal
 from .model import (
     Agency,
@@ -74,9 +76,9 @@ from .model import (
     breakdown_units,
     frozen,
 )
-from .nodes import AGGREGATES, FUNCTIONS, Expr, Name, free_names
+from .nodes import Expr, Name, free_names
 from .parser import parse
-from .source import Source, Span, Unreadable, read_text
+from .source import Source, Span
 from .yamlsrc import YMap, YNode, YScalar, YSeq, find, read_yaml, scalar_source, to_data
 
 FACT_LANGUAGE_TYPES: dict[str, Type] = {
@@ -86,10 +88,6 @@ FACT_LANGUAGE_TYPES: dict[str, Type] = {
 UNIT_TYPES: dict[str, Type] = {
     "percent": NUMBER, "number": NUMBER, "count": NUMBER, "score": NUMBER, "days": NUMBER,
     "date": DATE, "bool": BOOL, "category": TEXT,
-}
-#: Names every formula may use, about the period being evaluated.
-PERIOD_NAMES: dict[str, Type] = {
-    "period_start": DATE, "period_end": DATE, "period_due": DATE, "as_of": DATE,
 }
 #: Deadlines further than this from the plan year are reported as likely mistakes.
 DEADLINE_SLACK_YEARS = 1
@@ -538,11 +536,6 @@ def _list(node: YNode | None) -> list[YScalar]:
     return []
 
 
-#: Words a fact id cannot be: keywords of the language and names every formula already has.
-RESERVED_NAMES = frozenset({
-    "if", "then", "else", "and", "or", "not", "in", "where", "true", "false",
-    "value", "baseline", *PERIOD_NAMES, "agency", "kind", *AGGREGATES, *FUNCTIONS,
-})
 _TYPE_SAID = {NUMBER: "a number", BOOL: "a condition (true or false)", DATE: "a date",
               TEXT: "a text"}
 #: Indicator units that fit a value of each type, for the E432 hint.

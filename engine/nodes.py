@@ -20,17 +20,6 @@ Num: TypeAlias = int | Fraction
 
 ARITHMETIC = ("+", "-", "*", "/")
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
-#: Aggregates fold an expression over the agencies of the indicator's scope.
-AGGREGATES = ("sum", "avg", "min", "max", "count", "share", "all", "any")
-#: Scalar functions, with their (min, max) number of arguments (None: no upper bound).
-FUNCTIONS: dict[str, tuple[int, int | None]] = {
-    "min": (2, None),
-    "max": (2, None),
-    "abs": (1, 1),
-    "round": (2, 2),
-    "coalesce": (2, None),
-    "known": (1, 1),
-}
 
 
 @dataclass(frozen=True, slots=True)

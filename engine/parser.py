@@ -21,9 +21,9 @@ from typing import Any, cast
 import lark
 from lark import Token, Tree
 
+from .builtins import AGGREGATES
 from .diagnostics import Diagnostic, ExpressionError
 from .nodes import (
-    AGGREGATES,
     Aggregate,
     Binary,
     Bool,

@@ -26,6 +26,7 @@ from .nodes import (
     Text,
     Unary,
 )
+from .values import format_number, quote_text
 
 _PREC = {"or": 2, "and": 3, "+": 6, "-": 6, "*": 7, "/": 7}
 _ATOM = 9
@@ -45,64 +46,6 @@ def _prec(node: Expr) -> int:
             return 8
         case _:
             return _ATOM
-
-
-def format_number(value: int | Fraction, *, places: int | None = None) -> str:
-    """Plain decimal notation, never an exponent: ``29``, ``0.99``, ``-1.5``.
-
-    A number with a finite decimal form is written exactly (every digit, however many) unless
-    ``places`` is given; one without (1/3) is rounded half away from zero to ``places`` digits
-    (10 when not given). Trailing zeros are dropped.
-
-        >>> format_number(Fraction(29, 100) * 100), format_number(Fraction(1, 3))
-        ('29', '0.3333333333')
-        >>> format_number(Fraction(-5, 2), places=0), format_number(10**30)
-        ('-3', '1000000000000000000000000000000')
-    """
-    frac = Fraction(value)
-    digits = _decimal_places(frac) if places is None else places
-    if digits is None:
-        digits = 10
-    scaled = abs(frac) * 10**digits
-    q, r = divmod(scaled.numerator, scaled.denominator)
-    if 2 * r >= scaled.denominator:
-        q += 1
-    text = _digits(q).rjust(digits + 1, "0")
-    whole, decimals = text[: len(text) - digits], text[len(text) - digits :].rstrip("0")
-    sign = "-" if frac < 0 and q else ""
-    return sign + whole + ("." + decimals if decimals else "")
-
-
-def _decimal_places(frac: Fraction) -> int | None:
-    """How many decimals ``frac`` has when written out, or None if they never end (1/3)."""
-    den, twos, fives = frac.denominator, 0, 0
-    while den % 2 == 0:
-        den, twos = den // 2, twos + 1
-    while den % 5 == 0:
-        den, fives = den // 5, fives + 1
-    return max(twos, fives) if den == 1 else None
-
-
-def _digits(n: int) -> str:
-    """``str(n)`` for a non-negative int of any size (Python limits str() to 4300 digits)."""
-    chunk = 10**4000
-    if n < chunk:
-        return str(n)
-    parts: list[str] = []
-    while n >= chunk:
-        n, low = divmod(n, chunk)
-        parts.append(str(low).rjust(4000, "0"))
-    return str(n) + "".join(reversed(parts))
-
-
-def quote_text(value: str) -> str:
-    """A text as a literal of the language: in double quotes, with escapes.
-
-        >>> print(quote_text('Sở "Nội vụ"'))
-        "Sở \\"Nội vụ\\""
-    """
-    body = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return '"' + body.replace("\t", "\\t") + '"'
 
 
 def to_text(node: Expr) -> str:

@@ -9,10 +9,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from .language import format_value
-from .printer import format_number
+from .messages import describe_reason
 from .report import IndicatorResult, Report, Status
-from .values import Reason, Unknown, Value
+from .values import Unknown, Value, format_number, format_value
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
     "vi": {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn",
@@ -51,21 +50,6 @@ def display_value(value: Value, unit: str) -> str:
     if isinstance(value, str):
         return value
     return format_value(value)
-
-
-def describe_reason(reason: Reason, lang: str) -> str:
-    """Why a value is unknown, in the report's language."""
-    if lang != "vi":
-        return reason.describe()
-    match reason.kind:
-        case "missing":
-            return f"{reason.agency} chưa báo cáo {reason.fact}"
-        case "division_by_zero":
-            return "chia cho 0"
-        case "empty":
-            return "không có gì để đo"
-        case _:
-            return f"{reason.fact} không báo cáo trong kỳ này"
 
 
 def width(text: str) -> int:
@@ -275,7 +259,7 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     if result.deadline is not None:
         lines.append(f"  deadline: {result.deadline}")
     for reason in result.reasons:
-        lines.append(f"  because: {reason.describe()}")
+        lines.append(f"  because: {describe_reason(reason)}")
     for t in result.treated[:10]:
         lines.append(f"  not reported, decided by the plan's rule: {t.fact} of {t.agency} "
                      f"-> {t.rule}")

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .language import Formula, json_value
+from .language import Formula
 from .model import Indicator, Label, Plan
+from .values import json_value
 
 #: Width of text listings, in characters.
 WIDTH = 100

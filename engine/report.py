@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .evaluator import Context, Row
-from .language import json_value
+from .messages import describe_reason
 from .model import Indicator, Plan
-from .values import Reason, Unknown, Value
+from .values import Reason, Unknown, Value, json_value
 
 Status = Literal["met", "not_met", "pending", "unknown", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "pending", "unknown", "not_applicable")
@@ -166,7 +166,7 @@ class IndicatorResult:
             "source": ind.source,
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
             "treated": [t.to_dict() for t in self.treated],
-            "reasons": [r.describe() for r in self.reasons if r.kind != "missing"],
+            "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
             "coverage": self.coverage.to_dict(),
             "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
                          for a in self.agencies],

@@ -13,7 +13,6 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,39 +136,3 @@ def excerpt(span: Span) -> list[str]:
         f"{gutter} | {_shown(line)}",
         f"{pad} | {' ' * lead}{'^' * carets}",
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """Why the text of a file could not be read: ``reason`` when the file itself cannot be
-    read; otherwise the file is not UTF-8, and ``byte`` (its value) at ``offset`` (its index)
-    is the first that is not, located by ``span`` in the text decoded with replacements."""
-
-    reason: str = ""
-    byte: int = 0
-    offset: int = 0
-    span: Span | None = None
-
-
-def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_text(path: Path, name: str) -> str | Unreadable:
-    """The UTF-8 text of a file (an optional byte order mark, any line endings), or why not.
-
-    Every file the engine is given (plans, fact files, test cases) is read this way; each
-    caller turns an :class:`Unreadable` into a diagnostic of its own stage."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return normalize_newlines(data.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        good = normalize_newlines(data[:e.start].decode("utf-8"))
-        shown = normalize_newlines(data.decode("utf-8", errors="replace"))
-        return Unreadable(byte=data[e.start], offset=e.start,
-                          span=Span(Source(name, shown), len(good), len(good) + 1))

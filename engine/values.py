@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 ReasonKind = Literal["missing", "division_by_zero", "empty", "not_measured", "invalid"]
 
@@ -23,10 +23,11 @@ class Reason:
     """Why a value is unknown. ``missing``: ``fact`` of ``agency`` was not reported;
     ``division_by_zero``; ``empty``: nothing to measure; ``not_measured``: the fact is not
     reported in this period; ``invalid``: an operation has no value, ``detail`` says which (a
-    date moved outside the calendar, or by a number of days that is not whole).
+    date moved outside the calendar, or by a number of days that is not whole). How each
+    kind is worded: :data:`engine.messages.REASON_WORDS`.
 
-        >>> Reason("missing", "received", "snv").describe()
-        'received of snv was not reported'
+        >>> Reason("missing", "received", "snv")
+        Reason(kind='missing', fact='received', agency='snv', detail='')
         >>> Unknown.of(Reason("division_by_zero")).only_empty
         False
     """
@@ -35,20 +36,6 @@ class Reason:
     fact: str = ""
     agency: str = ""
     detail: str = ""
-
-    def describe(self) -> str:
-        match self.kind:
-            case "missing":
-                who = f" of {self.agency}" if self.agency else ""
-                return f"{self.fact}{who} was not reported"
-            case "division_by_zero":
-                return "division by zero" + (f" ({self.detail})" if self.detail else "")
-            case "empty":
-                return "nothing to measure" + (f" ({self.detail})" if self.detail else "")
-            case "invalid":
-                return self.detail or "no valid value"
-            case _:
-                return f"{self.fact} is not reported in this period"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +113,124 @@ def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
 
 def is_number(value: object) -> bool:
     return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+# Formatting values
+# ---------------------------------------------------------------------------------------------
+
+
+def round_half_away(x: Num, digits: int) -> Num:
+    """Round half away from zero (the rule of Vietnamese statistics), exactly."""
+    scaled = Fraction(x) * 10**digits
+    q, r = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    return norm(Fraction(q if scaled >= 0 else -q, 10**digits))
+
+
+def format_number(value: int | Fraction, *, places: int | None = None) -> str:
+    """Plain decimal notation, never an exponent: ``29``, ``0.99``, ``-1.5``.
+
+    A number with a finite decimal form is written exactly (every digit, however many) unless
+    ``places`` is given; one without (1/3) is rounded half away from zero to ``places`` digits
+    (10 when not given). Trailing zeros are dropped.
+
+        >>> format_number(Fraction(29, 100) * 100), format_number(Fraction(1, 3))
+        ('29', '0.3333333333')
+        >>> format_number(Fraction(-5, 2), places=0), format_number(10**30)
+        ('-3', '1000000000000000000000000000000')
+    """
+    frac = Fraction(value)
+    digits = _decimal_places(frac) if places is None else places
+    if digits is None:
+        digits = 10
+    scaled = abs(frac) * 10**digits
+    q, r = divmod(scaled.numerator, scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    text = _digits(q).rjust(digits + 1, "0")
+    whole, decimals = text[: len(text) - digits], text[len(text) - digits :].rstrip("0")
+    sign = "-" if frac < 0 and q else ""
+    return sign + whole + ("." + decimals if decimals else "")
+
+
+def _decimal_places(frac: Fraction) -> int | None:
+    """How many decimals ``frac`` has when written out, or None if they never end (1/3)."""
+    den, twos, fives = frac.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    return max(twos, fives) if den == 1 else None
+
+
+def _digits(n: int) -> str:
+    """``str(n)`` for a non-negative int of any size (Python limits str() to 4300 digits)."""
+    chunk = 10**4000
+    if n < chunk:
+        return str(n)
+    parts: list[str] = []
+    while n >= chunk:
+        n, low = divmod(n, chunk)
+        parts.append(str(low).rjust(4000, "0"))
+    return str(n) + "".join(reversed(parts))
+
+
+def quote_text(value: str) -> str:
+    """A text as a literal of the language: in double quotes, with escapes.
+
+        >>> print(quote_text('Sở "Nội vụ"'))
+        "Sở \\"Nội vụ\\""
+    """
+    body = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + body.replace("\t", "\\t") + '"'
+
+
+def type_of(value: Value) -> str:
+    """The language type name of a run-time value (``unknown`` for :class:`Unknown`)."""
+    if isinstance(value, Unknown):
+        return "unknown"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str):
+        return "text"
+    return "number"
+
+
+def format_value(value: Value) -> str:
+    """Canonical one-line text: ``true``, ``unknown``, ``0.99``, ``2023-01-10``, ``"B"``."""
+    if isinstance(value, Unknown):
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return quote_text(value)
+    return format_number(value)
+
+
+def json_value(value: Value) -> Any:
+    """The JSON form of a value: number, boolean, ISO date string, text, or None if unknown.
+
+    Numbers with no finite decimal form are rounded to 10 decimal places; numbers too large for
+    a float's precision are rounded to a whole number (JSON integers are exact at any size).
+
+        >>> from fractions import Fraction
+        >>> json_value(Fraction(1, 3)), json_value(Fraction(99, 100)), json_value(1200)
+        (0.3333333333, 0.99, 1200)
+    """
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return value
+    if abs(value) >= 2**53:  # beyond a float's precision (and perhaps its range): whole number
+        return int(format_number(value, places=0))
+    text = format_number(value)
+    return int(text) if "." not in text else float(text)

@@ -10,13 +10,12 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from engine.checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
+from engine.builtins import AGGREGATES, BOOL, DATE, FUNCTIONS, KEYWORDS, NUMBER, TEXT, Type
+from engine.checker import Symbols
 from engine.evaluator import Context, Row
 from engine.nodes import (
-    AGGREGATES,
     ARITHMETIC,
     COMPARISONS,
-    FUNCTIONS,
     Aggregate,
     Binary,
     Bool,
@@ -32,8 +31,6 @@ from engine.nodes import (
     Unary,
 )
 from engine.values import Num, Value
-
-KEYWORDS = frozenset({"if", "then", "else", "and", "or", "not", "in", "true", "false", "where"})
 
 
 def _norm(x: Fraction) -> Num:

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from lang_strategies import PER_AGENCY, SYMBOLS, contexts, trees, typed_trees
 
-from engine.checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type, check
+from engine.builtins import BOOL, DATE, NUMBER, TEXT, Type
+from engine.checker import Symbols, check
 from engine.diagnostics import ExpressionError
 from engine.evaluator import Context, compile_expr
-from engine.language import type_of
 from engine.nodes import Expr
 from engine.parser import parse
-from engine.values import Unknown
+from engine.values import Unknown, type_of
 
 FACTS = Symbols(
     {"received": NUMBER, "on_time": NUMBER, "issued": BOOL, "issued_on": DATE, "group": TEXT,

@@ -8,10 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from engine.checker import BOOL, DATE, NUMBER, TEXT, Symbols, Type
-from engine.evaluator import Context, Row, round_half_away
-from engine.language import compile_formula, format_value, json_value, parse_literal, type_of
-from engine.values import Reason, Unknown, Value
+from engine.builtins import BOOL, DATE, NUMBER, TEXT, Type
+from engine.checker import Symbols
+from engine.evaluator import Context, Row
+from engine.language import compile_formula, parse_literal
+from engine.values import Reason, Unknown, Value, format_value, json_value, round_half_away, type_of
 
 SCALARS: dict[str, Type] = {
     "received": NUMBER, "on_time": NUMBER, "zero": NUMBER, "issued": BOOL, "late": BOOL,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lang_strategies import PER_AGENCY, contexts, large_contexts, typed, typed_trees
 
-from engine.checker import BOOL, NUMBER
+from engine.builtins import BOOL, NUMBER
 from engine.codegen import FALLBACK_ERRORS, generate, generate_each
 from engine.evaluator import Context, Row, compile_expr
 from engine.nodes import Aggregate, Binary, Compare, Name

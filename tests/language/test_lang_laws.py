@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.checker import BOOL, NUMBER, Symbols
-from engine.evaluator import Context, Row, round_half_away
+from engine.builtins import BOOL, NUMBER
+from engine.checker import Symbols
+from engine.evaluator import Context, Row
 from engine.language import compile_formula
-from engine.printer import format_number
-from engine.values import Reason, Unknown, Value
+from engine.values import Reason, Unknown, Value, format_number, round_half_away
 
 LOGIC = Symbols({"a": BOOL, "b": BOOL, "c": BOOL})
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.builtins import RESERVED_NAMES
 from engine.diagnostics import PlanError
-from engine.loader import RESERVED_NAMES, load_plan, plan_schema
+from engine.loader import load_plan, plan_schema
 from engine.model import Plan
 from engine.nodes import Compare, Name, Number
 

@@ -1,0 +1,168 @@
+"""Input files: finding them, reading them, and naming them in messages.
+
+Every file the engine is given (a plan and its includes and parents, fact files, test cases)
+is found and read here, and only here: decoded as UTF-8 (an optional byte order mark, any line
+endings), named relative to the working directory, and, for a folder, expanded into the files
+of the kind it holds. Text is compared in Unicode NFC (:func:`nfc`), whatever form the file used.
+
+Stages turn a file that cannot be read into their own code (a plan ``E407``/``E401``, a fact file
+``E600``/``E606``, a case file ``E700``/``E706``); the words are those of
+:func:`engine.messages.unreadable`.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+from .diagnostics import Collector
+from .source import Source, Span
+
+PathArg: TypeAlias = str | os.PathLike[str]
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C: how every name and id is compared.
+
+        >>> nfc("Sơn La") == nfc("So\\u031bn La")
+        True
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in diagnostics: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with links followed (as given, if that fails)."""
+    try:
+        return path.resolve()
+    except OSError:  # pragma: no cover - resolve() rarely fails
+        return path
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Why the text of a file could not be read: ``reason`` when the file itself cannot be
+    read; otherwise the file is not UTF-8, and ``byte`` (its value) at ``offset`` (its index)
+    is the first that is not, located by ``span`` in the text decoded with replacements."""
+
+    reason: str = ""
+    byte: int = 0
+    offset: int = 0
+    span: Span | None = None
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, name: str) -> str | Unreadable:
+    """The UTF-8 text of a file (an optional byte order mark, any line endings), or why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return normalize_newlines(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        good = normalize_newlines(data[:e.start].decode("utf-8"))
+        shown = normalize_newlines(data.decode("utf-8", errors="replace"))
+        return Unreadable(byte=data[e.start], offset=e.start,
+                          span=Span(Source(name, shown), len(good), len(good) + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    """A kind of input file: how a folder of them is expanded and how problems are coded.
+
+    ``cannot_read`` is the code of a path that is missing, a folder without such files, or not
+    of the kind; ``not_utf8`` the code of a file that is not UTF-8."""
+
+    #: plural noun, for messages: "fact files"
+    noun: str
+    #: how a problem with no file of its own is located: "<facts>"
+    label: str
+    suffixes: tuple[str, ...]
+    cannot_read: str
+    not_utf8: str
+    #: whether a folder is searched below its first level
+    recursive: bool = False
+    #: whether a file named on its own must have one of ``suffixes`` too
+    named_by_suffix: bool = True
+    #: a hint added to the 'save as UTF-8' help (how a spreadsheet does it)
+    utf8_help: str = ""
+
+    def accepts(self, path: Path) -> bool:
+        return path.name.lower().endswith(self.suffixes)
+
+    @property
+    def endings(self) -> str:
+        names = list(self.suffixes)
+        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
+           collector: Collector) -> list[Path]:
+    """The files named by ``paths`` (one path or several; a folder stands for the files of
+    ``kind`` in it, in name order, hidden ones left out), each once. Problems go to
+    ``collector`` with ``kind.cannot_read``."""
+    from . import messages
+
+    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    if not given:
+        collector.add(messages.no_files(kind))
+    files: list[Path] = []
+    for item in given:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in (path.rglob("*") if kind.recursive else path.iterdir())
+                           if p.is_file() and kind.accepts(p)
+                           and not any(part.startswith(".")
+                                       for part in p.relative_to(path).parts))
+            if not found:
+                collector.add(messages.empty_folder(kind, display_name(path)))
+            files.extend(found)
+        elif not path.is_file():
+            collector.add(messages.no_such_file(kind, display_name(path)))
+        elif kind.named_by_suffix and not kind.accepts(path):
+            collector.add(messages.wrong_kind(kind, display_name(path), path.suffix.lower()))
+        else:
+            files.append(path)
+    unique: dict[Path, Path] = {}
+    for f in files:
+        unique.setdefault(resolved(f), f)
+    return list(unique.values())
+
+
+def read(path: Path, kind: FileKind, collector: Collector, name: str | None = None,
+         at: Span | None = None) -> str | None:
+    """The text of ``path``, or None with the reason in ``collector``. ``at`` is where the file
+    was named (an ``include:`` line), when it was named in another file."""
+    from . import messages
+
+    name = display_name(path) if name is None else name
+    text = read_text(path, name)
+    if isinstance(text, Unreadable):
+        collector.add(messages.unreadable(text, name, kind, at))
+        return None
+    return text
+
+
+#: The kinds of input file the engine reads.
+PLAN_FILES = FileKind("plan files", "<plan>", (".yaml", ".yml"), "E407", "E401")
+FACT_FILES = FileKind("fact files", "<facts>", (".yaml", ".yml", ".json", ".csv"), "E600", "E606",
+                      utf8_help=" (in a spreadsheet: 'CSV UTF-8')")
+CASE_FILES = FileKind("case files", "<cases>", (".yaml", ".yml"), "E700", "E706",
+                      recursive=True, named_by_suffix=False)

@@ -1,0 +1,199 @@
+"""The words of every diagnostic that more than one stage can raise, and of the reasons a value
+is unknown: one function (or one table row) per message, so that the same mistake reads the
+same wherever it is found (a fact file, a plan test case, a command-line option, a library
+call).
+
+Stage-specific messages stay with their stage; anything said in two places is said here.
+
+    >>> from engine.values import Reason
+    >>> describe_reason(Reason("missing", "dossiers_received", "snv"), "vi")
+    'snv chưa báo cáo dossiers_received'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+from .diagnostics import Diagnostic, did_you_mean
+from .files import FileKind, Unreadable, nfc
+from .source import Span
+from .values import Reason, ReasonKind
+
+if TYPE_CHECKING:
+    from .model import FactDef, Plan
+
+Lang = Literal["vi", "en"]
+
+
+def show(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut when long, invisible characters made visible.
+
+        >>> show("snv\\u200b")
+        "'snv\\\\u200b'"
+    """
+    text = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in text)
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------------------------
+
+
+def no_files(kind: FileKind) -> Diagnostic:
+    return Diagnostic(kind.cannot_read, f"no {kind.noun} given", file=kind.label,
+                      help=f"give {kind.noun} or a directory of them")
+
+
+def empty_folder(kind: FileKind, name: str) -> Diagnostic:
+    return Diagnostic(kind.cannot_read, f"this directory holds no {kind.noun}", file=name,
+                      help=f"{kind.noun} end in {kind.endings}")
+
+
+def no_such_file(kind: FileKind, name: str) -> Diagnostic:
+    return Diagnostic(kind.cannot_read, "cannot read the file: there is no such file",
+                      file=name, help="check the path")
+
+
+def wrong_kind(kind: FileKind, name: str, suffix: str) -> Diagnostic:
+    singular = kind.noun.removesuffix("s")
+    spreadsheet = suffix in (".xlsx", ".xls", ".ods")
+    return Diagnostic(kind.cannot_read, f"cannot read the file: it is not a {singular}",
+                      file=name, help="save the sheet as 'CSV UTF-8'" if spreadsheet
+                      else f"{kind.noun} end in {kind.endings}")
+
+
+def unreadable(text: Unreadable, name: str, kind: FileKind, at: Span | None = None
+               ) -> Diagnostic:
+    """A file that could not be read (``kind.cannot_read``), or is not UTF-8 (``kind.not_utf8``,
+    located at the first byte that is not, whose value it names). ``at`` is where the file was
+    named in another file, if it was."""
+    if text.span is None:
+        if at is not None:
+            return Diagnostic(kind.cannot_read, f"cannot read '{name}': {text.reason}", at,
+                              help="check the file name; a file named in a plan is looked up "
+                                   "next to the plan that names it")
+        return Diagnostic(kind.cannot_read, f"cannot read the file: {text.reason}", file=name,
+                          help="check the path and its permissions")
+    return Diagnostic(kind.not_utf8, f"the file is not UTF-8 text (byte 0x{text.byte:02X})",
+                      text.span, help="save the file as UTF-8" + kind.utf8_help + "; Vietnamese "
+                      "legacy encodings such as Windows-1258, TCVN3 or VNI are not read")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of a plan: periods, agencies, facts
+# ---------------------------------------------------------------------------------------------
+
+
+def unknown_period(plan: Plan, text: str, span: Span | None = None, *,
+                   file: str | None = None) -> Diagnostic:
+    """``E620``: ``text`` names no period of ``plan`` (in a file at ``span``, or an option or
+    argument named by ``file``, such as ``--period``)."""
+    return Diagnostic("E620", f"unknown period {show(text)}", span, file=file,
+                      help=did_you_mean(text, plan.periods)
+                      or f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}")
+
+
+def unknown_agency(plan: Plan, text: str, span: Span | None = None, *,
+                   file: str | None = None) -> Diagnostic:
+    """``E630``: ``text`` names no agency of ``plan``; its name written out is recognised."""
+    by_name = {nfc(a.name.vi).casefold(): a.id for a in plan.agencies.values()}
+    found = by_name.get(nfc(text).casefold())
+    if found:
+        help = f"write the agency id '{found}' ({plan.agencies[found].name.vi})"
+    else:
+        help = did_you_mean(text, plan.agencies) or "agency ids are listed in the plan's agencies"
+    return Diagnostic("E630", f"unknown agency {show(text)}", span, help, file=file)
+
+
+def unknown_fact(plan: Plan, text: str, span: Span | None = None, *,
+                 file: str | None = None) -> Diagnostic:
+    """``E631``: ``text`` names no fact of ``plan``'s catalogue."""
+    return Diagnostic("E631", f"unknown fact {show(text)}", span,
+                      did_you_mean(text, plan.facts) or "fact ids are listed in the plan's facts",
+                      file=file)
+
+
+def not_reporter(plan: Plan, agency: str, fact: FactDef, span: Span | None = None, *,
+                 file: str | None = None) -> Diagnostic:
+    """``E632``: ``agency`` does not report ``fact``; the help says who does."""
+    if not fact.reporters:
+        help = f"no agency reports '{fact.id}'"
+    elif len(fact.reporters) == 1:
+        rid = fact.reporters[0]
+        name = plan.agencies[rid].name.vi if rid in plan.agencies else rid
+        help = f"'{fact.id}' is reported only by '{rid}' ({name})"
+    else:
+        help = (f"'{fact.id}' is reported by the agencies of '{fact.reported_by}' "
+                f"({len(fact.reporters)} agencies)")
+    return Diagnostic("E632", f"'{agency}' does not report '{fact.id}'", span, help, file=file)
+
+
+def not_in_period(fact: FactDef, period: str, span: Span | None = None, *,
+                  file: str | None = None) -> Diagnostic:
+    """``E633``: ``fact`` is not reported in ``period``."""
+    return Diagnostic("E633", f"'{fact.id}' is not reported in period '{period}'", span,
+                      f"'{fact.id}' is reported in: {', '.join(fact.periods)}" if fact.periods
+                      else f"'{fact.id}' is not reported in any period", file=file)
+
+
+def defined_twice(id: str, collection: str, span: Span, first: Span) -> Diagnostic:
+    """``E406``: ``id`` is defined twice in ``collection`` (in one file or across files)."""
+    b = first.begin
+    return Diagnostic("E406", f"'{id}' is defined twice in {collection}", span,
+                      help=f"it is already defined at {b.file}:{b.line}; keep one of the two, "
+                           "or give this one another id")
+
+
+def unknown_name(code: str, what: str, text: str, candidates: Iterable[str],
+                 span: Span | None = None, *, file: str | None = None) -> Diagnostic:
+    """An unknown id of some kind (``what``: "indicator", "area"), with a did-you-mean, or the
+    known ids when there are few."""
+    names = list(candidates)
+    help = did_you_mean(text, names)
+    if help is None:
+        help = (f"known {what} ids: " + ", ".join(names) if len(names) <= 8 else
+                f"the {what} ids are listed by 'cchc indicators'" if what == "indicator" else
+                f"check the spelling of the {what} id")
+    return Diagnostic(code, f"unknown {what} {show(text)}", span, help, file=file)
+
+
+# ---------------------------------------------------------------------------------------------
+# Why a value is unknown
+# ---------------------------------------------------------------------------------------------
+
+#: How each kind of reason is said, by language. ``{fact}``, ``{agency}`` (with ``{of_agency}``:
+#: " of snv" or nothing) and ``{detail}`` (with ``{paren_detail}``: " (…)" or nothing) are
+#: filled in. A test checks that every kind has a row in every language.
+REASON_WORDS: Mapping[ReasonKind, Mapping[Lang, str]] = {
+    "missing": {"en": "{fact}{of_agency} was not reported",
+                "vi": "{agency_or_nobody} chưa báo cáo {fact}"},
+    "division_by_zero": {"en": "division by zero{paren_detail}",
+                         "vi": "chia cho 0{paren_detail}"},
+    "empty": {"en": "nothing to measure{paren_detail}",
+              "vi": "không có gì để đo{paren_detail}"},
+    "not_measured": {"en": "{fact} is not reported in this period",
+                     "vi": "{fact} không báo cáo trong kỳ này"},
+    "invalid": {"en": "{detail_or_invalid}",
+                "vi": "giá trị không hợp lệ{paren_detail}"},
+}
+
+
+def describe_reason(reason: Reason, lang: Lang | str = "en") -> str:
+    """Why a value is unknown, in ``lang`` ("vi" or "en").
+
+        >>> describe_reason(Reason("invalid", detail="1/2 is not a whole number of days"), "en")
+        '1/2 is not a whole number of days'
+        >>> describe_reason(Reason("division_by_zero"), "vi")
+        'chia cho 0'
+    """
+    words = REASON_WORDS[reason.kind]["vi" if lang == "vi" else "en"]
+    return words.format(
+        fact=reason.fact, agency=reason.agency,
+        of_agency=f" of {reason.agency}" if reason.agency else "",
+        agency_or_nobody=reason.agency or "cơ quan",
+        detail=reason.detail, paren_detail=f" ({reason.detail})" if reason.detail else "",
+        detail_or_invalid=reason.detail or "no valid value")
