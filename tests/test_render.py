@@ -1,0 +1,285 @@
+"""engine.render: reports as text (table, Markdown, CSV, JSON, explanations).
+
+The report rendered here is the small one of ``tests/data/report`` (a plan of four indicators
+over five agencies, with its q1 facts); its renderings are pinned whole by the goldens
+``tests/golden/evaluate/small-q1-*``, short enough to review. The 2023 examples are pinned by
+``tests/cli/test_evaluate_cli.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import engine
+from engine.render import (
+    STATUS_WORDS,
+    display_value,
+    fit,
+    render_csv,
+    render_explain,
+    render_json,
+    render_markdown,
+    render_table,
+    width,
+)
+from engine.report import Report
+from engine.values import Reason, Unknown
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "report"
+AS_OF = dt.date(2023, 3, 14)
+#: the statuses of the small report's indicators, in plan order
+STATUSES = {"procedures.on_time": "met", "procedures.apologies": "not_applicable",
+            "procedures.feedback": "unknown", "implementation.plans": "not_applicable"}
+
+
+@pytest.fixture(scope="module")
+def plan() -> engine.Plan:
+    return engine.load_plan(DATA / "plan.yaml")
+
+
+@pytest.fixture(scope="module")
+def facts(plan: engine.Plan) -> engine.Facts:
+    return engine.load_facts(plan, [DATA / "q1.yaml"])
+
+
+@pytest.fixture(scope="module")
+def report(plan: engine.Plan, facts: engine.Facts) -> Report:
+    return engine.evaluate(plan, facts, period="q1", as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def narrowed(plan: engine.Plan, facts: engine.Facts) -> Report:
+    return engine.evaluate(plan, facts, period="q1", as_of=AS_OF, agency="huyen_a")
+
+
+# -- the small report, whole --------------------------------------------------------------------
+
+def test_small_report_has_one_indicator_of_each_kind(report: Report) -> None:
+    assert {r.id: r.status for r in report.results} == STATUSES
+
+
+@pytest.mark.parametrize("fmt,lang", [("table", "vi"), ("table", "en"), ("markdown", "vi"),
+                                      ("csv", "vi"), ("json", "vi")])
+def test_small_report_golden(golden: object, report: Report, fmt: str, lang: str) -> None:
+    if fmt == "table":
+        out = render_table(report, lang)
+    elif fmt == "markdown":
+        out = render_markdown(report, lang)
+    else:
+        out = render_csv(report) if fmt == "csv" else render_json(report)
+    ext = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}[fmt]
+    golden(f"evaluate/small-q1-{fmt}-{lang}.{ext}", out)  # type: ignore[operator]
+
+
+def test_json_is_the_report_dict_and_follows_the_schema(report: Report) -> None:
+    import jsonschema
+
+    data = json.loads(render_json(report))
+    assert data == report.to_dict()
+    schema = json.loads((ROOT / "docs" / "report.schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema)
+
+
+# -- display_value and width --------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,unit,shown", [
+    (Fraction(199, 200), "percent", "99.5%"),
+    (Fraction(1, 3), "percent", "33.33%"),
+    (Fraction(1, 800), "percent", "0.13%"),        # 0.125% rounds half away from zero
+    (Fraction(-1, 800), "percent", "-0.13%"),
+    (1, "percent", "100%"),
+    (0, "percent", "0%"),
+    (Fraction(1, 3), "count", "0.3333"),           # a fraction that is not a percentage
+    (Fraction(2, 3), "ratio", "0.6667"),
+    (Fraction(5, 2), "count", "2.5"),
+    (612, "count", "612"),
+    (True, "percent", "true"),                     # a boolean is never a share
+    (False, "bool", "false"),
+    ("B", "category", "B"),                        # text as is, not quoted
+    (dt.date(2023, 1, 9), "date", "2023-01-09"),
+])
+def test_display_value(value: object, unit: str, shown: str) -> None:
+    assert display_value(value, unit) == shown  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("unit", ["percent", "count", "bool"])
+def test_unknown_value_shows_as_a_question_mark(unit: str) -> None:
+    assert display_value(Unknown(frozenset({Reason("missing", "x", "snv")})), unit) == "?"
+    assert display_value(Unknown(frozenset()), unit) == "?"
+
+
+def test_width_counts_cells_not_code_points() -> None:
+    assert width("Tổng") == 4
+    assert width(unicodedata.normalize("NFD", "Tổng")) == 4  # "ô" + two combining marks
+    assert width("x\u0301") == 1                             # a mark with nothing to compose
+    assert width("") == 0
+
+
+VIETNAMESE = st.text(alphabet="aăâeêioôơuưyđ AĐ-:%0123456789" "\u0300\u0301\u0303\u0309\u0323",
+                     max_size=60)
+
+
+@given(VIETNAMESE)
+def test_width_does_not_depend_on_normalisation(text: str) -> None:
+    assert width(unicodedata.normalize("NFD", text)) == width(unicodedata.normalize("NFC", text))
+
+
+@given(VIETNAMESE, st.integers(min_value=1, max_value=40))
+def test_fit_fills_exactly_its_cells(text: str, size: int) -> None:
+    """The law the table's alignment rests on: a cell is ``size`` columns, cut or padded."""
+    cell = fit(text, size)
+    assert width(cell) == size
+    if width(text) <= size:
+        assert cell.rstrip(" ") == text.rstrip(" ")
+    else:
+        assert cell.rstrip(" ").endswith("…")
+
+
+# -- table --------------------------------------------------------------------------------------
+
+def _rows(table: str) -> list[str]:
+    return [line for line in table.splitlines() if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_table_rows_align_their_status_column(report: Report, lang: str) -> None:
+    rows = _rows(render_table(report, lang))
+    assert [row.split(":", 1)[0].strip() for row in rows] == [
+        i.split(".", 1)[1] for i in STATUSES]
+    for row, status in zip(rows, STATUSES.values(), strict=True):
+        word = STATUS_WORDS[lang][status]
+        # two spaces, name 44, value 10 and target 16 cells, each followed by a space
+        assert width(row[: row.index(word)]) == 2 + 45 + 11 + 17, row
+
+
+def test_table_says_why_in_its_notes(report: Report) -> None:
+    rows = dict(zip(STATUSES, _rows(render_table(report, "en")), strict=True))
+    assert rows["procedures.on_time"].endswith("1 below target: huyen_a")
+    assert rows["procedures.apologies"].endswith(
+        "the rule for missing facts applied to 1 facts from 1 agencies")
+    assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agencies")
+    assert rows["implementation.plans"].endswith("plan_issued is not reported in this period")
+    assert render_table(report, "en").endswith(
+        "Summary: met 1, not met 0, pending 0, unknown 1, not applicable 2 (Total 4)\n")
+
+
+def test_colour_only_adds_escape_codes(report: Report) -> None:
+    coloured = render_table(report, "vi", colour=True)
+    assert "\x1b[32mĐạt\x1b[0m" in coloured and "\x1b[35mThiếu số liệu\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[\d+m", "", coloured) == render_table(report, "vi")
+
+
+def test_table_narrowed_to_an_agency_shows_its_own_results(narrowed: Report) -> None:
+    table = render_table(narrowed, "vi")
+    assert "Cơ quan: Huyện A (huyen_a)" in table.splitlines()[2]
+    rows = _rows(table)
+    assert len(rows) == 3  # implementation.plans is not measured over huyen_a
+    assert "98.33%" in rows[0] and "Không đạt" in rows[0]
+    assert rows[0].endswith("gồm cả 1 đơn vị trực thuộc")
+    assert rows[2].endswith("thiếu 2 số liệu của 1 cơ quan")
+    # The summary counts the statuses the rows show, not those of the whole province.
+    assert table.endswith("Tổng hợp: Đạt 0, Không đạt 1, Chưa đến hạn 0, Thiếu số liệu 1, "
+                          "Không áp dụng 1 (Tổng 3)\n")
+
+
+# -- Markdown and CSV ---------------------------------------------------------------------------
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+
+
+def test_markdown_tables_are_well_formed(report: Report) -> None:
+    lines = render_markdown(report, "en").splitlines()
+    assert lines[0] == "# Small reform plan 2023"
+    tables: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if line.startswith("|"):
+            if not lines[i - 1].startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+    assert len(tables) == 3  # the summary and one per area
+    for table in tables:
+        assert len({len(_cells(row)) for row in table}) == 1, table
+        assert set("".join(_cells(table[1]))) <= set("-:")
+    summary = dict(_cells(row) for row in tables[0][2:])
+    assert summary == {"met": "1", "not met": "0", "pending": "0", "unknown": "1",
+                       "not applicable": "2", "**Total**": "**4**"}
+    ids = [_cells(row)[0] for table in tables[1:] for row in table[2:]]
+    assert ids == [f"`{i}`" for i in STATUSES]
+
+
+def test_markdown_escapes_pipes_and_line_breaks_in_names(report: Report) -> None:
+    from dataclasses import replace
+
+    from engine.model import Label
+
+    on_time = report.results[0]
+    odd = replace(on_time, indicator=replace(on_time.indicator,
+                                             name=Label("đúng hạn | trước hạn\nhoặc trễ")))
+    text = render_markdown(replace(report, results=(odd,)), "vi")
+    row = next(line for line in text.splitlines() if "procedures.on_time" in line)
+    assert _cells(row)[:2] == ["`procedures.on_time`", "đúng hạn \\| trước hạn hoặc trễ"]
+    assert len(_cells(row)) == 6
+
+
+def test_csv_has_one_row_per_indicator(report: Report) -> None:
+    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    assert rows[0] == ["id", "area", "status", "value", "target", "deadline", "missing",
+                       "treated", "coverage_expected", "coverage_reported", "name_vi"]
+    data = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert {d["id"]: d["status"] for d in data} == STATUSES
+    on_time, apologies, feedback, plans = data
+    assert on_time["value"] == "0.995"   # the exact value, not the percentage shown to people
+    assert apologies["value"] == "" and apologies["treated"] == "1"
+    assert feedback["missing"] == "2" and feedback["coverage_reported"] == "3"
+    assert plans["coverage_expected"] == "0"
+
+
+# -- explain ------------------------------------------------------------------------------------
+
+def test_explain_shows_the_terms_of_a_ratio_and_where_facts_came_from(
+        report: Report, facts: engine.Facts) -> None:
+    text = render_explain(report.result("procedures.on_time"), "vi", where=facts.where)
+    lines = text.splitlines()
+    assert lines[:2] == ["procedures.on_time: Trên 99% hồ sơ đúng hạn", "  status: met (Đạt)"]
+    assert "    sum(on_time) = 995" in lines and "    sum(received) = 1000" in lines
+    assert "        = 0.995 (99.5%)" in lines
+    assert "  coverage: 4 of 4 agencies reported" in lines
+    place = next(line for line in lines if line.startswith("      on_time = 245"))
+    assert place.endswith("q1.yaml:8:37)")  # huyen_a's line, the column of its value
+    assert lines[-4:] == ["  breakdown:", "    snv: 100% -> met", "    stp: 100% -> met",
+                          "    huyen_a (+1 below): 98.33% -> not_met"]
+
+
+def test_explain_for_an_agency_keeps_its_unit(report: Report) -> None:
+    lines = render_explain(report.result("procedures.on_time"), "en",
+                           agency="xa_a1").splitlines()
+    assert "  agency huyen_a with 1 agencies below it: 98.33% -> not_met (not met)" in lines
+    inputs = lines[lines.index("  inputs:") + 1 : lines.index("  breakdown:")]
+    assert [line.strip() for line in inputs if line.endswith(":")] == ["huyen_a:", "xa_a1:"]
+    assert lines[-1] == "    huyen_a (+1 below): 98.33% -> not_met"
+
+
+def test_explain_says_why_a_result_is_not_decided(report: Report) -> None:
+    apologies = render_explain(report.result("procedures.apologies")).splitlines()
+    assert "  applicable: sum(coalesce(late, 0)) > 0 -> false" in apologies
+    assert ("  not reported, decided by the plan's rule: late of xa_a1 -> coalesce(late, 0)"
+            in apologies)
+    feedback = render_explain(report.result("procedures.feedback")).splitlines()
+    assert "  because: feedback of xa_a1 was not reported" in feedback
+    assert "  coverage: 3 of 4 agencies reported; missing: xa_a1" in feedback
+    plans = render_explain(report.result("implementation.plans")).splitlines()
+    assert plans[-1] == "  because: plan_issued is not reported in this period"
+    assert "  breakdown:" not in plans
