@@ -309,7 +309,7 @@ def _rename_refs(tree: YMap, rename: dict[str, str]) -> YMap:
                         continue
                     seen.add(fixed.text)
                 items.append(fixed)
-            return YSeq(node.span, items)
+            return YSeq(node.span, tuple(items))
         return node
 
     def fix_fields(entry: YMap, fields: tuple[str, ...]) -> YMap:
