@@ -61,7 +61,7 @@ def compile_indicators(registry: Registry, collector: Collector) -> dict[str, In
             for iid, p in parsed.items()}
     order = _order(deps, parsed, collector)
     collector.raise_if_any(PlanError)
-    compiler = _Compiler(registry, collector)
+    compiler = _IndicatorCompiler(registry, collector)
     out: dict[str, Indicator] = {}
     for iid in order:
         indicator = compiler.indicator(iid, parsed[iid], deps[iid])
@@ -128,7 +128,7 @@ class _Scope:
         return Symbols({**self.scalars, **extra}, self.fact_types, self.hint)
 
 
-class _Compiler:
+class _IndicatorCompiler:
     """Compiles indicators one by one, in dependency order, remembering their value types."""
 
     def __init__(self, registry: Registry, collector: Collector) -> None:
