@@ -26,7 +26,7 @@ _EXPORTS = {
     "Facts": "facts", "load_facts": "facts",
     "Formula": "language", "compile_formula": "language", "parse_literal": "language",
     "format_value": "values", "json_value": "values",
-    "load_plan": "loader",
+    "load_plan": "loader", "loads_plan": "loader",
     "Plan": "model",
     "MAX_DEPTH": "parser", "MAX_LENGTH": "parser", "parse": "parser",
     "to_text": "printer",
@@ -62,6 +62,7 @@ __all__ = [
     "load_cases",
     "load_facts",
     "load_plan",
+    "loads_plan",
     "parse",
     "parse_literal",
     "run_cases",
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
     from .diff import diff_plans
     from .facts import Facts, load_facts
     from .language import Formula, compile_formula, parse_literal
-    from .loader import load_plan
+    from .loader import load_plan, loads_plan
     from .model import Plan
     from .parser import MAX_DEPTH, MAX_LENGTH, parse
     from .printer import to_text

@@ -17,30 +17,30 @@ the child or the parent. Removing something still in use is an error naming its 
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, did_you_mean
-from .source import Span
+from collections.abc import Sequence
+
+from . import messages
+from .diagnostics import Collector, EngineError, did_you_mean
+from .schema import required_fields
 from .yamlsrc import YMap, YNode, YScalar, YSeq
 
 #: Top-level collections keyed by id, merged entry by entry.
 COLLECTIONS = ("agencies", "groups", "periods", "facts", "areas")
 #: Collections an included file may contribute to.
 INCLUDABLE = ("agencies", "groups", "facts")
-#: Required fields of a new entry (an entry of an id the parent lacks must be complete).
-REQUIRED = {
-    "agencies": ("name", "kind"),
-    "periods": ("name", "from", "until", "due"),
-    "facts": ("type", "label", "reported_by"),
-    "areas": ("name", "indicators"),
-    "indicators": ("name", "unit", "owner", "scope", "value", "target"),
-}
+#: Required fields of a new entry (an entry of an id the parent lacks must be complete), as the
+#: schema states them; a group has none.
+REQUIRED = {coll: required_fields(definition) for coll, definition in (
+    ("agencies", "agency"), ("periods", "period"), ("facts", "fact"), ("areas", "area"),
+    ("indicators", "indicator"))}
 REMOVABLE = ("agencies", "agency_kinds", "groups", "periods", "facts", "areas", "indicators")
 #: Keys that only steer inheritance; they are not part of the merged plan.
 DIRECTIVES = ("extends", "include", "remove", "merge_agencies")
 
-def fold_includes(trees: list[YMap], diagnostics: list[Diagnostic]) -> YMap:
-    """One tree: the plan's own (first) with the collections of its included files merged
-    in. An id defined in two files is an error naming both; the loader reports it too when
-    there is no inheritance, so this is used only for plans in an ``extends`` chain."""
+def fold_includes(trees: Sequence[YMap], collector: Collector) -> YMap:
+    """One tree: the plan's own (first) with the collections of its included files merged in,
+    entries in the order of the files, without the ``include`` key. An id defined in two files
+    is an error (``E406``) naming both."""
     out = trees[0]
     for inc in trees[1:]:
         for coll in INCLUDABLE:
@@ -48,28 +48,23 @@ def fold_includes(trees: list[YMap], diagnostics: list[Diagnostic]) -> YMap:
             if not isinstance(extra, YMap):
                 continue
             base = out.get(coll)
-            merged = YMap(base.span if isinstance(base, YMap) else extra.span,
-                          dict(base.items) if isinstance(base, YMap) else {})
+            items = dict(base.items) if isinstance(base, YMap) else {}
             for eid, (k, v) in extra.items.items():
-                if eid in merged.items:
-                    first = merged.items[eid][0].span.begin
-                    diagnostics.append(Diagnostic(
-                        "E406", f"'{eid}' is defined twice in {coll}", k.span,
-                        help=f"it is already defined at {first.file}:{first.line}; keep one"))
+                if eid in items:
+                    collector.add(messages.defined_twice(eid, coll, k.span, items[eid][0].span))
                     continue
-                merged.items[eid] = (k, v)
-            out = _with(out, coll, merged)
+                items[eid] = (k, v)
+            out = _with(out, coll, YMap(base.span if isinstance(base, YMap) else extra.span,
+                                        items))
     return _without(out, ("include",))
 
 
 class Resolver:
-    """Merges a child plan tree onto its parent's, reporting problems into ``diagnostics``."""
+    """Merges a child plan tree onto its parent's, reporting problems into ``collector``."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-
-    def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, help))
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self.error = collector.error
 
     # -- merging -------------------------------------------------------------------------------
     def merge(self, parent: YMap, child: YMap) -> YMap:
@@ -226,10 +221,9 @@ class Resolver:
             notes = [f"used by {p}" for p in places[:10]]
             if len(places) > 10:
                 notes.append(f"and {len(places) - 10} more")
-            self.diagnostics.append(Diagnostic(
-                "E442", f"'{eid}' is removed but {len(places)} part(s) of the plan still use it",
-                item.span, help="override or remove those parts too, or keep it",
-                notes=tuple(notes)))
+            self.error("E442", f"'{eid}' is removed but {len(places)} part(s) of the plan still "
+                       "use it", item.span, help="override or remove those parts too, or keep it",
+                       notes=notes)
 
 
 def _singular(coll: str) -> str:
@@ -291,8 +285,8 @@ def _references(tree: YMap) -> list[tuple[str, YScalar]]:
                     continue
                 try:
                     names = free_names(parse(node.text))
-                except Exception:
-                    continue
+                except EngineError:
+                    continue  # a syntax error, reported when the merged plan is compiled
                 for name in sorted(names):
                     out.append((f"indicator {iid} ({fld})", YScalar(name, None, node.span)))
     return out
@@ -315,7 +309,7 @@ def _rename_refs(tree: YMap, rename: dict[str, str]) -> YMap:
                         continue
                     seen.add(fixed.text)
                 items.append(fixed)
-            return YSeq(node.span, items)
+            return YSeq(node.span, tuple(items))
         return node
 
     def fix_fields(entry: YMap, fields: tuple[str, ...]) -> YMap:

@@ -14,16 +14,18 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .language import Formula
+from .schema import choices
 from .source import Span
 from .values import Value
 
 FactType = Literal["number", "count", "share", "bool", "date", "category"]
-FACT_TYPES: tuple[FactType, ...] = ("number", "count", "share", "bool", "date", "category")
-AGENCY_KINDS = ("province", "department", "sector_agency", "centre", "district", "commune", "unit")
-UNITS = ("percent", "number", "count", "score", "days", "date", "bool", "category")
+#: The types of fact, and the kinds of agency, that the plan schema allows (a test checks that
+#: ``FactType`` names the same types).
+FACT_TYPES = cast(tuple[FactType, ...], choices("fact", "type"))
+AGENCY_KINDS = choices("agency", "kind")
 
 
 def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

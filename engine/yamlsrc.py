@@ -16,7 +16,9 @@ character.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -63,9 +65,14 @@ class YScalar:
 
 @dataclass(frozen=True, slots=True)
 class YMap:
+    """A mapping; ``items`` is read-only once built (give the constructor a finished dict)."""
+
     span: Span
     #: key text -> (key scalar, value node), in file order
-    items: dict[str, tuple[YScalar, YNode]] = field(default_factory=dict)
+    items: Mapping[str, tuple[YScalar, YNode]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
 
     def get(self, key: str) -> YNode | None:
         item = self.items.get(key)
@@ -78,8 +85,13 @@ class YMap:
 
 @dataclass(frozen=True, slots=True)
 class YSeq:
+    """A list; ``items`` is a tuple, read-only once built."""
+
     span: Span
-    items: list[YNode] = field(default_factory=list)
+    items: tuple[YNode, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(self.items))
 
 
 YNode = YScalar | YMap | YSeq
@@ -300,9 +312,10 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
     if isinstance(node, yaml.ScalarNode):
         return YScalar(str(node.value), node.style or None, span)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq(span, [_build(n, source, errors, prefix, depth + 1) for n in node.value])
+        return YSeq(span, tuple(_build(n, source, errors, prefix, depth + 1)
+                                for n in node.value))
     assert isinstance(node, yaml.MappingNode)
-    out = YMap(span)
+    items: dict[str, tuple[YScalar, YNode]] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             errors.append(Diagnostic(f"{prefix}4", "merge keys ('<<') are not allowed",
@@ -316,16 +329,16 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
                 help="write one key per entry, e.g. 'snv:' followed by its fields"))
             continue
         key = YScalar(str(key_node.value), key_node.style or None, _span(key_node, source))
-        if key.text in out.items:
-            first = out.items[key.text][0].span.begin
+        if key.text in items:
+            first = items[key.text][0].span.begin
             errors.append(Diagnostic(
                 f"{prefix}2", f"duplicate key '{key.text}'", key.span,
                 help=f"it is already defined at line {first.line}; keep one of the two "
                      "(YAML would silently keep the last)",
             ))
             continue
-        out.items[key.text] = (key, _build(value_node, source, errors, prefix, depth + 1))
-    return out
+        items[key.text] = (key, _build(value_node, source, errors, prefix, depth + 1))
+    return YMap(span, items)
 
 
 # -- formulas inside scalars: map every character of the value back into the file ------------

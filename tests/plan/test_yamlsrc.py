@@ -184,3 +184,16 @@ def test_sequences_and_spans() -> None:
     assert isinstance(seq, YSeq)
     assert [type(n) for n in seq.items] == [YScalar, YMap]
     assert t.key_span("a") is not None and t.key_span("a").begin.line == 1  # type: ignore[union-attr]
+
+
+def test_a_tree_cannot_be_changed_once_built() -> None:
+    t = tree("a:\n  - x\nb: {k: v}\n")
+    with pytest.raises(TypeError):
+        t.items["c"] = t.items["a"]  # type: ignore[index]
+    seq = t.get("a")
+    assert isinstance(seq, YSeq) and isinstance(seq.items, tuple)
+    # A tree built from a dict does not see later changes of that dict.
+    items = dict(t.items)
+    copy = YMap(t.span, items)
+    items.clear()
+    assert list(copy.items) == ["a", "b"]

@@ -1,0 +1,293 @@
+"""The registry of a plan: its agencies, groups, periods, fact catalogue and areas, built from
+the merged and schema-checked YAML tree, with every reference between them checked.
+
+Owns ``E420``–``E425`` and ``E430`` (unknown agency, group or period; a group named like an
+agency; a reserved fact id; a period's dates out of order), and the two graph checks of the
+registry, both through :func:`engine.graph.cycle_paths`: the agency hierarchy must be a forest
+(``E501``) and groups may not be built from each other in a cycle (``E502``). It also holds the
+small readers of YAML nodes (:func:`label`, :func:`text_of`, :func:`entries`, :func:`scalars`)
+that the later stages share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .builtins import RESERVED_NAMES
+from .diagnostics import Collector, did_you_mean
+from .files import nfc
+from .graph import cycle_paths, dependency_order
+from .model import Agency, FactDef, Group, Label, Period
+from .yamlsrc import YMap, YNode, YScalar, YSeq
+
+
+def label(node: YNode | None) -> Label:
+    """A ``{vi: ..., en: ...}`` name (empty when absent)."""
+    if isinstance(node, YMap):
+        vi = node.get("vi")
+        en = node.get("en")
+        return Label(nfc(vi.text) if isinstance(vi, YScalar) else "",
+                     nfc(en.text) if isinstance(en, YScalar) else None)
+    return Label("")
+
+
+def text_of(node: YNode | None) -> str | None:
+    """A scalar's text in NFC, or None when the node is not a scalar."""
+    return nfc(node.text) if isinstance(node, YScalar) else None
+
+
+def entries(node: YNode | None) -> list[tuple[YScalar, YMap]]:
+    """The entries of a collection keyed by id (the schema has made each one a mapping)."""
+    if not isinstance(node, YMap):
+        return []
+    return [(k, v) for k, v in node.items.values() if isinstance(v, YMap)]
+
+
+def scalars(node: YNode | None) -> list[YScalar]:
+    """The scalars of a list (none when the node is not a list)."""
+    if isinstance(node, YSeq):
+        return [n for n in node.items if isinstance(n, YScalar)]
+    return []
+
+
+def date(node: YNode | None, collector: Collector) -> dt.date | None:
+    if not isinstance(node, YScalar):
+        return None
+    try:
+        return dt.date.fromisoformat(node.text)
+    except ValueError:  # pragma: no cover - the schema has checked every date
+        collector.error("E413", f"'{node.text}' is not a date of the calendar", node.span,
+                        help="write a real date as YYYY-MM-DD")
+        return None
+
+
+class Registry:
+    """Agencies, groups, periods, facts and areas of one plan tree, with the indicators found
+    in its areas (compiled later by :mod:`engine.formulas`). Build it with :meth:`build`."""
+
+    def __init__(self, tree: YMap, collector: Collector) -> None:
+        self.tree = tree
+        self.collector = collector
+        self.agencies: dict[str, Agency] = {}
+        self.groups: dict[str, Group] = {}
+        self.periods: dict[str, Period] = {}
+        self.facts: dict[str, FactDef] = {}
+        #: area id -> (key scalar, definition)
+        self.areas: dict[str, tuple[YScalar, YMap]] = {}
+        #: every indicator of the plan: full id -> (area id, key scalar, definition)
+        self.indicators: dict[str, tuple[str, YScalar, YMap]] = {}
+
+    @classmethod
+    def build(cls, tree: YMap, collector: Collector) -> Registry:
+        registry = cls(tree, collector)
+        registry.load_agencies()
+        registry.load_groups()
+        registry.load_periods()
+        registry.load_facts()
+        registry.load_areas()
+        return registry
+
+    def collection(self, key: str) -> list[tuple[YScalar, YMap]]:
+        return entries(self.tree.get(key))
+
+    def population(self, scope: str) -> tuple[str, ...]:
+        """The agencies a scope (a group id or an agency id) stands for."""
+        return self.groups[scope].members if scope in self.groups else (scope,)
+
+    # -- references ----------------------------------------------------------------------------
+    def unknown_ref(self, code: str, what: str, node: YScalar, candidates: Iterable[str],
+                    extra: str = "", help: str | None = None) -> None:
+        names = list(candidates)
+        hint = did_you_mean(node.text, names)
+        if hint is None and help is None:
+            if not names:
+                help = f"the plan declares no {what} yet: declare it first"
+            elif len(names) <= 8:
+                help = f"known {what} ids: " + ", ".join(names)
+            else:
+                help = f"declare the {what} first, or check the spelling"
+        self.collector.error(code, f"unknown {what} '{node.text}'{extra}", node.span,
+                             help=hint or help)
+
+    def scope_ref(self, node: YNode | None, what: str = "group") -> str | None:
+        if not isinstance(node, YScalar):
+            return None
+        if node.text in self.groups or node.text in self.agencies:
+            return node.text
+        self.unknown_ref("E421", what, node, [*self.groups, *self.agencies],
+                         " (a group id or an agency id)",
+                         help="declare the group under 'groups:', or name one agency")
+        return None
+
+    def agency_ref(self, node: YNode | None) -> str | None:
+        if not isinstance(node, YScalar):
+            return None
+        if node.text in self.agencies:
+            return node.text
+        if node.text in self.groups:
+            self.collector.error("E420", f"'{node.text}' is a group, not an agency", node.span,
+                                 help="name the one agency in charge, e.g. the group's lead")
+            return None
+        self.unknown_ref("E420", "agency", node, self.agencies)
+        return None
+
+    # -- agencies ------------------------------------------------------------------------------
+    def load_agencies(self) -> None:
+        found = self.collection("agencies")
+        ids = [k.text for k, _ in found]
+        parents: dict[str, YScalar] = {}
+        for key, node in found:
+            parent = node.get("parent")
+            if isinstance(parent, YScalar):
+                if parent.text not in ids:
+                    self.unknown_ref("E420", "agency", parent, ids, " (parent)",
+                                     help="declare the parent agency, or check the spelling")
+                else:
+                    parents[key.text] = parent
+            self.agencies[key.text] = Agency(key.text, label(node.get("name")),
+                                             text_of(node.get("kind")) or "",
+                                             parent.text if isinstance(parent, YScalar) else None,
+                                             text_of(node.get("notes")), key.span)
+        # The hierarchy must be a forest; each cycle is reported at the parent that closes it.
+        edges = {child: [p.text] for child, p in parents.items()}
+        for cycle in cycle_paths(edges, ids):
+            self.collector.error(
+                "E501", "the agency hierarchy has a cycle: " + " -> ".join(cycle)
+                + " (each arrow points to the parent)", parents[cycle[-2]].span,
+                help="an agency cannot be its own parent, directly or not: fix the parent of "
+                     "one of them")
+
+    # -- groups --------------------------------------------------------------------------------
+    def load_groups(self) -> None:
+        defs = {k.text: (k, v) for k, v in self.collection("groups")}
+        for gid, (key, _) in defs.items():
+            if gid in self.agencies:
+                self.collector.error(
+                    "E423", f"the group '{gid}' has the id of an agency", key.span,
+                    help="rename the group: a scope names either a group or one agency, so the "
+                         "two cannot share an id")
+        # Groups built from groups: report each cycle at the reference that closes it, then
+        # resolve the others, each after the groups it is built from.
+        refs: dict[str, dict[str, YScalar]] = {gid: {} for gid in defs}
+        for gid, (_, node) in defs.items():
+            for part in ("union", "minus"):
+                for ref in scalars(node.get(part)):
+                    if ref.text in defs:
+                        refs[gid].setdefault(ref.text, ref)
+        cycles = cycle_paths(refs, list(defs))
+        for cycle in cycles:
+            self.collector.error(
+                "E502", "groups are defined in a cycle: " + " -> ".join(cycle),
+                refs[cycle[-2]][cycle[-1]].span,
+                help="a group cannot contain itself, directly or through another group: remove "
+                     "one of these references")
+        in_cycle = {gid for cycle in cycles for gid in cycle}
+        acyclic = {gid: [r for r in targets if r not in in_cycle]
+                   for gid, targets in refs.items() if gid not in in_cycle}
+        members: dict[str, tuple[str, ...]] = {}
+        for gid in dependency_order(acyclic, list(acyclic)) or []:
+            members[gid] = self.members(gid, defs, members)
+        for gid in [g for g in defs if g in in_cycle]:
+            # still checked for unknown references; their members stay empty
+            self.members(gid, defs, members)
+            members[gid] = ()
+        for gid, (key, node) in defs.items():
+            self.groups[gid] = Group(
+                gid, members[gid], key.span,
+                kinds=tuple(k.text for k in scalars(node.get("kinds"))),
+                agencies=tuple(k.text for k in scalars(node.get("agencies"))),
+                union=tuple(k.text for k in scalars(node.get("union"))),
+                minus=tuple(k.text for k in scalars(node.get("minus"))),
+                notes=text_of(node.get("notes")))
+
+    def members(self, gid: str, defs: dict[str, tuple[YScalar, YMap]],
+                done: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """The members of group ``gid``, the groups it is built from being ``done``."""
+        node = defs[gid][1]
+        kinds = {k.text for k in scalars(node.get("kinds"))}
+        found = {a.id for a in self.agencies.values() if a.kind in kinds}
+        for ref in scalars(node.get("agencies")):
+            if ref.text in self.agencies:
+                found.add(ref.text)
+            elif ref.text in defs:
+                self.collector.error("E420", f"'{ref.text}' is a group, not an agency", ref.span,
+                                     help=f"list groups under 'union': union: [{ref.text}]")
+            else:
+                self.unknown_ref("E420", "agency", ref, self.agencies)
+        for part in ("union", "minus"):
+            for ref in scalars(node.get(part)):
+                if ref.text in defs:
+                    sub = set(done.get(ref.text, ()))
+                elif ref.text in self.agencies:
+                    sub = {ref.text}
+                else:
+                    self.unknown_ref("E421", "group", ref, [*defs, *self.agencies],
+                                     " (a group id or an agency id)")
+                    continue
+                found = found | sub if part == "union" else found - sub
+        return tuple(a for a in self.agencies if a in found)
+
+    # -- periods -------------------------------------------------------------------------------
+    def load_periods(self) -> None:
+        for key, node in self.collection("periods"):
+            start, end, due = (date(node.get(k), self.collector) for k in ("from", "until", "due"))
+            if start is None or end is None or due is None:
+                continue  # pragma: no cover - the schema requires the three dates
+            until_node, due_node = node.get("until"), node.get("due")
+            if start > end:
+                self.collector.error(
+                    "E430", f"period '{key.text}' ends ({end}) before it starts ({start})",
+                    until_node.span if until_node is not None else key.span,
+                    help="'from' is the first day of the data window and 'until' its last "
+                         "day: swap them, or fix the year")
+            elif end > due:
+                self.collector.error(
+                    "E430", f"period '{key.text}' is due ({due}) before its data window ends "
+                    f"({end})", due_node.span if due_node is not None else key.span,
+                    help="'due' is the last day on which the report is on time; it comes on "
+                         "or after 'until'")
+            self.periods[key.text] = Period(key.text, label(node.get("name")), start, end, due,
+                                            key.span, text_of(node.get("notes")))
+
+    # -- the fact catalogue --------------------------------------------------------------------
+    def load_facts(self) -> None:
+        for key, node in self.collection("facts"):
+            if key.text in RESERVED_NAMES:
+                self.collector.error("E425", f"'{key.text}' cannot be a fact id: formulas "
+                                     "already use this name", key.span,
+                                     help=f"choose another id, e.g. '{key.text}_reported'")
+            ftype = text_of(node.get("type")) or "number"
+            reported_by = self.scope_ref(node.get("reported_by"))
+            periods: list[str] = []
+            period_nodes = node.get("periods")
+            for p in scalars(period_nodes):
+                if p.text in self.periods:
+                    periods.append(p.text)
+                else:
+                    self.unknown_ref("E422", "period", p, self.periods)
+            values = tuple(nfc(v.text) for v in scalars(node.get("values")))
+            if ftype == "category" and not values:
+                self.collector.error("E414", f"category fact '{key.text}' lists no values",
+                                     key.span, help="add 'values: [A, B, ...]' with the allowed "
+                                                    "categories")
+            if ftype != "category" and node.get("values") is not None:
+                self.collector.error("E414", f"only category facts take 'values' ('{key.text}' "
+                                     f"is a {ftype})", node.key_span("values"),
+                                     help="remove 'values', or make the fact type 'category'")
+            reporters = self.population(reported_by) if reported_by else ()
+            self.facts[key.text] = FactDef(
+                key.text, ftype, label(node.get("label")), reported_by or "",  # type: ignore[arg-type]
+                reporters, tuple(periods) if period_nodes is not None else tuple(self.periods),
+                text_of(node.get("unit")), values, text_of(node.get("notes")), key.span)
+
+    # -- areas ---------------------------------------------------------------------------------
+    def load_areas(self) -> None:
+        for key, node in self.collection("areas"):
+            if node.get("lead") is not None:
+                self.agency_ref(node.get("lead"))
+            for ikey, ind in entries(node.get("indicators")):
+                self.agency_ref(ind.get("owner"))
+                self.scope_ref(ind.get("scope"))
+                self.indicators[f"{key.text}.{ikey.text}"] = (key.text, ikey, ind)
+            self.areas[key.text] = (key, node)

@@ -1,0 +1,369 @@
+"""The plan's structure: the JSON Schema shipped as ``engine/plan.schema.json``, and its errors
+said the way a plan author reads them.
+
+Owns :func:`plan_schema`, the validators built from it (the schema of an included file, and the
+lenient one of a plan that ``extends`` another), the translation of every schema error into a
+located diagnostic (``E410`` unknown key, ``E411`` missing key, ``E412`` wrong type or value,
+``E413`` not a date) with a did-you-mean or an id suggestion, and what the rest of the engine
+reads from the schema instead of restating it (:func:`required_fields`, :func:`choices`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from .diagnostics import Collector, Diagnostic, did_you_mean
+from .source import Span
+from .yamlsrc import YMap, YNode, YScalar, YSeq, find, to_data
+
+
+@functools.cache
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of plan files."""
+    text = resources.files("engine").joinpath("plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def required_fields(definition: str) -> tuple[str, ...]:
+    """The keys an entry of the schema's ``$defs`` (``"agency"``, ``"fact"``...) must have.
+
+        >>> required_fields("agency")
+        ('name', 'kind')
+    """
+    return tuple(plan_schema()["$defs"][definition].get("required", ()))
+
+
+def choices(definition: str, key: str) -> tuple[str, ...]:
+    """The values the schema allows for ``key`` of an entry of ``definition``.
+
+        >>> choices("fact", "type")
+        ('number', 'count', 'share', 'bool', 'date', 'category')
+    """
+    return tuple(plan_schema()["$defs"][definition]["properties"][key]["enum"])
+
+
+def _include_schema() -> dict[str, Any]:
+    base = plan_schema()
+    keep = ("agencies", "groups", "facts")
+    return {
+        "$schema": base["$schema"], "type": "object", "additionalProperties": False,
+        "properties": {k: base["properties"][k] for k in keep}, "$defs": base["$defs"],
+    }
+
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition (the plan schema has no
+    recursive definitions). Validation then skips reference resolution, its slowest part."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            merged = {**_inline_refs(defs[ref.removeprefix("#/$defs/")], defs),
+                      **{k: v for k, v in node.items() if k != "$ref"}}
+            return merged
+        return {k: (v if k == "$defs" else _inline_refs(v, defs)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+def _without_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_required(v) for k, v in node.items() if k != "required"}
+    if isinstance(node, list):
+        return [_without_required(v) for v in node]
+    return node
+
+
+@functools.cache
+def _validator(include: bool, partial: bool = False) -> Any:
+    import jsonschema
+
+    schema = _include_schema() if include else plan_schema()
+    flat = _inline_refs(schema, schema.get("$defs", {}))
+    flat.pop("$defs", None)
+    if partial:  # a plan that extends another states only what it changes
+        flat = _without_required(flat)
+    return jsonschema.Draft202012Validator(
+        flat, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(tree: YMap, collector: Collector, *, include: bool = False,
+             partial: bool = False) -> None:
+    """Check one file's tree against the schema (``include``: the schema of an included file;
+    ``partial``: no key is required, for a plan that extends another), reporting into
+    ``collector``."""
+    errors = sorted(_validator(include, partial).iter_errors(to_data(tree)),
+                    key=lambda e: [str(p) for p in e.path])
+    # Unknown keys first: a misspelt required key is reported once, as the misspelling.
+    suggested: set[tuple[int, str]] = set()
+    for err in errors:
+        if err.validator == "additionalProperties":
+            collector.extend(_unknown_keys(tree, include, err, suggested))
+    for err in errors:
+        if err.validator != "additionalProperties":
+            collector.extend(_diagnostics(_Error.of(tree, include, err, suggested)))
+
+
+def _where(include: bool, path: list[Any]) -> str:
+    if path:
+        return " in " + ".".join(str(p) for p in path)
+    return " at the top of the file" if include else " at the top of the plan"
+
+
+def _unknown_keys(tree: YMap, include: bool, err: Any, suggested: set[tuple[int, str]]
+                  ) -> Iterator[Diagnostic]:
+    path = list(err.absolute_path)
+    node, _ = find(tree, path)
+    if not isinstance(node, YMap):
+        return
+    allowed = sorted(err.schema.get("properties", {}))
+    required = set(err.schema.get("required", ()))
+    for key in sorted(set(node.items) - set(allowed), key=lambda k: node.items[k][0].span.start):
+        match = did_you_mean(key, allowed)
+        hint = ""
+        if match is not None:
+            guess = match.split("'")[1]
+            if guess not in node.items:
+                hint = match + " "
+                suggested.add((id(node), guess))
+            else:
+                line = node.items[guess][0].span.begin.line
+                hint = f"did you mean '{guess}'? It is already at line {line}: move these " \
+                       "entries under it. "
+        else:
+            close = [a for a in allowed if a not in node.items and a in required]
+            hint = f"'{close[0]}' is missing: is this it? " if len(close) == 1 else ""
+        if include and not path and key in plan_schema()["properties"]:
+            help_text = f"an included file holds only agencies, groups and facts; move " \
+                        f"'{key}' to the plan"
+        else:
+            help_text = hint + "allowed keys: " + ", ".join(allowed)
+        yield Diagnostic("E410", f"unknown key '{key}'{_where(include, path)}",
+                         node.key_span(key), help_text)
+
+
+# ---------------------------------------------------------------------------------------------
+# One small translator per kind of schema rule
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Error:
+    """A schema error with what its translator needs: the node it is about and how to say where
+    it is."""
+
+    err: Any
+    node: YNode
+    key_span: Span | None
+    path: list[Any]
+    where: str
+    suggested: set[tuple[int, str]]
+
+    @classmethod
+    def of(cls, tree: YMap, include: bool, err: Any, suggested: set[tuple[int, str]]
+           ) -> _Error:
+        path = list(err.absolute_path)
+        node, key_span = find(tree, path)
+        return cls(err, node, key_span, path, _where(include, path), suggested)
+
+    @property
+    def shown(self) -> str | None:
+        return self.node.text if isinstance(self.node, YScalar) else None
+
+    def e412(self, message: str, help: str) -> Iterator[Diagnostic]:
+        yield Diagnostic("E412", message + self.where, self.node.span, help)
+
+
+Translator = Callable[[_Error], Iterator[Diagnostic]]
+
+#: How a JSON Schema type is said in messages.
+_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text",
+               "integer": "a whole number", "boolean": "true or false"}
+_ID_HELP = "ids are lowercase ASCII letters, digits and '_', starting with a letter"
+
+
+def _required(e: _Error) -> Iterator[Diagnostic]:
+    node = e.node
+    if not isinstance(node, YMap):
+        return  # pragma: no cover - 'required' is a rule on mappings
+    key = e.err.message.split("'")[1] if e.err.message.count("'") >= 2 else None
+    for missing in e.err.validator_value:
+        if missing in node.items or (id(node), missing) in e.suggested:
+            continue
+        if key is not None and missing != key:
+            continue
+        span = e.key_span or Span(node.span.source, node.span.start, node.span.start)
+        yield Diagnostic("E411", f"missing key '{missing}'{e.where}", span,
+                         f"add '{missing}:' to this entry (see docs/plan-format.md)")
+
+
+def _invalid_key(e: _Error) -> Iterator[Diagnostic]:
+    assert isinstance(e.node, YMap)
+    bad = str(e.err.instance)
+    guess = suggest_id(bad)
+    yield Diagnostic("E412", f"'{bad}' is not a valid id{e.where}",
+                     e.node.key_span(bad) or e.node.span,
+                     (f"write it as '{guess}': " if guess else "") + _ID_HELP)
+
+
+def _enum(e: _Error) -> Iterator[Diagnostic]:
+    options = [str(v) for v in e.err.validator_value]
+    hint = did_you_mean(str(e.shown), options) if e.shown else None
+    return e.e412(f"'{e.shown}' is not allowed",
+                  (hint + " " if hint else "") + f"choose one of: {', '.join(options)}")
+
+
+def _const(e: _Error) -> Iterator[Diagnostic]:
+    return e.e412(f"{_found(e.node)} is not allowed",
+                  f"write {json.dumps(e.err.validator_value)}: the only format version this "
+                  "engine reads")
+
+
+def _type(e: _Error) -> Iterator[Diagnostic]:
+    value = e.err.validator_value
+    want = [str(w) for w in (value if isinstance(value, list) else [value])]
+    if {"string", "integer", "boolean"} <= set(want):
+        words = "a formula"
+    else:
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in want)
+    yield Diagnostic("E412", f"expected {words}{e.where}, found {_found(e.node)}", e.node.span,
+                     _type_help(want, e.node, e.err.schema))
+
+
+def _not_a_date(e: _Error) -> Iterator[Diagnostic]:
+    yield Diagnostic("E413", f"'{e.shown}' is not a date{e.where}", e.node.span,
+                     _date_help(e.shown))
+
+
+def _pattern(e: _Error) -> Iterator[Diagnostic]:
+    if e.err.schema.get("format") == "date":
+        return _not_a_date(e)
+    if e.path == ["id"]:
+        guess = suggest_id(str(e.shown), plan_id=True)
+        return iter([Diagnostic(
+            "E412", f"'{e.shown}' is not a valid plan id", e.node.span,
+            (f"write it as '{guess}': " if guess and guess != e.shown else "")
+            + "a plan id is lowercase ASCII letters, digits, '-', '_' and '.'")])
+    guess = suggest_id(str(e.shown))
+    return e.e412(f"'{e.shown}' is not a valid id",
+                  (f"write it as '{guess}': " if guess and guess != e.shown else "") + _ID_HELP)
+
+
+def _format(e: _Error) -> Iterator[Diagnostic]:
+    if e.err.schema.get("format") != "date":  # pragma: no cover - the schema checks only dates
+        return _other(e)
+    if not re.fullmatch(e.err.schema.get("pattern", ".*"), str(e.err.instance)):
+        return iter(())  # already reported by the pattern, as not a date
+    return iter([Diagnostic("E413", f"'{e.shown}' is not a date of the calendar{e.where}",
+                            e.node.span,
+                            "check the day and the month: write a real date as YYYY-MM-DD")])
+
+
+def _range(e: _Error) -> Iterator[Diagnostic]:
+    return e.e412(f"{e.shown} is out of range",
+                  f"write a year between {e.err.schema.get('minimum')} and "
+                  f"{e.err.schema.get('maximum')}")
+
+
+def _empty_text(e: _Error) -> Iterator[Diagnostic]:
+    return e.e412("the text is empty", "write the text, or remove the key if it is optional")
+
+
+def _empty_list(e: _Error) -> Iterator[Diagnostic]:
+    return e.e412("the list is empty",
+                  "list at least one item, or remove the key if it is optional")
+
+
+def _other(e: _Error) -> Iterator[Diagnostic]:  # pragma: no cover - every rule is in the table
+    return e.e412(e.err.message, "see docs/plan-format.md for the expected shape")
+
+
+#: The translator of each rule (``validator``) of the shipped schema.
+TRANSLATORS: dict[str, Translator] = {
+    "required": _required,
+    "enum": _enum,
+    "const": _const,
+    "type": _type,
+    "pattern": _pattern,
+    "format": _format,
+    "minimum": _range,
+    "maximum": _range,
+    "minLength": _empty_text,
+    "minItems": _empty_list,
+}
+
+
+def _diagnostics(e: _Error) -> Iterator[Diagnostic]:
+    if "propertyNames" in (str(p) for p in e.err.schema_path) and isinstance(e.node, YMap):
+        return _invalid_key(e)
+    return TRANSLATORS.get(e.err.validator, _other)(e)
+
+
+def _found(node: YNode) -> str:
+    if isinstance(node, YSeq):
+        return "a list"
+    if isinstance(node, YMap):
+        return "a mapping"
+    data = node.data
+    if data is None:
+        return "nothing"
+    if isinstance(data, bool):
+        return f"'{node.text}' (true or false)"
+    if isinstance(data, int):
+        return f"the number {node.text}"
+    return f"'{node.text}'"
+
+
+def _type_help(want: list[str], node: YNode, schema: dict[str, Any]) -> str:
+    if "object" in want and "vi" in schema.get("properties", {}):
+        return "write the name as {vi: <Vietnamese>, en: <English>}, e.g. " \
+               "{vi: Sở Nội vụ, en: Department of Home Affairs}"
+    if "object" in want:
+        return "write each entry on its own line as 'key: value' under this key"
+    if "array" in want:
+        shown = node.text if isinstance(node, YScalar) else "..."
+        return f"write a list, e.g. [{shown}]"
+    if want == ["integer"] and isinstance(node, YScalar) and node.style is not None:
+        return f"remove the quotes: {node.text}"
+    if want == ["integer"]:
+        return "write a whole number, e.g. 2023"
+    if "string" in want and isinstance(node, YScalar):
+        return f"put the value in quotes: \"{node.text}\""
+    if "string" in want:
+        return "write a single value here, not a list or a mapping"
+    return "see docs/plan-format.md for the expected shape"
+
+
+def _date_help(text: str | None) -> str:
+    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
+    if m:
+        day, month, year = m.groups()
+        return f"write dates as YYYY-MM-DD: {year}-{int(month):02}-{int(day):02} for {text}"
+    return "write dates as YYYY-MM-DD, e.g. 2023-01-10 for 10/01/2023"
+
+
+def suggest_id(text: str, plan_id: bool = False) -> str | None:
+    """An ASCII id close to ``text``, if one can be made.
+
+        >>> suggest_id("Sở_NV")
+        'so_nv'
+        >>> suggest_id("Kế hoạch 2023", plan_id=True)
+        'ke-hoach-2023'
+    """
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    sep = "-" if plan_id else "_"
+    allowed = "abcdefghijklmnopqrstuvwxyz0123456789_" + ("-." if plan_id else "")
+    out = "".join(c if c in allowed else sep for c in ascii_text)
+    out = re.sub(f"{re.escape(sep)}+", sep, out).strip(sep)
+    if not plan_id:
+        out = out.lstrip("0123456789_")
+    return out or None
