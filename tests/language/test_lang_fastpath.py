@@ -198,7 +198,7 @@ _LARGE_TEXTS = [
 #: How a column of a large population is filled: whole numbers (counts), decimals (shares, in
 #: fixed point), decimals with a few whole numbers (0% and 100%), or anything: fractions with no
 #: fixed-point form, decimals finer than a millionth, booleans and missing facts among them.
-_COLUMNS = {
+_COLUMNS: dict[str, st.SearchStrategy[Value | None]] = {
     "ints": st.integers(-10**12, 10**12),
     "decimals": st.builds(lambda n, k: Fraction(n, 10**k), st.integers(-10**9, 10**9),
                           st.integers(1, 6)),
@@ -218,8 +218,8 @@ def _large_population(draw: st.DrawFn) -> tuple[Row, ...]:
                                    min_size=n, max_size=n))
                for name in ("pn", "pm")}
     kinds = draw(st.lists(st.sampled_from(["commune", "district"]), min_size=n, max_size=n))
-    return tuple(Row(f"a{i}", kinds[i], {name: col[i] for name, col in columns.items()
-                                          if col[i] is not None})
+    return tuple(Row(f"a{i}", kinds[i], {name: v for name, col in columns.items()
+                                          if (v := col[i]) is not None})
                  for i in range(n))
 
 
