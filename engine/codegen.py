@@ -11,9 +11,10 @@ The contract. The generated function either returns the reference's known value 
 same type after that normalisation), or raises one of the *planned* signals, and the caller
 evaluates with the reference closures instead:
 
-* :class:`Bail`: a scalar is missing or unknown, an operand of ``==``/``in`` is unknown, an
-  aggregate folds over nobody, a sum meets a value it cannot add in C, or ``known()`` or
-  ``coalesce()`` needs the reference to decide;
+* :class:`Bail`: a scalar is missing or unknown, an aggregate folds over nobody, a sum over
+  many rows meets a value that is not a number, or ``known()`` or ``coalesce()`` needs the
+  reference to decide (their argument handed over). The operands of ``==``/``in`` that are
+  not literals or facts are also checked to be known (``==`` would not raise on an unknown);
 * :class:`~engine.values.Undefined`: an operation has no value (a division by zero, a date
   moved by part of a day or off the calendar) — the reference gives an ``Unknown`` there;
 * ``KeyError`` of a per-agency fact that an agency did not report (a dictionary read, the
@@ -235,8 +236,8 @@ class _Gen:
             case Unary(operand=o):
                 return f"(not {self.gen(o, row)})"
             case Binary(op="and" | "or", left=a, right=b):
-                # Python's and/or equal Kleene logic when every value is known; an unknown
-                # on the right is returned as is (which is what Kleene gives there too).
+                # Every value generated code sees is known (_scalar hands over on an unknown
+                # scalar; a Row holds known facts only): then Python's and/or are Kleene's.
                 return f"({self.gen(a, row)} {node.op} {self.gen(b, row)})"
             case Binary(op="*", left=a, right=b):
                 return f"({self.gen(a, row)} * {self.gen(b, row)})"
