@@ -61,12 +61,8 @@ def ours_rows(agencies: Sequence[Agency]) -> list[Row]:
 
 
 def ours_b1(formula: engine.Formula, rows: Sequence[Row]) -> list[Any]:
-    """The per-agency rule for each agency: ``Formula.evaluate_each`` over each agency's facts
-    (prepared untimed, as the hand-written rows get their dicts), when the engine has it;
-    otherwise one evaluation per agency with a population of that one agency."""
-    each = getattr(formula, "evaluate_each", None)
-    if each is not None:
-        return list(each(rows))
+    """The per-agency rule for each agency: one evaluation per agency, its facts the scalars
+    and itself the population (how a report evaluates a unit of a breakdown)."""
     evaluate = formula.evaluate
     return [evaluate(Context(r.facts, (r,), r.agency)) for r in rows]
 
@@ -107,8 +103,7 @@ def plan_symbols(plan: engine.Plan) -> engine.Symbols:
 
 
 def _ours_b1(agencies: Sequence[Agency]) -> Thunk:
-    formula = ours_b1_compile()
-    rows: Any = [a.exact_facts() for a in agencies]
+    formula, rows = ours_b1_compile(), ours_rows(agencies)
     return lambda: ours_b1(formula, rows)
 
 

@@ -2,11 +2,31 @@
 
 The closure evaluator (:mod:`engine.evaluator`) is the reference semantics. This module
 generates straight-line Python for the common case where every value is known: plain
-arithmetic on ``int``/``Fraction``, native comparisons, ``and``/``or`` as Python's. Whenever
-that case does not hold (a fact is missing, a value is unknown, a division by zero, an empty
-population), the generated code raises, and the caller evaluates with the reference closures
-instead. So results are identical by construction: the fast path only ever answers when the
-reference would give the same known value (a property test compares the two).
+arithmetic on ``int``/``Fraction``, native comparisons, ``and``/``or`` as Python's. Arithmetic
+is the reference's own (the primitives of :mod:`engine.values`); ``*`` and unary ``-`` are
+written inline, and the caller turns an integral ``Fraction`` result into an ``int`` once, at
+the end (:meth:`engine.evaluator.Program.evaluate`).
+
+The contract. The generated function either returns the reference's known value (same value,
+same type after that normalisation), or raises one of the *planned* signals, and the caller
+evaluates with the reference closures instead:
+
+* :class:`Bail`: a scalar is missing or unknown, an aggregate folds over nobody, a sum over
+  many rows meets a value that is not a number, or ``known()`` or ``coalesce()`` needs the
+  reference to decide (their argument handed over). The operands of ``==``/``in`` that are
+  not literals or facts are also checked to be known (``==`` would not raise on an unknown);
+* :class:`~engine.values.Undefined`: an operation has no value (a division by zero, a date
+  moved by part of a day or off the calendar) — the reference gives an ``Unknown`` there;
+* ``KeyError`` of a per-agency fact that an agency did not report (a dictionary read, the
+  cheapest test there is) — only for a name in ``per_agency``.
+
+Anything else the generated code raises is a bug, not a hand-over (:func:`planned` tells them
+apart). The caller still answers with the reference, but never silently: it warns with
+:class:`FastPathWarning`, and in *strict mode* it raises :class:`UnplannedFallback` instead.
+Strict mode is on when the environment variable ``CCHC_STRICT_FAST_PATH`` is ``1`` when this
+module is imported, or when :data:`STRICT` is set to true; the test suite runs in it
+(``tests/conftest.py``). The fast path relies on rows holding reported (known) facts only,
+which :class:`~engine.evaluator.Row` enforces.
 
 Exactness stays: ``x / y >= 99%`` is generated as ``x * 100 >= 99 * y`` guarded by ``y > 0``
 (cross-multiplication, no division), other divisions make a ``Fraction``; floats never appear.
@@ -17,8 +37,9 @@ as constants of the generated function, and the source is built only from the AS
 
 from __future__ import annotations
 
-import datetime as dt
 import math
+import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from operator import attrgetter
@@ -39,22 +60,56 @@ from .nodes import (
     Number,
     Text,
     Unary,
-    walk,
 )
-from .values import FIXED_SCALE, Unknown, round_half_away
+from .values import (
+    FIXED_SCALE,
+    Undefined,
+    Unknown,
+    add,
+    divide,
+    round_half_away,
+    subtract,
+)
 
-#: What the generated code raises when it cannot answer; the caller falls back.
-FALLBACK_ERRORS = (KeyError, TypeError, ZeroDivisionError, ValueError, OverflowError,
-                   ArithmeticError)
+#: Strict mode: an unplanned error of generated code raises instead of falling back (see the
+#: module docstring). Read once from the environment; tests set it directly as well.
+STRICT: bool = os.environ.get("CCHC_STRICT_FAST_PATH", "") == "1"
+
+
+class Bail(Exception):
+    """Raised by generated code to hand a case over to the reference evaluator."""
+
+
+class FastPathWarning(RuntimeWarning):
+    """Generated code raised an error it does not plan; the reference answered instead."""
+
+
+class UnplannedFallback(AssertionError):
+    """Strict mode: generated code raised an error it does not plan (a bug in this module)."""
+
+
+def planned(error: BaseException, per_agency: frozenset[str]) -> bool:
+    """Whether ``error``, raised by code generated with ``per_agency``, is one of the planned
+    hand-overs to the reference (the module docstring lists them)."""
+    if isinstance(error, Bail | Undefined):
+        return True
+    return (type(error) is KeyError and len(error.args) == 1
+            and error.args[0] in per_agency)
+
+
+def unplanned(error: Exception) -> None:
+    """Report an unplanned error of generated code: raise in strict mode, warn otherwise."""
+    message = (f"the generated code of a formula raised {type(error).__name__}: {error}; "
+               "this is a bug of engine.codegen")
+    if STRICT:
+        raise UnplannedFallback(message) from error
+    warnings.warn(f"{message} (the reference evaluator answered instead)", FastPathWarning,
+                  stacklevel=3)
 
 
 # Fraction keeps its parts in slots; reading them directly skips the property call.
 _NUM = attrgetter("_numerator")
 _DEN = attrgetter("_denominator")
-
-
-class Bail(ArithmeticError):
-    """Raised by generated code to hand a case over to the reference evaluator."""
 
 
 def _known(v: Any) -> Any:
@@ -64,41 +119,10 @@ def _known(v: Any) -> Any:
 
 
 def _scalar(scalars: Mapping[str, Any], name: str) -> Any:
-    v = scalars[name]
-    if type(v) is Unknown:
+    v = scalars.get(name)
+    if v is None or type(v) is Unknown:
         raise Bail
     return v
-
-
-def _div(a: Any, b: Any) -> Any:
-    if b == 0:
-        raise Bail
-    q = Fraction(a, b) if type(a) is int and type(b) is int else Fraction(a) / b
-    return q.numerator if q.denominator == 1 else q
-
-
-def _shift(d: dt.date, days: Any) -> dt.date:
-    if type(days) is not int:
-        if days.denominator != 1:
-            raise Bail
-        days = days.numerator
-    return d + dt.timedelta(days=days)
-
-
-def _add(a: Any, b: Any) -> Any:
-    if type(a) is dt.date:
-        return _shift(a, b)
-    if type(b) is dt.date:
-        return _shift(b, a)
-    return a + b
-
-
-def _sub(a: Any, b: Any) -> Any:
-    if type(a) is dt.date:
-        if type(b) is dt.date:
-            return (a - b).days
-        return _shift(a, -b)
-    return a - b
 
 
 def _xsum(values: list[Any]) -> Any:
@@ -152,10 +176,6 @@ def _nonempty(rows: Sequence[Any]) -> Sequence[Any]:
     return rows
 
 
-def _round(x: Any, digits: int) -> Any:
-    return round_half_away(x, digits)
-
-
 def _coalesce(first: Callable[[], Any]) -> Any:
     # Only the all-known case is fast: then the first argument is the answer. Anything the
     # first argument cannot give (a missing fact, an unknown) is decided by the reference.
@@ -169,19 +189,17 @@ def _is_known(thunk: Callable[[], Any]) -> bool:
 
 
 _HELPERS: dict[str, Any] = {
-    "_known": _known, "_scalar": _scalar, "_div": _div, "_add": _add, "_sub": _sub,
-    "_nonempty": _nonempty, "_xsum": _xsum, "_csum": _csum, "_round": _round,
+    "_known": _known, "_scalar": _scalar, "_div": divide, "_add": add, "_sub": subtract,
+    "_nonempty": _nonempty, "_xsum": _xsum, "_csum": _csum, "_round": round_half_away,
     "_coalesce": _coalesce,
-    "_is_known": _is_known, "_Bail": Bail, "_len": len, "_sum": sum, "_min": min, "_max": max,
+    "_is_known": _is_known, "_len": len, "_sum": sum, "_min": min, "_max": max,
     "_abs": abs, "_all": all, "_any": any, "type": type, "int": int,
 }
 
 
 class _Gen:
-    def __init__(self, per_agency: frozenset[str], facts_only: bool = False) -> None:
+    def __init__(self, per_agency: frozenset[str]) -> None:
         self.per_agency = per_agency
-        #: every name is a reported fact (never Unknown): read scalars directly
-        self.facts_only = facts_only
         self.consts: dict[str, Any] = {}
         self.temps = 0
 
@@ -193,7 +211,7 @@ class _Gen:
         """Literals and facts: the fast path never sees them unknown (missing raises)."""
         if isinstance(node, Number | Bool | Date | Text):
             return True
-        return isinstance(node, Name) and (self.facts_only or node.name in self.per_agency
+        return isinstance(node, Name) and (node.name in self.per_agency
                                            or node.name in AGENCY_NAMES)
 
     def const(self, value: Any) -> str:
@@ -212,16 +230,14 @@ class _Gen:
                     return f"{row}.facts[{name!r}]"
                 if row is not None and name in AGENCY_NAMES:
                     return f"{row}.{name if name == 'kind' else 'agency'}"
-                if self.facts_only:
-                    return f"S[{name!r}]"
                 return f"_scalar(S, {name!r})"
             case Unary(op="-", operand=o):
                 return f"(-{self.gen(o, row)})"
             case Unary(operand=o):
                 return f"(not {self.gen(o, row)})"
             case Binary(op="and" | "or", left=a, right=b):
-                # Python's and/or equal Kleene logic when every value is known; an unknown
-                # on the right is returned as is (which is what Kleene gives there too).
+                # Every value generated code sees is known (_scalar hands over on an unknown
+                # scalar; a Row holds known facts only): then Python's and/or are Kleene's.
                 return f"({self.gen(a, row)} {node.op} {self.gen(b, row)})"
             case Binary(op="*", left=a, right=b):
                 return f"({self.gen(a, row)} * {self.gen(b, row)})"
@@ -339,10 +355,6 @@ class _Gen:
         return f"(lambda _rs: {folded})(_nonempty({rows}))"
 
 
-def has_aggregates(expr: Expr) -> bool:
-    return any(isinstance(n, Aggregate) for n in walk(expr))
-
-
 FastFn = Callable[[Mapping[str, Any], Sequence[Any]], Any]
 
 
@@ -350,8 +362,8 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
                                                                                       FastFn]:
     """Python source for ``expr`` and the compiled function ``f(S, P)`` (scalars, population).
 
-    The function raises one of :data:`FALLBACK_ERRORS` whenever it cannot give the reference
-    answer; it never returns an :class:`Unknown` except as the right operand of and/or."""
+    The function raises a planned signal (:func:`planned`) whenever it cannot give the
+    reference's answer; it never returns an :class:`Unknown`."""
     g = _Gen(frozenset(per_agency))
     body = g.gen(expr, None)
     source = f"def _fast(S, P):\n    return {body}\n"
@@ -360,42 +372,3 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
     exec(code, namespace)  # source built from the AST only
     fn: FastFn = namespace["_fast"]
     return source, fn
-
-
-def generate_each(expr: Expr) -> tuple[str, Callable[[Sequence[Any]], tuple[list[Any], bool]]]:
-    """A batch function over agencies, each on its own: ``f(rows) -> (values, bailed)``.
-
-    Each row is one agency's facts (a mapping), the scalars of a one-agency scope; when the
-    expression has aggregates, each row is a :class:`~engine.evaluator.Row` instead, which
-    they fold over. A row the fast path cannot answer gives the marker ``Bail`` (the class)
-    in the output, and ``bailed`` is then true, for the caller to evaluate it with the
-    reference."""
-    g = _Gen(frozenset(), facts_only=True)
-    body = g.gen(expr, None)
-    # Aggregates fold over the agency itself: bind P to it only when there are any.
-    loop = "S in rows"
-    if has_aggregates(expr):
-        loop = "_row in rows for S in (_row.facts,) for P in ((_row,),)"
-    loop_stmt = ("    for S in rows:\n" if loop == "S in rows" else
-                 "    for _row in rows:\n        S = _row.facts\n        P = (_row,)\n")
-    source = (
-        "def _each(rows):\n"
-        "    try:\n"
-        f"        return [{body} for {loop}], False\n"
-        "    except _ERRORS:\n"
-        "        pass\n"
-        "    out = []\n"
-        "    append = out.append\n"
-        + loop_stmt +
-        "        try:\n"
-        f"            append({body})\n"
-        "        except _ERRORS:\n"
-        "            append(_Bail)\n"
-        "    return out, True\n"
-    )
-    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_ERRORS": FALLBACK_ERRORS,
-                                 "__builtins__": {}}
-    code = compile(source, "<cchc formula>", "exec")
-    exec(code, namespace)  # source built from the AST only
-    each: Callable[[Sequence[Any]], tuple[list[Any], bool]] = namespace["_each"]
-    return source, each

@@ -17,15 +17,14 @@ Semantics (each pinned by a property test, see docs/language.md):
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
 
+from . import codegen
 from .builtins import AGENCY_NAMES
-from .codegen import FALLBACK_ERRORS, Bail, generate, generate_each, has_aggregates
 from .nodes import (
     Aggregate,
     Binary,
@@ -44,13 +43,17 @@ from .nodes import (
 from .values import (
     Num,
     Reason,
+    Undefined,
     Unknown,
     Value,
+    add,
+    divide,
     fixed_point,
-    format_number,
     merge,
+    multiply,
     norm,
     round_half_away,
+    subtract,
 )
 
 
@@ -58,9 +61,10 @@ from .values import (
 class Row:
     """One agency of a population: its id, kind and reported facts for the period.
 
-    The row keeps its own copy of ``facts``, and with it ``fixed``: the numbers among them in
-    fixed point (:func:`engine.values.fixed_point`), which the generated code sums in C over
-    a large population (:func:`engine.codegen._csum`)."""
+    A fact the agency did not report is left out (never an :class:`Unknown`: a ``TypeError``
+    says so). The row keeps its own copy of ``facts``, and with it ``fixed``: the numbers among
+    them in fixed point (:func:`engine.values.fixed_point`), which the generated code sums in C
+    over a large population (:func:`engine.codegen._csum`)."""
 
     agency: str
     kind: str
@@ -69,6 +73,10 @@ class Row:
 
     def __post_init__(self) -> None:
         facts = dict(self.facts)  # a snapshot: the caller's mapping may change later
+        unknown = sorted(name for name, v in facts.items() if isinstance(v, Unknown))
+        if unknown:
+            raise TypeError(f"the facts of a row are the reported ones; leave out "
+                            f"{', '.join(unknown)} of {self.agency!r} instead of an Unknown")
         object.__setattr__(self, "facts", facts)
         object.__setattr__(self, "fixed", fixed_point(facts))
 
@@ -105,56 +113,28 @@ class Program:
     def fast(self) -> Callable[[Mapping[str, Value], Sequence[Row]], Value] | None:
         """The generated code, made on first use: loading and checking a plan does not pay
         for it, only evaluation does."""
-        return generate(self.expr, self.per_agency)[1] if self.use_fast else None
+        return codegen.generate(self.expr, self.per_agency)[1] if self.use_fast else None
 
     def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
-        """Evaluate against ``context`` (or against ``scalars`` given as keywords)."""
+        """Evaluate against ``context`` (or against ``scalars`` given as keywords).
+
+        The generated code answers when it can; on a planned hand-over (see
+        :mod:`engine.codegen`) the reference closures do. Any other error of the generated
+        code is a bug: reported by :func:`engine.codegen.unplanned` (a warning, or in strict
+        mode an exception), and the reference answers."""
         ctx = context if context is not None else Context(scalars)
         fast = self.fast
-        if fast is not None:
-            try:
-                value = fast(ctx.scalars, ctx.population)
-            except FALLBACK_ERRORS:
-                return self.fn(ctx, None)
-            if isinstance(value, Fraction) and value.denominator == 1:
-                return value.numerator
-            return value
-        return self.fn(ctx, None)
-
-
-    @functools.cached_property
-    def _each(self) -> tuple[Callable[[Sequence[Any]], tuple[list[Any], bool]], bool]:
-        return generate_each(self.expr)[1], has_aggregates(self.expr)
-
-    def evaluate_each(self, rows: Sequence[Row] | Sequence[Mapping[str, Value]]
-                      ) -> list[Value]:
-        """The expression for each agency on its own: a one-agency scope, whose facts are the
-        scalars (a rule checked agency by agency, in one call). ``rows`` are :class:`Row` s,
-        or simply each agency's facts.
-
-        Rows the generated batch code cannot answer (a missing fact, a division by zero...) are
-        evaluated with the reference closures, so results equal one ``evaluate`` per row."""
-        each, folds = self._each
-        given_rows = bool(rows) and isinstance(rows[0], Row)
-
-        def row(i: int) -> Row:
-            r = rows[i]
-            return r if isinstance(r, Row) else Row("", "", r)
-
-        if folds:  # aggregates fold over the agency itself: they need whole rows
-            batch: Sequence[Any] = [row(i) for i in range(len(rows))]
-        else:
-            batch = [cast(Row, r).facts for r in rows] if given_rows else rows
-        out, bailed = each(batch)
-        if bailed:
-            for i in range(len(rows)):
-                if out[i] is Bail:
-                    r = row(i)
-                    out[i] = self.fn(Context(r.facts, (r,), r.agency), None)
-        elif out and type(out[0]) is not bool:
-            out = [v.numerator if type(v) is Fraction and v.denominator == 1 else v
-                   for v in out]
-        return out
+        if fast is None:
+            return self.fn(ctx, None)
+        try:
+            value = fast(ctx.scalars, ctx.population)
+        except Exception as error:
+            if not codegen.planned(error, self.per_agency):
+                codegen.unplanned(error)
+            return self.fn(ctx, None)
+        if type(value) is Fraction and value.denominator == 1:
+            return value.numerator
+        return value
 
 
 def compile_expr(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset(),
@@ -188,45 +168,10 @@ def _bool_kleene_or(values: Sequence[Value]) -> Value:
     return merge(unknowns) if unknowns else False
 
 
-def _div(a: Num, b: Num) -> Value:
-    if b == 0:
-        return Unknown.of(Reason("division_by_zero"))
-    return norm(Fraction(a) / b)
-
-
-def _num(x: Num) -> Num:
-    """``x`` with an integral Fraction turned into an int: one representation per number."""
-    return x.numerator if isinstance(x, Fraction) and x.denominator == 1 else x
-
-
-def _shift(date: dt.date, days: Num) -> Value:
-    """``date`` moved by a whole number of ``days``; Unknown (invalid) otherwise."""
-    if isinstance(days, Fraction) and days.denominator != 1:
-        return Unknown.of(Reason(
-            "invalid", detail=f"{format_number(days)} is not a whole number of days"))
-    try:
-        return date + dt.timedelta(days=int(days))
-    except OverflowError:
-        return Unknown.of(Reason(
-            "invalid", detail="the date falls outside the calendar (years 1 to 9999)"))
-
-
-def _arith(op: str, a: Any, b: Any) -> Value:
-    if op == "+":
-        if isinstance(a, dt.date):
-            return _shift(a, b)
-        if isinstance(b, dt.date):
-            return _shift(b, a)
-        return _num(a + b)
-    if op == "-":
-        if isinstance(a, dt.date):
-            if isinstance(b, dt.date):
-                return (a - b).days
-            return _shift(a, -b)
-        return _num(a - b)
-    if op == "*":
-        return _num(a * b)
-    return _div(a, b)
+#: The arithmetic operators: the shared primitives of :mod:`engine.values`.
+_ARITH: dict[str, Callable[[Any, Any], Value]] = {
+    "+": add, "-": subtract, "*": multiply, "/": divide,
+}
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
@@ -290,12 +235,16 @@ class _Compiler:
                 return or_
             case Binary(op=op, left=a, right=b):
                 fa, fb = self.compile(a, agg), self.compile(b, agg)
+                operate = _ARITH[op]
 
                 def arith(ctx: Context, row: Row | None) -> Value:
                     x, y = fa(ctx, row), fb(ctx, row)
                     if isinstance(x, Unknown) or isinstance(y, Unknown):
                         return merge((x, y))
-                    return _arith(op, x, y)
+                    try:
+                        return operate(x, y)
+                    except Undefined as undefined:
+                        return Unknown.of(undefined.reason)
                 return arith
             case Compare(ops=ops, operands=operands):
                 fs = [self.compile(o, agg) for o in operands]
@@ -417,15 +366,15 @@ class _Compiler:
             if unknown:
                 return merge(unknown)
             if func == "sum":
-                return norm(Fraction(sum(cast(list[Num], vals))))
+                return norm(sum(cast(list[Num], vals)))
             if func == "count":
                 return sum(1 for v in vals if v is True)
             if not vals:
                 return _empty(label)
             if func == "avg":
-                return norm(Fraction(sum(cast(list[Num], vals))) / len(vals))
+                return divide(sum(cast(list[Num], vals)), len(vals))
             if func == "share":
-                return norm(Fraction(sum(1 for v in vals if v is True), len(vals)))
+                return divide(sum(1 for v in vals if v is True), len(vals))
             return _extreme(func, vals)
         return fold
 

@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
-from .evaluator import Program, Row, compile_expr
+from .evaluator import Context, Program, compile_expr
 from .nodes import Bool, Date, Expr, Number, Text, Unary
 from .parser import parse
 from .source import Source, Span
@@ -45,13 +43,10 @@ class Formula:
     type: Type
     program: Program
 
-    def evaluate(self, context: Any = None, **scalars: Value) -> Value:
+    def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
+        """The formula's value in ``context`` (scalar names and the population aggregates
+        fold over), or, without one, for the ``scalars`` given as keywords."""
         return self.program.evaluate(context, **scalars)
-
-    def evaluate_each(self, rows: Sequence[Row]) -> list[Value]:
-        """The formula for each agency on its own, in one call (see
-        :meth:`engine.evaluator.Program.evaluate_each`)."""
-        return self.program.evaluate_each(rows)
 
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:

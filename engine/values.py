@@ -83,9 +83,75 @@ Known: TypeAlias = int | Fraction | bool | dt.date | str
 Value: TypeAlias = int | Fraction | bool | dt.date | str | Unknown
 
 
-def norm(value: Fraction) -> Num:
-    """An integral Fraction as an int (keeps values small and fast)."""
+def norm(value: Num) -> Num:
+    """A number in its one representation: an integral Fraction as an int (keeps values small
+    and fast); an int as it is."""
     return value.numerator if value.denominator == 1 else value
+
+
+# Arithmetic
+# ---------------------------------------------------------------------------------------------
+# The language's arithmetic, exactly, for known operands: one set of primitives that the
+# reference closures (engine.evaluator) and the generated code (engine.codegen) both call. An
+# operation that has no value here raises Undefined with the reason; the reference turns it
+# into an Unknown, the generated code hands the case over to the reference.
+
+
+class Undefined(Exception):
+    """An operation of the language has no value for these operands: ``reason`` says why
+    (a division by zero; a date moved by part of a day, or off the calendar)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+DIVISION_BY_ZERO = Reason("division_by_zero")
+
+
+def divide(a: Num, b: Num) -> Num:
+    """``a / b`` exactly; :class:`Undefined` when ``b`` is zero."""
+    if b == 0:
+        raise Undefined(DIVISION_BY_ZERO)
+    q = Fraction(a, b) if type(a) is int and type(b) is int else Fraction(a) / b
+    return q.numerator if q.denominator == 1 else q
+
+
+def multiply(a: Num, b: Num) -> Num:
+    return norm(a * b)
+
+
+def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
+    """``a + b``: two numbers, or a date and a number of days (in either order)."""
+    if isinstance(a, dt.date):
+        return shift(a, b)  # type: ignore[arg-type]  # the checker allows no date + date
+    if isinstance(b, dt.date):
+        return shift(b, a)
+    return norm(a + b)
+
+
+def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
+    """``a - b``: two numbers, two dates (the days between), or a date less a number of days."""
+    if isinstance(a, dt.date):
+        if isinstance(b, dt.date):
+            return (a - b).days
+        return shift(a, -b)
+    return norm(a - b)  # type: ignore[operator]  # the checker allows no number - date
+
+
+def shift(date: dt.date, days: Num) -> dt.date:
+    """``date`` moved by ``days``; :class:`Undefined` unless that is a whole number of days
+    that stays on the calendar."""
+    if type(days) is not int:
+        if days.denominator != 1:
+            raise Undefined(Reason(
+                "invalid", detail=f"{format_number(days)} is not a whole number of days"))
+        days = days.numerator
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        raise Undefined(Reason(
+            "invalid", detail="the date falls outside the calendar (years 1 to 9999)")) from None
 
 
 #: The fixed-point scale. A row also holds each of its numbers as an integer count of

@@ -9,14 +9,23 @@ text it produced::
 
 The text must equal the file exactly. After an intended change of output, regenerate the files
 with ``pytest --update-goldens`` and review the diff; without the flag, files are never written.
+
+The suite runs the evaluator in strict mode: an error of the generated fast path that is not
+one of its planned hand-overs fails the test instead of falling back (:mod:`engine.codegen`).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import pytest
+
+from engine import codegen
+
+os.environ["CCHC_STRICT_FAST_PATH"] = "1"  # for the command line run as a child process
+codegen.STRICT = True
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 

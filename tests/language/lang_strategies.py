@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import string
 import unicodedata
+from dataclasses import astuple
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -30,11 +31,26 @@ from engine.nodes import (
     Text,
     Unary,
 )
-from engine.values import Num, Value
+from engine.values import Num, Reason, Unknown, Value
 
 
 def _norm(x: Fraction) -> Num:
     return x.numerator if x.denominator == 1 else x
+
+
+def same(a: object, b: object) -> bool:
+    """The same value of the same type: ``1`` and ``Fraction(1, 1)``, or ``1`` and ``True``,
+    are equal but not the same. Two unknowns are the same when their reasons are, field by
+    field and type by type."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Unknown) and isinstance(b, Unknown):
+        return {_typed(r) for r in a.reasons} == {_typed(r) for r in b.reasons}
+    return a == b
+
+
+def _typed(reason: Reason) -> tuple[tuple[type, object], ...]:
+    return tuple((type(v), v) for v in astuple(reason))
 
 
 # -- literals ----------------------------------------------------------------------------------
