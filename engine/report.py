@@ -294,10 +294,14 @@ def check_arguments(plan: Plan, *, period: object = None, as_of: object = None,
     argument's name to the location its diagnostic shows (``{"period": "--period"}``).
 
         >>> from engine.loader import load_plan
-        >>> check_arguments(load_plan("plans/2023.yaml"), period="q5", area="procedure")
-        Traceback (most recent call last):
-        ...
-        engine.diagnostics.ArgumentError: evaluate(period=): error[E620]: unknown period 'q5' ...
+        >>> try:
+        ...     check_arguments(load_plan("plans/2023.yaml"), period="q5", area="procedure")
+        ... except ArgumentError as err:
+        ...     print(err.render())
+        evaluate(area=): error[E801]: unknown area 'procedure'
+          = help: did you mean 'procedures'?
+        evaluate(period=): error[E620]: unknown period 'q5'
+          = help: the periods of plan 'son-la-cchc-2023' are q1, h1, q3, year
     """
     def at(name: str) -> str:
         return labels.get(name) or CALL_LABELS[name]
