@@ -285,12 +285,17 @@ CALL_LABELS: Mapping[str, str] = {name: f"evaluate({name}=)" for name in
                                   ("period", "as_of", "area", "agency", "indicator", "facts")}
 
 
-def check_arguments(plan: Plan, *, period: object = None, as_of: object = None,
+#: ``check_arguments(period=...)`` was not given (None is a value there: ``evaluate`` needs one)
+_NOT_GIVEN: Any = object()
+
+
+def check_arguments(plan: Plan, *, period: object = _NOT_GIVEN, as_of: object = None,
                     area: object = None, agency: object = None, indicator: object = None,
                     labels: Mapping[str, str] = CALL_LABELS) -> None:
     """Raise :class:`ArgumentError` carrying a diagnostic for every argument (not None) that
     names nothing in ``plan`` or, for ``as_of``, is not a ``datetime.date`` (whatever the
-    arguments are: they come from callers who may not type-check). ``labels`` maps an
+    arguments are: they come from callers who may not type-check). ``period`` is checked when
+    given, even as None. ``labels`` maps an
     argument's name to the location its diagnostic shows (``{"period": "--period"}``).
 
         >>> from engine.loader import load_plan
@@ -307,7 +312,7 @@ def check_arguments(plan: Plan, *, period: object = None, as_of: object = None,
         return labels.get(name) or CALL_LABELS[name]
 
     found = Collector()
-    if period is not None and (not isinstance(period, str) or period not in plan.periods):
+    if period is not _NOT_GIVEN and (not isinstance(period, str) or period not in plan.periods):
         found.add(unknown_period(plan, str(period), file=at("period")))
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         found.add(not_a_date(as_of, file=at("as_of")))

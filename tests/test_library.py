@@ -97,6 +97,8 @@ def test_arguments_of_the_wrong_type_are_refused_not_crashed_on(plan: Plan, q1: 
         "evaluate(period=)", "E620")
     assert refused(engine.ArgumentError, plan, q1, period="q1", area={"a": 1})[0][:2] == (
         "evaluate(area=)", "E801")
+    assert refused(engine.ArgumentError, plan, q1, period=None)[0][:3] == (
+        "evaluate(period=)", "E620", "unknown period 'None'")
 
 
 def test_argument_errors_are_engine_errors_only(plan: Plan, q1: Facts) -> None:
