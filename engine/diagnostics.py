@@ -2,7 +2,8 @@
 
 Every problem a user can cause is a :class:`Diagnostic` with a stable code:
 ``E1xx`` syntax, ``E2xx`` names, ``E3xx`` types, ``E4xx`` plan structure, ``E5xx`` graph,
-``E6xx`` facts. Errors raised by the engine carry every diagnostic of the failing stage.
+``E6xx`` facts, ``E7xx`` plan test cases, ``E8xx`` arguments of a library call or a
+command. Errors raised by the engine carry every diagnostic of the failing stage.
 """
 
 from __future__ import annotations
@@ -164,6 +165,12 @@ class PlanError(EngineError):
 
 class FactsError(EngineError):
     """A fact file is invalid or does not match the plan."""
+
+
+class ArgumentError(EngineError):
+    """An argument of a library call or an option of a command names nothing in the plan (an
+    unknown period, area, agency or indicator) or is not of its type (``as_of`` not a date).
+    Each diagnostic is located by the argument, such as ``evaluate(period=)`` or ``--period``."""
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

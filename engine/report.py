@@ -11,6 +11,14 @@ Statuses (see docs/report.md):
 * ``unknown``: it cannot be decided because facts are missing (listed in ``missing``);
 * ``not_applicable``: nothing to measure (empty population, ``applicable`` false, or a fact
   that is not reported in this period).
+
+Arguments are checked before anything is evaluated, by :func:`check_arguments` (which the
+command line uses too, with its option names as locations). An argument that names nothing in the
+plan, or is not of its type, raises :class:`~engine.diagnostics.ArgumentError` located at the
+argument (``evaluate(period=)``): ``E620`` unknown period, ``E630`` unknown agency, ``E801``
+unknown area, ``E802`` unknown indicator (also from :meth:`Report.result`), ``E803`` not a date.
+Facts loaded for another plan or another period raise
+:class:`~engine.diagnostics.FactsError` (``E613``, ``E622``, as for a fact file).
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Row
-from .messages import describe_reason
+from .messages import describe_reason, show, unknown_agency, unknown_name, unknown_period
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
 
@@ -206,10 +215,19 @@ class Report:
         return counts
 
     def result(self, indicator: str) -> IndicatorResult:
+        """The result of ``indicator``. Raises :class:`ArgumentError` (``E802``) when the plan
+        has no such indicator, or the report was narrowed (``area``, ``agency``) without it."""
         for r in self.results:
             if r.id == indicator:
                 return r
-        raise KeyError(indicator)
+        where = "Report.result()"
+        if isinstance(indicator, str) and indicator in self.plan.indicators:
+            narrowed = f"agency '{self.agency}'" if self.agency is not None else "one area"
+            raise ArgumentError([Diagnostic(
+                "E802", f"indicator {show(indicator)} is not in this report", file=where,
+                help=f"the report is narrowed to {narrowed}; evaluate without it")])
+        raise ArgumentError([unknown_name("E802", "indicator", str(indicator),
+                                          self.plan.indicators, file=where)])
 
     def to_dict(self) -> dict[str, Any]:
         p = self.plan.periods[self.period]
@@ -233,10 +251,13 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], 
 
     ``as_of`` defaults to the period's due date. ``area`` and ``agency`` narrow the report to
     one area, or to the indicators measured over one agency (with that agency's breakdown).
+    Raises :class:`ArgumentError` for an argument that names nothing in the plan or is not a
+    date, and :class:`FactsError` for facts loaded for another plan or period.
     """
-    if period not in plan.periods:
-        raise KeyError(f"unknown period '{period}'")
+    check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
     values = facts if isinstance(facts, Mapping) else facts.values
+    if not isinstance(facts, Mapping):
+        _check_facts(plan, facts, period)
     p = plan.periods[period]
     when = as_of if as_of is not None else p.due
     base: dict[str, Value] = {"period_start": p.start, "period_end": p.end,
@@ -256,6 +277,94 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], 
         results = [_narrow(r, plan, agency, rows, when) for r in results
                    if agency in r.indicator.population]
     return Report(plan, period, when, tuple(results), agency)
+
+
+#: Where a diagnostic about an argument of :func:`evaluate` points: the argument, as written in
+#: the call. The command line passes its option names instead (``--period``).
+CALL_LABELS: Mapping[str, str] = {name: f"evaluate({name}=)" for name in
+                                  ("period", "as_of", "area", "agency", "indicator", "facts")}
+
+
+#: ``check_arguments(period=...)`` was not given (None is a value there: ``evaluate`` needs one)
+_NOT_GIVEN: Any = object()
+
+
+def check_arguments(plan: Plan, *, period: object = _NOT_GIVEN, as_of: object = None,
+                    area: object = None, agency: object = None, indicator: object = None,
+                    labels: Mapping[str, str] = CALL_LABELS) -> None:
+    """Raise :class:`ArgumentError` carrying a diagnostic for every argument (not None) that
+    names nothing in ``plan`` or, for ``as_of``, is not a ``datetime.date`` (whatever the
+    arguments are: they come from callers who may not type-check). ``period`` is checked when
+    given, even as None. ``labels`` maps an
+    argument's name to the location its diagnostic shows (``{"period": "--period"}``).
+
+        >>> from engine.loader import load_plan
+        >>> try:
+        ...     check_arguments(load_plan("plans/2023.yaml"), period="q5", area="procedure")
+        ... except ArgumentError as err:
+        ...     print(err.render())
+        evaluate(area=): error[E801]: unknown area 'procedure'
+          = help: did you mean 'procedures'?
+        evaluate(period=): error[E620]: unknown period 'q5'
+          = help: the periods of plan 'son-la-cchc-2023' are q1, h1, q3, year
+    """
+    def at(name: str) -> str:
+        return labels.get(name) or CALL_LABELS[name]
+
+    found = Collector()
+    if period is not _NOT_GIVEN and (not isinstance(period, str) or period not in plan.periods):
+        found.add(unknown_period(plan, str(period), file=at("period")))
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        found.add(not_a_date(as_of, file=at("as_of")))
+    if area is not None and (not isinstance(area, str) or area not in plan.areas):
+        found.add(unknown_name("E801", "area", str(area), plan.areas, file=at("area")))
+    if agency is not None and (not isinstance(agency, str) or agency not in plan.agencies):
+        found.add(unknown_agency(plan, str(agency), file=at("agency")))
+    if indicator is not None and (not isinstance(indicator, str)
+                                  or indicator not in plan.indicators):
+        found.add(unknown_name("E802", "indicator", str(indicator), plan.indicators,
+                               file=at("indicator")))
+    found.raise_if_any(ArgumentError)
+
+
+def not_a_date(value: object, *, file: str) -> Diagnostic:
+    """``E803``: ``value``, given where a date is expected (``as_of``, ``--as-of``), is not a
+    ``datetime.date``: a text (which the command line reads as YYYY-MM-DD), a datetime, or
+    anything else. The help writes the date to give when the value names one."""
+    if isinstance(value, dt.datetime):
+        d = value.date()
+        return Diagnostic("E803", "expected a datetime.date, found a datetime.datetime", file=file,
+                          help=f"pass the date alone: datetime.date({d.year}, {d.month}, "
+                               f"{d.day})")
+    if isinstance(value, str):
+        try:
+            d = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return Diagnostic("E803", f"{show(value)} is not a date", file=file,
+                              help="write the date as YYYY-MM-DD, e.g. 2023-03-14")
+        return Diagnostic("E803", f"expected a datetime.date, found the text {show(value)}",
+                          file=file, help=f"pass datetime.date({d.year}, {d.month}, {d.day})")
+    return Diagnostic("E803", f"expected a datetime.date, found {type(value).__name__} "
+                      f"{show(repr(value))}", file=file,
+                      help="pass a datetime.date, e.g. datetime.date(2023, 3, 14)")
+
+
+def _check_facts(plan: Plan, facts: FactSource, period: str) -> None:
+    """Raise :class:`FactsError` when ``facts`` were loaded for another plan (``E613``) or
+    another period (``E622``) than those of the call, as for a fact file."""
+    from .facts import Facts
+
+    where = CALL_LABELS["facts"]
+    found = Collector()
+    if isinstance(facts, Facts) and facts.plan != plan.id:
+        found.error("E613", f"these facts are for plan {show(facts.plan)}, not '{plan.id}'",
+                    file=where, help="load the facts with this plan: "
+                                     "engine.load_facts(plan, paths)")
+    if facts.period != period:
+        found.error("E622", f"these facts are for period {show(facts.period)}, but the period "
+                    f"given is '{period}'", file=where,
+                    help="give the period of the facts, or load the facts of that period")
+    found.raise_if_any(FactsError)
 
 
 def _file_order(plan: Plan) -> list[str]:

@@ -1,4 +1,5 @@
-"""The built wheel works outside the checkout: grammar shipped, console script installed."""
+"""The built wheel works outside the checkout: grammar shipped, console script installed, and
+nothing but the ``engine`` package added to site-packages (no top-level ``cli`` module)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         check=True, cwd=tmp_path,
     )
     (wheel,) = wheels.glob("cchc-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        top = {name.split("/")[0] for name in archive.namelist()}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"engine"}
     env_dir = tmp_path / "venv"
     # A fresh environment: the package comes only from the wheel, its dependencies from the
     # package index, and the checkout is not on its path.
@@ -34,6 +39,12 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     help_out = subprocess.run([str(bindir / "cchc"), "--help"], check=True, cwd=outside,
                               capture_output=True, text=True, env=clean_env)
     assert "expr" in help_out.stdout
+    module_help = subprocess.run([str(bindir / "python"), "-m", "engine", "--help"], check=True,
+                                 cwd=outside, capture_output=True, text=True, env=clean_env)
+    assert module_help.stdout.replace("python -m engine", "cchc") == help_out.stdout
+    no_cli = subprocess.run([str(bindir / "python"), "-c", "import cli"], cwd=outside,
+                            capture_output=True, text=True, env=clean_env)
+    assert no_cli.returncode != 0 and "No module named 'cli'" in no_cli.stderr
     # The grammar is package data: parsing works from the installed wheel.
     result = subprocess.run([str(bindir / "cchc"), "expr", "29 / 100 * 100 == 29"], check=True,
                             cwd=outside, capture_output=True, text=True, env=clean_env)
@@ -41,3 +52,18 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     where = subprocess.run([str(bindir / "python"), "-c", "import engine; print(engine.__file__)"],
                            check=True, cwd=outside, capture_output=True, text=True, env=clean_env)
     assert str(ROOT) not in where.stdout
+
+
+def test_python_dash_m_engine_runs_the_command_line() -> None:
+    """``python -m engine`` and the repository's ``cli.py`` shim run the same commands."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    module = subprocess.run([sys.executable, "-m", "engine", "periods", "plans/2023.yaml"],
+                            cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    shim = subprocess.run([sys.executable, "cli.py", "periods", "plans/2023.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert module.stdout == shim.stdout and module.stdout.startswith("ID")
+    failed = subprocess.run([sys.executable, "-m", "engine", "periods", "no/such.yaml",
+                             "--format", "json"], cwd=ROOT, capture_output=True, text=True,
+                            env=env)
+    assert (failed.returncode, failed.stderr) == (2, "")
+    assert '"code": "E407"' in failed.stdout

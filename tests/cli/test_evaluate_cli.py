@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from engine.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "plans/2023.yaml"
@@ -179,6 +179,23 @@ def test_fail_on_exits_1_only_when_a_listed_status_occurs() -> None:
     assert code == 0
     code, _, err = run("evaluate", PLAN, *CASES["q1"], "--fail-on", "late")
     assert code == 2 and "unknown status late" in err
+
+
+def test_fail_on_says_which_indicators_tripped_it() -> None:
+    code, out, err = run("evaluate", PLAN, *CASES["q1"], "--format", "json", "--fail-on",
+                         "unknown,not_met")
+    assert code == 1
+    report = json.loads(out)  # stdout stays the report alone
+    tripped = [(i["id"], i["status"]) for i in report["indicators"]
+               if i["status"] in ("not_met", "unknown")]
+    assert len(tripped) > 1
+    lines = err.splitlines()
+    assert lines[0] == (f"--fail-on not_met,unknown: {len(tripped)} of "
+                        f"{len(report['indicators'])} indicators have a listed status:")
+    assert [tuple(line.split()) for line in lines[1:]] == tripped
+    code, _, err = run("evaluate", PLAN, *CASES["q1"], "--fail-on", "not_met,unknown",
+                       "--area", "overall")
+    assert (code, err) == (0, "")
 
 
 def test_invalid_input_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:

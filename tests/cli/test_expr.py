@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner, Result
 
-from cli import main
+from engine.cli import main
 from engine.parser import MAX_DEPTH, MAX_LENGTH
 
 

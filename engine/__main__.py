@@ -1,0 +1,6 @@
+"""``python -m engine ARGS``: the ``cchc`` command line (:mod:`engine.cli`)."""
+
+from engine.cli import main
+
+if __name__ == "__main__":  # pragma: no cover - run as a program
+    main()

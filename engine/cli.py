@@ -1,0 +1,481 @@
+"""The ``cchc`` command line (``cchc``, ``python -m engine``): a thin shell over the library.
+
+Each command parses its options, makes one library call, renders the result and returns an exit
+code: 0 success, 1 when a ``--fail-on`` condition holds, 2 invalid input. Every command goes
+through :func:`_speaks_json`: a diagnostic the library raises is printed as
+``{"diagnostics": [...]}`` on stdout when the command was asked for JSON (``--format json``,
+``expr --json``), as text on stderr otherwise. Arguments that name something in the plan
+(``--period``, ``--area``, ``--agency``, ``--indicator``, ``--as-of``) are checked by the
+library's own :func:`engine.report.check_arguments`, so they fail with the same codes as a
+library call.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec
+
+import click
+
+import engine
+
+if TYPE_CHECKING:
+    from engine.facts import Facts
+    from engine.model import Plan
+    from engine.report import IndicatorResult, Report
+
+# Only the engine's root module is imported here; each command imports what it uses, so
+# `cchc --help` starts without loading the parser, YAML, jsonschema or networkx.
+
+EXIT_INVALID = 2
+
+#: Where a diagnostic about an option points: the option, as the user wrote it.
+_OPTION_LABELS = {"period": "--period", "as_of": "--as-of", "area": "--area",
+                  "agency": "--agency", "indicator": "--indicator"}
+
+P = ParamSpec("P")
+
+
+def _fail(err: engine.EngineError, as_json: bool = False) -> NoReturn:
+    """Print ``err``'s diagnostics (JSON on stdout, or text on stderr) and exit 2."""
+    if as_json:
+        click.echo(json.dumps({"diagnostics": [d.to_dict() for d in err.diagnostics]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(err.render(), err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _speaks_json(command: Callable[P, None]) -> Callable[P, None]:
+    """Run ``command``; a diagnostic it raises is printed the way the command was asked to
+    print (``--format json`` or ``--json``: JSON on stdout, nothing on stderr), exit 2."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except engine.EngineError as err:
+            _fail(err, kwargs.get("fmt") == "json" or kwargs.get("as_json") is True)
+
+    return run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(engine.__version__, prog_name="cchc")
+def main() -> None:
+    """cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."""
+
+
+_TYPE_NAMES = ("number", "bool", "date", "text")
+
+
+def _is_name(text: str) -> bool:
+    """Whether ``text`` is a name of the language (``received``, ``procedures.on_time``)."""
+    from engine.nodes import Name
+    from engine.parser import parse
+
+    try:
+        node = parse(text)
+    except engine.EngineError:
+        return False
+    return isinstance(node, Name) and node.name == text
+
+
+@main.command("expr")
+@click.argument("expression")
+@click.option("--set", "sets", multiple=True, metavar="NAME=LITERAL",
+              help='Bind a name to a literal: --set received=1200 --set group=\'"B"\'.')
+@click.option("--missing", "missing", multiple=True, metavar="NAME:TYPE",
+              help="Declare a fact of type number, bool, date or text that was not reported.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print value, type and unknown reasons (or the diagnostics) as JSON.")
+@_speaks_json
+def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
+             as_json: bool) -> None:
+    """Evaluate EXPRESSION: the playground for trying a formula."""
+    from engine.builtins import Type
+    from engine.language import parse_literal
+    from engine.source import Source
+
+    scalars: dict[str, Any] = {}
+    types: dict[str, Type] = {}
+    for item in sets:
+        name, sep, literal = item.partition("=")
+        if not sep or not _is_name(name.strip()):
+            raise click.BadParameter(f"'{item}' is not NAME=LITERAL", param_hint="--set")
+        src = Source(f"--set {name.strip()}", literal)
+        value, typ = parse_literal(literal, src)
+        scalars[name.strip()] = value
+        types[name.strip()] = typ
+    for item in missing:
+        name, sep, tname = item.partition(":")
+        if not sep or tname.strip() not in _TYPE_NAMES or not _is_name(name.strip()):
+            raise click.BadParameter(
+                f"'{item}' is not NAME:TYPE with TYPE one of number, bool, date, text",
+                param_hint="--missing")
+        if name.strip() in scalars:
+            raise click.BadParameter(f"'{name.strip()}' is given by --set too",
+                                     param_hint="--missing")
+        types[name.strip()] = Type(tname.strip())
+    formula = engine.compile_formula(expression, engine.Symbols(types, types))
+    from engine.evaluator import Context, Row
+    from engine.messages import describe_reason
+
+    ctx = Context(scalars, (Row("", "", scalars),))
+    value = formula.evaluate(ctx)
+    if as_json:
+        reasons = value.sorted_reasons() if isinstance(value, engine.Unknown) else []
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)  # an exact whole number may have any number of digits
+        try:
+            click.echo(json.dumps({
+                "value": engine.json_value(value),
+                "type": formula.type.value,
+                "unknown": [describe_reason(r) for r in reasons],
+            }, ensure_ascii=False))
+        finally:
+            sys.set_int_max_str_digits(limit)
+    else:
+        click.echo(engine.format_value(value))
+
+
+def _load_plan(path: str) -> Plan:
+    from engine.loader import load_plan
+
+    return load_plan(path)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                     help="Language of names (English falls back to Vietnamese).")
+
+
+@main.command("validate")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the diagnostics (or the summary) on stdout.")
+@_speaks_json
+def validate_cmd(plan_path: str, fmt: str) -> None:
+    """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0)."""
+    from engine.render_plan import render_summary, summary_data
+
+    plan = _load_plan(plan_path)
+    if fmt == "json":
+        _echo_json(summary_data(plan))
+    else:
+        click.echo(render_summary(plan))
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """A command that lists one part of a plan, as text (``text_format``) or JSON. ``data`` and
+    ``render`` name functions of ``engine.render_plan`` (by name, so that ``cchc --help`` does
+    not import it): the JSON data of a plan, and its text in a language."""
+
+    name: str
+    text_format: str
+    help: str
+    data: str
+    render: str
+
+
+_LISTINGS = (
+    _Listing("indicators", "table", "List the indicators of PLAN: id, names, unit, owner, "
+             "scope, target, deadline, source.", "indicators_data", "render_indicators"),
+    _Listing("periods", "table", "List the reporting periods of PLAN: data window and report "
+             "due date.", "periods_data", "render_periods"),
+    _Listing("agencies", "tree", "Show the agency hierarchy of PLAN as a tree, then its groups.",
+             "agencies_data", "render_agencies"),
+)
+
+
+def _add_listing(listing: _Listing) -> None:
+    @main.command(listing.name, help=listing.help)
+    @click.argument("plan_path", metavar="PLAN")
+    @click.option("--format", "fmt", type=click.Choice([listing.text_format, "json"]),
+                  default=listing.text_format, show_default=True)
+    @_LANG
+    @_speaks_json
+    def command(plan_path: str, fmt: str, lang: str) -> None:
+        from engine import render_plan
+
+        plan = _load_plan(plan_path)
+        if fmt == "json":
+            _echo_json(getattr(render_plan, listing.data)(plan))
+        else:
+            click.echo(getattr(render_plan, listing.render)(plan, lang))
+
+
+for _listing in _LISTINGS:
+    _add_listing(_listing)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of plan files (for editors: see docs/plan-format.md)."""
+    from engine.loader import plan_schema
+
+    _echo_json(plan_schema())
+
+
+def _as_of(text: str | None) -> object:
+    """``--as-of`` as a date; as written when it is not one, for the library to refuse (E803)."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
+              area: str | None = None, agency: str | None = None, *,
+              indicator: str | None = None, narrow: bool = True) -> tuple[Facts, Report]:
+    """Load the plan, check the options against it, load the facts and evaluate them. The
+    report is narrowed to ``agency`` when ``narrow`` (else the agency is only checked)."""
+    import datetime as dt
+
+    from engine.facts import load_facts
+    from engine.report import check_arguments, evaluate
+
+    plan = _load_plan(plan_path)
+    when = _as_of(as_of)
+    check_arguments(plan, period=period, as_of=when, area=area, agency=agency,
+                    indicator=indicator, labels={**_OPTION_LABELS, "indicator": "INDICATOR"})
+    facts = load_facts(plan, list(facts_paths), period=period)
+    return facts, evaluate(plan, facts, period=period,
+                           as_of=when if isinstance(when, dt.date) else None, area=area,
+                           agency=agency if narrow else None)
+
+
+@main.command("evaluate")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("facts_paths", metavar="FACTS...", nargs=-1, required=True,
+                type=click.Path())
+@click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Date the report is made on (default: the period's due date).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
+              default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--area", help="Only the indicators of this area.")
+@click.option("--agency", help="Only the indicators measured over this agency.")
+@click.option("--fail-on", "fail_on", metavar="STATUSES",
+              help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+@_speaks_json
+def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
+                 fmt: str, lang: str, area: str | None, agency: str | None,
+                 fail_on: str | None) -> None:
+    """Evaluate PLAN against FACTS (files or folders) for one period."""
+    from engine.render import render_csv, render_json, render_markdown, render_table
+    from engine.report import STATUSES
+
+    wanted: set[str] = set()
+    if fail_on:
+        wanted = {s.strip() for s in fail_on.split(",") if s.strip()}
+        bad = sorted(wanted - set(STATUSES))
+        if bad:
+            raise click.BadParameter(f"unknown status {', '.join(bad)} (one of: "
+                                     f"{', '.join(STATUSES)})", param_hint="--fail-on")
+    _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
+    if fmt == "json":
+        out = render_json(report)
+    elif fmt == "markdown":
+        out = render_markdown(report, lang)
+    elif fmt == "csv":
+        out = render_csv(report)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+        out = render_table(report, lang, colour)
+    click.echo(out, nl=False)
+    tripped = [r for r in report.results if r.status in wanted]
+    if tripped:
+        _say_tripped(tripped, len(report.results), [s for s in STATUSES if s in wanted])
+        sys.exit(1)
+
+
+def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:
+    """Say on stderr which indicators made ``--fail-on`` exit 1, each with its status."""
+    width = max(len(r.id) for r in tripped)
+    click.echo(f"--fail-on {','.join(statuses)}: {len(tripped)} of {total} "
+               f"indicator{'s' if total != 1 else ''} "
+               f"{'has' if len(tripped) == 1 else 'have'} a listed status:", err=True)
+    for r in tripped:
+        click.echo(f"  {r.id.ljust(width)}  {r.status}", err=True)
+
+
+@main.command("explain")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("facts_path", metavar="FACTS", type=click.Path())
+@click.argument("indicator")
+@click.option("--period", required=True, help="Period id, e.g. q1.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Default: the period's due date.")
+@click.option("--agency", help="Explain the result of one agency (with the agencies below it).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_speaks_json
+def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
+                as_of: str | None, agency: str | None, lang: str) -> None:
+    """Show how INDICATOR's result was derived: formula, values, agencies."""
+    from engine.render import render_explain
+
+    facts, report = _evaluate(plan_path, (facts_path,), period, as_of, agency=agency,
+                              indicator=indicator, narrow=False)
+    result = report.result(indicator)
+    if agency is not None and agency not in result.indicator.population:
+        raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
+                                 param_hint="--agency")
+    click.echo(render_explain(result, lang, agency, facts.where), nl=False)
+
+
+@main.command("graph")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
+              show_default=True)
+@click.option("--indicator", help="Only this indicator and what it depends on.")
+@_speaks_json
+def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
+    """Print the dependency graph: indicators, the facts they read, the indicators they use."""
+    from engine import graph
+    from engine.report import check_arguments
+
+    plan = _load_plan(plan_path)
+    check_arguments(plan, indicator=indicator, labels=_OPTION_LABELS)
+    render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}[fmt]
+    click.echo(render(plan, indicator), nl=False)
+
+
+@main.command("template")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--period", required=True, help="The period id (q1, h1, q3, year).")
+@click.option("--agency", default=None, help="One agency id (default: every reporting agency).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml",
+              show_default=True, help="YAML with labels as comments, or CSV with a label column.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_speaks_json
+def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
+                 output: str | None, force: bool) -> None:
+    """Write the fact template an agency fills in for a period."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from engine.template import template
+
+    if output is not None and os.path.exists(output) and not force:
+        click.echo(f"error: '{output}' already exists; use --force to overwrite it", err=True)
+        sys.exit(EXIT_INVALID)
+    plan = _load_plan(plan_path)
+    text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml")
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as e:
+        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+@main.command("diff")
+@click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False))
+@click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="Markdown is the table an officer attaches to the draft decision.")
+@_speaks_json
+def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
+    """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
+    from engine.diff import diff_plans, render_json, render_markdown, render_text
+
+    plans = []
+    problems: list[engine.Diagnostic] = []
+    for path in (old_path, new_path):
+        try:
+            plans.append(_load_plan(path))
+        except engine.EngineError as err:
+            problems.extend(err.diagnostics)
+    if problems:
+        raise engine.PlanError(problems)
+    diff = diff_plans(plans[0], plans[1])
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    click.echo(render(diff), nl=False)
+
+
+@main.command("test")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("case_paths", metavar="CASES...", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the explanations of failures.")
+@_speaks_json
+def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails."""
+    from engine.cases import load_cases, render_results, render_results_json, run_cases
+
+    plan = _load_plan(plan_path)
+    cases = load_cases(list(case_paths), plan)
+    results = run_cases(cases)
+    out = render_results_json(results) if fmt == "json" else render_results(results, lang)
+    click.echo(out, nl=False)
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
+@main.command("new-year")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--year", required=True, type=click.IntRange(1990, 2200),
+              help="The year of the new plan.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the new plan here (default: print it).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_speaks_json
+def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> None:
+    """Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR."""
+    import os
+    from pathlib import Path
+
+    from engine.newyear import new_year
+
+    plan = _load_plan(plan_path)
+    if year <= plan.year:
+        raise click.BadParameter(f"{year} is not after the plan's year {plan.year}",
+                                 param_hint="--year")
+    target = Path(output) if output else None
+    base = target.parent if target is not None else Path.cwd()
+    parent_ref = os.path.relpath(Path(plan_path).resolve(), base.resolve()).replace(os.sep, "/")
+    text = new_year(plan, parent_ref, year)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    if target.exists() and not force:
+        raise click.BadParameter(f"{target} exists; add --force to overwrite it",
+                                 param_hint="-o")
+    if not target.parent.is_dir():
+        raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="-o")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    click.echo(f"wrote {target}: the {year} plan, extending {plan_path}", err=True)
