@@ -53,7 +53,7 @@ from typing import Any, TypeAlias, cast
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols
 from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
-from .facts import Problem, read_value
+from .fact_values import Problem, read_value
 from .files import CASE_FILES, Unreadable, read_text
 from .language import compile_formula
 from .messages import unreadable

@@ -15,7 +15,7 @@ import re
 from typing import Literal
 
 from .diagnostics import Diagnostic, FactsError, did_you_mean
-from .facts import nfc
+from .files import nfc
 from .model import FactDef, Plan
 
 TemplateFormat = Literal["yaml", "csv"]

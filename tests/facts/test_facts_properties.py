@@ -22,7 +22,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.facts import Facts, format_value, load_facts
+from engine.fact_values import format_fact_value
+from engine.facts import Facts, load_facts
 from engine.model import FactDef, Plan
 from engine.template import template
 
@@ -69,10 +70,10 @@ def texts_of(draw: st.DrawFn, fdef: FactDef, value: Value) -> str:
     if isinstance(value, str):
         return draw(st.sampled_from([value, unicodedata.normalize("NFD", value)]))
     if fdef.type == "share":
-        percent = format_value(fdef, value)
-        fraction = format_value(fdef.__class__(**{**_fields(fdef), "type": "number"}), value)
+        percent = format_fact_value(fdef, value)
+        fraction = format_fact_value(fdef.__class__(**{**_fields(fdef), "type": "number"}), value)
         return draw(st.sampled_from([percent, percent.replace("%", " %"), fraction]))
-    text = format_value(fdef, value)
+    text = format_fact_value(fdef, value)
     if "." in text and not re.fullmatch(r"-?[1-9][0-9]{0,2}\.[0-9]{2}", text):
         text = draw(st.sampled_from([text, text + "0"]))
     return text
