@@ -400,7 +400,8 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
               help="Language of the explanations of failures.")
 def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
     """Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails."""
-    from engine.cases import load_cases, render_results, render_results_json, run_cases
+    from engine.cases import load_cases, run_cases
+    from engine.render_cases import render_results, render_results_json
 
     plan = _load_plan(plan_path)
     try:
