@@ -215,14 +215,15 @@ class Checked:
 
 
 def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
-                  collector: Collector) -> list[Checked]:
+                  collector: Collector, *, other_periods: bool = False) -> list[Checked]:
     """Check ``entries`` against ``plan``'s catalogue for ``period`` (None: not known, so not
     checked) and read their values; every problem goes to ``collector``.
 
     Checked: the agency (``E630``) and the fact (``E631``) exist, the agency reports the fact
     (``E632``) in this period (``E633``), the value is one of the fact's type
     (``E640``-``E649``), and no agency reports a fact twice (``E634``). Returns the entries
-    that passed, in their order.
+    that passed, in their order. With ``other_periods``, a fact that is not reported in
+    ``period`` is no error: its value is checked, then left out.
     """
     checked: list[Checked] = []
     found: dict[tuple[str, str], list[Checked]] = {}
@@ -244,7 +245,8 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
             collector.add(e.fact_at.locate(messages.not_reporter(plan, agency, fdef)))
             ok = False
         elif period is not None and period not in fdef.periods:
-            collector.add(e.fact_at.locate(messages.not_in_period(fdef, period)))
+            if not other_periods:
+                collector.add(e.fact_at.locate(messages.not_in_period(fdef, period)))
             ok = False
         value: Known | None = None
         if not is_blank(e.value):
@@ -331,7 +333,8 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
 # ---------------------------------------------------------------------------------------------
 
 
-def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts") -> Facts:
+def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts",
+                    other_periods: bool = False) -> Facts:
     """Check facts given in memory (a portal form, a test) exactly as fact files are checked.
 
     ``data`` is a mapping ``{agency: {fact: value}}`` or a sequence of rows
@@ -343,6 +346,9 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
 
     Raises :class:`FactsError` with the same codes and messages as :func:`load_facts`, each
     located by ``name``: ``facts["snv"]["received"]`` (``facts[3]["value"]`` for a row).
+    With ``other_periods``, facts that are not reported in ``period`` are checked, then left
+    out, instead of being refused (``E633``): one mapping can hold the facts of several
+    periods (this is what :func:`engine.report.evaluate` does with a mapping).
 
         >>> from engine.loader import load_plan
         >>> plan = load_plan("tests/data/plans/minimal.yaml")
@@ -354,7 +360,7 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
     collector = Collector()
     resolved = _given_period(plan, period, collector, "period")
     entries = list(_data_entries(data, name, plan, collector))
-    checked = check_entries(plan, entries, resolved, collector)
+    checked = check_entries(plan, entries, resolved, collector, other_periods=other_periods)
     collector.raise_if_any(FactsError)
     assert resolved is not None
     return _build(plan, resolved, checked)

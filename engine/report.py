@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .evaluator import Context, Row
+from .facts import facts_from_data
 from .messages import describe_reason
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
@@ -236,6 +237,9 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], 
     """
     if period not in plan.periods:
         raise KeyError(f"unknown period '{period}'")
+    if isinstance(facts, Mapping | SimpleFacts):  # checked as fact files are (FactsError)
+        facts = facts_from_data(plan, facts.values if isinstance(facts, SimpleFacts) else facts,
+                                period=period, other_periods=True)
     values = facts if isinstance(facts, Mapping) else facts.values
     p = plan.periods[period]
     when = as_of if as_of is not None else p.due
