@@ -352,10 +352,14 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
 
         >>> from engine.loader import load_plan
         >>> plan = load_plan("tests/data/plans/minimal.yaml")
-        >>> facts_from_data(plan, {"snv": {"received": 0.5}}, period="q1")
+        >>> facts_from_data(plan, {"snv": {"received": "1200", "on_time": 1150}},
+        ...                 period="q1").values["snv"]
+        mappingproxy({'received': 1200, 'on_time': 1150})
+        >>> facts_from_data(plan, {"snv": {"received": 0.91}}, period="q1")
         Traceback (most recent call last):
         ...
-        engine.diagnostics.FactsError: facts["snv"]: error[E630]: unknown agency 'snv' ...
+        engine.diagnostics.FactsError: facts["snv"]["received"]: error[E640]: '0.91' for \
+'received' is a float, which is not exact
     """
     collector = Collector()
     resolved = _given_period(plan, period, collector, "period")
