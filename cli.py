@@ -374,8 +374,9 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
               help="Markdown is the table an officer attaches to the draft decision.")
 def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
-    from engine.diff import diff_plans, render_json, render_markdown, render_text
+    from engine.diff import diff_plans
     from engine.loader import load_plan
+    from engine.render_diff import render_diff_json, render_diff_markdown, render_diff_text
 
     plans = []
     problems: list[engine.Diagnostic] = []
@@ -387,7 +388,8 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     if problems:
         _fail(engine.PlanError(problems))
     diff = diff_plans(plans[0], plans[1])
-    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    render = {"text": render_diff_text, "markdown": render_diff_markdown,
+              "json": render_diff_json}[fmt]
     click.echo(render(diff), nl=False)
 
 
