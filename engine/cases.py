@@ -51,7 +51,8 @@ from . import messages
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols
 from .diagnostics import Collector, Diagnostic, EngineError, did_you_mean
-from .facts import Entry, Facts, Place, check_agencies, check_entries, is_null
+from .fact_files import Entry, Place, is_null
+from .facts import Facts, check_agencies, check_entries
 from .files import CASE_FILES, PathArg, display_name, expand, nfc, read
 from .language import compile_formula
 from .model import Indicator, Plan

@@ -1,21 +1,17 @@
-"""Fact files: what agencies report for one period, checked against the plan's facts catalogue.
+"""Facts: what agencies report for one period, checked against the plan's facts catalogue.
 
-Three formats carry the same content (see ``docs/facts.md``):
-
-* YAML and JSON: ``{plan: ID, period: ID, agencies: {AGENCY: {FACT: VALUE, ...}, ...}}``;
-* CSV in long form: a header with ``agency,fact,value`` (and optionally ``period``, ``label``,
-  ``note``), one row per fact.
-
-Values are read from their text according to the fact's type in the catalogue
-(:mod:`engine.fact_values`). An empty value means "not reported": such a fact is simply absent
-from :class:`Facts`, which is different from a value such as ``false`` ("reported as not done").
+Fact files come in three formats that carry the same content (YAML, JSON and CSV, see
+``docs/facts.md``); :mod:`engine.fact_files` reads them into entries. Values are read from their
+text according to the fact's type in the catalogue (:mod:`engine.fact_values`). An empty value
+means "not reported": such a fact is simply absent from :class:`Facts`, which is different from
+a value such as ``false`` ("reported as not done").
 
 This module owns what a fact set is (:class:`Facts`) and how one is checked against the plan:
 :func:`check_entries` checks ``agency / fact / value`` entries, wherever they were written (a
 fact file, a plan test case in :mod:`engine.cases`, a mapping in memory), so every way in reads
-and words the same. :func:`load_facts` reads files (the CSV scanner is :mod:`engine.csvsrc`, the
-YAML reader :mod:`engine.yamlsrc`); :func:`facts_from_data` checks a mapping or rows given in
-memory, such as a portal form.
+and words the same. :func:`load_facts` finds and reads files, resolves the period they are
+for, and checks them; :func:`facts_from_data` checks a mapping or rows given in memory, such as
+a portal form.
 
 Every problem is a :class:`~engine.diagnostics.Diagnostic` with an ``E6xx`` code at the file, line
 and column of the offending text (for data in memory, at ``facts["snv"]["received"]``); both
@@ -54,40 +50,40 @@ Codes:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import messages
-from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean
+from .fact_files import (
+    CSV_OPTIONAL,
+    CSV_REQUIRED,
+    Entry,
+    FactFile,
+    Place,
+    Stated,
+    is_blank,
+    read_csv,
+    read_tree,
+)
 from .fact_values import Problem, read_python, read_value
 from .files import FACT_FILES, PathArg, display_name, expand, nfc, read
 from .messages import show
 from .model import Plan
 from .source import Source, Span
 from .values import Known
-from .yamlsrc import YMap, YNode, YScalar, read_yaml
 
 __all__ = [
-    "CSV_OPTIONAL",
-    "CSV_REQUIRED",
     "Checked",
-    "Entry",
     "Facts",
-    "Place",
     "check_agencies",
     "check_entries",
     "facts_from_data",
-    "is_null",
     "load_facts",
 ]
 
-#: CSV columns: required, then optional (``label`` and ``note`` are ignored when loading).
-CSV_REQUIRED = ("agency", "fact", "value")
-CSV_OPTIONAL = ("period", "label", "note")
 
 _EMPTY: Mapping[str, Known] = MappingProxyType({})
 
@@ -161,46 +157,6 @@ class Facts:
 # ---------------------------------------------------------------------------------------------
 # Checking entries against the plan
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where something was written: a span of a file (with notes, such as the CSV row and
-    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``."""
-
-    span: Span | None = None
-    notes: tuple[str, ...] = ()
-    label: str | None = None
-
-    def locate(self, d: Diagnostic) -> Diagnostic:
-        """``d`` placed here."""
-        return dataclasses.replace(d, span=self.span, file=self.label,
-                                   notes=(*d.notes, *self.notes))
-
-    def error(self, collector: Collector, code: str, message: str, help: str | None = None,
-              notes: Iterable[str] = ()) -> None:
-        collector.add(Diagnostic(code, message, self.span, help, notes=(*notes, *self.notes),
-                                 file=self.label))
-
-    @property
-    def where(self) -> str:
-        """``FILE:LINE:COL``, or the label."""
-        return _where(self.span) if self.span is not None else self.label or "<facts>"
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One ``agency / fact / value`` as written. ``agency`` None stands for every agency that
-    reports the fact (a case's ``defaults``). ``value`` is the text written (blank: not
-    reported), None (not reported), or a Python value given in memory (see
-    :func:`engine.fact_values.read_python`)."""
-
-    agency: str | None
-    agency_at: Place
-    fact: str
-    fact_at: Place
-    value: object
-    value_at: Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,21 +237,6 @@ def check_agencies(plan: Plan, agencies: Iterable[tuple[str, Place]], collector:
         agency = nfc(text.strip())
         if agency not in plan.agencies:
             collector.add(at.locate(messages.unknown_agency(plan, agency)))
-
-
-def is_blank(value: object) -> bool:
-    """Whether a value as written means "not reported": None, or a text with nothing in it."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def is_null(node: YNode) -> bool:
-    """Whether a YAML node is empty: plain ``~``, ``null`` or nothing, or a blank text in any
-    style (``""`` too). An empty value is "not reported", in a fact file as in a case file."""
-    if not isinstance(node, YScalar):
-        return False
-    if node.style is None and node.text.lower() in ("", "~", "null"):
-        return True
-    return not node.text.strip()
 
 
 def _where(span: Span) -> str:
@@ -444,27 +385,6 @@ def _quoted(key: object) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Stated:
-    """A plan or period id as stated in a file."""
-
-    text: str
-    at: Place
-
-
-@dataclass
-class _File:
-    name: str
-    source: Source
-    plan: _Stated | None = None
-    periods: list[_Stated] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
-    #: agencies named with nothing under them (checked even though they report nothing)
-    bare_agencies: list[tuple[str, Place]] = field(default_factory=list)
-    #: the file was read far enough to know whether it states a period
-    readable: bool = False
-
-
 def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
                period: str | None = None) -> Facts:
     """Load fact files for ``plan`` and check them against its facts catalogue.
@@ -475,18 +395,18 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     when both say it. Raises :class:`FactsError` carrying every problem found.
     """
     collector = Collector()
-    files: list[_File] = []
+    files: list[FactFile] = []
     for path in expand(paths, FACT_FILES, collector):
         name = display_name(path)
         text = read(path, FACT_FILES, collector, name)
         if text is None:
             continue
-        f = _File(name, Source(name, text))
+        f = FactFile(name, Source(name, text))
         lower = path.name.lower()
         if lower.endswith(".csv"):
-            _read_csv(f, text, collector)
+            read_csv(f, text, collector)
         else:
-            _read_tree(f, text, lower.endswith(".json"), collector)
+            read_tree(f, text, lower.endswith(".json"), collector)
         files.append(f)
     resolved = _resolve_period(plan, files, period, collector)
     for f in files:
@@ -502,14 +422,14 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     return _build(plan, resolved, checked, [f.name for f in files])
 
 
-def _resolve_period(plan: Plan, files: list[_File], period: str | None,
+def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
                     collector: Collector) -> str | None:
     """The period of the facts, reporting unknown, missing and disagreeing periods."""
     resolved: str | None = None
     if period is not None:
         resolved = _given_period(plan, period, collector, "--period")
         period = nfc(period.strip())
-    stated: list[tuple[str, int, _Stated]] = []
+    stated: list[tuple[str, int, Stated]] = []
     for f in files:
         seen: set[str] = set()
         for s in f.periods:
@@ -551,133 +471,3 @@ def _resolve_period(plan: Plan, files: list[_File], period: str | None,
     return None if disagree else reference.text
 
 
-def _read_tree(f: _File, text: str, json: bool, collector: Collector) -> None:
-    # In JSON a raw tab can only be whitespace, which YAML refuses as indentation: a space in
-    # its place keeps every offset and column.
-    tree, diags = read_yaml(text.replace("\t", " ") if json else text, f.name, "E60")
-    collector.extend(diags)
-    if tree is None:
-        return
-    f.source = tree.span.source
-    if not isinstance(tree, YMap):
-        collector.error("E610", "a fact file must be a mapping with the keys plan, period and "
-                        "agencies", tree.span,
-                        help="see docs/facts.md, or start from `cchc template`")
-        return
-    known = ("plan", "period", "agencies")
-    for key, (kscalar, _) in tree.items.items():
-        if key not in known:
-            collector.error("E611", f"unknown key '{key}'", kscalar.span,
-                            help=did_you_mean(key, known) or
-                            "a fact file has the keys plan, period and agencies")
-    for key in ("plan", "agencies"):
-        if key not in tree.items:
-            collector.error("E612", f"missing key '{key}'", Span(f.source, 0, 0),
-                            help=f"add '{key}:' at the top level"
-                            + (" with the plan's id" if key == "plan" else ""))
-    f.readable = True
-    plan = tree.get("plan")
-    if plan is not None:
-        f.plan = _scalar_id(plan, "plan", collector)
-        if f.plan is None and isinstance(plan, YScalar):
-            collector.error("E612", "'plan' has no value", plan.span,
-                            help="write the plan's id after 'plan:'")
-    period = tree.get("period")
-    if period is not None:
-        stated = _scalar_id(period, "period", collector)
-        if stated is not None:
-            f.periods.append(stated)
-    agencies = tree.get("agencies")
-    if agencies is None or is_null(agencies):
-        return
-    if not isinstance(agencies, YMap):
-        collector.error("E610", "'agencies' must map agency ids to their facts", agencies.span,
-                        help="write `agencies:` then `  snv:` then `    fact_id: value` on "
-                        "indented lines")
-        return
-    for agency, (akey, facts) in agencies.items.items():
-        if is_null(facts) or (isinstance(facts, YMap) and not facts.items):
-            f.bare_agencies.append((agency, Place(akey.span)))
-            continue
-        if not isinstance(facts, YMap):
-            collector.error("E610", f"the facts of '{agency}' must map fact ids to values",
-                            facts.span, help="write `fact_id: value` on indented lines")
-            continue
-        for fact, (fkey, value) in facts.items.items():
-            if not isinstance(value, YScalar):
-                collector.error("E610", f"the value of '{fact}' must be a single value, not a "
-                                "list or mapping", value.span,
-                                help="write one value after the colon")
-                continue
-            f.entries.append(Entry(agency, Place(akey.span), fact, Place(fkey.span),
-                                   None if is_null(value) else value.text, Place(value.span)))
-
-
-def _scalar_id(node: YNode, key: str, collector: Collector) -> _Stated | None:
-    if not isinstance(node, YScalar):
-        collector.error("E610", f"'{key}' must be an id", node.span)
-        return None
-    if is_null(node):
-        return None
-    return _Stated(nfc(node.text.strip()), Place(node.span))
-
-
-def _cell(record: Record, i: int, name: str) -> Place:
-    span = record.span(i)
-    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
-
-
-def _read_csv(f: _File, text: str, collector: Collector) -> None:
-    records = read_records(f.source, delimiter(text), collector, "E615")
-    if not records:
-        collector.error("E614", "the CSV file has no header row", Span(f.source, 0, 0),
-                        help="the first row must name the columns: agency,fact,value")
-        return
-    head, rows = records[0], records[1:]
-    header = [nfc(c.strip()).lower() for c in head.cells]
-    known = CSV_REQUIRED + CSV_OPTIONAL
-    columns: dict[str, int] = {}
-    bad = False
-    for i, name in enumerate(header):
-        if name in columns:
-            _cell(head, i, name).error(collector, "E614", f"column '{name}' appears twice",
-                                       "keep one of the two")
-            bad = True
-        elif name not in known:
-            _cell(head, i, name).error(
-                collector, "E614", f"unknown column {show(head.cell(i))}",
-                did_you_mean(name, known) or
-                "the columns are agency, fact, value and optionally period, label, note")
-            bad = True
-        else:
-            columns[name] = i
-    for name in CSV_REQUIRED:
-        if name not in columns:
-            collector.error("E614", f"the header has no '{name}' column",
-                            Span(f.source, head.places[0][0], head.places[-1][1]),
-                            help="the first row must name the columns: agency,fact,value "
-                                 "(and optionally period, label, note)")
-            bad = True
-    if bad:
-        return
-    f.readable = True
-    for row in rows:
-        if len(row.cells) > len(header) and any(c.strip() for c in row.cells[len(header):]):
-            _cell(row, len(header), "extra").error(
-                collector, "E615", f"this row has {len(row.cells)} cells but the header has "
-                f"{len(header)}", "a value containing the delimiter must be in double quotes")
-            continue
-        agency, fact, value = (row.cell(columns[c]) for c in CSV_REQUIRED)
-        if "period" in columns and row.cell(columns["period"]):
-            f.periods.append(_Stated(nfc(row.cell(columns["period"])),
-                                     _cell(row, columns["period"], "period")))
-        if not (agency or fact or value):
-            continue  # a row with only a label or a note
-        if not agency or not fact:
-            missing = "agency" if not agency else "fact"
-            _cell(row, columns[missing], missing).error(
-                collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
-            continue
-        f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
-                               _cell(row, columns["fact"], "fact"), value or None,
-                               _cell(row, columns["value"], "value")))
