@@ -373,7 +373,7 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
         return _wrong_kind(fdef, value)
     if isinstance(value, float):
         return Problem(_WRONG_KIND[kind], f"{show(repr(value))} for '{fdef.id}' is a float, "
-                       "which is not exact", f"pass Fraction({value!r}), Decimal('{value!r}') "
+                       "which is not exact", f"pass Fraction('{value!r}'), Decimal('{value!r}') "
                        f"or the string '{value!r}'" if kind in ("number", "count", "share")
                        else _PASS[kind])
     if isinstance(value, int | Fraction | decimal.Decimal) and kind in ("number", "count",

@@ -79,7 +79,7 @@ def test_a_float_is_refused_with_what_to_pass_instead(plan: Plan) -> None:
     d = only(plan, {"snv": {"satisfaction": 0.91}})
     assert d.header() == ('facts["snv"]["satisfaction"]: error[E640]: \'0.91\' for '
                           "'satisfaction' is a float, which is not exact")
-    assert d.help == "pass Fraction(0.91), Decimal('0.91') or the string '0.91'"
+    assert d.help == "pass Fraction('0.91'), Decimal('0.91') or the string '0.91'"
 
 
 def test_a_text_that_is_not_a_number_is_refused_as_in_a_file(plan: Plan, write: object,
