@@ -93,11 +93,7 @@ if TYPE_CHECKING:
 
     # Arrive with the facts and loader branches of issue 11: mypy flags the ignores as unused
     # once they exist, so the merge removes them.
-    from .facts import (  # type: ignore[attr-defined]
-        Facts,
-        facts_from_data,
-        load_facts,
-    )
+    from .facts import Facts, facts_from_data, load_facts
     from .language import Formula, compile_formula
     from .loader import load_plan, loads_plan
     from .model import Plan

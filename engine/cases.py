@@ -41,27 +41,25 @@ and values share their codes with fact files (``E620``, ``E630``-``E633``, ``E64
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeAlias, cast
+from typing import Any
 
+from . import messages
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols
-from .diagnostics import Diagnostic, EngineError, did_you_mean, sort_key
-from .facts import Problem, read_value
-from .files import CASE_FILES, Unreadable, read_text
+from .diagnostics import Collector, Diagnostic, EngineError, did_you_mean
+from .fact_files import Entry, Place, is_null
+from .facts import Facts, check_agencies, check_entries
+from .files import CASE_FILES, PathArg, display_name, expand, nfc, read
 from .language import compile_formula
-from .messages import unreadable
 from .model import Indicator, Plan
-from .render import display_value, render_explain
-from .report import STATUSES, IndicatorResult, Report, SimpleFacts, Status, evaluate
+from .render import render_explain
+from .report import STATUSES, Report, Status, evaluate
 from .source import Span
-from .values import Known, Unknown, Value, format_value, json_value, type_of
+from .values import Known, Unknown, Value, json_value, type_of
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml, scalar_source
 
 __all__ = [
@@ -72,39 +70,20 @@ __all__ = [
     "Check",
     "Expectation",
     "load_cases",
-    "render_results",
-    "render_results_json",
-    "results_to_dict",
     "run_case",
     "run_cases",
 ]
-
-PathArg: TypeAlias = "str | os.PathLike[str]"
 
 #: Keys of a case, in the order the documentation gives them.
 CASE_KEYS = ("name", "period", "as_of", "plan", "defaults", "facts", "expect", "notes")
 REQUIRED_KEYS = ("name", "period", "expect")
 EXPECT_KEYS = ("status", "value")
-#: File name endings read as case files when a directory is given (searched recursively).
-CASE_SUFFIXES = (".yaml", ".yml")
 #: Most agencies whose inputs are listed in the explanation of a failure.
 MAX_INPUTS = 10
 
 
 class CaseError(EngineError):
     """A case file is invalid, or does not match its plan."""
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def display_name(path: Path) -> str:
-    """A path relative to the working directory when inside it (as in every diagnostic)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,26 +169,16 @@ class CaseResult:
         :data:`MAX_INPUTS`), with a line counting the others."""
         result = self.report.result(indicator)
         inputs = result.inputs
-        hidden: list[str] = []
-        shown: IndicatorResult = result
+        origins = self.case.origins
+        hidden: frozenset[str] = frozenset()
+        why = ""
         if len(inputs) > MAX_INPUTS:
             named = {a for a, _ in self.case.explicit}
             keep = [a for a in inputs if a in named][:MAX_INPUTS]
-            hidden = [a for a in inputs if a not in keep]
-            shown = cast(IndicatorResult, _Narrowed(result, {a: inputs[a] for a in keep}))
-        origins = self.case.origins
-        text = render_explain(shown, lang,
-                              where=lambda agency, fact: origins.get((agency, fact)))
-        if not hidden:
-            return text
-        defaults_only = not any(a in {x for x, _ in self.case.explicit} for a in hidden)
-        what = " (all with the case's defaults)" if defaults_only else ""
-        note = (f"    … and {len(hidden)} more agencies{what}" if shown.inputs else
-                f"  inputs: {len(hidden)} agencies{what}, not listed")
-        lines = text.rstrip("\n").split("\n")
-        at = next((i for i, line in enumerate(lines) if line == "  breakdown:"), len(lines))
-        lines.insert(at, note)
-        return "\n".join(lines) + "\n"
+            hidden = frozenset(inputs) - set(keep)
+            why = "" if hidden & named else " (all with the case's defaults)"
+        return render_explain(result, lang, where=lambda agency, fact: origins.get((agency, fact)),
+                              hidden_agencies=hidden, hidden_why=why)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -230,18 +199,6 @@ class CaseResult:
         }
 
 
-class _Narrowed:
-    """A result seen with the inputs of some of its agencies only (for explanations)."""
-
-    def __init__(self, result: IndicatorResult,
-                 inputs: Mapping[str, Mapping[str, Value]]) -> None:
-        self._result = result
-        self.inputs = inputs
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._result, name)
-
-
 def same_value(expected: Known, actual: Value) -> bool:
     """Exact equality of values of the same type (``True`` is not ``1``)."""
     if isinstance(actual, Unknown):
@@ -254,51 +211,9 @@ def same_value(expected: Known, actual: Value) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _expand(paths: PathArg | Iterable[PathArg], errors: list[Diagnostic]) -> list[Path]:
-    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
-    if not given:
-        errors.append(Diagnostic("E700", "no case files given", file="<cases>",
-                                 help="give case files or a directory of them"))
-    files: list[Path] = []
-    for item in given:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.name.lower().endswith(CASE_SUFFIXES)
-                           and not any(part.startswith(".") for part in
-                                       p.relative_to(path).parts))
-            if not found:
-                errors.append(Diagnostic("E700", "this directory holds no case files",
-                                         file=display_name(path),
-                                         help="case files end in .yaml or .yml"))
-            files.extend(found)
-        elif not path.is_file():
-            errors.append(Diagnostic("E700", "cannot read the file: there is no such file",
-                                     file=display_name(path), help="check the path"))
-        else:
-            files.append(path)
-    unique: dict[Path, Path] = {}
-    for f in files:
-        unique.setdefault(f.resolve(), f)
-    return list(unique.values())
-
-
-def _read_text(path: Path, name: str, errors: list[Diagnostic]) -> str | None:
-    text = read_text(path, name)
-    if isinstance(text, Unreadable):
-        errors.append(unreadable(text, name, CASE_FILES))
-        return None
-    return text
-
-
-def _is_null(node: YNode) -> bool:
-    return isinstance(node, YScalar) and node.style is None and \
-        node.text.strip().lower() in ("", "~", "null")
-
-
 class _Loader:
     def __init__(self, plan: Plan | None) -> None:
-        self.errors: list[Diagnostic] = []
+        self.collector = Collector()
         self.given = plan
         self.plans: dict[Path, Plan | None] = {}
         if plan is not None and plan.path:
@@ -306,16 +221,16 @@ class _Loader:
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,
               file: str | None = None) -> None:
-        self.errors.append(Diagnostic(code, message, span, help, file=file))
+        self.collector.error(code, message, span, help, file=file)
 
     # -- files ---------------------------------------------------------------------------------
     def file(self, path: Path) -> list[Case]:
         name = display_name(path)
-        text = _read_text(path, name, self.errors)
+        text = read(path, CASE_FILES, self.collector, name)
         if text is None:
             return []
         tree, diags = read_yaml(text, name, "E70")
-        self.errors.extend(diags)
+        self.collector.extend(diags)
         if tree is None:
             return []
         if not isinstance(tree, YSeq):
@@ -340,7 +255,7 @@ class _Loader:
             self.error("E710", "a case is a mapping with name, period, facts and expect",
                        node.span, help="write the case's keys on indented lines under '- '")
             return None
-        before = len(self.errors)
+        before = len(self.collector.diagnostics)
         for key, (kscalar, _) in node.items.items():
             if key not in CASE_KEYS:
                 self.error("E711", f"unknown key '{key}' in a case", kscalar.span,
@@ -370,7 +285,8 @@ class _Loader:
         as_of = self.as_of(node.get("as_of"), plan, period)
         facts, origins, explicit = self.facts(node, plan, period)
         expect = self.expect(node.get("expect"), plan)
-        if len(self.errors) > before or name is None or period is None or as_of is None:
+        if len(self.collector.diagnostics) > before or name is None or period is None \
+                or as_of is None:
             return None
         return Case(name, display_name(path), node.span.begin.line, plan, period, as_of,
                     facts, expect, MappingProxyType(origins), frozenset(explicit))
@@ -378,7 +294,7 @@ class _Loader:
     def text(self, node: YNode | None, key: str) -> str | None:
         if node is None:
             return None
-        if not isinstance(node, YScalar) or _is_null(node) or not node.text.strip():
+        if not isinstance(node, YScalar) or is_null(node) or not node.text.strip():
             self.error("E710", f"'{key}' must be a text", node.span)
             return None
         return nfc(node.text.strip())
@@ -408,7 +324,7 @@ class _Loader:
             try:
                 plan = load_plan(target)
             except EngineError as e:
-                self.errors.extend(e.diagnostics)
+                self.collector.extend(e.diagnostics)
         self.plans[target] = plan
         return plan
 
@@ -417,9 +333,7 @@ class _Loader:
         if text is None or node is None:
             return None
         if text not in plan.periods:
-            self.error("E620", f"unknown period '{text}'", node.span,
-                       help=did_you_mean(text, plan.periods)
-                       or f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}")
+            self.collector.add(messages.unknown_period(plan, text, node.span))
             return None
         return text
 
@@ -439,101 +353,63 @@ class _Loader:
             return None
 
     # -- facts ---------------------------------------------------------------------------------
-    def value(self, plan: Plan, fact: str, node: YNode, period: str | None,
-              agency: str | None) -> Known | None:
-        """The value of ``fact`` written at ``node`` (None: refused, or not reported)."""
-        fdef = plan.facts[fact]
-        if not isinstance(node, YScalar):
-            self.error("E710", f"the value of '{fact}' must be a single value", node.span,
-                       help="write one value after the colon")
-            return None
-        if period is not None and period not in fdef.periods:
-            self.error("E633", f"'{fact}' is not reported in period '{period}'", node.span,
-                       help=f"'{fact}' is reported in: {', '.join(fdef.periods)}"
-                       if fdef.periods else f"'{fact}' is not reported in any period")
-            return None
-        if _is_null(node):
-            return None
-        got = read_value(fdef, node.text)
-        if isinstance(got, Problem):
-            self.error(got.code, got.message, node.span, got.help)
-            return None
-        return got
-
-    def fact_id(self, key: YScalar, plan: Plan) -> str | None:
-        fact = nfc(key.text.strip())
-        if fact not in plan.facts:
-            self.error("E631", f"unknown fact '{fact}'", key.span,
-                       help=did_you_mean(fact, plan.facts)
-                       or "fact ids are listed in the plan's facts")
-            return None
-        return fact
-
     def facts(self, node: YMap, plan: Plan, period: str | None
               ) -> tuple[dict[str, dict[str, Known]], dict[tuple[str, str], str],
                          set[tuple[str, str]]]:
-        values: dict[str, dict[str, Known]] = {}
-        origins: dict[tuple[str, str], str] = {}
-        explicit: set[tuple[str, str]] = set()
+        """The case's facts and defaults, checked as fact files are (:func:`check_entries`):
+        the values, where each was written, and the (agency, fact) pairs of ``facts``."""
+        entries: list[Entry] = []
+        bare: list[tuple[str, Place]] = []
         facts_node = node.get("facts")
-        if facts_node is not None and not _is_null(facts_node):
+        if facts_node is not None and not is_null(facts_node):
             if not isinstance(facts_node, YMap):
                 self.error("E710", "'facts' maps agency ids to their facts", facts_node.span,
                            help="write 'facts:' then '  <agency>: {<fact>: <value>}'")
             else:
                 for agency, (akey, anode) in facts_node.items.items():
-                    self.agency_facts(plan, period, nfc(agency.strip()), akey, anode, values,
-                                      origins, explicit)
+                    if is_null(anode):
+                        bare.append((agency, Place(akey.span)))
+                    elif not isinstance(anode, YMap):
+                        self.error("E710", f"the facts of '{agency}' map fact ids to values",
+                                   anode.span, help="write '{<fact>: <value>}' or "
+                                   "'<fact>: <value>' on indented lines")
+                    else:
+                        entries.extend(self.entries(agency, Place(akey.span), anode))
         defaults = node.get("defaults")
-        if defaults is not None and not _is_null(defaults):
+        if defaults is not None and not is_null(defaults):
             if not isinstance(defaults, YMap):
                 self.error("E710", "'defaults' maps fact ids to a value", defaults.span,
                            help="write 'defaults:' then '  <fact>: <value>'")
             else:
-                for _, (fkey, vnode) in defaults.items.items():
-                    fact = self.fact_id(fkey, plan)
-                    if fact is None:
-                        continue
-                    value = self.value(plan, fact, vnode, period, None)
-                    if value is None:
-                        continue
-                    for agency in plan.facts[fact].reporters:
-                        if (agency, fact) not in explicit:
-                            values.setdefault(agency, {})[fact] = value
-                            origins[(agency, fact)] = _where(vnode.span)
+                entries.extend(self.entries(None, Place(defaults.span), defaults))
+        check_agencies(plan, bare, self.collector)
+        checked = check_entries(plan, entries, period, self.collector)
+        values: dict[str, dict[str, Known]] = {}
+        origins: dict[tuple[str, str], str] = {}
+        explicit: set[tuple[str, str]] = {(c.agency, c.fact) for c in checked
+                                          if c.agency is not None}
+        for c in checked:
+            agencies = (c.agency,) if c.agency is not None else tuple(
+                a for a in plan.facts[c.fact].reporters if (a, c.fact) not in explicit)
+            if c.value is not None:
+                for agency in agencies:
+                    values.setdefault(agency, {})[c.fact] = c.value
+                    origins[(agency, c.fact)] = c.at.where
         ordered = {a: {f: values[a][f] for f in plan.facts if f in values[a]}
                    for a in plan.agencies if values.get(a)}
         return ordered, origins, explicit
 
-    def agency_facts(self, plan: Plan, period: str | None, agency: str, akey: YScalar,
-                     anode: YNode, values: dict[str, dict[str, Known]],
-                     origins: dict[tuple[str, str], str], explicit: set[tuple[str, str]]
-                     ) -> None:
-        if agency not in plan.agencies:
-            self.error("E630", f"unknown agency '{agency}'", akey.span,
-                       help=did_you_mean(agency, plan.agencies)
-                       or "agency ids are listed in the plan's agencies")
-            return
-        if _is_null(anode):
-            return
-        if not isinstance(anode, YMap):
-            self.error("E710", f"the facts of '{agency}' map fact ids to values", anode.span,
-                       help="write '{<fact>: <value>}' or '<fact>: <value>' on indented lines")
-            return
-        for _, (fkey, vnode) in anode.items.items():
-            fact = self.fact_id(fkey, plan)
-            if fact is None:
+    def entries(self, agency: str | None, at: Place, node: YMap) -> list[Entry]:
+        """The ``fact: value`` entries of one agency (None: the defaults)."""
+        out: list[Entry] = []
+        for fact, (fkey, vnode) in node.items.items():
+            if not isinstance(vnode, YScalar):
+                self.error("E710", f"the value of '{fact}' must be a single value", vnode.span,
+                           help="write one value after the colon")
                 continue
-            fdef = plan.facts[fact]
-            if agency not in fdef.reporters:
-                self.error("E632", f"'{agency}' does not report '{fact}'", fkey.span,
-                           help=f"'{fact}' is reported by '{fdef.reported_by}'")
-                continue
-            value = self.value(plan, fact, vnode, period, agency)
-            explicit.add((agency, fact))
-            if value is not None:
-                values.setdefault(agency, {})[fact] = value
-                origins[(agency, fact)] = _where(vnode.span)
+            out.append(Entry(agency, at, fact, Place(fkey.span),
+                             None if is_null(vnode) else vnode.text, Place(vnode.span)))
+        return out
 
     # -- expectations --------------------------------------------------------------------------
     def expect(self, node: YNode | None, plan: Plan) -> tuple[Expectation, ...]:
@@ -611,7 +487,7 @@ class _Loader:
 
     def expected_value(self, ind: Indicator, node: YNode) -> Known | None:
         want = ind.value.type
-        if not isinstance(node, YScalar) or _is_null(node):
+        if not isinstance(node, YScalar) or is_null(node):
             self.error("E722", "an expected value is a single value", node.span,
                        help=_value_help(want))
             return None
@@ -622,7 +498,7 @@ class _Loader:
         try:
             value = compile_formula(node.text, Symbols({}), source).evaluate()
         except EngineError as e:
-            self.errors.extend(Diagnostic("E722", f"'{text}' is not a value: {d.message}",
+            self.collector.extend(Diagnostic("E722", f"'{text}' is not a value: {d.message}",
                                           d.span, _value_help(want)) for d in e.diagnostics)
             return None
         got = type_of(value)
@@ -650,11 +526,6 @@ def _head(node: YMap) -> Span:
     return node.span
 
 
-def _where(span: Span) -> str:
-    b = span.begin
-    return f"{b.file}:{b.line}:{b.col}"
-
-
 def load_cases(paths: PathArg | Iterable[PathArg], plan: Plan | None = None
                ) -> tuple[Case, ...]:
     """Read and check case files (a directory means every ``*.yaml``/``*.yml`` in it, at any
@@ -663,25 +534,11 @@ def load_cases(paths: PathArg | Iterable[PathArg], plan: Plan | None = None
     Raises :class:`CaseError` carrying every problem of every file.
     """
     loader = _Loader(plan)
-    files = _expand(paths, loader.errors)
     cases: list[Case] = []
-    for path in files:
+    for path in expand(paths, CASE_FILES, loader.collector):
         cases.extend(loader.file(path))
-    errors = [d for d in loader.errors if d.severity == "error"]
-    if errors:
-        raise CaseError(sorted(_unique(errors), key=sort_key))
+    loader.collector.raise_if_any(CaseError)
     return tuple(cases)
-
-
-def _unique(errors: list[Diagnostic]) -> list[Diagnostic]:
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for d in errors:
-        key = (d.code, d.message, d.location)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,7 +568,7 @@ def _only(plan: Plan, indicators: Iterable[str]) -> Plan:
 
 def run_case(case: Case) -> CaseResult:
     """Evaluate the case's facts and compare every expectation with the result."""
-    facts = SimpleFacts(case.period, case.facts)
+    facts = Facts(case.plan.id, case.period, case.facts)
     plan = _only(case.plan, (e.indicator for e in case.expect))
     report = evaluate(plan, facts, period=case.period, as_of=case.as_of)
     checks = []
@@ -723,51 +580,3 @@ def run_case(case: Case) -> CaseResult:
 
 def run_cases(cases: Iterable[Case]) -> tuple[CaseResult, ...]:
     return tuple(run_case(c) for c in cases)
-
-
-def _shown(value: Value, ind: Indicator) -> str:
-    text = format_value(value)
-    if ind.unit == "percent" and not isinstance(value, Unknown | bool):
-        shown = display_value(value, ind.unit)
-        if shown != text:
-            return f"{text} ({shown})"
-    return text
-
-
-def render_results(results: Iterable[CaseResult], lang: str = "vi") -> str:
-    """One line per case (PASS/FAIL), each failure as expected versus actual with the
-    explanation, and a summary line ``N passed, M failed``."""
-    lines: list[str] = []
-    passed = failed = 0
-    for res in results:
-        case = res.case
-        if res.passed:
-            passed += 1
-            lines.append(f"PASS {case.where}: {case.name}")
-            continue
-        failed += 1
-        lines.append(f"FAIL {case.where}: {case.name}")
-        for check in res.failures:
-            e = check.expectation
-            ind = case.plan.indicators[e.indicator]
-            want: list[str] = [e.status] if e.status is not None else []
-            if e.value is not None:
-                want.append(f"value {_shown(e.value, ind)}")
-            lines.append(f"  {e.indicator}")
-            lines.append(f"    expected: {', '.join(want)}")
-            lines.append(f"    actual:   {check.status}, value {_shown(check.value, ind)}")
-            lines.append("    why:")
-            lines.extend("      " + line if line else ""
-                         for line in res.explanation(e.indicator, lang).rstrip("\n").split("\n"))
-    lines.append(f"{passed} passed, {failed} failed")
-    return "\n".join(lines) + "\n"
-
-
-def results_to_dict(results: Iterable[CaseResult]) -> dict[str, Any]:
-    items = [r.to_dict() for r in results]
-    passed = sum(1 for r in items if r["passed"])
-    return {"passed": passed, "failed": len(items) - passed, "cases": items}
-
-
-def render_results_json(results: Iterable[CaseResult]) -> str:
-    return json.dumps(results_to_dict(results), ensure_ascii=False, indent=2) + "\n"

@@ -407,7 +407,8 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
 @_speaks_json
 def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
-    from engine.diff import diff_plans, render_json, render_markdown, render_text
+    from engine.diff import diff_plans
+    from engine.render_diff import render_diff_json, render_diff_markdown, render_diff_text
 
     plans = []
     problems: list[engine.Diagnostic] = []
@@ -419,7 +420,8 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     if problems:
         raise engine.PlanError(problems)
     diff = diff_plans(plans[0], plans[1])
-    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    render = {"text": render_diff_text, "markdown": render_diff_markdown,
+              "json": render_diff_json}[fmt]
     click.echo(render(diff), nl=False)
 
 
@@ -433,7 +435,8 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
 @_speaks_json
 def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
     """Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails."""
-    from engine.cases import load_cases, render_results, render_results_json, run_cases
+    from engine.cases import load_cases, run_cases
+    from engine.render_cases import render_results, render_results_json
 
     plan = _load_plan(plan_path)
     cases = load_cases(list(case_paths), plan)

@@ -2,8 +2,9 @@
 
 The output is one self-contained YAML file (included registries are written inline), in the
 order of the plan, with the groups written as defined (kinds, agencies, union, minus), not as
-their resolved members. Every scalar is written plain when YAML reads it back as the same text,
-and quoted otherwise, so names with ``:``, ``#``, quotes or line breaks survive.
+their resolved members. Every scalar is written by :mod:`engine.yamlout`: plain when YAML reads
+it back as the same text, and quoted otherwise, so names with ``:``, ``#``, quotes or line
+breaks survive.
 
 Formulas are written in their canonical form (:func:`engine.printer.to_text`) by default, which
 gives the same expressions on reloading; ``formulas="source"`` keeps them as their authors wrote
@@ -17,21 +18,18 @@ them, which gives a plan equal in every field, formula texts included.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Literal
-
-import yaml
 
 from .language import Formula
 from .model import Label, Plan
 from .printer import to_text
 from .values import format_value
+from .yamlout import key as _key
+from .yamlout import scalar as scalar
 
 FormulaStyle = Literal["canonical", "source"]
 _INDENT = "  "
-_FLOW_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_TYPED = re.compile(r"^(-?[0-9]+|true|false|null|~|)$")
 
 
 def dump_plan(plan: Plan, *, formulas: FormulaStyle = "canonical") -> str:
@@ -151,87 +149,9 @@ class _Writer:
         self.opt(level + 1, "en", label.en)
 
     def list(self, level: int, key: str, items: Iterable[str]) -> None:
-        self.lines.append(f"{_INDENT * level}{_key(key)}: [{', '.join(map(_flow_item, items))}]")
+        self.lines.append(f"{_INDENT * level}{_key(key)}: [{', '.join(map(_key, items))}]")
 
     def formula(self, level: int, key: str, formula: Formula | None) -> None:
         if formula is not None:
             text = formula.text if self.formulas == "source" else to_text(formula.expr)
             self.key(level, key, text)
-
-
-def _key(text: str) -> str:
-    return text if _FLOW_SAFE.match(text) and not _TYPED.match(text) else _quoted(text)
-
-
-def _flow_item(text: str) -> str:
-    return text if _FLOW_SAFE.match(text) and not _TYPED.match(text) else _quoted(text)
-
-
-def scalar(text: str, indent: str) -> str:
-    """``text`` as a YAML scalar that the plan reader gives back unchanged, as a string.
-
-    Plain when that reads back as the same text (and is not typed as a number, boolean or null
-    by the reader), a ``|`` block for multi-line text that a block can hold, double-quoted
-    otherwise. The lines of a block are indented by ``indent``.
-    """
-    if "\n" not in text and not _TYPED.match(text) and _reads_back(text, text, None):
-        return text
-    if "\n" in text:
-        block = _block(text, indent)
-        if block is not None:
-            return block
-    return _quoted(text)
-
-
-def _reads_back(candidate: str, text: str, style: str | None) -> bool:
-    try:
-        node = yaml.compose(f"k: {candidate}\n", Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return False
-    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
-        return False
-    value = node.value[0][1]
-    # The plan reader types only what _TYPED matches (checked by the caller): a plain date or
-    # 1.10 stays text, whatever tag YAML 1.1 would give it.
-    return isinstance(value, yaml.ScalarNode) and value.value == text and value.style == style
-
-
-def _block(text: str, indent: str) -> str | None:
-    body = text.rstrip("\n")
-    trailing = len(text) - len(body)
-    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
-    lines = body.split("\n")
-    if not body or lines[0][:1] in (" ", "\t") or any(
-            not _printable(ch) or ch in "\t\r" for ch in body):
-        return None
-    if any(line != line.rstrip(" ") or (line and not line.strip()) for line in lines):
-        return None
-    candidate = f"|{chomp}\n" + "\n".join(("  " + line) if line else "" for line in lines)
-    candidate += "\n" * max(trailing - 1, 0)
-    if not _reads_back(candidate + "\n" if chomp == "+" else candidate, text, "|"):
-        return None
-    return f"|{chomp}\n" + "\n".join((indent + line) if line else "" for line in lines) + \
-        "\n" * max(trailing - 1, 0)
-
-
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
-
-
-def _printable(ch: str) -> bool:
-    o = ord(ch)
-    return (ch in "\t\n" or 0x20 <= o <= 0x7E or o == 0x85 or 0xA0 <= o <= 0xD7FF
-            or 0xE000 <= o <= 0xFFFD or 0x10000 <= o <= 0x10FFFF) and o != 0xFEFF
-
-
-def _quoted(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _printable(ch):
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'

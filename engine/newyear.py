@@ -18,6 +18,7 @@ from typing import Any
 from .model import Indicator, Plan
 from .nodes import Date, Expr, Number, walk
 from .printer import to_text
+from .yamlout import scalar
 
 DECIDE = "QUYẾT ĐỊNH (decide)"
 
@@ -56,12 +57,14 @@ def _has_date(expr: Expr) -> bool:
     return any(isinstance(n, Date) for n in walk(expr))
 
 
-def _quote(text: str) -> str:
-    """A YAML scalar: plain when safe, double-quoted otherwise."""
-    if re.fullmatch(r"[^\s:#'\"{}\[\],&*!|>%@`-][^:#{}\[\],]*", text) and \
-            not text.endswith(" ") and ": " not in text:
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _line(text: str) -> str:
+    """``text`` as a YAML value on its key's line (a comment may follow it)."""
+    return scalar(text, inline=True)
+
+
+def _flow(text: str) -> str:
+    """``text`` as a value inside ``{...}``."""
+    return scalar(text, flow=True)
 
 
 def _retitle(text: str, old: int, new: int) -> str:
@@ -77,14 +80,14 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
         "# Everything not written here is inherited. Each line marked",
         f"# {DECIDE} needs a person: thresholds to keep or raise, baselines to update.",
         "cchc: 1",
-        f"extends: {_quote(parent_ref)}",
-        f"id: {_quote(_retitle(plan.id, plan.year, year))}",
+        f"extends: {_line(parent_ref)}",
+        f"id: {_line(_retitle(plan.id, plan.year, year))}",
         f"year: {year}",
         "title:",
-        f"  vi: {_quote(_retitle(plan.title.vi, plan.year, year))}",
+        f"  vi: {_line(_retitle(plan.title.vi, plan.year, year))}",
     ]
     if plan.title.en:
-        out.append(f"  en: {_quote(_retitle(plan.title.en, plan.year, year))}")
+        out.append(f"  en: {_line(_retitle(plan.title.en, plan.year, year))}")
     out += [
         f"# {DECIDE}: the decision that issues this plan, once it is signed:",
         "# decision: {number: ..., date: YYYY-MM-DD, signer: ...}",
@@ -94,8 +97,8 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
     for p in plan.periods.values():
         out.append(f"  {p.id}:")
         if str(plan.year) in p.name.vi or (p.name.en and str(plan.year) in p.name.en):
-            out.append(f"    name: {{vi: {_quote(_retitle(p.name.vi, plan.year, year))}"
-                       + (f", en: {_quote(_retitle(p.name.en, plan.year, year))}"
+            out.append(f"    name: {{vi: {_flow(_retitle(p.name.vi, plan.year, year))}"
+                       + (f", en: {_flow(_retitle(p.name.en, plan.year, year))}"
                           if p.name.en else "") + "}")
         for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):
             out.append(f"    {key}: {shift_date(day, years).isoformat()}")
@@ -118,7 +121,7 @@ def _indicator(ind: Indicator, years: int) -> tuple[list[str], bool]:
     for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
                          ("deadline", ind.deadline)):
         if formula is not None and _has_date(formula.expr):
-            real.append(f"        {fld}: {_quote(to_text(_shift_expr(formula.expr, years)))}"
+            real.append(f"        {fld}: {_line(to_text(_shift_expr(formula.expr, years)))}"
                         "   # dates moved a year")
     target = ind.target.text.strip().replace("\n", " ")
     thresholds = [n for n in walk(ind.target.expr) if isinstance(n, Number)]

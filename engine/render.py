@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
 from .messages import describe_reason
@@ -231,10 +231,14 @@ def render_json(report: Report) -> str:
 
 
 def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None = None,
-                   where: Callable[[str, str], str | None] | None = None) -> str:
+                   where: Callable[[str, str], str | None] | None = None, *,
+                   hidden_agencies: Collection[str] = (), hidden_why: str = "") -> str:
     """The derivation of one result, readable: formula, terms, inputs by agency, breakdown.
 
-    ``where(agency, fact)`` names the file place a fact came from, when known."""
+    ``where(agency, fact)`` names the file place a fact came from, when known. The inputs of
+    ``hidden_agencies`` are not listed, only counted (with ``hidden_why`` after the count, such
+    as " (all with the case's defaults)"): a case over hundreds of agencies lists the few it
+    names."""
     ind = result.indicator
     unit = ind.unit
     lines = [f"{ind.id}: {ind.name.text(lang)}",
@@ -279,7 +283,7 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     shown: list[str] = []
     for a in members:
         facts = result.inputs.get(a)
-        if not facts:
+        if not facts or a in hidden_agencies:
             continue
         shown.append(f"    {a}:")
         for f, v in facts.items():
@@ -287,6 +291,10 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
             shown.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
     if shown:
         lines += ["  inputs:", *shown]
+    if hidden_agencies:
+        n = len(hidden_agencies)
+        lines.append(f"    … and {n} more agencies{hidden_why}" if shown else
+                     f"  inputs: {n} agencies{hidden_why}, not listed")
     if units:
         lines.append("  breakdown:")
         for u in units:

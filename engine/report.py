@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol
 
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Row
+from .facts import facts_from_data
 from .messages import describe_reason, show, unknown_agency, unknown_name, unknown_period
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
@@ -255,6 +256,9 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], 
     date, and :class:`FactsError` for facts loaded for another plan or period.
     """
     check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
+    if isinstance(facts, Mapping | SimpleFacts):  # checked as fact files are (FactsError)
+        facts = facts_from_data(plan, facts.values if isinstance(facts, SimpleFacts) else facts,
+                                period=period, other_periods=True)
     values = facts if isinstance(facts, Mapping) else facts.values
     if not isinstance(facts, Mapping):
         _check_facts(plan, facts, period)

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from typing import Literal
 
-from .diagnostics import Diagnostic, FactsError, did_you_mean
-from .facts import nfc
+from . import messages
+from .diagnostics import Collector, FactsError
+from .files import nfc
 from .model import FactDef, Plan
+from .yamlout import key as _key
 
 TemplateFormat = Literal["yaml", "csv"]
 #: Columns of a CSV template (``label`` and ``note`` are ignored when the file is loaded).
 CSV_TEMPLATE_COLUMNS = ("period", "agency", "fact", "label", "value", "note")
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
 
 
 def fact_hint(fdef: FactDef) -> str:
@@ -48,35 +46,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _key(text: str) -> str:
-    """``text`` as a YAML key: plain when that is safe, else double-quoted."""
-    if _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
 def template_rows(plan: Plan, period: str, agency: str | None = None
                   ) -> list[tuple[str, list[FactDef]]]:
     """The agencies of the template, in registry order, each with its facts in catalogue order.
 
     Raises :class:`FactsError` for an unknown period or agency.
     """
-    errors: list[Diagnostic] = []
+    collector = Collector()
     period = nfc(period.strip())
     if period not in plan.periods:
-        errors.append(Diagnostic(
-            "E620", f"unknown period '{period}'", file="--period",
-            help=did_you_mean(period, plan.periods) or
-            f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}"))
+        collector.add(messages.unknown_period(plan, period, file="--period"))
     if agency is not None:
         agency = nfc(agency.strip())
         if agency not in plan.agencies:
-            errors.append(Diagnostic(
-                "E630", f"unknown agency '{agency}'", file="--agency",
-                help=did_you_mean(agency, plan.agencies) or
-                "agency ids are listed in the plan's agencies"))
-    if errors:
-        raise FactsError(errors)
+            collector.add(messages.unknown_agency(plan, agency, file="--agency"))
+    if collector.has_errors:  # in the order of the options, not sorted by their names
+        raise FactsError(collector.diagnostics)
     wanted = [agency] if agency is not None else list(plan.agencies)
     rows: list[tuple[str, list[FactDef]]] = []
     for a in wanted:

@@ -144,6 +144,51 @@ def test_defaults_fill_in_for_every_reporter_without_a_value(tmp_path: Path,
     assert case.origins[("snv", "dossiers_received")] == f"{path}:3:33"
 
 
+@pytest.mark.parametrize("empty", ['""', "''", '"  "', "~", "null", ""])
+def test_an_empty_value_is_not_reported_in_a_case_as_in_a_fact_file(
+        tmp_path: Path, plan: engine.Plan, empty: str) -> None:
+    # The same empty value, in a case file and in a fact file: both read "not reported" (a
+    # quoted "" was an E640 error in a case file and "not reported" in a fact file).
+    path = write(tmp_path, f"""\
+- name: empty
+  period: q1
+  defaults: {{dossiers_received: 100}}
+  facts:
+    snv: {{dossiers_received: {empty}, dossiers_on_time: 90}}
+  expect:
+    procedures.on_time: met
+""")
+    (case,) = load_cases(path, plan)
+    assert case.facts["snv"] == {"dossiers_on_time": 90}
+    assert ("snv", "dossiers_received") in case.explicit
+    facts_file = tmp_path / "snv.yaml"
+    facts_file.write_text(f"plan: {plan.id}\nperiod: q1\nagencies:\n  snv:\n"
+                          f"    dossiers_received: {empty}\n    dossiers_on_time: 90\n",
+                          encoding="utf-8")
+    facts = engine.load_facts(plan, facts_file)
+    assert facts.for_agency("snv") == {"dossiers_on_time": 90}
+    assert not facts.is_reported("snv", "dossiers_received")
+
+
+def test_a_case_words_fact_problems_as_a_fact_file_does(tmp_path: Path,
+                                                        plan: engine.Plan) -> None:
+    body = "    snv: {sipas_index: 95%, dossiers_on_tme: 1}\n    tp_son_la: {sipas_index: 1}\n"
+    case = write(tmp_path, "- name: x\n  period: q1\n  facts:\n" + body
+                 + "  expect:\n    procedures.on_time: met\n")
+    facts_file = tmp_path / "f.yaml"
+    facts_file.write_text(f"plan: {plan.id}\nperiod: q1\nagencies:\n" + body,
+                          encoding="utf-8")
+    with pytest.raises(CaseError) as in_case:
+        load_cases(case, plan)
+    with pytest.raises(engine.FactsError) as in_facts:
+        engine.load_facts(plan, facts_file)
+    def said(e: engine.EngineError) -> list[tuple[str, str, str | None, int, int]]:
+        return [(d.code, d.message, d.help, d.location[1], d.location[2])
+                for d in e.diagnostics]
+    assert said(in_case.value) == said(in_facts.value)
+    assert [d.code for d in in_case.value.diagnostics] == ["E633", "E631", "E632"]
+
+
 def test_as_of_defaults_to_the_due_date_of_the_period(tmp_path: Path,
                                                       plan: engine.Plan) -> None:
     (case,) = load_cases(write(tmp_path, MINI.format(extra="")), plan)

@@ -11,14 +11,8 @@ from click.testing import CliRunner
 
 import engine
 from cli import main
-from engine.diff import (
-    FieldChange,
-    PlanDiff,
-    diff_plans,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from engine.diff import FieldChange, PlanDiff, diff_plans
+from engine.render_diff import render_diff_json, render_diff_markdown, render_diff_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "data" / "plans" / "minimal.yaml"
@@ -53,7 +47,7 @@ def test_a_plan_does_not_differ_from_itself(minimal: engine.Plan) -> None:
     diff = diff_plans(minimal, minimal)
     assert diff.is_empty
     assert not diff.metadata and all(s.is_empty for s in diff.sections)
-    assert render_text(diff).endswith("no differences\n")
+    assert render_diff_text(diff).endswith("no differences\n")
 
 
 @pytest.mark.parametrize(("edit", "field", "old", "new"), [
@@ -91,7 +85,8 @@ def test_a_new_scope_lists_the_agencies_that_came_and_went(tmp_path: Path,
     change = diff.indicators.changed[0].get("scope")
     assert change == FieldChange("scope", "receiving", "departments", (),
                                  ("huyen_a", "xa_a1"))
-    assert "receiving -> departments (members -2 agencies: huyen_a, xa_a1)" in render_text(diff)
+    assert "receiving -> departments (members -2 agencies: huyen_a, xa_a1)" in \
+        render_diff_text(diff)
 
 
 def test_a_group_that_changes_its_members_shows_in_its_users(tmp_path: Path,
@@ -194,7 +189,7 @@ def diff_2024() -> PlanDiff:
 
 
 def test_the_json_is_the_diff_as_data(diff_2024: PlanDiff) -> None:
-    data = json.loads(render_json(diff_2024))
+    data = json.loads(render_diff_json(diff_2024))
     assert data == json.loads(json.dumps(diff_2024.to_dict()))
     assert data["empty"] is False
     assert data["summary"]["indicators"] == {"added": 1, "removed": 1, "changed": 9}
@@ -208,7 +203,7 @@ def test_the_json_is_the_diff_as_data(diff_2024: PlanDiff) -> None:
 
 def test_markdown_escapes_table_cells(tmp_path: Path, minimal: engine.Plan) -> None:
     new = variant(tmp_path, ("en: More than 99% on time}", "en: \"On time | early\"}"))
-    text = render_markdown(diff_plans(minimal, new))
+    text = render_diff_markdown(diff_plans(minimal, new))
     assert "| More than 99% on time | On time \\| early |" in text
 
 
@@ -226,8 +221,8 @@ def test_long_member_lists_are_cut_in_text_but_whole_in_json(tmp_path: Path) -> 
     assert change is not None and len(change.removed) == 216 and not change.added
     assert "receiving -> departments (members -216 agencies: bac_yen, bac_yen_tt_01, " \
         "bac_yen_xa_01, bac_yen_xa_02, bac_yen_xa_03, bac_yen_xa_04, bac_yen_xa_05, " \
-        "bac_yen_xa_06 and 208 more)" in render_text(diff)
-    assert len(json.loads(render_json(diff))["indicators"]["changed"][0]["changes"][0]
+        "bac_yen_xa_06 and 208 more)" in render_diff_text(diff)
+    assert len(json.loads(render_diff_json(diff))["indicators"]["changed"][0]["changes"][0]
                ["members_removed"]) == 216
 
 
@@ -248,7 +243,8 @@ def test_cli_golden_2023_against_a_modified_copy(fmt: str, golden: object,
     assert (code, err) == (0, "")
     suffix = {"text": "txt", "markdown": "md", "json": "json"}[fmt]
     golden(f"diff/2023-2024.{suffix}", out)  # type: ignore[operator]
-    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    render = {"text": render_diff_text, "markdown": render_diff_markdown,
+              "json": render_diff_json}[fmt]
     assert out == render(diff_2024)
 
 
@@ -287,4 +283,4 @@ def test_areas_and_notes(tmp_path: Path, minimal: engine.Plan) -> None:
     assert changes(diff) == {("areas", "procedures", "name.vi"),
                              ("areas", "procedures", "name.en"),
                              ("areas", "procedures", "lead")}
-    assert "Lĩnh vực (Areas)" in render_markdown(diff)
+    assert "Lĩnh vực (Areas)" in render_diff_markdown(diff)

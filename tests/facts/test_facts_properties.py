@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -22,9 +23,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.facts import Facts, format_value, load_facts
+from engine.fact_values import format_fact_value
+from engine.facts import Facts, load_facts
 from engine.model import FactDef, Plan
-from engine.template import template
+from engine.template import TemplateFormat, template
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -69,17 +71,13 @@ def texts_of(draw: st.DrawFn, fdef: FactDef, value: Value) -> str:
     if isinstance(value, str):
         return draw(st.sampled_from([value, unicodedata.normalize("NFD", value)]))
     if fdef.type == "share":
-        percent = format_value(fdef, value)
-        fraction = format_value(fdef.__class__(**{**_fields(fdef), "type": "number"}), value)
+        percent = format_fact_value(fdef, value)
+        fraction = format_fact_value(dataclasses.replace(fdef, type="number"), value)
         return draw(st.sampled_from([percent, percent.replace("%", " %"), fraction]))
-    text = format_value(fdef, value)
+    text = format_fact_value(fdef, value)
     if "." in text and not re.fullmatch(r"-?[1-9][0-9]{0,2}\.[0-9]{2}", text):
         text = draw(st.sampled_from([text, text + "0"]))
     return text
-
-
-def _fields(fdef: FactDef) -> dict[str, object]:
-    return {name: getattr(fdef, name) for name in fdef.__dataclass_fields__}
 
 
 @st.composite
@@ -193,7 +191,7 @@ def fill_csv(text: str, fills: dict[tuple[str, str], str | None]) -> str:
 def test_template_filled_and_loaded_round_trips(plan: Plan, data: st.DataObject) -> None:
     period = data.draw(st.sampled_from(list(plan.periods)))
     agency = data.draw(st.sampled_from([None, *plan.agencies]))
-    fmt = data.draw(st.sampled_from(["yaml", "csv"]))
+    fmt: TemplateFormat = data.draw(st.sampled_from(["yaml", "csv"]))
     text = template(plan, period, agency, fmt)
     expected_pairs = [(a, f) for a, f in pairs(plan, period) if agency in (None, a)]
     fills: dict[tuple[str, str], str | None] = {}
@@ -259,7 +257,7 @@ def test_not_reported_never_becomes_zero(plan: Plan, data: st.DataObject) -> Non
 def test_template_round_trip_on_the_2023_plan(plan2023: Plan, data: st.DataObject) -> None:
     period = data.draw(st.sampled_from(list(plan2023.periods)))
     agency = data.draw(st.sampled_from(list(plan2023.agencies)))
-    fmt = data.draw(st.sampled_from(["yaml", "csv"]))
+    fmt: TemplateFormat = data.draw(st.sampled_from(["yaml", "csv"]))
     text = template(plan2023, period, agency, fmt)
     fills: dict[tuple[str, str], str | None] = {}
     values: dict[tuple[str, str], Value] = {}

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from engine.facts import Problem, format_value, read_number, read_value
+from engine.fact_values import Problem, format_fact_value, read_number, read_value
 from engine.model import Plan
 
 
@@ -238,7 +238,7 @@ def test_category_outside_the_allowed_values(plan: Plan) -> None:
 def test_format_value(plan: Plan, fact: str, value: object, text: str) -> None:
     if "/" in text:
         with pytest.raises(ValueError):
-            format_value(plan.facts[fact], value)  # type: ignore[arg-type]
+            format_fact_value(plan.facts[fact], value)  # type: ignore[arg-type]
         return
-    assert format_value(plan.facts[fact], value) == text  # type: ignore[arg-type]
+    assert format_fact_value(plan.facts[fact], value) == text  # type: ignore[arg-type]
     assert read_value(plan.facts[fact], text) == value

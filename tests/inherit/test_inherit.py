@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import engine
 from cli import main
-from engine.diff import diff_plans, render_markdown
+from engine.diff import diff_plans
 from engine.newyear import shift_date
+from engine.render_diff import render_diff_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "plans" / "2023.yaml"
@@ -201,7 +202,7 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     assert plan.year == 2024 and plan.periods["q1"].due == dt.date(2024, 3, 14)
     assert plan.indicators["implementation.agency_plans_issued"].deadline is not None
     diff = diff_plans(parent, plan)
-    golden("inherit/diff-2023-2024.md", render_markdown(diff))  # type: ignore[operator]
+    golden("inherit/diff-2023-2024.md", render_diff_markdown(diff))  # type: ignore[operator]
     again = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
     assert out.read_text("utf-8") == text

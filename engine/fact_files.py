@@ -1,0 +1,260 @@
+"""What fact files say: the YAML/JSON and CSV formats read into entries, before any check.
+
+An :class:`Entry` is one ``agency / fact / value`` as written, each part with its
+:class:`Place` (a span of the file, or a label for data in memory); a :class:`FactFile` also
+holds the plan and the periods the file states. Nothing here knows the plan: checking entries
+against it is :func:`engine.facts.check_entries`, used for fact files, plan test cases
+(:mod:`engine.cases`, which builds entries the same way) and data in memory alike.
+
+The formats (see ``docs/facts.md``):
+
+* YAML and JSON: ``{plan: ID, period: ID, agencies: {AGENCY: {FACT: VALUE, ...}, ...}}``;
+* CSV in long form: a header with ``agency,fact,value`` (and optionally ``period``, ``label``,
+  ``note``), one row per fact (cells located by :mod:`engine.csvsrc`).
+
+An empty value (plain ``~``, ``null`` or nothing, or a blank text in any style, ``""`` too) is
+"not reported": :func:`is_null`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .csvsrc import Record, delimiter, read_records
+from .diagnostics import Collector, Diagnostic, did_you_mean
+from .files import nfc
+from .messages import show
+from .source import Source, Span
+from .yamlsrc import YMap, YNode, YScalar, read_yaml
+
+__all__ = [
+    "CSV_OPTIONAL",
+    "CSV_REQUIRED",
+    "Entry",
+    "FactFile",
+    "Place",
+    "Stated",
+    "is_blank",
+    "is_null",
+    "read_csv",
+    "read_tree",
+]
+
+#: CSV columns: required, then optional (``label`` and ``note`` are ignored when loading).
+CSV_REQUIRED = ("agency", "fact", "value")
+CSV_OPTIONAL = ("period", "label", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where something was written: a span of a file (with notes, such as the CSV row and
+    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``."""
+
+    span: Span | None = None
+    notes: tuple[str, ...] = ()
+    label: str | None = None
+
+    def locate(self, d: Diagnostic) -> Diagnostic:
+        """``d`` placed here."""
+        return dataclasses.replace(d, span=self.span, file=self.label,
+                                   notes=(*d.notes, *self.notes))
+
+    def error(self, collector: Collector, code: str, message: str, help: str | None = None,
+              notes: Iterable[str] = ()) -> None:
+        collector.add(Diagnostic(code, message, self.span, help, notes=(*notes, *self.notes),
+                                 file=self.label))
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE:COL``, or the label."""
+        if self.span is None:
+            return self.label or "<facts>"
+        b = self.span.begin
+        return f"{b.file}:{b.line}:{b.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ``agency / fact / value`` as written. ``agency`` None stands for every agency that
+    reports the fact (a case's ``defaults``). ``value`` is the text written (blank: not
+    reported), None (not reported), or a Python value given in memory (see
+    :func:`engine.fact_values.read_python`)."""
+
+    agency: str | None
+    agency_at: Place
+    fact: str
+    fact_at: Place
+    value: object
+    value_at: Place
+
+
+def is_blank(value: object) -> bool:
+    """Whether a value as written means "not reported": None, or a text with nothing in it."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_null(node: YNode) -> bool:
+    """Whether a YAML node is empty: plain ``~``, ``null`` or nothing, or a blank text in any
+    style (``""`` too). An empty value is "not reported", in a fact file as in a case file."""
+    if not isinstance(node, YScalar):
+        return False
+    if node.style is None and node.text.lower() in ("", "~", "null"):
+        return True
+    return not node.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """A plan or period id as stated in a file."""
+
+    text: str
+    at: Place
+
+
+@dataclass
+class FactFile:
+    """What one fact file says: its entries, the plan and periods it states."""
+
+    name: str
+    source: Source
+    plan: Stated | None = None
+    periods: list[Stated] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    #: agencies named with nothing under them (checked even though they report nothing)
+    bare_agencies: list[tuple[str, Place]] = field(default_factory=list)
+    #: the file was read far enough to know whether it states a period
+    readable: bool = False
+
+
+def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
+    # In JSON a raw tab can only be whitespace, which YAML refuses as indentation: a space in
+    # its place keeps every offset and column.
+    tree, diags = read_yaml(text.replace("\t", " ") if json else text, f.name, "E60")
+    collector.extend(diags)
+    if tree is None:
+        return
+    f.source = tree.span.source
+    if not isinstance(tree, YMap):
+        collector.error("E610", "a fact file must be a mapping with the keys plan, period and "
+                        "agencies", tree.span,
+                        help="see docs/facts.md, or start from `cchc template`")
+        return
+    known = ("plan", "period", "agencies")
+    for key, (kscalar, _) in tree.items.items():
+        if key not in known:
+            collector.error("E611", f"unknown key '{key}'", kscalar.span,
+                            help=did_you_mean(key, known) or
+                            "a fact file has the keys plan, period and agencies")
+    for key in ("plan", "agencies"):
+        if key not in tree.items:
+            collector.error("E612", f"missing key '{key}'", Span(f.source, 0, 0),
+                            help=f"add '{key}:' at the top level"
+                            + (" with the plan's id" if key == "plan" else ""))
+    f.readable = True
+    plan = tree.get("plan")
+    if plan is not None:
+        f.plan = _scalar_id(plan, "plan", collector)
+        if f.plan is None and isinstance(plan, YScalar):
+            collector.error("E612", "'plan' has no value", plan.span,
+                            help="write the plan's id after 'plan:'")
+    period = tree.get("period")
+    if period is not None:
+        stated = _scalar_id(period, "period", collector)
+        if stated is not None:
+            f.periods.append(stated)
+    agencies = tree.get("agencies")
+    if agencies is None or is_null(agencies):
+        return
+    if not isinstance(agencies, YMap):
+        collector.error("E610", "'agencies' must map agency ids to their facts", agencies.span,
+                        help="write `agencies:` then `  snv:` then `    fact_id: value` on "
+                        "indented lines")
+        return
+    for agency, (akey, facts) in agencies.items.items():
+        if is_null(facts) or (isinstance(facts, YMap) and not facts.items):
+            f.bare_agencies.append((agency, Place(akey.span)))
+            continue
+        if not isinstance(facts, YMap):
+            collector.error("E610", f"the facts of '{agency}' must map fact ids to values",
+                            facts.span, help="write `fact_id: value` on indented lines")
+            continue
+        for fact, (fkey, value) in facts.items.items():
+            if not isinstance(value, YScalar):
+                collector.error("E610", f"the value of '{fact}' must be a single value, not a "
+                                "list or mapping", value.span,
+                                help="write one value after the colon")
+                continue
+            f.entries.append(Entry(agency, Place(akey.span), fact, Place(fkey.span),
+                                   None if is_null(value) else value.text, Place(value.span)))
+
+
+def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
+    if not isinstance(node, YScalar):
+        collector.error("E610", f"'{key}' must be an id", node.span)
+        return None
+    if is_null(node):
+        return None
+    return Stated(nfc(node.text.strip()), Place(node.span))
+
+
+def _cell(record: Record, i: int, name: str) -> Place:
+    span = record.span(i)
+    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
+
+
+def read_csv(f: FactFile, text: str, collector: Collector) -> None:
+    records = read_records(f.source, delimiter(text), collector, "E615")
+    if not records:
+        collector.error("E614", "the CSV file has no header row", Span(f.source, 0, 0),
+                        help="the first row must name the columns: agency,fact,value")
+        return
+    head, rows = records[0], records[1:]
+    header = [nfc(c.strip()).lower() for c in head.cells]
+    known = CSV_REQUIRED + CSV_OPTIONAL
+    columns: dict[str, int] = {}
+    bad = False
+    for i, name in enumerate(header):
+        if name in columns:
+            _cell(head, i, name).error(collector, "E614", f"column '{name}' appears twice",
+                                       "keep one of the two")
+            bad = True
+        elif name not in known:
+            _cell(head, i, name).error(
+                collector, "E614", f"unknown column {show(head.cell(i))}",
+                did_you_mean(name, known) or
+                "the columns are agency, fact, value and optionally period, label, note")
+            bad = True
+        else:
+            columns[name] = i
+    for name in CSV_REQUIRED:
+        if name not in columns:
+            collector.error("E614", f"the header has no '{name}' column",
+                            Span(f.source, head.places[0][0], head.places[-1][1]),
+                            help="the first row must name the columns: agency,fact,value "
+                                 "(and optionally period, label, note)")
+            bad = True
+    if bad:
+        return
+    f.readable = True
+    for row in rows:
+        if len(row.cells) > len(header) and any(c.strip() for c in row.cells[len(header):]):
+            _cell(row, len(header), "extra").error(
+                collector, "E615", f"this row has {len(row.cells)} cells but the header has "
+                f"{len(header)}", "a value containing the delimiter must be in double quotes")
+            continue
+        agency, fact, value = (row.cell(columns[c]) for c in CSV_REQUIRED)
+        if "period" in columns and row.cell(columns["period"]):
+            f.periods.append(Stated(nfc(row.cell(columns["period"])),
+                                     _cell(row, columns["period"], "period")))
+        if not (agency or fact or value):
+            continue  # a row with only a label or a note
+        if not agency or not fact:
+            missing = "agency" if not agency else "fact"
+            _cell(row, columns[missing], missing).error(
+                collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
+            continue
+        f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
+                               _cell(row, columns["fact"], "fact"), value or None,
+                               _cell(row, columns["value"], "value")))

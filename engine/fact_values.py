@@ -1,0 +1,410 @@
+"""How a fact's value is read from the text an officer wrote, and written back.
+
+Values are read according to the fact's type in the catalogue, never guessed: numbers are exact
+(``int`` or :class:`~fractions.Fraction`); shares are ``95%`` or ``0.95``; dates are
+``yyyy-mm-dd`` or day first (``dd/mm/yyyy``); booleans are ``true``/``false`` or ``có``/``không``;
+categories are one of the fact's allowed values. The ways Vietnamese officers write numbers that
+would otherwise be misread (``1.200``, ``1,5``, ``1 200``) are refused with a hint that says what
+to write instead.
+
+:func:`read_value` gives a value or a :class:`Problem` (code ``E640``-``E649`` and its words);
+the caller locates it. :func:`format_fact_value` is its inverse: the text a fact file holds for a
+value.
+
+    >>> read_number("1200.5")
+    Fraction(2401, 2)
+    >>> read_number("1.200").code
+    'E641'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import decimal
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .diagnostics import did_you_mean
+from .files import nfc
+from .messages import show
+from .model import FactDef
+from .values import Known, Num, norm
+
+__all__ = [
+    "EXPECTED",
+    "FALSE_WORDS",
+    "TRUE_WORDS",
+    "Problem",
+    "format_decimal",
+    "format_fact_value",
+    "read_number",
+    "read_python",
+    "read_value",
+]
+
+#: Words read as booleans (after NFC normalisation and case folding).
+TRUE_WORDS = ("true", "có")
+FALSE_WORDS = ("false", "không")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a value text was refused."""
+
+    code: str
+    message: str
+    help: str | None = None
+
+
+#: What each type expects, in words (messages and templates).
+EXPECTED: dict[str, str] = {
+    "number": "a number (1200 or 1200.5)",
+    "count": "a whole number >= 0",
+    "share": "a share (95% or 0.95)",
+    "bool": "true or false (or có / không)",
+    "date": "a date (2023-01-09 or 09/01/2023)",
+    "category": "one of the allowed values",
+}
+
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_THOUSANDS_DOT = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+_THOUSANDS_SPACE = re.compile(r"-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?")
+_THOUSANDS_COMMA = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}")
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+_VN_GROUPED = re.compile(r"(-?[0-9]{1,3}(?:\.[0-9]{3})+),([0-9]+)")
+_EN_GROUPED = re.compile(r"(-?[0-9]{1,3}(?:,[0-9]{3})+)\.([0-9]+)")
+_BARE_POINT = re.compile(r"-?(?:\.[0-9]+|[0-9]+\.)")
+_EXPONENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_LOOSE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_DMY_OTHER = re.compile(r"([0-9]{1,2})[.\-]([0-9]{1,2})[.\-]([0-9]{4})")
+_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}")
+_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9].*")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9\-]", "", text)
+
+
+def read_number(text: str) -> Num | Problem:
+    """An exact decimal number from its text (``-12``, ``1200.5``), or why it was refused."""
+    n = _number(text.strip())
+    if n is None:
+        return Problem("E640", f"expected a number, found {show(text.strip())}",
+                       "write digits with an optional decimal point, e.g. 1200 or 1200.5")
+    return n
+
+
+_NO_SEPARATORS = "no thousands separators; the decimal separator is a dot"
+
+
+def _number(t: str, unit: str = "") -> Num | Problem | None:
+    """A number, a problem with a number-like text, or None when the text is nothing like one.
+
+    ``unit`` (``%``) is what followed the number in the file: it is shown in the message and
+    in the suggested fixes.
+    """
+    u = unit
+    if _DECIMAL.fullmatch(t) and not _THOUSANDS_DOT.fullmatch(t):
+        # the common case first, without building any message
+        return int(t) if "." not in t else norm(Fraction(t))
+    shown = show(t + u)
+    if _DECIMAL.fullmatch(t):
+        if _THOUSANDS_DOT.fullmatch(t):
+            whole, _, frac = t.partition(".")
+            decimal = (whole + "." + frac.rstrip("0")).rstrip(".")
+            if decimal == t:
+                decimal = t + "0"
+            return Problem(
+                "E641", f"{shown} is ambiguous: the dot looks like a thousands separator",
+                f"write {_digits(t)}{u} if the dot separates thousands, or {decimal}{u} if it is "
+                f"a decimal point ({_NO_SEPARATORS})")
+        return norm(Fraction(t))
+    if _THOUSANDS_DOT.fullmatch(t) or _THOUSANDS_COMMA.fullmatch(t):
+        return Problem("E641", f"{shown} is written with thousands separators",
+                       f"write {_digits(t)}{u} ({_NO_SEPARATORS})")
+    if _THOUSANDS_SPACE.fullmatch(t):
+        plain = re.sub(r"[ \u00a0\u202f]", "", t).replace(",", ".")
+        return Problem("E641", f"{shown} is written with spaces between digit groups",
+                       f"write {plain}{u} ({_NO_SEPARATORS})")
+    if m := (_VN_GROUPED.fullmatch(t) or _EN_GROUPED.fullmatch(t)):
+        return Problem("E641", f"{shown} is written with thousands separators",
+                       f"write {_digits(m.group(1))}.{m.group(2)}{u} ({_NO_SEPARATORS})")
+    if _DECIMAL_COMMA.fullmatch(t):
+        whole, _, frac = t.partition(",")
+        if len(frac) == 3 and not whole.lstrip("-").startswith("0"):
+            return Problem("E642", f"{shown} is ambiguous: the comma is either a decimal "
+                           "comma or a thousands separator",
+                           f"write {whole}.{frac}{u} if it is a decimal comma, or {whole}{frac}{u} "
+                           f"if it separates thousands ({_NO_SEPARATORS})")
+        return Problem("E642", f"{shown} is written with a decimal comma",
+                       f"write {whole}.{frac}{u} (the decimal separator is a dot)")
+    if _BARE_POINT.fullmatch(t):
+        fixed = t[:-1] if t.endswith(".") else t.replace(".", "0.", 1)
+        return Problem("E640", f"{shown} is not a complete number", f"write {fixed}{u}")
+    if _EXPONENT.fullmatch(t):
+        exact = _fraction_text(Fraction(t)) if len(t) < 30 else "/"
+        return Problem("E640", f"{shown} is written in exponent notation",
+                       "write the number out in full" if "/" in exact
+                       else f"write the number out in full: {_unambiguous(exact)}{u}")
+    return None
+
+
+def read_value(fdef: FactDef, text: str) -> Known | Problem:
+    """The value of ``fdef`` written as ``text`` (not empty), or why it was refused."""
+    t = text.strip()
+    match fdef.type:
+        case "number" | "count":
+            return _read_number_fact(fdef, t)
+        case "share":
+            return _read_share(fdef, t)
+        case "bool":
+            word = nfc(t).casefold()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            return Problem("E646", f"expected true or false for '{fdef.id}', found {show(t)}",
+                           "write true or false (or có / không)")
+        case "date":
+            return _read_date(fdef, t)
+        case _:
+            return _read_category(fdef, t)
+
+
+def _read_number_fact(fdef: FactDef, t: str) -> Known | Problem:
+    if t.endswith("%"):
+        return Problem("E640", f"{show(t)} is a percentage, but '{fdef.id}' is a {fdef.type}",
+                       "write the number without %")
+    n = _number(t)
+    if n is None:
+        return Problem("E640", f"expected {EXPECTED[fdef.type]} for '{fdef.id}', found "
+                       f"{show(t)}", "write a whole number, e.g. 1200" if fdef.type == "count"
+                       else "write digits with an optional decimal point, e.g. 1200 or 1200.5")
+    if isinstance(n, Problem) or fdef.type != "count":
+        return n
+    if n < 0:
+        return Problem("E643", f"a count cannot be negative: {show(t)} for '{fdef.id}'",
+                       "write 0 or a positive whole number")
+    if not isinstance(n, int):
+        return Problem("E643", f"a count is a whole number: {show(t)} for '{fdef.id}'",
+                       "write a whole number, e.g. 1200")
+    return n
+
+
+def _read_share(fdef: FactDef, t: str) -> Known | Problem:
+    percent = t.endswith("%")
+    body = t[:-1].rstrip() if percent else t
+    n = _number(body, "%" if percent else "")
+    if n is None:
+        return Problem("E640", f"expected {EXPECTED['share']} for '{fdef.id}', found {show(t)}",
+                       "write a percentage such as 95% or a fraction such as 0.95")
+    if isinstance(n, Problem):
+        return n
+    if not percent and n > 1:
+        return Problem("E645", f"{show(t)} is not a share: a bare number must be between 0 "
+                       "and 1", f"write {body}% or {_fraction_text(Fraction(n) / 100)}"
+                       if n <= 100 else "write a percentage such as 95% or a fraction such as 0.95")
+    value = Fraction(n) / 100 if percent else Fraction(n)
+    if value > 1:
+        return Problem("E644", f"a share cannot be above 100%: {show(t)} for '{fdef.id}'",
+                       "write a share between 0% and 100%")
+    if value < 0:
+        return Problem("E644", f"a share cannot be below 0%: {show(t)} for '{fdef.id}'",
+                       "write a share between 0% and 100%")
+    return norm(value)
+
+
+def _fraction_text(value: Fraction) -> str:
+    """The exact decimal text of ``value`` when it has one (``0.955``), else ``n/d``."""
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    return format_decimal(value)
+
+
+def format_decimal(value: Num) -> str:
+    """The exact decimal text of a number with a terminating decimal expansion."""
+    value = Fraction(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole, rest = divmod(value.numerator, value.denominator)
+    if rest == 0:
+        return f"{sign}{whole}"
+    digits: list[str] = []
+    frac = Fraction(rest, value.denominator)
+    while frac and len(digits) < 40:
+        frac *= 10
+        d = frac.numerator // frac.denominator
+        digits.append(str(d))
+        frac -= d
+    return f"{sign}{whole}." + "".join(digits)
+
+
+def _date_problem(fdef: FactDef, t: str, y: int, m: int, d: int, dmy: bool) -> Problem:
+    if dmy and m > 12 and 1 <= d <= 12:
+        return Problem("E648", f"{show(t)} is not a date: dates are written day first "
+                       "(dd/mm/yyyy), and there is no month " + str(m),
+                       f"if you meant {calendar.month_name[d]} {m}, write "
+                       f"{m:02d}/{d:02d}/{y} or {y}-{d:02d}-{m:02d}")
+    if not 1 <= m <= 12:
+        return Problem("E648", f"{show(t)} is not a date: there is no month {m}",
+                       "write dd/mm/yyyy or yyyy-mm-dd")
+    days = calendar.monthrange(y, m)[1]
+    return Problem("E648", f"{show(t)} is not a date: {calendar.month_name[m]} {y} has "
+                   f"{days} days", f"check the day of '{fdef.id}'")
+
+
+def _read_date(fdef: FactDef, t: str) -> Known | Problem:
+    if m := _ISO.fullmatch(t):
+        y, mo, d = (int(g) for g in m.groups())
+        try:
+            return dt.date(y, mo, d)
+        except ValueError:
+            return _date_problem(fdef, t, y, mo, d, dmy=False)
+    if m := _DMY.fullmatch(t):
+        d, mo, y = (int(g) for g in m.groups())
+        try:
+            return dt.date(y, mo, d)
+        except ValueError:
+            return _date_problem(fdef, t, y, mo, d, dmy=True)
+    if m := _DATETIME.fullmatch(t):
+        return Problem("E647", f"{show(t)} has a time of day; '{fdef.id}' is a date",
+                       f"write the date alone: {m.group(1)}")
+    if _ISO_LOOSE.fullmatch(t):
+        y, mo, d = (int(g) for g in t.split("-"))
+        return Problem("E647", f"{show(t)} is not a date in the form yyyy-mm-dd",
+                       f"write {y:04d}-{mo:02d}-{d:02d} (two digits for the month and the day)")
+    if m := _DMY_OTHER.fullmatch(t):
+        d, mo, y = (int(g) for g in m.groups())
+        return Problem("E647", f"{show(t)} is not a date in an accepted form",
+                       f"write {d:02d}/{mo:02d}/{y} or {y}-{mo:02d}-{d:02d}")
+    if _DMY_SHORT_YEAR.fullmatch(t):
+        return Problem("E647", f"{show(t)} has a two-digit year",
+                       "write the year in full: dd/mm/yyyy or yyyy-mm-dd")
+    return Problem("E647", f"expected a date for '{fdef.id}', found {show(t)}",
+                   "write 2023-01-09 or 09/01/2023 (day first); leave it empty if not reported")
+
+
+def _read_category(fdef: FactDef, t: str) -> Known | Problem:
+    allowed = {nfc(v): v for v in fdef.values}
+    v = nfc(t)
+    if v in allowed:
+        return allowed[v]
+    listing = ", ".join(fdef.values)
+    folded = [a for a in fdef.values if nfc(a).casefold() == v.casefold()]
+    hint = (f"did you mean '{folded[0]}'? (categories are case-sensitive)" if folded
+            else did_you_mean(v, fdef.values))
+    return Problem("E649", f"{show(t)} is not an allowed value of '{fdef.id}' ({listing})",
+                   hint or f"write one of: {listing}")
+
+
+def format_fact_value(fdef: FactDef, value: Known) -> str:
+    """The text a fact file holds for ``value`` (what :func:`read_value` reads back)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if fdef.type == "share":
+        text = _fraction_text(Fraction(value) * 100)
+        if "/" not in text:
+            return _unambiguous(text) + "%"
+    text = _fraction_text(Fraction(value))
+    if "/" in text:
+        raise ValueError(f"{value} has no exact decimal form")
+    return _unambiguous(text)
+
+
+def _unambiguous(text: str) -> str:
+    """``1.234`` as ``1.2340``: three decimals after 1-3 digits read as thousands otherwise."""
+    return text + "0" if _THOUSANDS_DOT.fullmatch(text) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Values given in memory (a portal form, a test)
+# ---------------------------------------------------------------------------------------------
+
+#: The code of a value of the wrong kind, by fact type.
+_WRONG_KIND = {"number": "E640", "count": "E640", "share": "E640", "bool": "E646",
+               "date": "E647", "category": "E649"}
+#: What to pass instead, by fact type.
+_PASS = {
+    "number": "pass an int, a Fraction, a Decimal or the text as written in a fact file "
+              "('1200.5')",
+    "count": "pass an int >= 0 (or its text, '1200')",
+    "share": "pass a Fraction or Decimal between 0 and 1, or the text '95%' or '0.95'",
+    "bool": "pass True or False (or the text 'có' / 'không')",
+    "date": "pass a datetime.date (or the text '2023-01-09' or '09/01/2023')",
+    "category": "pass the category as a str",
+}
+
+
+def read_python(fdef: FactDef, value: object) -> Known | Problem:
+    """The value of ``fdef`` given as a Python object (not None), or why it was refused.
+
+    A ``str`` is read as the text of a fact file (:func:`read_value`); ``int``,
+    :class:`~fractions.Fraction` and :class:`~decimal.Decimal` are numbers, ``bool`` a yes/no
+    fact's value and :class:`datetime.date` a date's. A ``float`` is refused: it is not exact
+    (``0.91`` is 0.91000000000000003108…), so pass a Fraction, a Decimal or a string. The same
+    checks as for text apply (a count is whole and not negative, a share is between 0 and 1),
+    with the same codes and messages.
+
+        >>> from engine.model import FactDef, Label
+        >>> received = FactDef("received", "count", Label("Số hồ sơ"), "all", ("snv",), ("q1",))
+        >>> read_python(received, -10).message
+        "a count cannot be negative: '-10' for 'received'"
+        >>> read_python(received, True).code
+        'E640'
+    """
+    kind = fdef.type
+    if isinstance(value, str):
+        return read_value(fdef, value)
+    if isinstance(value, bool):
+        if kind == "bool":
+            return value
+        return _wrong_kind(fdef, value)
+    if isinstance(value, float):
+        return Problem(_WRONG_KIND[kind], f"{show(repr(value))} for '{fdef.id}' is a float, "
+                       "which is not exact", f"pass Fraction('{value!r}'), Decimal('{value!r}') "
+                       f"or the string '{value!r}'" if kind in ("number", "count", "share")
+                       else _PASS[kind])
+    if isinstance(value, int | Fraction | decimal.Decimal) and kind in ("number", "count",
+                                                                         "share"):
+        if isinstance(value, decimal.Decimal):
+            if not value.is_finite():
+                return _wrong_kind(fdef, value)
+            value = Fraction(value)
+        text = _fraction_text(Fraction(value))
+        if "/" not in text:
+            return read_value(fdef, _unambiguous(text))
+        # a fraction without a decimal form (1/3): the checks of the text, on the number
+        if kind == "count":
+            return Problem("E643", f"a count is a whole number: {show(text)} for '{fdef.id}'",
+                           "write a whole number, e.g. 1200")
+        if kind == "share" and not 0 <= value <= 1:
+            side = "above 100%" if value > 1 else "below 0%"
+            return Problem("E644", f"a share cannot be {side}: {show(text)} for '{fdef.id}'",
+                           "write a share between 0% and 100%")
+        return norm(Fraction(value))
+    if isinstance(value, dt.date) and kind == "date":
+        if isinstance(value, dt.datetime):
+            return Problem("E647", f"{show(value.isoformat())} has a time of day; "
+                           f"'{fdef.id}' is a date", f"pass the date alone: {value.date()!r}")
+        return value
+    return _wrong_kind(fdef, value)
+
+
+def _wrong_kind(fdef: FactDef, value: object) -> Problem:
+    what = EXPECTED[fdef.type]
+    if fdef.type == "category":
+        what = "one of " + ", ".join(fdef.values)
+    return Problem(_WRONG_KIND[fdef.type], f"expected {what} for '{fdef.id}', found "
+                   f"{show(repr(value))} ({type(value).__name__})", _PASS[fdef.type])
