@@ -6,5 +6,7 @@ The commands live in :mod:`engine.cli` (installed as the ``cchc`` console script
 
 from engine.cli import main
 
+__all__ = ["main"]
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -245,7 +245,7 @@ class Report:
         }
 
 
-def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, Value]], *,
+def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,
              period: str, as_of: dt.date | None = None, area: str | None = None,
              agency: str | None = None) -> Report:
     """Evaluate every indicator of ``plan`` (in dependency order) for ``period``.

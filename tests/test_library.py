@@ -223,7 +223,7 @@ def test_every_argument_code_is_explained_in_the_docs() -> None:
 
 def test_the_typed_examples_run(plan: Plan) -> None:
     """tests/typing_api.py, which mypy checks, does what its types say."""
-    import typing_api
+    from tests import typing_api
 
     data = typing_api.evaluate_a_period(ROOT / "plans" / "2023.yaml",
                                         ROOT / "examples" / "2023" / "q1")

@@ -7,13 +7,13 @@ import functools
 import random
 from pathlib import Path
 
-import diffgen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
 from engine.diff import PlanDiff, diff_plans
+from tests.diff import diffgen
 
 SLOW = settings(max_examples=12, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

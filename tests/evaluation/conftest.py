@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from evalplan import write_plan
 
 import engine
+from tests.evaluation.evalplan import write_plan
 
 
 @pytest.fixture(scope="session")

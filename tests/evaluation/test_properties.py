@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evalplan import RECEIVING, REPORTING, SMALL_PLAN, full_facts, write_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
 from engine.evaluator import Program
 from engine.report import evaluate
+from tests.evaluation.evalplan import RECEIVING, REPORTING, SMALL_PLAN, full_facts, write_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 Facts = dict[str, dict[str, Any]]

@@ -6,15 +6,14 @@ import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
-from evalplan import SMALL_PLAN, full_facts, write_plan
-
 import engine
 from engine.report import evaluate
+from tests.evaluation.evalplan import SMALL_PLAN, full_facts, write_plan
 
 Q1_DUE = dt.date(2023, 3, 14)
 
 
-def status(plan: engine.Plan, facts: dict, iid: str, period: str = "q1",
+def status(plan: engine.Plan, facts: dict[str, dict[str, object]], iid: str, period: str = "q1",
            as_of: dt.date = Q1_DUE) -> str:
     return evaluate(plan, facts, period=period, as_of=as_of).result(iid).status
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from evalplan import RECEIVING, SMALL_PLAN, full_facts, write_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
 from engine.render import render_csv, render_explain, render_table
 from engine.report import Treatment, evaluate
+from tests.evaluation.evalplan import RECEIVING, SMALL_PLAN, full_facts, write_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from lang_strategies import PER_AGENCY, SYMBOLS, contexts, trees, typed_trees
 
 from engine.builtins import BOOL, DATE, NUMBER, TEXT, Type
 from engine.checker import Symbols, check
@@ -13,6 +12,7 @@ from engine.evaluator import Context, compile_expr
 from engine.nodes import Expr
 from engine.parser import parse
 from engine.values import Unknown, type_of
+from tests.language.lang_strategies import PER_AGENCY, SYMBOLS, contexts, trees, typed_trees
 
 FACTS = Symbols(
     {"received": NUMBER, "on_time": NUMBER, "issued": BOOL, "issued_on": DATE, "group": TEXT,

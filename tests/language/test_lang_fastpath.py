@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lang_strategies import PER_AGENCY, contexts, large_contexts, same, typed, typed_trees
 
 from engine import codegen
 from engine.builtins import BOOL, NUMBER
@@ -19,6 +18,14 @@ from engine.evaluator import Context, Row, compile_expr
 from engine.nodes import Aggregate, Binary, Compare, Name
 from engine.parser import parse
 from engine.values import Reason, Undefined, Unknown, Value
+from tests.language.lang_strategies import (
+    PER_AGENCY,
+    contexts,
+    large_contexts,
+    same,
+    typed,
+    typed_trees,
+)
 
 PER = frozenset(PER_AGENCY)
 

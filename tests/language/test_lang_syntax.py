@@ -9,7 +9,6 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lang_strategies import formula_like, printable, trees
 
 from engine.diagnostics import ExpressionError
 from engine.nodes import (
@@ -30,6 +29,7 @@ from engine.nodes import (
 )
 from engine.parser import MAX_DEPTH, MAX_LENGTH, depth, parse
 from engine.printer import to_text
+from tests.language.lang_strategies import formula_like, printable, trees
 
 a, b, c = Name("a"), Name("b"), Name("c")
 

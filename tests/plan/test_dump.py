@@ -129,9 +129,9 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             g["agencies"] = draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
         earlier = [f"g{k}" for k in range(j)]
-        if earlier and draw(st.booleans()):
+        if bool(earlier) and draw(st.booleans()):
             g["union"] = draw(st.lists(st.sampled_from(earlier + ids), max_size=2, unique=True))
-        if earlier and draw(st.booleans()):
+        if bool(earlier) and draw(st.booleans()):
             g["minus"] = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
         groups[f"g{j}"] = g
     periods: dict[str, Any] = {}
@@ -183,7 +183,7 @@ def indicator(draw: st.DrawFn, ids: list[str], facts: dict[str, Any],
                            "scope": scope}
     if ftype in ("number", "count", "share"):
         value = draw(st.sampled_from([f"sum({fid})", fid, f"{fid} * 2 - 1"]))
-        if earlier and draw(st.booleans()):
+        if bool(earlier) and draw(st.booleans()):
             value += f" + {draw(st.sampled_from(earlier))}"
         ind.update(unit=draw(st.sampled_from(["percent", "number", "count"])), value=value,
                    target=draw(st.sampled_from(["value >= 90%", "value > 3", "value == 100%"])))

@@ -27,7 +27,7 @@ def yaml_blocks(page: Path) -> list[tuple[int, str]]:
     """(line of the block's first line, text) of every yaml block of a page."""
     out: list[tuple[int, str]] = []
     lang: str | None = None
-    start, body = 0, []
+    start, body = 0, list[str]()
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
         if lang is None:
             fence = _FENCE.match(line)
