@@ -59,10 +59,15 @@ def formula_text(formula: Formula | None) -> str:
 
 # -- summary ------------------------------------------------------------------------------------
 
+#: The singular of each count of :meth:`Plan.summary` ("1 agency", not "1 agencie").
+_SINGULAR = {"areas": "area", "indicators": "indicator", "agencies": "agency",
+             "periods": "period", "facts": "fact"}
+
+
 def render_summary(plan: Plan) -> str:
     """The one-line summary ``cchc validate`` prints for a valid plan."""
     counts = plan.summary()
-    parts = ", ".join(f"{n} {what if n != 1 else what[:-1]}" for what, n in counts.items())
+    parts = ", ".join(f"{n} {what if n != 1 else _SINGULAR[what]}" for what, n in counts.items())
     return f"{plan.path or plan.id}: valid plan '{plan.id}' ({plan.year}): {parts}"
 
 

@@ -200,3 +200,35 @@ def test_agencies_data(plan: engine.Plan) -> None:
                          "kinds": [], "agencies": ["huyen_a", "xa_a1"],
                          "union": ["departments"], "minus": [], "notes": None}
     json.dumps(data)
+
+
+def test_summary_says_one_of_each_in_the_singular() -> None:
+    from engine.loader import loads_plan
+    from engine.render_plan import render_summary
+
+    plan = loads_plan("""\
+cchc: 1
+id: one
+year: 2023
+title: {vi: Một, en: One}
+agencies:
+  snv: {name: {vi: Sở Nội vụ}, kind: department}
+periods:
+  year: {name: {vi: Năm}, from: 2023-01-01, until: 2023-12-31, due: 2024-01-10}
+facts:
+  done: {type: bool, reported_by: snv, periods: [year], label: {vi: Đã làm}}
+areas:
+  a:
+    name: {vi: Lĩnh vực}
+    indicators:
+      i:
+        name: {vi: Chỉ tiêu}
+        unit: bool
+        owner: snv
+        scope: snv
+        value: all(done)
+        target: value
+""", "one.yaml")
+    text = render_summary(plan)
+    assert "1 agency," in text and "1 area," in text and "1 indicator," in text
+    assert "agencie " not in text
