@@ -13,6 +13,7 @@ Stages turn a file that cannot be read into their own code (a plan ``E407``/``E4
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,12 +67,41 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: Path, name: str) -> str | Unreadable:
-    """The UTF-8 text of a file (an optional byte order mark, any line endings), or why not."""
+#: The largest input file read, in bytes. Real plans are under 1 MiB and a fact file for every
+#: commune of the country a few MiB; anything larger is refused before it fills memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
+    """The bytes of a regular file of at most ``limit`` bytes, or why not.
+
+    The file is opened without blocking and checked once open (so a FIFO, a device such as
+    ``/dev/zero``, or a link to one, is refused, never waited on or read without end), and
+    reading stops one byte past ``limit``."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return Unreadable("it is a folder" if stat.S_ISDIR(mode) else
+                          "it is not a regular file (a device, a pipe or a socket)")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as e:  # pragma: no cover - a regular file that fails while read
+            return Unreadable(str(e.strerror or e).lower())
+    if len(data) > limit:
+        return Unreadable(f"it is larger than the limit of {limit:,} bytes".replace(",", " "))
+    return data
+
+
+def read_text(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> str | Unreadable:
+    """The UTF-8 text of a file (an optional byte order mark, any line endings), or why not."""
+    data = read_bytes(path, limit)
+    if isinstance(data, Unreadable):
+        return data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -134,7 +164,7 @@ def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
             if not found:
                 collector.add(messages.empty_folder(kind, display_name(path)))
             files.extend(found)
-        elif not path.is_file():
+        elif not path.exists():
             collector.add(messages.no_such_file(kind, display_name(path)))
         elif kind.named_by_suffix and not kind.accepts(path):
             collector.add(messages.wrong_kind(kind, display_name(path), path.suffix.lower()))
