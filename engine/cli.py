@@ -366,23 +366,47 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
 def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
                  output: str | None, force: bool) -> None:
     """Write the fact template an agency fills in for a period."""
-    import os
-    import tempfile
-    from pathlib import Path
-
     from engine.template import template
 
-    if output is not None and os.path.exists(output) and not force:
-        click.echo(f"error: '{output}' already exists; use --force to overwrite it", err=True)
-        sys.exit(EXIT_INVALID)
+    if output is not None and not force:
+        _refuse_existing(output)
     plan = _load_plan(plan_path)
     text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml")
     if output is None:
         click.echo(text, nl=False)
         return
+    _write_file(output, text)
+
+
+def _refuse_existing(output: str) -> None:
+    """Exit 2 when ``output`` exists (the user did not say --force) or cannot even be looked
+    at (a name too long for the file system)."""
+    import os
+
+    try:
+        os.stat(output)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"error: '{output}' already exists; use --force to overwrite it", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _write_file(output: str, text: str) -> None:
+    """Write ``text`` to ``output`` atomically: through a temporary file created securely in the
+    same folder (never a fixed name a link could stand in for), then renamed over the target.
+    On any failure (a full disk, a name too long, no permission) nothing is left behind and the
+    reason is said, exit 2."""
+    import os
+    import tempfile
+    from pathlib import Path
+
     target = Path(output)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp",
+                                   dir=target.parent)
     except OSError as e:
         click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
         sys.exit(EXIT_INVALID)
@@ -393,6 +417,10 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as e:
+        os.unlink(tmp)
+        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
+        sys.exit(EXIT_INVALID)
     except BaseException:
         os.unlink(tmp)
         raise
@@ -473,12 +501,9 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
     if target is None:
         click.echo(text, nl=False)
         return
-    if target.exists() and not force:
-        raise click.BadParameter(f"{target} exists; add --force to overwrite it",
-                                 param_hint="-o")
+    if not force:
+        _refuse_existing(str(target))
     if not target.parent.is_dir():
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="-o")
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    _write_file(str(target), text)
     click.echo(f"wrote {target}: the {year} plan, extending {plan_path}", err=True)
