@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
+from .escape import csv_row
 from .messages import describe_reason
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
@@ -216,13 +217,13 @@ def render_csv(report: Report) -> str:
     for r in report.results:
         d = r.to_dict()
         value = d["value"]
-        writer.writerow([
+        writer.writerow(csv_row([
             r.id, r.indicator.area, r.status,
             "" if value is None else (format_value(r.value) if not isinstance(r.value, str)
                                       else r.value),
             d["target"], d["deadline"] or "", len(r.missing), len(r.treated),
             r.coverage.expected,
-            r.coverage.reported, r.indicator.name.vi])
+            r.coverage.reported, r.indicator.name.vi]))
     return buf.getvalue()
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from . import messages
 from .diagnostics import Collector, FactsError
+from .escape import csv_row
 from .files import nfc
 from .model import FactDef, Plan
 from .yamlout import key as _key
@@ -124,10 +125,11 @@ def _csv(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
     if not any(facts for _, facts in rows):
         # a row with only a label still says which period the (empty) file is for
         who = (_one_line(plan.agencies[rows[0][0]].name.vi) + ": " if rows else "")
-        writer.writerow([period, "", "", f"{who}không có số liệu phải báo cáo trong kỳ này",
-                         "", "no facts to report in this period"])
+        writer.writerow(csv_row([period, "", "",
+                                 f"{who}không có số liệu phải báo cáo trong kỳ này", "",
+                                 "no facts to report in this period"]))
     for agency, facts in rows:
         for fdef in facts:
-            writer.writerow([period, agency, fdef.id, _one_line(fdef.label.vi), "",
-                             fact_hint(fdef)])
+            writer.writerow(csv_row([period, agency, fdef.id, _one_line(fdef.label.vi), "",
+                                     fact_hint(fdef)]))
     return buffer.getvalue()
