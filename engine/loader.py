@@ -26,7 +26,7 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E405``  a key that is a list or a mapping
 ``E406``  an id defined in two files, or a file included twice
 ``E407``  a plan or included file cannot be read (missing, a folder, no permission)
-``E408``  plans that extend each other in a cycle
+``E408``  plans that extend each other in a cycle, or in a chain of more than 32 plans
 ``E410``  unknown key (with the allowed keys or a did-you-mean)
 ``E411``  missing required key
 ``E412``  wrong type, value not allowed, invalid id
@@ -44,7 +44,8 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E433``  target or applicable not a condition, deadline not a date
 ``E434``  the baseline is not a literal, or is used but not given
 ``E440``  a child plan overrides an id its parent does not have (with a did-you-mean)
-``E441``  ``remove`` or ``merge_agencies`` names an id the plan does not have
+``E441``  ``remove`` or ``merge_agencies`` names an id the plan does not have, or stands in a
+          plan that extends none
 ``E442``  something removed is still used (every user is listed)
 ``E501``  the agency hierarchy has a cycle
 ``E502``  groups defined in a cycle
@@ -180,6 +181,10 @@ def _load(origin: _Origin, text: str, collector: Collector) -> Plan:
     )
 
 
+#: How many plans an ``extends`` chain may hold (a plan, its parent, its grandparent, …).
+MAX_EXTENDS = 32
+
+
 def _layer(docs: list[_Doc], reading: _Reading, chain: tuple[Path, ...]) -> YMap | None:
     """One plan with its includes and, when it ``extends`` another, its ancestors, merged into
     one tree; each file is checked against the schema on its own first. Every node keeps the
@@ -193,6 +198,13 @@ def _layer(docs: list[_Doc], reading: _Reading, chain: tuple[Path, ...]) -> YMap
                  partial=not doc.include and extends is not None)
     tree = fold_includes([d.tree for d in docs], collector)
     if not isinstance(extends, YScalar):
+        for directive in ("remove", "merge_agencies"):
+            if directive in docs[0].tree.items:
+                collector.error(
+                    "E441", f"'{directive}' does nothing in a plan that extends no other plan",
+                    docs[0].tree.key_span(directive),
+                    help=f"add 'extends: <parent plan>' to change a parent plan, or delete "
+                         f"'{directive}' and edit this plan's own entries")
         return tree
     parent = _parent(docs[0].origin, extends, reading, chain)
     if parent is None:
@@ -213,6 +225,11 @@ def _parent(origin: _Origin, extends: YScalar, reading: _Reading,
         return None
     key = files.resolved(path)
     here = () if origin.key is None else (origin.key,)
+    if len(chain) + len(here) >= MAX_EXTENDS:
+        collector.error("E408", f"plans extend each other more than {MAX_EXTENDS} deep",
+                        extends.span, help="a plan extends last year's plan, which may extend "
+                        f"the year before: a chain of more than {MAX_EXTENDS} plans is refused")
+        return None
     if key in (*chain, *here):
         loop = (*chain, *here)
         names = [p.name for p in (*loop[loop.index(key):], key)]
