@@ -101,6 +101,28 @@ def read_number(text: str) -> Num | Problem:
 _NO_SEPARATORS = "no thousands separators; the decimal separator is a dot"
 
 
+#: The most digits a fact value may have before and after the decimal point: far beyond any
+#: real count, share, or amount of money (a trillion trillion), and far below what makes exact
+#: arithmetic slow or Python's conversions fail (docs/facts.md).
+MAX_WHOLE_DIGITS = 24
+MAX_DECIMALS = 15
+
+
+def _magnitude(t: str, u: str = "") -> Problem | None:
+    """A problem when the decimal ``t`` has more digits than any real fact value."""
+    whole, _, frac = t.lstrip("-").partition(".")
+    if len(whole.lstrip("0")) <= MAX_WHOLE_DIGITS and len(frac) <= MAX_DECIMALS:
+        return None
+    return _too_big(show(t + u) if len(t) <= 40 else f"a number of {len(whole) + len(frac)} "
+                    "digits")
+
+
+def _too_big(shown: str) -> Problem:
+    return Problem("E640", f"{shown} has more digits than any real value",
+                   f"a fact value has at most {MAX_WHOLE_DIGITS} digits before the decimal "
+                   f"point and {MAX_DECIMALS} after it: check the cell")
+
+
 def _number(t: str, unit: str = "") -> Num | Problem | None:
     """A number, a problem with a number-like text, or None when the text is nothing like one.
 
@@ -108,6 +130,10 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
     in the suggested fixes.
     """
     u = unit
+    if _DECIMAL.fullmatch(t):
+        too_big = _magnitude(t, u)
+        if too_big is not None:
+            return too_big
     if _DECIMAL.fullmatch(t) and not _THOUSANDS_DOT.fullmatch(t):
         # the common case first, without building any message
         return int(t) if "." not in t else norm(Fraction(t))
@@ -146,7 +172,8 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
         fixed = t[:-1] if t.endswith(".") else t.replace(".", "0.", 1)
         return Problem("E640", f"{shown} is not a complete number", f"write {fixed}{u}")
     if _EXPONENT.fullmatch(t):
-        exact = _fraction_text(Fraction(t)) if len(t) < 30 else "/"
+        exponent = int(re.split("[eE]", t)[1])
+        exact = _fraction_text(Fraction(t)) if len(t) < 30 and abs(exponent) <= 30 else "/"
         return Problem("E640", f"{shown} is written in exponent notation",
                        "write the number out in full" if "/" in exact
                        else f"write the number out in full: {_unambiguous(exact)}{u}")
@@ -381,7 +408,15 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
         if isinstance(value, decimal.Decimal):
             if not value.is_finite():
                 return _wrong_kind(fdef, value)
-            value = Fraction(value)
+            if not -MAX_DECIMALS - 1 <= value.adjusted() < MAX_WHOLE_DIGITS:
+                if value.is_zero():
+                    value = Fraction(0)
+                else:
+                    return _too_big(show(str(value)))
+            else:
+                value = Fraction(value)
+        if abs(value) >= 10**MAX_WHOLE_DIGITS or Fraction(value).denominator > 10**MAX_DECIMALS:
+            return _too_big("the number" if isinstance(value, int) else "the fraction")
         text = _fraction_text(Fraction(value))
         if "/" not in text:
             return read_value(fdef, _unambiguous(text))

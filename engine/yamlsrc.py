@@ -54,7 +54,9 @@ class YScalar:
     def data(self) -> Any:
         """The scalar as JSON-like data: only plain ints, true/false, null are typed."""
         if self.style is None:
-            if _INT.match(self.text):
+            if _INT.match(self.text) and len(self.text) <= 20:
+                # (a longer run of digits is no plan's number, and int() of over 4,300 digits
+                # fails: it stays text, and the schema says what was expected)
                 return int(self.text)
             if self.text in ("true", "false"):
                 return self.text == "true"
