@@ -29,3 +29,17 @@ def csv_cell(value: object) -> str:
 def csv_row(values: list[object]) -> list[str]:
     """Every cell of a row through :func:`csv_cell`."""
     return [csv_cell(v) for v in values]
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+
+
+def markdown_inline(text: str) -> str:
+    """``text`` as one line of Markdown (a heading, a table cell, a sentence): line breaks become
+    spaces, so a name cannot start a heading or a table row of its own, and ``|`` is escaped,
+    so it cannot end a table cell.
+
+        >>> markdown_inline("Kế hoạch\\n# Đã đạt | 100%")
+        'Kế hoạch # Đã đạt \\\\| 100%'
+    """
+    return _LINE_BREAKS.sub(" ", text).replace("|", "\\|")

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
-from .escape import csv_row
+from .escape import csv_row, markdown_inline
 from .messages import describe_reason
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
@@ -174,7 +174,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_inline(text)
 
 
 def render_markdown(report: Report, lang: str = "vi") -> str:
@@ -182,8 +182,8 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
     w = _WORDS[lang]
     plan = report.plan
     period = plan.periods[report.period]
-    out = [f"# {plan.title.text(lang)}", "",
-           f"{w['period']}: **{period.name.text(lang)}** ({period.start} – {period.end}), "
+    out = [f"# {_md(plan.title.text(lang))}", "",
+           f"{w['period']}: **{_md(period.name.text(lang))}** ({period.start} – {period.end}), "
            f"{w['as_of']} {report.as_of}.", *(["", *_agency_line(report, lang)]
                                                  if report.agency else []),
            "", f"## {w['summary']}", "",

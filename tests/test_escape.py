@@ -48,3 +48,17 @@ def test_report_and_template_csv_neutralise_formula_cells() -> None:
         cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
         assert not any(c.startswith(("=", "@")) for c in cells), cells
         assert any(c.startswith("'=HYPERLINK") or c == "'@SUM(1+1)" for c in cells)
+
+
+def test_a_line_break_in_the_title_or_a_period_name_adds_no_heading() -> None:
+    from engine.render import render_markdown
+
+    text = (DATA / "plan.yaml").read_text("utf-8")
+    text = text.replace("title: {vi: Kế hoạch CCHC nhỏ năm 2023,",
+                        'title: {vi: "Kế hoạch\\n# Đã đạt hết",')
+    text = text.replace("q1: {name: {vi: Quý I,", 'q1: {name: {vi: "Quý I\\n## Giả",')
+    plan = engine.loads_plan(text, "hostile.yaml")
+    report = engine.evaluate(plan, engine.load_facts(plan, [DATA / "q1.yaml"]), period="q1")
+    lines = render_markdown(report, "vi").splitlines()
+    assert lines[0] == "# Kế hoạch # Đã đạt hết"
+    assert not any(line.startswith(("# Đã", "## Giả")) for line in lines)
