@@ -106,6 +106,8 @@ _NO_SEPARATORS = "no thousands separators; the decimal separator is a dot"
 #: arithmetic slow or Python's conversions fail (docs/facts.md).
 MAX_WHOLE_DIGITS = 24
 MAX_DECIMALS = 15
+_WHOLE_LIMIT = 10**MAX_WHOLE_DIGITS
+_DENOMINATOR_LIMIT = 10**MAX_DECIMALS
 
 
 def _magnitude(t: str, u: str = "") -> Problem | None:
@@ -130,15 +132,17 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
     in the suggested fixes.
     """
     u = unit
-    if _DECIMAL.fullmatch(t):
-        too_big = _magnitude(t, u)
-        if too_big is not None:
+    decimal_text = _DECIMAL.fullmatch(t) is not None
+    if decimal_text:
+        # Only a text longer than the shortest one past the bound ("0." and 16 decimals) can be
+        # past it, so the common, short number pays nothing for the check.
+        if len(t) > MAX_DECIMALS + 2 and (too_big := _magnitude(t, u)) is not None:
             return too_big
-    if _DECIMAL.fullmatch(t) and not _THOUSANDS_DOT.fullmatch(t):
-        # the common case first, without building any message
-        return int(t) if "." not in t else norm(Fraction(t))
+        if not _THOUSANDS_DOT.fullmatch(t):
+            # the common case first, without building any message
+            return int(t) if "." not in t else norm(Fraction(t))
     shown = show(t + u)
-    if _DECIMAL.fullmatch(t):
+    if decimal_text:
         if _THOUSANDS_DOT.fullmatch(t):
             whole, _, frac = t.partition(".")
             decimal = (whole + "." + frac.rstrip("0")).rstrip(".")
@@ -408,14 +412,13 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
         if isinstance(value, decimal.Decimal):
             if not value.is_finite():
                 return _wrong_kind(fdef, value)
-            if not -MAX_DECIMALS - 1 <= value.adjusted() < MAX_WHOLE_DIGITS:
-                if value.is_zero():
-                    value = Fraction(0)
-                else:
-                    return _too_big(show(str(value)))
-            else:
-                value = Fraction(value)
-        if abs(value) >= 10**MAX_WHOLE_DIGITS or Fraction(value).denominator > 10**MAX_DECIMALS:
+            # refused before it is converted: 1E+999999 would be a million-digit integer
+            if not value.is_zero() and not (-MAX_DECIMALS - 1 <= value.adjusted()
+                                            < MAX_WHOLE_DIGITS):
+                return _too_big(show(str(value)))
+            value = Fraction(value)
+        if abs(value) >= _WHOLE_LIMIT or (isinstance(value, Fraction)
+                                           and value.denominator > _DENOMINATOR_LIMIT):
             return _too_big("the number" if isinstance(value, int) else "the fraction")
         text = _fraction_text(Fraction(value))
         if "/" not in text:
