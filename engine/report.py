@@ -31,7 +31,7 @@ from typing import Any, Literal, Protocol
 
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Row
-from .facts import facts_from_data
+from .facts import Facts, facts_from_data
 from .messages import describe_reason, show, unknown_agency, unknown_name, unknown_period
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
@@ -256,12 +256,12 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     date, and :class:`FactsError` for facts loaded for another plan or period.
     """
     check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
+    if not isinstance(facts, Mapping):
+        _check_facts(plan, facts, period)  # a fact set of another plan or period
     if isinstance(facts, Mapping | SimpleFacts):  # checked as fact files are (FactsError)
         facts = facts_from_data(plan, facts.values if isinstance(facts, SimpleFacts) else facts,
                                 period=period, other_periods=True)
-    values = facts if isinstance(facts, Mapping) else facts.values
-    if not isinstance(facts, Mapping):
-        _check_facts(plan, facts, period)
+    values = facts.values
     p = plan.periods[period]
     when = as_of if as_of is not None else p.due
     base: dict[str, Value] = {"period_start": p.start, "period_end": p.end,
@@ -356,8 +356,6 @@ def not_a_date(value: object, *, file: str) -> Diagnostic:
 def _check_facts(plan: Plan, facts: FactSource, period: str) -> None:
     """Raise :class:`FactsError` when ``facts`` were loaded for another plan (``E613``) or
     another period (``E622``) than those of the call, as for a fact file."""
-    from .facts import Facts
-
     where = CALL_LABELS["facts"]
     found = Collector()
     if isinstance(facts, Facts) and facts.plan != plan.id:

@@ -125,6 +125,14 @@ def test_facts_of_another_period(plan: Plan, q1: Facts) -> None:
          "'h1'", "give the period of the facts, or load the facts of that period")]
 
 
+def test_a_simple_fact_set_of_another_period_is_refused_too(plan: Plan) -> None:
+    from engine.report import SimpleFacts
+
+    assert refused(engine.FactsError, plan, SimpleFacts("year", {}), period="h1") == [
+        ("evaluate(facts=)", "E622", "these facts are for period 'year', but the period given "
+         "is 'h1'", "give the period of the facts, or load the facts of that period")]
+
+
 def test_facts_of_the_plan_and_period_are_evaluated(plan: Plan, q1: Facts) -> None:
     report = engine.evaluate(plan, q1, period="q1", as_of=dt.date(2023, 3, 14), area="procedures",
                              agency="snv")
