@@ -50,10 +50,11 @@ def display_name(path: Path) -> str:
 
 
 def resolved(path: Path) -> Path:
-    """``path`` made absolute with links followed (as given, if that fails)."""
+    """``path`` made absolute with links followed (as given, if that fails: a loop of links, a
+    NUL character in the name)."""
     try:
         return path.resolve()
-    except OSError:  # pragma: no cover - resolve() rarely fails
+    except (OSError, ValueError):
         return path
 
 
@@ -66,8 +67,13 @@ def within(path: Path, root: Path) -> bool:
         True
         >>> within(Path("plans/../README.md"), Path("plans"))
         False
+
+    A path that cannot be resolved (a NUL character in it) names no file inside ``root``.
     """
-    target, top = resolved(path), resolved(root)
+    try:
+        target, top = path.resolve(), resolved(root)
+    except (OSError, ValueError):
+        return False
     return target == top or top in target.parents
 
 
@@ -130,6 +136,8 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
+    except ValueError:  # a NUL character in the name
+        return Unreadable("its name is not a valid file name")
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)

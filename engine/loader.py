@@ -353,7 +353,8 @@ class _Kind:
         """Whether a text that is not YAML has one of the keys at the start of a line, as a plan
         file with a syntax error would (its error is then shown, on its one line)."""
         keys = "|".join(self.keys)
-        return re.search(rf"^\{{?[ \t]*[\"']?(?:{keys})[\"']?[ \t]*:", text, re.M) is not None
+        return re.search(rf"^(?:\{{[ \t]*)?[\"']?(?:{keys})[\"']?[ \t]*:", text,
+                         re.M) is not None
 
 
 _NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"

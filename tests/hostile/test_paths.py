@@ -141,6 +141,22 @@ def test_a_link_inside_the_root_that_points_out_is_refused(tree: Path,
     assert_no_leak(out, err)
 
 
+def test_a_path_with_a_nul_character_names_no_file_in_the_root(tree: Path) -> None:
+    child = write(tree / "plans" / "child.yaml", HEAD + 'include: ["a\\0b"]\n')
+    assert plan_error(child) == [("E409", "plans/child.yaml", 5, 11)]
+    write(child, 'cchc: 1\nextends: "../a\\0b"\n')
+    assert plan_error(child) == [("E409", "plans/child.yaml", 2, 10)]
+    (tree / "cases").mkdir()
+    case = write(tree / "cases" / "c.yaml", CASE.format(plan='"a\\0b"'))
+    with pytest.raises(engine.CaseError) as info:
+        engine.load_cases(case)
+    assert [(d.code, *d.location[:3]) for d in info.value.diagnostics] == [
+        ("E717", "cases/c.yaml", 2, 9)]
+    with pytest.raises(engine.PlanError) as pinfo:
+        engine.load_plan("plans/a\0b.yaml")
+    assert [d.code for d in pinfo.value.diagnostics] == ["E407"]
+
+
 def test_a_link_that_stays_inside_the_root_is_read(tree: Path) -> None:
     (tree / "plans" / "alias.yaml").symlink_to(tree / "plans" / "parent.yaml")
     child = write(tree / "plans" / "child.yaml", "cchc: 1\nextends: alias.yaml\nyear: 2023\n")
