@@ -80,8 +80,14 @@ def within(path: Path, root: Path) -> bool:
 def common_folder(paths: Iterable[PathArg]) -> Path | None:
     """The deepest folder that holds every one of ``paths`` (a folder holds itself; a file is
     held by the folder it is in), links followed; None when there are none."""
-    folders = [str(resolved(p) if p.is_dir() else resolved(p).parent)
-               for p in (Path(item) for item in paths)]
+    def folder(path: Path) -> str:
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a name too long to look at: it is not a folder
+            is_dir = False
+        return str(resolved(path) if is_dir else resolved(path).parent)
+
+    folders = [folder(Path(item)) for item in paths]
     return Path(os.path.commonpath(folders)) if folders else None
 
 
