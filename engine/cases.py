@@ -33,14 +33,16 @@ Problems are :class:`~engine.diagnostics.Diagnostic` located at file, line and c
 together as :class:`CaseError`. Codes: ``E700`` a path that is not a case file, ``E701``-``E705``
 YAML, ``E706`` not UTF-8, ``E710`` wrong shape, ``E711`` unknown key, ``E712`` missing key,
 ``E713`` nothing to check, ``E714`` two cases with one name, ``E715`` no plan or an unreadable
-one, ``E716`` an as-of that is not a date, ``E720`` unknown indicator, ``E721`` unknown status,
-``E722`` an expected value that is not a value of the indicator's type. Periods, agencies, facts
-and values share their codes with fact files (``E620``, ``E630``-``E633``, ``E640``-``E649``).
+one, ``E716`` an as-of that is not a date, ``E717`` a ``plan:`` outside the root folder,
+``E720`` unknown indicator, ``E721`` unknown status, ``E722`` an expected value that is not a
+value of the indicator's type. Periods, agencies, facts and values share their codes with fact
+files (``E620``, ``E630``-``E633``, ``E640``-``E649``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,7 +55,17 @@ from .checker import Symbols
 from .diagnostics import Collector, Diagnostic, EngineError, did_you_mean
 from .fact_files import Entry, Place, is_null
 from .facts import Facts, check_agencies, check_entries
-from .files import CASE_FILES, PathArg, display_name, expand, nfc, read
+from .files import (
+    CASE_FILES,
+    MAX_FILE_BYTES,
+    PathArg,
+    common_folder,
+    display_name,
+    expand,
+    nfc,
+    read,
+    within,
+)
 from .language import compile_formula
 from .model import Indicator, Plan
 from .render import render_explain
@@ -212,9 +224,11 @@ def same_value(expected: Known, actual: Value) -> bool:
 
 
 class _Loader:
-    def __init__(self, plan: Plan | None) -> None:
+    def __init__(self, plan: Plan | None, root: Path, limit: int) -> None:
         self.collector = Collector()
         self.given = plan
+        self.root = root
+        self.limit = limit
         self.plans: dict[Path, Plan | None] = {}
         if plan is not None and plan.path:
             self.plans[Path(plan.path).resolve()] = plan
@@ -226,7 +240,7 @@ class _Loader:
     # -- files ---------------------------------------------------------------------------------
     def file(self, path: Path) -> list[Case]:
         name = display_name(path)
-        text = read(path, CASE_FILES, self.collector, name)
+        text = read(path, CASE_FILES, self.collector, name, limit=self.limit)
         if text is None:
             return []
         tree, diags = read_yaml(text, name, "E70")
@@ -310,6 +324,12 @@ class _Loader:
         rel = self.text(pnode, "plan")
         if rel is None:
             return None
+        if not within(path.parent / rel, self.root):
+            self.collector.add(messages.outside_root(
+                "E717", rel, display_name(self.root), pnode.span,
+                default="by default, the deepest folder that holds the plan and the cases "
+                        "given", call="load_cases"))
+            return None
         target = (path.parent / rel).resolve()
         if target in self.plans:
             return self.plans[target]
@@ -319,10 +339,11 @@ class _Loader:
                        help="the path is relative to the case file: "
                             f"{display_name(target)} does not exist")
         else:
-            from .loader import load_plan
+            from .loader import load_named_plan
 
             try:
-                plan = load_plan(target)
+                plan = load_named_plan(target, pnode.span, root=self.root,
+                                       max_file_bytes=self.limit)
             except EngineError as e:
                 self.collector.extend(e.diagnostics)
         self.plans[target] = plan
@@ -526,14 +547,25 @@ def _head(node: YMap) -> Span:
     return node.span
 
 
-def load_cases(paths: PathArg | Iterable[PathArg], plan: Plan | None = None
-               ) -> tuple[Case, ...]:
+def load_cases(paths: PathArg | Iterable[PathArg], plan: Plan | None = None, *,
+               root: PathArg | None = None,
+               max_file_bytes: int = MAX_FILE_BYTES) -> tuple[Case, ...]:
     """Read and check case files (a directory means every ``*.yaml``/``*.yml`` in it, at any
     depth, in name order). ``plan`` is used by the cases that do not name their own.
 
+    A case's ``plan:`` (and the files that plan includes or extends) must lie inside ``root``:
+    by default the deepest folder that holds ``paths`` and, when ``plan`` was loaded from a
+    file, that file. Each file is read up to ``max_file_bytes`` bytes.
+
     Raises :class:`CaseError` carrying every problem of every file.
     """
-    loader = _Loader(plan)
+    if root is None:
+        named = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+        paths = named
+        if plan is not None and plan.path and Path(plan.path).is_file():
+            named = [*named, Path(plan.path)]
+        root = common_folder(named) or Path.cwd()
+    loader = _Loader(plan, Path(root), max_file_bytes)
     cases: list[Case] = []
     for path in expand(paths, CASE_FILES, loader.collector):
         cases.extend(loader.file(path))

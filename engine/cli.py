@@ -143,10 +143,46 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         click.echo(engine.format_value(value))
 
 
+def _keep(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """Keep ``--root`` and ``--max-file-size`` in the command's context, for its loads."""
+    if param.name == "max_file_size" and value is not None:
+        from engine.files import parse_size
+
+        try:
+            ctx.meta["cchc.max_file_bytes"] = parse_size(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+    elif param.name == "root":
+        ctx.meta["cchc.root"] = value
+    return value
+
+
+def _reads_files(command: Callable[P, None]) -> Callable[P, None]:
+    """The options of a command that reads plans, facts or cases (kept by :func:`_keep`)."""
+    command = click.option(
+        "--max-file-size", metavar="SIZE", expose_value=False, callback=_keep,
+        help="Refuse any file larger than SIZE: bytes, or with K, M, G (KiB, MiB, GiB). "
+             "Default: 64M.")(command)
+    return click.option(
+        "--root", metavar="DIR", expose_value=False, callback=_keep,
+        type=click.Path(exists=True, file_okay=False),
+        help="Read files that a plan or case names (include, extends, plan) only inside DIR. "
+             "Default: the folder of PLAN (test: the folder holding PLAN and CASES).")(command)
+
+
+def _limits() -> dict[str, Any]:
+    """``root=`` and ``max_file_bytes=`` for the library, as the options gave them."""
+    from engine.files import MAX_FILE_BYTES
+
+    meta = click.get_current_context().meta
+    return {"root": meta.get("cchc.root"),
+            "max_file_bytes": meta.get("cchc.max_file_bytes", MAX_FILE_BYTES)}
+
+
 def _load_plan(path: str) -> Plan:
     from engine.loader import load_plan
 
-    return load_plan(path)
+    return load_plan(path, **_limits())
 
 
 def _echo_json(data: Any) -> None:
@@ -161,6 +197,7 @@ _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", sh
 @click.argument("plan_path", metavar="PLAN")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: the diagnostics (or the summary) on stdout.")
+@_reads_files
 @_speaks_json
 def validate_cmd(plan_path: str, fmt: str) -> None:
     """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0)."""
@@ -202,6 +239,7 @@ def _add_listing(listing: _Listing) -> None:
     @click.option("--format", "fmt", type=click.Choice([listing.text_format, "json"]),
                   default=listing.text_format, show_default=True)
     @_LANG
+    @_reads_files
     @_speaks_json
     def command(plan_path: str, fmt: str, lang: str) -> None:
         from engine import render_plan
@@ -251,7 +289,8 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
     when = _as_of(as_of)
     check_arguments(plan, period=period, as_of=when, area=area, agency=agency,
                     indicator=indicator, labels={**_OPTION_LABELS, "indicator": "INDICATOR"})
-    facts = load_facts(plan, list(facts_paths), period=period)
+    facts = load_facts(plan, list(facts_paths), period=period,
+                       max_file_bytes=_limits()["max_file_bytes"])
     return facts, evaluate(plan, facts, period=period,
                            as_of=when if isinstance(when, dt.date) else None, area=area,
                            agency=agency if narrow else None)
@@ -271,6 +310,7 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
               help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+@_reads_files
 @_speaks_json
 def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
                  fmt: str, lang: str, area: str | None, agency: str | None,
@@ -321,6 +361,7 @@ def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Default: the period's due date.")
 @click.option("--agency", help="Explain the result of one agency (with the agencies below it).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_reads_files
 @_speaks_json
 def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
                 as_of: str | None, agency: str | None, lang: str) -> None:
@@ -341,6 +382,7 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
 @click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
               show_default=True)
 @click.option("--indicator", help="Only this indicator and what it depends on.")
+@_reads_files
 @_speaks_json
 def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     """Print the dependency graph: indicators, the facts they read, the indicators they use."""
@@ -362,6 +404,7 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_reads_files
 @_speaks_json
 def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
                  output: str | None, force: bool) -> None:
@@ -432,6 +475,7 @@ def _write_file(output: str, text: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True,
               help="Markdown is the table an officer attaches to the draft decision.")
+@_reads_files
 @_speaks_json
 def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
@@ -460,6 +504,7 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
               show_default=True)
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the explanations of failures.")
+@_reads_files
 @_speaks_json
 def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
     """Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails."""
@@ -467,7 +512,7 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
     from engine.render_cases import render_results, render_results_json
 
     plan = _load_plan(plan_path)
-    cases = load_cases(list(case_paths), plan)
+    cases = load_cases(list(case_paths), plan, **_limits())
     results = run_cases(cases)
     out = render_results_json(results) if fmt == "json" else render_results(results, lang)
     click.echo(out, nl=False)
@@ -482,6 +527,7 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the new plan here (default: print it).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_reads_files
 @_speaks_json
 def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> None:
     """Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR."""

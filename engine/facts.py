@@ -69,7 +69,7 @@ from .fact_files import (
     read_tree,
 )
 from .fact_values import Problem, read_python, read_value
-from .files import FACT_FILES, PathArg, display_name, expand, nfc, read
+from .files import FACT_FILES, MAX_FILE_BYTES, PathArg, display_name, expand, nfc, read
 from .messages import show
 from .model import Plan
 from .source import Source, Span
@@ -386,19 +386,20 @@ def _quoted(key: object) -> str:
 
 
 def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
-               period: str | None = None) -> Facts:
+               period: str | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> Facts:
     """Load fact files for ``plan`` and check them against its facts catalogue.
 
     ``paths`` is one path or a list; a directory means every ``*.yaml``, ``*.yml``, ``*.json``
     and ``*.csv`` file in it (not recursively), in name order. ``period`` is the period id when
     the files do not say it (CSV without a ``period`` column), and must agree with the files
-    when both say it. Raises :class:`FactsError` carrying every problem found.
+    when both say it. Each file is read up to ``max_file_bytes`` bytes. Raises
+    :class:`FactsError` carrying every problem found.
     """
     collector = Collector()
     files: list[FactFile] = []
     for path in expand(paths, FACT_FILES, collector):
         name = display_name(path)
-        text = read(path, FACT_FILES, collector, name)
+        text = read(path, FACT_FILES, collector, name, limit=max_file_bytes)
         if text is None:
             continue
         f = FactFile(name, Source(name, text))

@@ -8,11 +8,17 @@ of the kind it holds. Text is compared in Unicode NFC (:func:`nfc`), whatever fo
 Stages turn a file that cannot be read into their own code (a plan ``E407``/``E401``, a fact file
 ``E600``/``E606``, a case file ``E700``/``E706``); the words are those of
 :func:`engine.messages.unreadable`.
+
+Containment is decided here too, in one place (:func:`within`): a file that one input names (a
+plan's ``include:`` and ``extends:``, a case's ``plan:``) is read only when it lies, links
+followed, inside the *root* folder of the load; the caller reports the refusal (``E409``,
+``E717``) without opening the file.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable
@@ -44,32 +50,86 @@ def display_name(path: Path) -> str:
 
 
 def resolved(path: Path) -> Path:
-    """``path`` made absolute with links followed (as given, if that fails)."""
+    """``path`` made absolute with links followed (as given, if that fails: a loop of links, a
+    NUL character in the name)."""
     try:
         return path.resolve()
-    except OSError:  # pragma: no cover - resolve() rarely fails
+    except (OSError, ValueError):
         return path
+
+
+def within(path: Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or inside it, once both are made absolute with ``..`` and
+    every link followed: ``../x``, an absolute path elsewhere, or a link inside ``root`` that
+    points out of it are all outside.
+
+        >>> within(Path("plans/2023.yaml"), Path("plans"))
+        True
+        >>> within(Path("plans/../README.md"), Path("plans"))
+        False
+
+    A path that cannot be resolved (a NUL character in it) names no file inside ``root``.
+    """
+    try:
+        target, top = path.resolve(), resolved(root)
+    except (OSError, ValueError):
+        return False
+    return target == top or top in target.parents
+
+
+def common_folder(paths: Iterable[PathArg]) -> Path | None:
+    """The deepest folder that holds every one of ``paths`` (a folder holds itself; a file is
+    held by the folder it is in), links followed; None when there are none."""
+    def folder(path: Path) -> str:
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a name too long to look at: it is not a folder
+            is_dir = False
+        return str(resolved(path) if is_dir else resolved(path).parent)
+
+    folders = [folder(Path(item)) for item in paths]
+    return Path(os.path.commonpath(folders)) if folders else None
 
 
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """Why the text of a file could not be read: ``reason`` when the file itself cannot be
-    read; otherwise the file is not UTF-8, and ``byte`` (its value) at ``offset`` (its index)
-    is the first that is not, located by ``span`` in the text decoded with replacements."""
+    read (``too_large`` when it is larger than the limit); otherwise the file is not UTF-8, and
+    ``byte`` (its value) at ``offset`` (its index) is the first that is not, located by ``span``
+    in the text decoded with replacements."""
 
     reason: str = ""
     byte: int = 0
     offset: int = 0
     span: Span | None = None
+    too_large: bool = False
 
 
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-#: The largest input file read, in bytes. Real plans are under 1 MiB and a fact file for every
-#: commune of the country a few MiB; anything larger is refused before it fills memory.
+#: The largest input file read, in bytes, unless a load is given another limit
+#: (``max_file_bytes=`` in the library, ``--max-file-size`` on the command line). Real plans are
+#: under 1 MiB and a fact file for every commune of the country a few MiB; anything larger is
+#: refused before it fills memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+
+
+def parse_size(text: str) -> int:
+    """A file size written as a whole number of bytes, optionally followed by ``K``, ``M`` or
+    ``G`` (KiB, MiB, GiB; either case, with an optional ``B`` or ``iB``); ValueError otherwise.
+
+        >>> parse_size("65536"), parse_size("64M"), parse_size("1 GiB")
+        (65536, 67108864, 1073741824)
+    """
+    m = re.fullmatch(r"\s*([0-9]{1,15})\s*(?:([KMGkmg])(?:i?[Bb])?|[Bb])?\s*", text)
+    if m is None:
+        raise ValueError(f"'{text}' is not a size: write bytes, or a number with K, M or G "
+                         "(64M is 64 MiB)")
+    return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "").upper()]
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
@@ -82,6 +142,8 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
+    except ValueError:  # a NUL character in the name
+        return Unreadable("its name is not a valid file name")
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -93,7 +155,8 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
         except OSError as e:  # pragma: no cover - a regular file that fails while read
             return Unreadable(str(e.strerror or e).lower())
     if len(data) > limit:
-        return Unreadable(f"it is larger than the limit of {limit:,} bytes".replace(",", " "))
+        return Unreadable(f"it is larger than the limit of {limit:,} bytes".replace(",", " "),
+                          too_large=True)
     return data
 
 
@@ -177,13 +240,14 @@ def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
 
 
 def read(path: Path, kind: FileKind, collector: Collector, name: str | None = None,
-         at: Span | None = None) -> str | None:
-    """The text of ``path``, or None with the reason in ``collector``. ``at`` is where the file
-    was named (an ``include:`` line), when it was named in another file."""
+         at: Span | None = None, *, limit: int = MAX_FILE_BYTES) -> str | None:
+    """The text of ``path`` (at most ``limit`` bytes), or None with the reason in
+    ``collector``. ``at`` is where the file was named (an ``include:`` line), when it was
+    named in another file."""
     from . import messages
 
     name = display_name(path) if name is None else name
-    text = read_text(path, name)
+    text = read_text(path, name, limit)
     if isinstance(text, Unreadable):
         collector.add(messages.unreadable(text, name, kind, at))
         return None

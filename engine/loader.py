@@ -25,13 +25,15 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E404``  a tag (``!!python/object``, ``!custom``) or a merge key (``<<``)
 ``E405``  a key that is a list or a mapping
 ``E406``  an id defined in two files, or a file included twice
-``E407``  a plan or included file cannot be read (missing, a folder, no permission)
+``E407``  a plan or included file cannot be read (missing, a folder, no permission, too large)
 ``E408``  plans that extend each other in a cycle, or in a chain of more than 32 plans
+``E409``  a file named by ``include:`` or ``extends:`` outside the root folder (never opened)
 ``E410``  unknown key (with the allowed keys or a did-you-mean)
 ``E411``  missing required key
 ``E412``  wrong type, value not allowed, invalid id
 ``E413``  not a date (``YYYY-MM-DD``), or not a date of the calendar
 ``E414``  category fact without values, or values on another type
+``E415``  a file named by ``include:`` or ``extends:`` that is not a plan file (never quoted)
 ``E420``  unknown agency (parent, group member, lead, owner), or a group where an agency goes
 ``E421``  unknown group or agency (union, minus, reported_by, scope)
 ``E422``  unknown period
@@ -55,42 +57,50 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files
+from . import files, messages
 from .consistency import check_consistency
 from .diagnostics import Collector, Diagnostic, PlanError
 from .formulas import compile_indicators
-from .inherit import Resolver, fold_includes
+from .inherit import INCLUDABLE, Resolver, fold_includes
 from .model import Area, Decision, Plan, frozen
 from .registry import Registry, date, entries, label, text_of
 from .schema import plan_schema, validate
 from .source import Span
-from .yamlsrc import YMap, YScalar, YSeq, read_yaml
+from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml
 
 __all__ = ["load_plan", "loads_plan", "plan_schema"]
 
 
-def load_plan(path: str | os.PathLike[str]) -> Plan:
+def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
+              max_file_bytes: int = files.MAX_FILE_BYTES) -> Plan:
     """Load, check and compile the plan file at ``path``; the files it includes or extends are
-    found next to it. Raises :class:`PlanError` carrying every diagnostic."""
+    found next to it, and must lie (links followed) inside ``root``: by default the folder of
+    ``path``. Each file is read up to ``max_file_bytes`` bytes. Raises :class:`PlanError`
+    carrying every diagnostic."""
     collector = Collector()
     path = Path(path)
     name = files.display_name(path)
-    text = files.read(path, files.PLAN_FILES, collector, name)
+    text = files.read(path, files.PLAN_FILES, collector, name, limit=max_file_bytes)
     collector.raise_if_any(PlanError)
     assert text is not None
-    return _load(_Origin(name, path.parent, files.resolved(path)), text, collector)
+    reading = _Reading(collector, path.parent if root is None else Path(root), max_file_bytes)
+    return _load(_Origin(name, path.parent, files.resolved(path)), text, reading)
 
 
 def loads_plan(text: str, name: str = "<plan>", *,
-               base_dir: str | os.PathLike[str] | None = None) -> Plan:
+               base_dir: str | os.PathLike[str] | None = None,
+               root: str | os.PathLike[str] | None = None,
+               max_file_bytes: int = files.MAX_FILE_BYTES) -> Plan:
     """Load, check and compile a plan given as text; diagnostics name it ``name``.
 
     A plan given as text may include or extend files only when ``base_dir`` is given: their
-    paths are relative to that folder. Raises :class:`PlanError` carrying every diagnostic,
-    the same as :func:`load_plan` for the same text in a file.
+    paths are relative to that folder, and must lie inside ``root`` (by default ``base_dir``)
+    and hold at most ``max_file_bytes`` bytes each. Raises :class:`PlanError` carrying every
+    diagnostic, the same as :func:`load_plan` for the same text in a file.
 
         >>> plan = loads_plan(\'\'\'
         ... cchc: 1
@@ -103,7 +113,20 @@ def loads_plan(text: str, name: str = "<plan>", *,
     """
     folder = None if base_dir is None else Path(base_dir)
     text = files.normalize_newlines(text.removeprefix("\ufeff"))
-    return _load(_Origin(name, folder, None), text, Collector())
+    reading = _Reading(Collector(), folder if root is None else Path(root), max_file_bytes)
+    return _load(_Origin(name, folder, None), text, reading)
+
+
+def load_named_plan(path: Path, at: Span, *, root: Path, max_file_bytes: int) -> Plan:
+    """The plan at ``path``, named at ``at`` in another file (a test case's ``plan:``): read
+    as a file that :func:`load_plan` reaches through ``extends``, so a file that is not a plan
+    is named (``E415``) and never quoted. ``path`` must already be inside ``root``."""
+    reading = _Reading(Collector(), root, max_file_bytes)
+    origin = _Origin(files.display_name(path), path.parent, files.resolved(path))
+    tree = _reach(path, at, reading, _PLAN)
+    reading.collector.raise_if_any(PlanError)
+    assert tree is not None
+    return _compile(origin, tree, reading)
 
 
 @dataclass(frozen=True)
@@ -128,15 +151,32 @@ class _Doc:
 
 @dataclass
 class _Reading:
-    """What one load has read so far: every file's name, and the diagnostics."""
+    """One load: the diagnostics, the root folder every file it names must lie in (None for
+    text given without a folder, which names no file), the size limit of each file, and every
+    file's name read so far."""
 
     collector: Collector
+    root: Path | None
+    limit: int
     names: list[str] = field(default_factory=list)
 
 
-def _load(origin: _Origin, text: str, collector: Collector) -> Plan:
-    reading = _Reading(collector)
-    docs = _read_docs(origin, text, reading)
+def _load(origin: _Origin, text: str, reading: _Reading) -> Plan:
+    reading.names.append(origin.name)
+    tree, diags = read_yaml(text, origin.name)
+    reading.collector.extend(diags)
+    if tree is not None and not isinstance(tree, YMap):
+        reading.collector.error(
+            "E412", "a plan file must be a mapping of keys such as cchc, id, year, title, "
+            "agencies", tree.span, help="start from the example in docs/plan-format.md")
+    reading.collector.raise_if_any(PlanError)
+    assert isinstance(tree, YMap)
+    return _compile(origin, tree, reading)
+
+
+def _compile(origin: _Origin, top: YMap, reading: _Reading) -> Plan:
+    collector = reading.collector
+    docs = _read_docs(origin, top, reading)
     collector.raise_if_any(PlanError)
     tree = _layer(docs, reading, ())
     collector.raise_if_any(PlanError)
@@ -220,7 +260,7 @@ def _parent(origin: _Origin, extends: YScalar, reading: _Reading,
         collector.error("E407", f"'{extends.text}' is not a file path", extends.span,
                         help="extends takes a path relative to this plan file; URLs are refused")
         return None
-    path = _named_file(origin, extends, collector)
+    path = _named_file(origin, extends, reading)
     if path is None:
         return None
     key = files.resolved(path)
@@ -237,49 +277,43 @@ def _parent(origin: _Origin, extends: YScalar, reading: _Reading,
                         extends.span, help="a plan cannot extend itself, directly or through "
                                            "others")
         return None
-    name = files.display_name(path)
-    text = files.read(path, files.PLAN_FILES, collector, name, at=extends.span)
-    if text is None:
+    tree = _reach(path, extends.span, reading, _PLAN)
+    if tree is None:
         return None
-    docs = _read_docs(_Origin(name, path.parent, key), text, reading)
-    if not docs:
-        return None
+    docs = _read_docs(_Origin(files.display_name(path), path.parent, key), tree, reading)
     return _layer(docs, reading, (*chain, *here))
 
 
-def _named_file(origin: _Origin, node: YScalar, collector: Collector) -> Path | None:
+def _named_file(origin: _Origin, node: YScalar, reading: _Reading) -> Path | None:
     """The path of a file that the plan names (``include:``, ``extends:``), relative to its
-    folder; None, with ``E407``, for a plan given as text without a folder."""
-    if origin.folder is None:
+    folder; None, with ``E407``, for a plan given as text without a folder, and with ``E409``
+    for a path that leads outside the root folder (the file is not opened)."""
+    collector = reading.collector
+    if origin.folder is None or reading.root is None:
         collector.error("E407", f"cannot read '{node.text}': a plan given as text can only "
                         "include or extend files when a folder is given (base_dir=)", node.span,
                         help="pass base_dir= to loads_plan (the folder the paths are relative "
                              "to), or load the plan from its file with load_plan")
         return None
-    return origin.folder / node.text
+    path = origin.folder / node.text
+    if not files.within(path, reading.root):
+        collector.add(messages.outside_root(
+            "E409", node.text, files.display_name(reading.root), node.span,
+            default="by default, the folder of the plan given", call="load_plan"))
+        return None
+    return path
 
 
-def _read_docs(origin: _Origin, text: str, reading: _Reading) -> list[_Doc]:
-    """The plan's tree and the trees of the files it includes (none when the plan itself
-    cannot be read as a mapping)."""
+def _read_docs(origin: _Origin, tree: YMap, reading: _Reading) -> list[_Doc]:
+    """The plan's tree and the trees of the files it includes."""
     collector = reading.collector
-    reading.names.append(origin.name)
-    tree, diags = read_yaml(text, origin.name)
-    collector.extend(diags)
-    if tree is None:
-        return []
-    if not isinstance(tree, YMap):
-        collector.error("E412", "a plan file must be a mapping of keys such as cchc, id, year, "
-                        "title, agencies", tree.span,
-                        help="start from the example in docs/plan-format.md")
-        return []
     docs = [_Doc(origin, tree)]
     include = tree.get("include")
     seen: dict[Path | None, YScalar | None] = {origin.key: None} if origin.key else {}
     for item in include.items if isinstance(include, YSeq) else []:
         if not isinstance(item, YScalar) or not item.text:
             continue  # reported by the schema
-        path = _named_file(origin, item, collector)
+        path = _named_file(origin, item, reading)
         if path is None:
             continue
         key = files.resolved(path)
@@ -287,9 +321,10 @@ def _read_docs(origin: _Origin, text: str, reading: _Reading) -> list[_Doc]:
             collector.add(_included_twice(item, seen[key]))
             continue
         seen[key] = item
-        doc = _read_include(path, item.span, reading)
-        if doc is not None:
-            docs.append(doc)
+        included = _reach(path, item.span, reading, _INCLUDED)
+        if included is not None:
+            docs.append(_Doc(_Origin(files.display_name(path), path.parent, key), included,
+                             include=True))
     return docs
 
 
@@ -300,19 +335,66 @@ def _included_twice(item: YScalar, first: YScalar | None) -> Diagnostic:
                           f"it is already included at line {first.span.begin.line}"))
 
 
-def _read_include(path: Path, at: Span, reading: _Reading) -> _Doc | None:
+@dataclass(frozen=True)
+class _Kind:
+    """What a file reached through another (an included file, a plan it extends) must look like
+    to be read as one: a mapping with at least one of ``keys`` at its top (or no key at all).
+    Any other file is named as not a plan file (``E415``), and none of its text is quoted."""
+
+    keys: tuple[str, ...]
+    lacks: str
+    help: str
+
+    def holds(self, tree: YNode | None) -> bool:
+        return isinstance(tree, YMap) and (not tree.items or any(k in tree.items
+                                                                 for k in self.keys))
+
+    def looks_like(self, text: str) -> bool:
+        """Whether a text that is not YAML has one of the keys at the start of a line, as a plan
+        file with a syntax error would (its error is then shown, on its one line)."""
+        keys = "|".join(self.keys)
+        return re.search(rf"^(?:\{{[ \t]*)?[\"']?(?:{keys})[\"']?[ \t]*:", text,
+                         re.M) is not None
+
+
+_NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"
+_INCLUDED = _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
+                  "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
+                  + _NOT_QUOTED)
+#: Every plan has ``cchc:`` (required of a plan that extends none) or ``extends:``.
+_PLAN = _Kind(("cchc", "extends"), "it has neither 'cchc:' nor 'extends:' at its top",
+              "a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
+              "another; check the path" + _NOT_QUOTED)
+
+
+def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
+    """The tree of a file named at ``at`` in another file, or None with the reason reported.
+    A file that is not of ``kind`` gets one diagnostic at ``at`` that names it and quotes
+    nothing of it (not its lines, not its keys)."""
     collector = reading.collector
     name = files.display_name(path)
-    text = files.read(path, files.PLAN_FILES, collector, name, at=at)
-    if text is None:
+    text = files.read_text(path, name, reading.limit)
+    if isinstance(text, files.Unreadable):
+        if text.span is not None and not kind.looks_like(text.span.source.text):
+            collector.add(_not_a_plan(name, at, kind, "it is not UTF-8 text"))
+        else:
+            collector.add(messages.unreadable(text, name, files.PLAN_FILES, at))
         return None
     reading.names.append(name)
     tree, diags = read_yaml(text, name)
-    collector.extend(diags)
-    if isinstance(tree, YMap):
-        return _Doc(_Origin(name, path.parent, files.resolved(path)), tree, include=True)
-    if tree is not None:
-        collector.error("E412", "an included file must be a mapping with the keys agencies, "
-                        "groups or facts", tree.span,
-                        help="start the file with 'agencies:' and list the entries under it")
+    if kind.holds(tree):
+        collector.extend(diags)
+        assert isinstance(tree, YMap)
+        return tree
+    if tree is None and (not text.strip() or kind.looks_like(text)):
+        collector.extend(diags)  # a plan file with a YAML error: its one line is shown
+        return None
+    collector.add(_not_a_plan(name, at, kind, kind.lacks if isinstance(tree, YMap) else
+                              "it is not YAML of a plan" if tree is None else
+                              "it is not a mapping of keys"))
     return None
+
+
+def _not_a_plan(name: str, at: Span, kind: _Kind, reason: str) -> Diagnostic:
+    return Diagnostic("E415", f"{messages.show(name, 120)} is not a plan file: {reason}", at,
+                      help=kind.help)

@@ -72,15 +72,30 @@ def unreadable(text: Unreadable, name: str, kind: FileKind, at: Span | None = No
     located at the first byte that is not, whose value it names). ``at`` is where the file was
     named in another file, if it was."""
     if text.span is None:
+        help = ("if the file is right, raise the limit: --max-file-size SIZE on the command "
+                "line, max_file_bytes= in the library" if text.too_large else
+                "check the file name; a file named in a plan is looked up next to the plan "
+                "that names it" if at is not None else "check the path and its permissions")
         if at is not None:
             return Diagnostic(kind.cannot_read, f"cannot read '{name}': {text.reason}", at,
-                              help="check the file name; a file named in a plan is looked up "
-                                   "next to the plan that names it")
+                              help=help)
         return Diagnostic(kind.cannot_read, f"cannot read the file: {text.reason}", file=name,
-                          help="check the path and its permissions")
+                          help=help)
     return Diagnostic(kind.not_utf8, f"the file is not UTF-8 text (byte 0x{text.byte:02X})",
                       text.span, help="save the file as UTF-8" + kind.utf8_help + "; Vietnamese "
                       "legacy encodings such as Windows-1258, TCVN3 or VNI are not read")
+
+
+def outside_root(code: str, written: str, root: str, at: Span, *, default: str,
+                 call: str) -> Diagnostic:
+    """A path named in a file (a plan's ``include:`` or ``extends:``: ``E409``; a case's
+    ``plan:``: ``E717``) that leads, links followed, outside the root folder of the load. The
+    path is named as written; the file is never opened. ``default`` says which folder the root
+    is when none is given, ``call`` the library call that takes ``root=``."""
+    return Diagnostic(code, f"{show(written, 120)} is outside the root folder {show(root, 120)}",
+                      at, help=f"only files inside the root folder are read ({default}); to "
+                      f"allow this one, give a folder that holds it: --root DIR on the command "
+                      f"line, root= in {call}")
 
 
 # ---------------------------------------------------------------------------------------------

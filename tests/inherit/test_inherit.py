@@ -154,7 +154,7 @@ def test_merge_agencies_moves_every_reference(workdir: Path) -> None:
 
 
 def test_the_2025_illustration(parent: engine.Plan) -> None:
-    plan = engine.load_plan(ROOT / "examples" / "2025-two-level" / "plan.yaml")
+    plan = engine.load_plan(ROOT / "plans" / "2025-two-level.yaml")
     kinds = [a.kind for a in plan.agencies.values()]
     assert kinds.count("commune") == 75 and kinds.count("district") == 0
     assert all(a.parent == "ubnd_tinh" for a in plan.agencies.values() if a.kind == "commune")

@@ -65,6 +65,8 @@ EXPECTED: dict[str, list[tuple[str, str, int, int, str]]] = {
     "e442_removed_in_use": [("e442_removed_in_use.yaml", "E442", 7, 14, "xa_a1")],
     "e407_missing_include": [("e407_missing_include.yaml", "E407", 6, 5,
                               "agencies-communes.yaml")],
+    "e409_outside_root": [("e409_outside_root.yaml", "E409", 4, 10, "../plans/minimal.yaml")],
+    "e415_not_a_plan": [("e415_not_a_plan.yaml", "E415", 8, 5, "e415_not_a_plan.include.yaml")],
     "e410_include_keys": [
         ("e410_include_keys.include.yaml", "E410", 4, 1, "periods"),
         ("e410_include_keys.include.yaml", "E410", 6, 1, "agencys"),
@@ -163,7 +165,7 @@ def test_the_corpus_covers_every_plan_code() -> None:
     from engine import loader
 
     documented = set(re.findall(r"``(E[45]\d\d)``", loader.__doc__ or ""))
-    assert len(documented) == 30
+    assert len(documented) == 32
     reported = {code for cases in EXPECTED.values() for _, code, *_ in cases}
     assert documented <= reported, documented - reported
     assert {c[:2] for c in reported} >= {"E1", "E2", "E3", "E4", "E5"}
