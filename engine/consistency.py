@@ -18,8 +18,8 @@ from .registry import Registry
 
 #: The type of value each indicator unit needs (the units are those of the schema).
 UNIT_TYPES: dict[str, Type] = {
-    "percent": NUMBER, "number": NUMBER, "count": NUMBER, "score": NUMBER, "days": NUMBER,
-    "date": DATE, "bool": BOOL, "category": TEXT,
+    "percent": NUMBER, "rate": NUMBER, "number": NUMBER, "count": NUMBER, "score": NUMBER,
+    "days": NUMBER, "date": DATE, "bool": BOOL, "category": TEXT,
 }
 #: Indicator units that fit a value of each type, for the E432 hint.
 UNITS_FOR = {t: [u for u, ut in UNIT_TYPES.items() if ut == t] for t in (NUMBER, BOOL, DATE,

@@ -43,7 +43,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "agencies": ("name.vi", "name.en", "kind", "parent"),
     "groups": ("members",),
     "periods": ("name.vi", "name.en", "from", "until", "due"),
-    "facts": ("label.vi", "label.en", "type", "unit", "values", "reported_by", "periods"),
+    "facts": ("label.vi", "label.en", "type", "unit", "values", "reported_by", "periods",
+              "at_most"),
 }
 #: Fields shown for an added or removed entry (the whole record is in ``Entry.fields``).
 SUMMARY: dict[str, tuple[str, ...]] = {
@@ -267,7 +268,8 @@ def _fact(f: FactDef, plan: Plan) -> dict[str, Scalar]:
     return {"label.vi": f.label.vi, "label.en": f.label.en, "type": f.type, "unit": f.unit,
             # allowed values and periods are sets: their order in the file says nothing
             "values": _list(sorted(f.values)) or None, "reported_by": f.reported_by or None,
-            "periods": _list(sorted(f.periods, key=_period_key(plan)))}
+            "periods": _list(sorted(f.periods, key=_period_key(plan))),
+            "at_most": _list(sorted(f.at_most)) or None}
 
 
 def _members(section: str, item: Any) -> frozenset[str] | None:

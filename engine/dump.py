@@ -91,6 +91,8 @@ def dump_plan(plan: Plan, *, formulas: FormulaStyle = "canonical") -> str:
             w.label(2, "label", f.label)
             w.key(2, "reported_by", f.reported_by)
             w.list(2, "periods", f.periods)
+            if f.at_most:
+                w.list(2, "at_most", f.at_most)
             w.opt(2, "notes", f.notes)
     if plan.areas:
         w.section("areas")

@@ -46,10 +46,12 @@ Codes:
 ``E647``  not a date in an accepted format
 ``E648``  a date that is not in the calendar (``31/02/2023``, ``01/13/2023``)
 ``E649``  a category outside the allowed values
+``E650``  a part greater than its whole: a value above a fact the plan says it is ``at_most``
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,13 +75,14 @@ from .files import FACT_FILES, MAX_FILE_BYTES, PathArg, display_name, expand, nf
 from .messages import show
 from .model import Plan
 from .source import Source, Span
-from .values import Known
+from .values import Known, format_value
 
 __all__ = [
     "Checked",
     "Facts",
     "check_agencies",
     "check_entries",
+    "check_relations",
     "facts_from_data",
     "load_facts",
 ]
@@ -177,9 +180,11 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
 
     Checked: the agency (``E630``) and the fact (``E631``) exist, the agency reports the fact
     (``E632``) in this period (``E633``), the value is one of the fact's type
-    (``E640``-``E649``), and no agency reports a fact twice (``E634``). Returns the entries
-    that passed, in their order. With ``other_periods``, a fact that is not reported in
-    ``period`` is no error: its value is checked, then left out.
+    (``E640``-``E649``), no agency reports a fact twice (``E634``), and no value of an agency
+    exceeds a value of the same agency that the plan says it is at most (``E650``, see
+    :func:`check_relations`). Returns the entries that passed, in their order. With
+    ``other_periods``, a fact that is not reported in ``period`` is no error: its value is
+    checked, then left out.
     """
     checked: list[Checked] = []
     found: dict[tuple[str, str], list[Checked]] = {}
@@ -227,7 +232,80 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
             c.at.error(collector, "E634", f"'{fact}' of '{agency}' is reported twice: here and "
                        f"at {first.where}", "keep one of the two values",
                        (f"first reported at {first.where}: {shown}",))
+    check_relations(plan, checked, collector)
     return checked
+
+
+def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector) -> None:
+    """``E650`` for every value greater than the value of a fact it is ``at_most`` (a part
+    greater than its whole), located at the part's value, naming both values and both places.
+
+    A relation is between the facts of one agency in one period: the two values may come from
+    different files (or rows) of one fact set, and a value written once for every agency (a
+    plan test case's ``defaults``) stands for each agency that has no value of its own. A
+    fact reported twice (``E634``) or not at all is not compared.
+    """
+    relations = [(f, w) for f, fdef in plan.facts.items() for w in fdef.at_most]
+    if not relations:
+        return
+    wanted = {f for pair in relations for f in pair}
+    own: dict[tuple[str, str], Checked | None] = {}  # None: written twice, so not compared
+    shared: dict[str, Checked | None] = {}
+    for c in checked:
+        if c.fact not in wanted:
+            continue
+        if c.agency is None:
+            shared[c.fact] = None if c.fact in shared else c
+        else:
+            key = (c.agency, c.fact)
+            own[key] = None if key in own else c
+
+    def entry(agency: str, fact: str) -> Checked | None:
+        if (agency, fact) in own:  # its own value, or its own blank ("not reported")
+            return own[(agency, fact)]
+        return shared.get(fact)
+
+    agencies = list(dict.fromkeys(a for a, _ in own))
+    if shared:
+        agencies += [a for f in shared for a in plan.facts[f].reporters if a not in agencies]
+    reported: set[tuple[int, int]] = set()
+    for agency in agencies:
+        for fact, whole in relations:
+            part_at, whole_at = entry(agency, fact), entry(agency, whole)
+            if part_at is None or whole_at is None or \
+                    (id(part_at), id(whole_at)) in reported:
+                continue
+            if not _exceeds(part_at.value, whole_at.value):
+                continue
+            reported.add((id(part_at), id(whole_at)))
+            of = f" of '{agency}'" if part_at.agency is not None or \
+                whole_at.agency is not None else ""
+            part_shown, whole_shown = _written(part_at), _written(whole_at)
+            part_at.at.error(
+                collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
+                f"({whole_shown}), which it is a part of",
+                f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
+                "values is wrong",
+                (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+
+
+def _exceeds(part: Known | None, whole: Known | None) -> bool:
+    if part is None or whole is None or isinstance(part, bool | str) or \
+            isinstance(whole, bool | str):
+        return False
+    if isinstance(part, dt.date) != isinstance(whole, dt.date):
+        return False  # the plan compares facts of one type (E435)
+    return part > whole  # type: ignore[operator]  # two numbers or two dates
+
+
+def _written(c: Checked) -> str:
+    """A value as its file wrote it (as read, for data in memory). It has been read as a
+    number or a date, so it holds nothing to escape."""
+    if c.at.span is not None:
+        text = c.at.span.text.strip()
+        return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" \
+            else text
+    return format_value(c.value) if c.value is not None else "nothing"
 
 
 def check_agencies(plan: Plan, agencies: Iterable[tuple[str, Place]], collector: Collector

@@ -273,6 +273,8 @@ def _references(tree: YMap) -> list[tuple[str, YScalar]]:
     for fid, f in _entries(tree, "facts"):
         scalar(f"fact {fid} (reported_by)", f.get("reported_by"))
         seq(f"fact {fid} (periods)", f.get("periods"))
+        scalar(f"fact {fid} (at_most)", f.get("at_most"))
+        seq(f"fact {fid} (at_most)", f.get("at_most"))
     for area_id, area in _entries(tree, "areas"):
         scalar(f"area {area_id} (lead)", area.get("lead"))
         for key, ind in _entries(area, "indicators"):

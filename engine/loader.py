@@ -40,11 +40,13 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E423``  a group with the id of an agency
 ``E424``  the scope of an indicator has no agencies
 ``E425``  a fact id that formulas already use (a keyword, ``value``, ``baseline``, ``sum``...)
+``E426``  unknown fact in ``at_most``
 ``E430``  a period's dates out of order (from <= until <= due)
 ``E431``  a deadline far from the plan year
 ``E432``  the unit does not fit the type of the value
 ``E433``  target or applicable not a condition, deadline not a date
 ``E434``  the baseline is not a literal, or is used but not given
+``E435``  a relation (``at_most``) between facts that cannot be compared
 ``E440``  a child plan overrides an id its parent does not have (with a did-you-mean)
 ``E441``  ``remove`` or ``merge_agencies`` names an id the plan does not have, or stands in a
           plan that extends none

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from .diagnostics import Diagnostic, did_you_mean
 from .files import FileKind, Unreadable, nfc
 from .source import Span
-from .values import Reason, ReasonKind
+from .values import Reason, ReasonKind, format_number
 
 if TYPE_CHECKING:
     from .model import FactDef, Plan
@@ -195,6 +196,29 @@ REASON_WORDS: Mapping[ReasonKind, Mapping[Lang, str]] = {
     "invalid": {"en": "{detail_or_invalid}",
                 "vi": "giá trị không hợp lệ{paren_detail}"},
 }
+
+
+def share_out_of_range(share: int | Fraction, part: object = None, whole: object = None,
+                       formula: str = "") -> str:
+    """The detail of an ``invalid`` reason: an indicator whose unit is a share of a population
+    (``percent``) came out below 0% or above 100%; ``part`` and ``whole`` are the two sides of
+    its division, when it is one (``formula``: how they were computed).
+
+        >>> share_out_of_range(2, 10, 5, "sum(on_time) / sum(received)")
+        'the share is 200%, above 100%: 10 of 5 (sum(on_time) / sum(received))'
+    """
+    def percent(places: int) -> str:
+        return format_number(Fraction(share) * 100, places=places) + "%"
+
+    shown = percent(2)
+    if shown in ("0%", "100%"):  # rounding would hide how far out of range it is
+        shown = percent(10)
+    side = "above 100%" if share > 1 else "below 0%"
+    text = f"the share is {shown}, {side}"
+    if isinstance(part, int | Fraction) and isinstance(whole, int | Fraction):
+        text += f": {format_number(part)} of {format_number(whole)}"
+        text += f" ({formula})" if formula else ""
+    return text
 
 
 def describe_reason(reason: Reason, lang: Lang | str = "en") -> str:

@@ -89,7 +89,11 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class FactDef:
-    """A fact an agency may report: its type, who reports it and in which periods."""
+    """A fact an agency may report: its type, who reports it and in which periods.
+
+    ``at_most`` lists the facts this one can never exceed for one agency in one period (its
+    wholes: ``dossiers_on_time`` is at most ``dossiers_received``); fact files that break it are
+    refused (``E650``)."""
 
     id: str
     type: FactType
@@ -101,6 +105,7 @@ class FactDef:
     values: tuple[str, ...] = ()
     notes: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
+    at_most: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """The registry of a plan: its agencies, groups, periods, fact catalogue and areas, built from
 the merged and schema-checked YAML tree, with every reference between them checked.
 
-Owns ``E420``–``E425`` and ``E430`` (unknown agency, group or period; a group named like an
-agency; a reserved fact id; a period's dates out of order), and the two graph checks of the
+Owns ``E420``–``E426``, ``E430`` and ``E435`` (unknown agency, group, period, or fact named in
+``at_most``; a group named like an agency; a reserved fact id; a period's dates out of order; a
+relation between facts that cannot be compared), and the two graph checks of the
 registry, both through :func:`engine.graph.cycle_paths`: the agency hierarchy must be a forest
 (``E501``) and groups may not be built from each other in a cycle (``E502``). It also holds the
 small readers of YAML nodes (:func:`label`, :func:`text_of`, :func:`entries`, :func:`scalars`)
@@ -20,6 +21,9 @@ from .files import nfc
 from .graph import cycle_paths, dependency_order
 from .model import Agency, FactDef, Group, Label, Period
 from .yamlsrc import YMap, YNode, YScalar, YSeq
+
+#: The types of fact that ``at_most`` can relate: those with an order.
+ORDERED_TYPES = ("number", "count", "share", "date")
 
 
 def label(node: YNode | None) -> Label:
@@ -252,6 +256,7 @@ class Registry:
 
     # -- the fact catalogue --------------------------------------------------------------------
     def load_facts(self) -> None:
+        wholes: dict[str, list[YScalar]] = {}
         for key, node in self.collection("facts"):
             if key.text in RESERVED_NAMES:
                 self.collector.error("E425", f"'{key.text}' cannot be a fact id: formulas "
@@ -276,10 +281,50 @@ class Registry:
                                      f"is a {ftype})", node.key_span("values"),
                                      help="remove 'values', or make the fact type 'category'")
             reporters = self.population(reported_by) if reported_by else ()
+            at_most = node.get("at_most")
+            wholes[key.text] = [at_most] if isinstance(at_most, YScalar) else scalars(at_most)
             self.facts[key.text] = FactDef(
                 key.text, ftype, label(node.get("label")), reported_by or "",  # type: ignore[arg-type]
                 reporters, tuple(periods) if period_nodes is not None else tuple(self.periods),
-                text_of(node.get("unit")), values, text_of(node.get("notes")), key.span)
+                text_of(node.get("unit")), values, text_of(node.get("notes")), key.span,
+                at_most=tuple(dict.fromkeys(w.text for w in wholes[key.text])))
+        for part, refs in wholes.items():
+            for ref in refs:
+                self.check_relation(self.facts[part], ref)
+
+    def check_relation(self, part: FactDef, ref: YScalar) -> None:
+        """Check ``at_most: <ref>`` of fact ``part``: the whole exists (``E426``), and the two
+        can be compared for one agency in one period (``E435``)."""
+        whole = self.facts.get(ref.text)
+        if whole is None:
+            self.unknown_ref("E426", "fact", ref, self.facts, f" in 'at_most' of '{part.id}'",
+                             help="name a fact of the catalogue: the whole this fact is a "
+                                  "part of")
+            return
+        problem, help = None, None
+        if whole.id == part.id:
+            problem = f"'{part.id}' cannot be at most itself"
+            help = "name the whole this fact is a part of, or remove 'at_most'"
+        elif part.type != whole.type or part.type not in ORDERED_TYPES:
+            why = f"{part.type} facts have no order" if part.type == whole.type else \
+                f"'{part.id}' is a {part.type} and '{whole.id}' a {whole.type}"
+            problem = f"'{part.id}' cannot be at most '{whole.id}': {why}"
+            help = ("a part and its whole are facts of one type: both counts, numbers, "
+                    "shares or dates")
+        elif part.unit is not None and whole.unit is not None and part.unit != whole.unit:
+            problem = (f"'{part.id}' cannot be at most '{whole.id}': their units differ "
+                       f"({part.unit}, {whole.unit})")
+            help = ("a part and its whole are in the same unit: correct the unit of one, or "
+                    "remove the relation")
+        elif part.reporters and whole.reporters and (
+                not set(part.reporters) & set(whole.reporters)
+                or not set(part.periods) & set(whole.periods)):
+            problem = (f"'{part.id}' cannot be at most '{whole.id}': no agency reports both "
+                       "in the same period")
+            help = ("a relation compares two facts of one agency in one period: check "
+                    "'reported_by' and 'periods' of both facts, or remove the relation")
+        if problem is not None:
+            self.collector.error("E435", problem, ref.span, help=help)
 
     # -- areas ---------------------------------------------------------------------------------
     def load_areas(self) -> None:

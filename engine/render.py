@@ -41,10 +41,12 @@ _WORDS = {
 
 
 def display_value(value: Value, unit: str) -> str:
-    """A value as people read it: shares as percentages (``99.2%``), rounded for display."""
+    """A value as people read it: shares and rates as percentages (``99.2%``), rounded for
+    display."""
     if isinstance(value, Unknown):
         return "?"
-    if unit == "percent" and isinstance(value, int | Fraction) and not isinstance(value, bool):
+    if unit in ("percent", "rate") and isinstance(value, int | Fraction) \
+            and not isinstance(value, bool):
         return format_number(Fraction(value) * 100, places=2) + "%"
     if isinstance(value, Fraction):
         return format_number(value, places=4)
@@ -92,7 +94,7 @@ def _notes(r: IndicatorResult, lang: str) -> str:
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
         return f"{len(below)} {w['below']}: {shown}"
-    if r.status == "not_applicable" and r.reasons:
+    if r.status in ("not_applicable", "unknown") and r.reasons:  # e.g. an invalid share
         return describe_reason(r.reasons[0], lang)
     if r.status == "not_applicable" and r.indicator.applicable is not None:
         return f"{r.indicator.applicable.text.strip()}: false"
@@ -254,7 +256,8 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     for term, v in result.terms:
         lines.append(f"    {term} = {format_value(v)}")
     lines.append(f"        = {format_value(result.value)}"
-                 + (f" ({display_value(result.value, unit)})" if unit == "percent" else ""))
+                 + (f" ({display_value(result.value, unit)})" if unit in ("percent", "rate")
+                    else ""))
     for ref, v in result.references.items():
         lines.append(f"    {ref} = {format_value(v)}")
     if ind.applicable is not None:

@@ -20,7 +20,7 @@ __all__ = ["render_results", "render_results_json", "results_to_dict"]
 
 def _shown(value: Value, ind: Indicator) -> str:
     text = format_value(value)
-    if ind.unit == "percent" and not isinstance(value, Unknown | bool):
+    if ind.unit in ("percent", "rate") and not isinstance(value, Unknown | bool):
         shown = display_value(value, ind.unit)
         if shown != text:
             return f"{text} ({shown})"

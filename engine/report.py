@@ -8,7 +8,9 @@ Statuses (see docs/report.md):
 * ``met``: the target holds;
 * ``not_met``: it does not, and its deadline (if any) is on or before the as-of date;
 * ``pending``: it does not hold yet, and its deadline is after the as-of date;
-* ``unknown``: it cannot be decided because facts are missing (listed in ``missing``);
+* ``unknown``: it cannot be decided because facts are missing (listed in ``missing``), or the
+  data is invalid: an indicator whose unit is a share of a population (``percent``) came out
+  below 0% or above 100% (a reason of kind ``invalid`` names the values);
 * ``not_applicable``: nothing to measure (empty population, ``applicable`` false, or a fact
   that is not reported in this period).
 
@@ -27,12 +29,20 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Row
 from .facts import Facts, facts_from_data
-from .messages import describe_reason, show, unknown_agency, unknown_name, unknown_period
+from .messages import (
+    describe_reason,
+    share_out_of_range,
+    show,
+    unknown_agency,
+    unknown_name,
+    unknown_period,
+)
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
 
@@ -451,11 +461,39 @@ def _judge(ind: Indicator, scalars: Mapping[str, Value], population: Sequence[Ro
     value = ind.value.evaluate(ctx)
     if applicable is False:
         return "not_applicable", value, Unknown(frozenset()), applicable
+    value = _valid_share(ind, value, ctx)
     target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
     if isinstance(applicable, Unknown) and target is not True:
         target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
                                                else frozenset()))
     return _status(target, deadline, as_of), value, target, applicable
+
+
+#: The indicator unit that is a share of a population: its value is between 0% and 100%.
+SHARE_UNIT = "percent"
+
+
+def _valid_share(ind: Indicator, value: Value, ctx: Context) -> Value:
+    """``value``, or an Unknown with an ``invalid`` reason when ``ind`` is a share of a
+    population (unit ``percent``) and ``value`` is below 0% or above 100%: then the facts
+    behind it are wrong (a part greater than its whole), and no status can be decided from
+    them. The reason names the share and, when the value is a division, its two sides. A rate
+    that may leave that range (growth, a cut) has the unit ``rate``, which is not checked."""
+    if ind.unit != SHARE_UNIT or isinstance(value, bool) or \
+            not isinstance(value, int | Fraction) or 0 <= value <= 1:
+        return value
+    from .evaluator import compile_expr
+    from .nodes import Binary
+    from .printer import to_text
+
+    expr = ind.value.expr
+    part: Value | None = None
+    whole: Value | None = None
+    if isinstance(expr, Binary) and expr.op == "/":
+        part, whole = (compile_expr(side, set(ind.facts), fast=False).evaluate(ctx)
+                       for side in (expr.left, expr.right))
+    detail = share_out_of_range(value, part, whole, to_text(expr) if part is not None else "")
+    return Unknown.of(Reason("invalid", detail=detail))
 
 
 def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],

@@ -36,6 +36,7 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "period-argument": (["numbers.yaml", "periods.csv"], "year"),
     "not-utf8": (["not-utf8.csv"], None),
     "paths": (["missing.yaml", "sheet.xlsx"], "q1"),
+    "part-whole": (["part-whole.yaml"], None),
 }
 
 

@@ -99,6 +99,23 @@ def fact_sets(draw: st.DrawFn, plan: Plan) -> tuple[str, dict[tuple[str, str], s
     return period, texts, values
 
 
+def within_wholes(plan: Plan, values: dict[tuple[str, str], Value]
+                  ) -> dict[tuple[str, str], Value]:
+    """``values`` with every part lowered to its smallest whole (the plan's ``at_most``), so
+    that the fact set is valid (``E650`` otherwise)."""
+    out = dict(values)
+    changed = True
+    while changed:
+        changed = False
+        for (agency, fact), value in out.items():
+            wholes = [out[(agency, w)] for w in plan.facts[fact].at_most if (agency, w) in out]
+            low = min(wholes, default=value)
+            if low < value:  # type: ignore[operator]
+                out[(agency, fact)] = low
+                changed = True
+    return out
+
+
 def nested(values: dict[tuple[str, str], Value]) -> dict[str, dict[str, Value]]:
     out: dict[str, dict[str, Value]] = {}
     for (agency, fact), value in values.items():
@@ -263,10 +280,10 @@ def test_template_round_trip_on_the_2023_plan(plan2023: Plan, data: st.DataObjec
     values: dict[tuple[str, str], Value] = {}
     for key in pairs(plan2023, period):
         if key[0] == agency and data.draw(st.booleans()):
-            fdef = plan2023.facts[key[1]]
-            value = data.draw(values_of(fdef))
-            fills[key] = data.draw(texts_of(fdef, value))
-            values[key] = value
+            values[key] = data.draw(values_of(plan2023.facts[key[1]]))
+    values = within_wholes(plan2023, values)
+    for key, value in values.items():
+        fills[key] = data.draw(texts_of(plan2023.facts[key[1]], value))
     filled = fill_yaml(text, fills) if fmt == "yaml" else fill_csv(text, fills)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{agency}.{fmt}"

@@ -68,6 +68,14 @@ def random_facts(plan: engine.Plan, seed: int) -> dict[str, dict[str, object]]:
                 "category": rng.choice(fact.values or ("A",)),
             }[fact.type]
             values.setdefault(agency, {})[fact.id] = value
+    for facts in values.values():  # a part is at most its wholes (at_most), or E650
+        for _ in plan.facts:
+            lowered = {f: min([v, *(facts[w] for w in plan.facts[f].at_most  # type: ignore[type-var]
+                                    if w in facts)])
+                       for f, v in facts.items() if plan.facts[f].at_most}
+            if all(facts[f] == v for f, v in lowered.items()):
+                break
+            facts.update(lowered)
     return values
 
 

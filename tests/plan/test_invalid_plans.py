@@ -57,6 +57,11 @@ EXPECTED: dict[str, list[tuple[str, str, int, int, str]]] = {
     ],
     "e408_extends_cycle": [("e408_extends_cycle.include.yaml", "E408", 3, 10,
                             "e408_extends_cycle.yaml")],
+    "e435_relation": [
+        ("e435_relation.yaml", "E435", 18, 15, "docs_received"),  # units differ
+        ("e435_relation.yaml", "E435", 18, 30, "revenue"),  # a count and a number
+        ("e435_relation.yaml", "E435", 18, 39, "feedback_received"),  # no common agency
+    ],
     "e440_override_unknown": [("e440_override_unknown.yaml", "E440", 9, 7, "on_tme")],
     "e441_remove_unknown": [
         ("e441_remove_unknown.yaml", "E441", 7, 14, "sntv"),
@@ -113,6 +118,7 @@ EXPECTED: dict[str, list[tuple[str, str, int, int, str]]] = {
         ("e425_reserved_fact.yaml", "E425", 8, 3, "value"),
         ("e425_reserved_fact.yaml", "E425", 9, 3, "sum"),
     ],
+    "e426_unknown_fact": [("e426_unknown_fact.yaml", "E426", 13, 14, "dossiers_recieved")],
     "e430_period_order": [
         ("e430_period_order.yaml", "E430", 6, 52, "2022-12-15"),
         ("e430_period_order.yaml", "E430", 11, 10, "2023-06-01"),
