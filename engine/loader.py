@@ -38,6 +38,7 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E423``  a group with the id of an agency
 ``E424``  the scope of an indicator has no agencies
 ``E425``  a fact id that formulas already use (a keyword, ``value``, ``baseline``, ``sum``...)
+``E426``  two agencies with the same official ``code``
 ``E430``  a period's dates out of order (from <= until <= due)
 ``E431``  a deadline far from the plan year
 ``E432``  the unit does not fit the type of the value

@@ -7,6 +7,8 @@ registry, both through :func:`engine.graph.cycle_paths`: the agency hierarchy mu
 (``E501``) and groups may not be built from each other in a cycle (``E502``). It also holds the
 small readers of YAML nodes (:func:`label`, :func:`text_of`, :func:`entries`, :func:`scalars`)
 that the later stages share.
+
+It also owns ``E426``: two agencies with the same official ``code``.
 """
 
 from __future__ import annotations
@@ -148,7 +150,9 @@ class Registry:
             self.agencies[key.text] = Agency(key.text, label(node.get("name")),
                                              text_of(node.get("kind")) or "",
                                              parent.text if isinstance(parent, YScalar) else None,
-                                             text_of(node.get("notes")), key.span)
+                                             text_of(node.get("notes")), key.span,
+                                             code=text_of(node.get("code")))
+        self.check_codes(found)
         # The hierarchy must be a forest; each cycle is reported at the parent that closes it.
         edges = {child: [p.text] for child, p in parents.items()}
         for cycle in cycle_paths(edges, ids):
@@ -157,6 +161,24 @@ class Registry:
                 + " (each arrow points to the parent)", parents[cycle[-2]].span,
                 help="an agency cannot be its own parent, directly or not: fix the parent of "
                      "one of them")
+
+    def check_codes(self, found: list[tuple[YScalar, YMap]]) -> None:
+        """``E426``: an official code names one unit, so two agencies cannot share one."""
+        first: dict[str, tuple[str, YScalar]] = {}
+        for key, node in found:
+            code = node.get("code")
+            if not isinstance(code, YScalar):
+                continue
+            if code.text not in first:
+                first[code.text] = (key.text, code)
+                continue
+            other, where = first[code.text]
+            b = where.span.begin
+            self.collector.error(
+                "E426", f"the code '{code.text}' of '{key.text}' is already the code of "
+                f"'{other}'", code.span,
+                help=f"'{other}' has it at {b.file}:{b.line}; an official code names one unit: "
+                     "check both against the official list of administrative units")
 
     # -- groups --------------------------------------------------------------------------------
     def load_groups(self) -> None:
