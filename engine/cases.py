@@ -11,7 +11,7 @@ A case file is a list of cases, in the manner of OpenFisca's YAML tests::
         dossiers_on_time: 99
       facts:                       # values written as in fact files
         snv: {dossiers_on_time: 100}
-        tp_son_la_p_01: {dossiers_received: ~}   # empty: not reported (no default either)
+        tp_son_la_chieng_le: {dossiers_received: ~}   # empty: not reported (no default either)
       expect:
         procedures.on_time: not_met
         procedures.tracked_online: {status: unknown}

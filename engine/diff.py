@@ -40,7 +40,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "areas": ("name.vi", "name.en", "lead"),
     "indicators": ("name.vi", "name.en", "unit", "owner", "scope", "value", "target",
                    "deadline", "applicable", "baseline", "source"),
-    "agencies": ("name.vi", "name.en", "kind", "parent"),
+    "agencies": ("name.vi", "name.en", "kind", "parent", "code"),
     "groups": ("members",),
     "periods": ("name.vi", "name.en", "from", "until", "due"),
     "facts": ("label.vi", "label.en", "type", "unit", "values", "reported_by", "periods",
@@ -244,7 +244,8 @@ def _indicator(i: Indicator, plan: Plan) -> dict[str, Scalar]:
 
 
 def _agency(a: Agency, plan: Plan) -> dict[str, Scalar]:
-    return {"name.vi": a.name.vi, "name.en": a.name.en, "kind": a.kind, "parent": a.parent}
+    return {"name.vi": a.name.vi, "name.en": a.name.en, "kind": a.kind, "parent": a.parent,
+            "code": a.code}
 
 
 def _group(g: Group, plan: Plan) -> dict[str, Scalar]:

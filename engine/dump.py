@@ -56,6 +56,7 @@ def dump_plan(plan: Plan, *, formulas: FormulaStyle = "canonical") -> str:
             w.label(2, "name", a.name)
             w.key(2, "kind", a.kind)
             w.opt(2, "parent", a.parent)
+            w.opt(2, "code", a.code)
             w.opt(2, "notes", a.notes)
     if plan.groups:
         w.section("groups")

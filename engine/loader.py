@@ -41,6 +41,7 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 ``E424``  the scope of an indicator has no agencies
 ``E425``  a fact id that formulas already use (a keyword, ``value``, ``baseline``, ``sum``...)
 ``E426``  unknown fact in ``at_most``
+``E427``  two agencies with the same official ``code``
 ``E430``  a period's dates out of order (from <= until <= due)
 ``E431``  a deadline far from the plan year
 ``E432``  the unit does not fit the type of the value

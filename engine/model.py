@@ -55,6 +55,8 @@ class Agency:
     parent: str | None = None
     notes: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
+    #: the official code of the unit (digits, e.g. the GSO code "03646" of a commune)
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,15 @@
 """The registry of a plan: its agencies, groups, periods, fact catalogue and areas, built from
 the merged and schema-checked YAML tree, with every reference between them checked.
 
-Owns ``E420``–``E426``, ``E430`` and ``E435`` (unknown agency, group, period, or fact named in
+Owns ``E420``–``E427``, ``E430`` and ``E435`` (unknown agency, group, period, or fact named in
 ``at_most``; a group named like an agency; a reserved fact id; a period's dates out of order; a
 relation between facts that cannot be compared), and the two graph checks of the
 registry, both through :func:`engine.graph.cycle_paths`: the agency hierarchy must be a forest
 (``E501``) and groups may not be built from each other in a cycle (``E502``). It also holds the
 small readers of YAML nodes (:func:`label`, :func:`text_of`, :func:`entries`, :func:`scalars`)
 that the later stages share.
+
+It also owns ``E427``: two agencies with the same official ``code``.
 """
 
 from __future__ import annotations
@@ -152,7 +154,9 @@ class Registry:
             self.agencies[key.text] = Agency(key.text, label(node.get("name")),
                                              text_of(node.get("kind")) or "",
                                              parent.text if isinstance(parent, YScalar) else None,
-                                             text_of(node.get("notes")), key.span)
+                                             text_of(node.get("notes")), key.span,
+                                             code=text_of(node.get("code")))
+        self.check_codes(found)
         # The hierarchy must be a forest; each cycle is reported at the parent that closes it.
         edges = {child: [p.text] for child, p in parents.items()}
         for cycle in cycle_paths(edges, ids):
@@ -161,6 +165,24 @@ class Registry:
                 + " (each arrow points to the parent)", parents[cycle[-2]].span,
                 help="an agency cannot be its own parent, directly or not: fix the parent of "
                      "one of them")
+
+    def check_codes(self, found: list[tuple[YScalar, YMap]]) -> None:
+        """``E427``: an official code names one unit, so two agencies cannot share one."""
+        first: dict[str, tuple[str, YScalar]] = {}
+        for key, node in found:
+            code = node.get("code")
+            if not isinstance(code, YScalar):
+                continue
+            if code.text not in first:
+                first[code.text] = (key.text, code)
+                continue
+            other, where = first[code.text]
+            b = where.span.begin
+            self.collector.error(
+                "E427", f"the code '{code.text}' of '{key.text}' is already the code of "
+                f"'{other}'", code.span,
+                help=f"'{other}' has it at {b.file}:{b.line}; an official code names one unit: "
+                     "check both against the official list of administrative units")
 
     # -- groups --------------------------------------------------------------------------------
     def load_groups(self) -> None:

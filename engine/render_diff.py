@@ -130,6 +130,7 @@ _FIELD_TITLES = {
     "baseline": "Giá trị cơ sở (baseline)",
     "kind": "Loại (kind)",
     "parent": "Cơ quan cấp trên (parent)",
+    "code": "Mã số đơn vị hành chính (official code)",
     "members": "Thành viên (members)",
     "from": "Từ ngày (from)",
     "until": "Đến ngày (until)",

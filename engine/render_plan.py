@@ -194,7 +194,7 @@ def agencies_data(plan: Plan) -> dict[str, Any]:
     return {
         "plan": _plan_ref(plan),
         "agencies": [{"id": a.id, "name": a.name.to_dict(), "kind": a.kind, "parent": a.parent,
-                      "notes": a.notes} for a in plan.agencies.values()],
+                      "code": a.code, "notes": a.notes} for a in plan.agencies.values()],
         "groups": [{"id": g.id, "members": list(g.members), "kinds": list(g.kinds),
                     "agencies": list(g.agencies), "union": list(g.union), "minus": list(g.minus),
                     "notes": g.notes} for g in plan.groups.values()],
@@ -202,13 +202,17 @@ def agencies_data(plan: Plan) -> dict[str, Any]:
 
 
 def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
-    """The agency hierarchy drawn as a tree (``├──``), each agency with its kind; then the
-    groups with their size and definition."""
+    """The agency hierarchy drawn as a tree (``├──``), each agency with its kind, after a
+    column of official codes when the plan gives any; then the count of agencies by kind, the
+    commune-level units under each district (:func:`commune_counts`) and the groups with their
+    size and definition."""
     lines: list[str] = []
+    code_w = max((len(a.code) for a in plan.agencies.values() if a.code), default=0)
 
     def draw(agency: str, prefix: str, branch: str) -> None:
         a = plan.agencies[agency]
-        head = f"{prefix}{branch}{a.id}  "
+        code = (a.code or "").ljust(code_w) + "  " if code_w else ""
+        head = f"{code}{prefix}{branch}{a.id}  "
         tail = f"  [{a.kind}]"
         lines.append(head + fit(_name(a.name, lang), width - len(head) - len(tail)) + tail)
         kids = plan.children(agency)
@@ -224,6 +228,7 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     lines.append("")
     lines.append(fit(f"{len(plan.agencies)} agencies: "
                      + ", ".join(f"{kind} {n}" for kind, n in kinds.items()), width))
+    lines += _commune_lines(plan, lang, width)
     if plan.groups:
         lines.append("")
         lines.append("groups:")
@@ -233,6 +238,68 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
             lines.append(head + fit(_definition(g.kinds, g.agencies, g.union, g.minus),
                                     width - len(head)))
     return "\n".join(lines)
+
+
+#: The types of commune-level unit, told by the first words of the unit's Vietnamese name
+#: ("Phường Chiềng Lề"), in the order they are counted, with their English words.
+COMMUNE_TYPES = {"Phường": ("ward", "wards"), "Thị trấn": ("township", "townships"),
+                 "Xã": ("commune", "communes")}
+
+
+def commune_type(name: Label) -> str | None:
+    """The type of a commune-level unit by its Vietnamese name, or None when the name does not
+    say it.
+
+        >>> commune_type(Label("Thị trấn Hát Lót")), commune_type(Label("Xã A1"))
+        ('Thị trấn', 'Xã')
+    """
+    return next((t for t in COMMUNE_TYPES if name.vi.startswith(t + " ")), None)
+
+
+def commune_counts(plan: Plan) -> dict[str, dict[str | None, int]]:
+    """For each agency with communes under it (the districts), in registry order: how many of
+    its communes are of each type (:data:`COMMUNE_TYPES`; ``None``: a name that does not say)."""
+    counts: dict[str, dict[str | None, int]] = {}
+    for a in plan.agencies.values():
+        if a.kind == "commune" and a.parent is not None:
+            by_type = counts.setdefault(a.parent, {})
+            t = commune_type(a.name)
+            by_type[t] = by_type.get(t, 0) + 1
+    return {p: counts[p] for p in plan.agencies if p in counts}
+
+
+def _count_text(by_type: dict[str | None, int], lang: str) -> str:
+    """ "12 (7 phường, 5 xã)", as the official lists count; in English "12 (7 wards, 5
+    communes)"."""
+    parts = []
+    for t, (one, many) in COMMUNE_TYPES.items():
+        n = by_type.get(t, 0)
+        if n:
+            parts.append(f"{n} {t.lower() if lang != 'en' else one if n == 1 else many}")
+    if by_type.get(None):
+        parts.append(f"{by_type[None]} {'other' if lang == 'en' else 'khác'}")
+    total = sum(by_type.values())
+    return str(total) if by_type.get(None) == total else f"{total} ({', '.join(parts)})"
+
+
+def _commune_lines(plan: Plan, lang: str, width: int) -> list[str]:
+    counts = commune_counts(plan)
+    if not counts:
+        return []
+    districts = all(plan.agencies[p].kind == "district" for p in counts)
+    lines = ["", "communes by district:" if districts else "communes by parent agency:"]
+    for parent, by_type in counts.items():
+        a = plan.agencies[parent]
+        code = f" (code {a.code})" if a.code else ""
+        lines.append("  " + fit(f"{_name(a.name, lang)}{code} — {_count_text(by_type, lang)}",
+                                width - 2))
+    if len(counts) > 1:
+        total: dict[str | None, int] = {}
+        for by_type in counts.values():
+            for t, n in by_type.items():
+                total[t] = total.get(t, 0) + n
+        lines.append("  " + fit(f"total — {_count_text(total, lang)}", width - 2))
+    return lines
 
 
 def _definition(kinds: Sequence[str], agencies: Sequence[str], union: Sequence[str],

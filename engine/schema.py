@@ -228,6 +228,9 @@ def _const(e: _Error) -> Iterator[Diagnostic]:
 
 
 def _type(e: _Error) -> Iterator[Diagnostic]:
+    if _is_code(e) and isinstance(e.node, YScalar):
+        yield from _pattern(e)
+        return
     value = e.err.validator_value
     want = [str(w) for w in (value if isinstance(value, list) else [value])]
     if {"string", "integer", "boolean"} <= set(want):
@@ -243,6 +246,11 @@ def _not_a_date(e: _Error) -> Iterator[Diagnostic]:
                      _date_help(e.shown))
 
 
+def _is_code(e: _Error) -> bool:
+    """Whether the error is about the official ``code`` of an agency."""
+    return len(e.path) == 3 and e.path[0] == "agencies" and e.path[2] == "code"
+
+
 def _pattern(e: _Error) -> Iterator[Diagnostic]:
     if e.err.schema.get("format") == "date":
         return _not_a_date(e)
@@ -252,6 +260,10 @@ def _pattern(e: _Error) -> Iterator[Diagnostic]:
             "E412", f"'{e.shown}' is not a valid plan id", e.node.span,
             (f"write it as '{guess}': " if guess and guess != e.shown else "")
             + "a plan id is lowercase ASCII letters, digits, '-', '_' and '.'")])
+    if _is_code(e):
+        return e.e412(f"'{e.shown}' is not an official code",
+                      "an official code is digits only, e.g. \"03646\" (the GSO code of a "
+                      "commune) or \"116\" (of a district)")
     guess = suggest_id(str(e.shown))
     return e.e412(f"'{e.shown}' is not a valid id",
                   (f"write it as '{guess}': " if guess and guess != e.shown else "") + _ID_HELP)
@@ -268,6 +280,8 @@ def _format(e: _Error) -> Iterator[Diagnostic]:
 
 
 def _range(e: _Error) -> Iterator[Diagnostic]:
+    if _is_code(e):
+        return _pattern(e)
     return e.e412(f"{e.shown} is out of range",
                   f"write a year between {e.err.schema.get('minimum')} and "
                   f"{e.err.schema.get('maximum')}")

@@ -190,6 +190,41 @@ def test_agencies_tree_cuts_names_and_keeps_ids(plan: engine.Plan) -> None:
     assert all(len(line) <= 30 for line in lines)
 
 
+def test_codes_make_a_column_and_communes_are_counted_by_the_type_their_name_says() -> None:
+    from engine.loader import loads_plan
+
+    plan = loads_plan("""\
+cchc: 1
+id: codes
+year: 2023
+title: {vi: Kế hoạch}
+agencies:
+  tinh: {name: {vi: UBND tỉnh}, kind: province}
+  p1: {name: {vi: Phường Một}, kind: commune, parent: tinh, code: "00001"}
+  x1: {name: {vi: Xã Hai}, kind: commune, parent: tinh}
+  b1: {name: {vi: Bản Ba}, kind: commune, parent: tinh, code: "7"}
+""", "codes.yaml")
+    assert render_agencies(plan).splitlines()[:6] == [
+        "       tinh  UBND tỉnh  [province]",
+        "00001  ├── p1  Phường Một  [commune]",
+        "       ├── x1  Xã Hai  [commune]",
+        "7      └── b1  Bản Ba  [commune]",
+        "",
+        "4 agencies: province 1, commune 3",
+    ]
+    # communes under the province, not districts; a name that does not say its type is "other"
+    assert render_agencies(plan).splitlines()[6:9] == [
+        "", "communes by parent agency:", "  UBND tỉnh — 3 (1 phường, 1 xã, 1 khác)"]
+    assert "  UBND tỉnh — 3 (1 ward, 1 commune, 1 other)" in render_agencies(plan, "en")
+    assert [a["code"] for a in agencies_data(plan)["agencies"]] == [None, "00001", None, "7"]
+    # names that say no type: the number alone
+    unnamed = loads_plan("cchc: 1\nid: u\nyear: 2023\ntitle: {vi: K}\nagencies:\n"
+                         "  h: {name: {vi: Huyện}, kind: district}\n"
+                         "  a: {name: {vi: Bản A}, kind: commune, parent: h}\n", "u.yaml")
+    for lang in ("vi", "en"):
+        assert "  Huyện — 1" in render_agencies(unnamed, lang).splitlines()
+
+
 def test_agencies_data(plan: engine.Plan) -> None:
     data = agencies_data(plan)
     assert [(a["id"], a["parent"]) for a in data["agencies"]] == [

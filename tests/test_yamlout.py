@@ -78,7 +78,7 @@ def test_plain_is_kept_where_it_reads_back() -> None:
     assert scalar("value >= 85%") == "value >= 85%"
     assert scalar("min(a, b)") == "min(a, b)"
     assert scalar("min(a, b)", flow=True) == '"min(a, b)"'
-    assert key("tp_son_la_p_01") == "tp_son_la_p_01"
+    assert key("tp_son_la_chieng_le") == "tp_son_la_chieng_le"
     assert key("Y") == '"Y"' and key("on") == '"on"' and key("-1") == '"-1"'
 
 

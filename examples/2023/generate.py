@@ -135,16 +135,16 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
 
     # What makes the picture believable: a few things go wrong.
     facts["sldtbxh"]["cchc_plan_issued_on"] = dt.date(2023, 1, 16)     # issued late
-    facts["sop_cop_xa_03"]["four_level_connected"] = False              # not yet connected
-    facts["van_ho_xa_11"]["commune_budget_disclosed"] = False
+    facts["sop_cop_sop_cop"]["four_level_connected"] = False            # not yet connected
+    facts["van_ho_chieng_yen"]["commune_budget_disclosed"] = False
     if not year:
         del facts["sgddt"]["report_submitted_on"]                       # did not report the date
         for off in ("outgoing_docs", "outgoing_docs_e_signed"):
-            del facts["quynh_nhai_xa_04"][off]                          # e-office figures missing
-        facts["mai_son_xa_05"]["late_dossiers_apologised"] = max(
-            0, facts["mai_son_xa_05"]["late_dossiers"] - 1)
-        facts["mai_son_xa_05"]["late_dossiers"] += 1
-        facts["mai_son_xa_05"]["dossiers_on_time"] -= 1
+            del facts["quynh_nhai_muong_gion"][off]                     # e-office figures missing
+        facts["mai_son_chieng_ban"]["late_dossiers_apologised"] = max(
+            0, facts["mai_son_chieng_ban"]["late_dossiers"] - 1)
+        facts["mai_son_chieng_ban"]["late_dossiers"] += 1
+        facts["mai_son_chieng_ban"]["dossiers_on_time"] -= 1
     else:
         for off in ("officials_rated", "officials_rated_good", "officials_rated_excellent"):
             del facts["moc_chau"][off]                                  # ratings not sent

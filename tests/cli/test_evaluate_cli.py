@@ -69,8 +69,8 @@ UNIT_STATUSES = {
 }
 #: every (indicator, agency, fact) that a result needed and was not reported
 MISSING = {
-    "q1": [("digital_government.e_documents_signed", "quynh_nhai_xa_04", "outgoing_docs"),
-           ("digital_government.e_documents_signed", "quynh_nhai_xa_04",
+    "q1": [("digital_government.e_documents_signed", "quynh_nhai_muong_gion", "outgoing_docs"),
+           ("digital_government.e_documents_signed", "quynh_nhai_muong_gion",
             "outgoing_docs_e_signed"),
            ("implementation.reports_on_time", "sgddt", "report_submitted_on")],
     "year": [("overall.pci_improved", "skhdt", "pci_score"),
@@ -143,11 +143,11 @@ def test_json_ratio_shows_its_terms_and_its_breakdown() -> None:
 
 def test_json_unknown_unit_lists_what_its_communes_did_not_report() -> None:
     ind = indicator("q1", "digital_government.e_documents_signed")
-    gap = [{"agency": "quynh_nhai_xa_04", "fact": "outgoing_docs"},
-           {"agency": "quynh_nhai_xa_04", "fact": "outgoing_docs_e_signed"}]
+    gap = [{"agency": "quynh_nhai_muong_gion", "fact": "outgoing_docs"},
+           {"agency": "quynh_nhai_muong_gion", "fact": "outgoing_docs_e_signed"}]
     assert ind["missing"] == gap
     assert ind["coverage"] == {"expected": 236, "reported": 235,
-                               "missing_agencies": ["quynh_nhai_xa_04"]}
+                               "missing_agencies": ["quynh_nhai_muong_gion"]}
     unknown = [u for u in ind["agencies"] if u["status"] == "unknown"]
     assert unknown == [{"agency": "quynh_nhai", "status": "unknown", "value": None,
                         "missing": gap, "treated": []}]
@@ -210,12 +210,12 @@ def test_invalid_input_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:
 
 
 def test_agency_filter_keeps_only_its_indicators() -> None:
-    code, out, _ = run("evaluate", PLAN, *CASES["q1"], "--agency", "muong_la_xa_03",
+    code, out, _ = run("evaluate", PLAN, *CASES["q1"], "--agency", "muong_la_hua_trai",
                        "--format", "json")
     data = json.loads(out)
     assert code == 0 and data["indicators"]
     for ind in data["indicators"]:
-        assert [a["agency"] for a in ind["agencies"]] in (["muong_la"], ["muong_la_xa_03"], [])
+        assert [a["agency"] for a in ind["agencies"]] in (["muong_la"], ["muong_la_hua_trai"], [])
 
 
 @pytest.mark.parametrize("indicator,agency", [("procedures.on_time", None),

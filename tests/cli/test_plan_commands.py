@@ -132,9 +132,14 @@ def test_agencies_tree(golden: object) -> None:
     result = run("agencies", PLAN)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "ubnd_tinh  UBND tỉnh Sơn La  [province]"
-    assert "│   └── tt_phvhc  Trung tâm Phục vụ Hành chính công tỉnh  [centre]" in lines
+    # a column of official codes before the tree: blank for agencies without one
+    assert lines[0] == "       ubnd_tinh  UBND tỉnh Sơn La  [province]"
+    assert "       │   └── tt_phvhc  Trung tâm Phục vụ Hành chính công tỉnh  [centre]" in lines
+    assert "116    ├── tp_son_la  Thành phố Sơn La  [district]" in lines
+    assert "03646  │   ├── tp_son_la_chieng_le  Phường Chiềng Lề  [commune]" in lines
     assert sum(1 for line in lines if line.endswith("[commune]")) == 204
+    assert "  Thành phố Sơn La (code 116) — 12 (7 phường, 5 xã)" in lines
+    assert "  total — 204 (7 phường, 9 thị trấn, 188 xã)" in lines
     assert max(len(line) for line in lines) <= 100
     golden("plan/cli_agencies_2023.txt", result.stdout)  # type: ignore[operator]
 

@@ -136,6 +136,33 @@ def test_agencies_added_removed_moved_renamed_and_of_another_kind(
     assert diff.groups.changed[0].get("members") == FieldChange("members", 2, 1, (), ("stp",))
 
 
+def test_an_official_code_given_or_changed_is_a_change(tmp_path: Path,
+                                                      minimal: engine.Plan) -> None:
+    old = variant(tmp_path, ("kind: commune, parent: huyen_a}", "kind: commune, parent: huyen_a, "
+                                                                "code: \"03646\"}"),
+                  name="old.yaml")
+    new = variant(
+        tmp_path,
+        ("kind: district, parent: tinh}", "kind: district, parent: tinh, code: \"116\"}"),
+        ("kind: commune, parent: huyen_a}", "kind: commune, parent: huyen_a, code: 03649}"))
+    diff = diff_plans(old, new)
+    assert changes(diff) == {("agencies", "huyen_a", "code"), ("agencies", "xa_a1", "code")}
+    commune = diff.agencies.changed_entry("xa_a1")
+    assert commune is not None
+    assert commune.get("code") == FieldChange("code", "03646", "03649")
+    text = render_diff_text(diff)
+    assert "  ~ huyen_a\n      code: (none) -> 116\n" in text
+    assert "      code: 03646 -> 03649\n" in text
+    assert "| `xa_a1` | Mã số đơn vị hành chính (official code) | 03646 | 03649 |" in \
+        render_diff_markdown(diff)
+    # the same code written plain or in quotes is no change
+    assert diff_plans(new, variant(tmp_path, ("kind: district, parent: tinh}",
+                                              "kind: district, parent: tinh, code: 116}"),
+                                   ("kind: commune, parent: huyen_a}",
+                                    "kind: commune, parent: huyen_a, code: \"03649\"}"),
+                                   name="same.yaml")).is_empty
+
+
 def test_periods_facts_and_metadata(tmp_path: Path, minimal: engine.Plan) -> None:
     new = variant(
         tmp_path,
@@ -221,9 +248,9 @@ def test_long_member_lists_are_cut_in_text_but_whole_in_json(tmp_path: Path) -> 
     diff = diff_plans(old, engine.load_plan(tmp_path / "p.yaml"))
     change = diff.indicators.changed[0].get("scope")
     assert change is not None and len(change.removed) == 216 and not change.added
-    assert "receiving -> departments (members -216 agencies: bac_yen, bac_yen_tt_01, " \
-        "bac_yen_xa_01, bac_yen_xa_02, bac_yen_xa_03, bac_yen_xa_04, bac_yen_xa_05, " \
-        "bac_yen_xa_06 and 208 more)" in render_diff_text(diff)
+    assert "receiving -> departments (members -216 agencies: bac_yen, bac_yen_bac_yen, " \
+        "bac_yen_chieng_sai, bac_yen_chim_van, bac_yen_hang_chu, bac_yen_hang_dong, " \
+        "bac_yen_hong_ngai, bac_yen_hua_nhan and 208 more)" in render_diff_text(diff)
     assert len(json.loads(render_diff_json(diff))["indicators"]["changed"][0]["changes"][0]
                ["members_removed"]) == 216
 

@@ -105,7 +105,7 @@ def test_the_generator_records_what_it_changes() -> None:
     child = diffgen.Child(copy.deepcopy(diffgen.parent()))
     diffgen.change_owner(child, "procedures.on_time", "vp_ubnd")  # already its owner
     diffgen.change_threshold(child, "procedures.on_time", 99)  # already 99%
-    diffgen.reparent(child, "tp_son_la_p_01", "tp_son_la")  # already its parent
+    diffgen.reparent(child, "tp_son_la_chieng_le", "tp_son_la")  # already its parent
     assert child.expected == set()
     diffgen.change_threshold(child, "procedures.on_time", 98)
     diffgen.remove_indicator(child, "procedures.on_time")

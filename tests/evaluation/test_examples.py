@@ -31,8 +31,8 @@ def test_examples_are_what_the_generator_writes(tmp_path: Path) -> None:
 def test_examples_cover_every_fact_each_agency_owes_except_the_planned_gaps() -> None:
     plan = engine.load_plan(ROOT / "plans" / "2023.yaml")
     for period, gaps in (("q1", {("sgddt", "report_submitted_on"),
-                                 ("quynh_nhai_xa_04", "outgoing_docs"),
-                                 ("quynh_nhai_xa_04", "outgoing_docs_e_signed")}),
+                                 ("quynh_nhai_muong_gion", "outgoing_docs"),
+                                 ("quynh_nhai_muong_gion", "outgoing_docs_e_signed")}),
                          ("year", {("moc_chau", "officials_rated"),
                                    ("moc_chau", "officials_rated_good"),
                                    ("moc_chau", "officials_rated_excellent"),

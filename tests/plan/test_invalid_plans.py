@@ -119,6 +119,10 @@ EXPECTED: dict[str, list[tuple[str, str, int, int, str]]] = {
         ("e425_reserved_fact.yaml", "E425", 9, 3, "sum"),
     ],
     "e426_unknown_fact": [("e426_unknown_fact.yaml", "E426", 13, 14, "dossiers_recieved")],
+    "e427_duplicate_code": [
+        ("e427_duplicate_code.yaml", "E427", 9, 91, "03646"),  # plain, the same as "03646"
+        ("e427_duplicate_code.yaml", "E427", 10, 82, '"116"'),
+    ],
     "e430_period_order": [
         ("e430_period_order.yaml", "E430", 6, 52, "2022-12-15"),
         ("e430_period_order.yaml", "E430", 11, 10, "2023-06-01"),
@@ -171,7 +175,7 @@ def test_the_corpus_covers_every_plan_code() -> None:
     from engine import loader
 
     documented = set(re.findall(r"``(E[45]\d\d)``", loader.__doc__ or ""))
-    assert len(documented) == 34
+    assert len(documented) == 35
     reported = {code for cases in EXPECTED.values() for _, code, *_ in cases}
     assert documented <= reported, documented - reported
     assert {c[:2] for c in reported} >= {"E1", "E2", "E3", "E4", "E5"}
