@@ -7,6 +7,15 @@ is the reference's own (the primitives of :mod:`engine.values`); ``*`` and unary
 written inline, and the caller turns an integral ``Fraction`` result into an ``int`` once, at
 the end (:meth:`engine.evaluator.Program.evaluate`).
 
+The bound on exact numbers (:data:`engine.values.MAX_EXACT_DIGITS`) holds here as in the
+reference: an inline product of whole numbers is compared with the bound on the spot (two
+integer comparisons), anything else goes through :func:`engine.values.checked`, and sums
+follow :func:`engine.values.total`. A number beyond the bound raises
+:class:`~engine.values.TooLarge`, a planned hand-over: the reference says which operator made
+it and where. Inputs are within the bound (the readers, the parser and
+:class:`~engine.evaluator.Row` see to it), so a quotient of two whole numbers is too, which
+keeps the cross-multiplied comparisons below exact.
+
 The contract. The generated function either returns the reference's known value (same value,
 same type after that normalisation), or raises one of the *planned* signals, and the caller
 evaluates with the reference closures instead:
@@ -16,7 +25,8 @@ evaluates with the reference closures instead:
   reference to decide (their argument handed over). The operands of ``==``/``in`` that are
   not literals or facts are also checked to be known (``==`` would not raise on an unknown);
 * :class:`~engine.values.Undefined`: an operation has no value (a division by zero, a date
-  moved by part of a day or off the calendar) — the reference gives an ``Unknown`` there;
+  moved by part of a day or off the calendar, a number beyond the bound) — the reference gives
+  an ``Unknown`` there;
 * ``KeyError`` of a per-agency fact that an agency did not report (a dictionary read, the
   cheapest test there is) — only for a name in ``per_agency``.
 
@@ -29,7 +39,9 @@ module is imported, or when :data:`STRICT` is set to true; the test suite runs i
 which :class:`~engine.evaluator.Row` enforces.
 
 Exactness stays: ``x / y >= 99%`` is generated as ``x * 100 >= 99 * y`` guarded by ``y > 0``
-(cross-multiplication, no division), other divisions make a ``Fraction``; floats never appear.
+and by both being whole numbers (cross-multiplication, no division; a quotient of fractions
+might be beyond the bound, where the reference has no value), other divisions make a
+``Fraction``; floats never appear.
 
 No user text becomes code: names are read with string constants (``repr``), literals are bound
 as constants of the generated function, and the source is built only from the AST's node kinds.
@@ -37,7 +49,6 @@ as constants of the generated function, and the source is built only from the AS
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -62,13 +73,19 @@ from .nodes import (
     Unary,
 )
 from .values import (
+    _LIMIT,
+    _NEG_LIMIT,
     FIXED_SCALE,
+    TooLarge,
     Undefined,
     Unknown,
     add,
+    checked,
+    common_denominator,
     divide,
     round_half_away,
     subtract,
+    sum_with_fractions,
 )
 
 #: Strict mode: an unplanned error of generated code raises instead of falling back (see the
@@ -108,7 +125,6 @@ def unplanned(error: Exception) -> None:
 
 
 # Fraction keeps its parts in slots; reading them directly skips the property call.
-_NUM = attrgetter("_numerator")
 _DEN = attrgetter("_denominator")
 
 
@@ -126,29 +142,34 @@ def _scalar(scalars: Mapping[str, Any], name: str) -> Any:
 
 
 def _xsum(values: list[Any]) -> Any:
-    """Exact sum, fast: ints are summed in C; Fractions over their common denominator, which
-    is small for the shares people report (percentages and decimals)."""
-    if len(values) < 64:  # a district with its communes: plain sum() is fastest
-        total = sum(values)
-        if type(total) is Fraction and total.denominator == 1:
-            return total.numerator
-        return total
+    """Exact sum of the values of a formula over the agencies (:func:`engine.values.total`),
+    fast: whole numbers are summed in C; fractions over their common denominator, which is
+    found first, so that a sum of fractions with large denominators stops at the bound before
+    it costs anything."""
     kinds = set(map(type, values))
     if kinds <= {int}:
-        return sum(values)
+        s = sum(values)
+        if _NEG_LIMIT < s < _LIMIT:
+            return s
+        raise TooLarge
     if kinds != {Fraction, int} and kinds != {Fraction}:
         raise Bail  # not a number the fast path knows
-    fractions = [v for v in values if type(v) is Fraction] if int in kinds else values
-    whole = sum(v for v in values if type(v) is int) if int in kinds else 0
-    dens = set(map(_DEN, fractions))
-    common = math.lcm(*dens)
-    if len(dens) == 1:
-        num = sum(map(_NUM, fractions))
-    else:
-        num = sum([n * (common // d) for n, d in zip(map(_NUM, fractions), map(_DEN, fractions),
-                                                       strict=True)])
-    total = Fraction(num, common) + whole
-    return total.numerator if total.denominator == 1 else total
+    return sum_with_fractions(values, int in kinds)
+
+
+def _fsum(values: list[Any]) -> Any:
+    """Exact sum of a fact over a few agencies (fewer than 64: a district and its communes):
+    plain ``sum()`` is fastest. The facts are small (their readers bound them far below the
+    bound of exact numbers), so summing them first costs little whatever they are; then the
+    result, and for fractions the common denominator of the terms, are checked as
+    :func:`engine.values.total` checks them."""
+    s = sum(values)
+    if type(s) is int:
+        if _NEG_LIMIT < s < _LIMIT:
+            return s
+        raise TooLarge
+    common_denominator({_DEN(v) for v in values if type(v) is Fraction})
+    return checked(s)
 
 
 def _csum(rows: Sequence[Any], name: str) -> Any:
@@ -162,12 +183,23 @@ def _csum(rows: Sequence[Any], name: str) -> Any:
             return _unfix(sum([r.fixed[name] for r in rows]))
         except KeyError:
             pass
-    return _xsum([r.facts[name] for r in rows])
+        return _xsum([r.facts[name] for r in rows])
+    return _fsum([r.facts[name] for r in rows])
 
 
 def _unfix(total: int) -> Any:
+    # Every term is a whole number of millionths: their common denominator divides
+    # FIXED_SCALE, and the quotient is within the bound when the total of millionths is.
     q = Fraction(total, FIXED_SCALE)
-    return q.numerator if q.denominator == 1 else q
+    if _NEG_LIMIT < total < _LIMIT:
+        return q.numerator if q.denominator == 1 else q
+    return checked(q)
+
+
+def _mul(product: Any) -> Any:
+    """A product that is not a whole number within the bound (written inline): a fraction,
+    checked; or a whole number beyond the bound."""
+    return checked(product)
 
 
 def _nonempty(rows: Sequence[Any]) -> Sequence[Any]:
@@ -191,6 +223,7 @@ def _is_known(thunk: Callable[[], Any]) -> bool:
 _HELPERS: dict[str, Any] = {
     "_known": _known, "_scalar": _scalar, "_div": divide, "_add": add, "_sub": subtract,
     "_nonempty": _nonempty, "_xsum": _xsum, "_csum": _csum, "_round": round_half_away,
+    "_mul": _mul, "_L": _LIMIT, "_NL": _NEG_LIMIT,
     "_coalesce": _coalesce,
     "_is_known": _is_known, "_len": len, "_sum": sum, "_min": min, "_max": max,
     "_abs": abs, "_all": all, "_any": any, "type": type, "int": int,
@@ -240,7 +273,11 @@ class _Gen:
                 # scalar; a Row holds known facts only): then Python's and/or are Kleene's.
                 return f"({self.gen(a, row)} {node.op} {self.gen(b, row)})"
             case Binary(op="*", left=a, right=b):
-                return f"({self.gen(a, row)} * {self.gen(b, row)})"
+                # A whole number within the bound passes on two integer comparisons; anything
+                # else is checked by a call.
+                t = self.temp()
+                return (f"({t} if type({t} := {self.gen(a, row)} * {self.gen(b, row)}) is int "
+                        f"and _NL < {t} < _L else _mul({t}))")
             case Binary(op="/", left=a, right=b):
                 return f"_div({self.gen(a, row)}, {self.gen(b, row)})"
             case Binary(op="+", left=a, right=b):
@@ -280,7 +317,9 @@ class _Gen:
         raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
     def ratio_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
-        """``x / y OP k`` (or ``k OP x / y``) as ``x * k.den OP k.num * y`` when ``y > 0``."""
+        """``x / y OP k`` (or ``k OP x / y``) as ``x * k.den OP k.num * y`` when ``y > 0`` and
+        both are whole numbers (then ``x / y`` is within the bound, as the reference needs it
+        to be); otherwise as the division and the comparison."""
         if op not in ("<", "<=", ">", ">=", "==", "!="):
             return None
         flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -289,14 +328,32 @@ class _Gen:
         if not (isinstance(left, Binary) and left.op == "/" and isinstance(right, Number)):
             return None
         k = Fraction(right.value)
-        x, y = self.gen(left.left, row), self.gen(left.right, row)
-        # A plain name is read again where it is needed (a dict lookup); anything else is
-        # computed once into a temporary. The condition runs first: y <= 0 takes the general
-        # path.
-        ty = y if self.cheap(left.right) else self.temp()
-        test = f"{y} > 0" if ty == y else f"({ty} := {y}) > 0"
-        return (f"(({x} * {k.denominator} {op} {k.numerator} * {ty}) "
-                f"if {test} else (_div({x}, {ty}) {op} {self.const(k)}))")
+        num, den = left.left, left.right
+        if isinstance(num, Number) and type(num.value) is not int:
+            return None  # a fraction over a whole number may be beyond the bound
+        if isinstance(den, Number) and (type(den.value) is not int or den.value <= 0):
+            return None
+        # Each side is computed once, into a temporary, and both are computed before the
+        # condition may stop (a chain of `is` evaluates its first two operands first), so the
+        # general path after `else` has both. A literal is a whole number > 0 (above) and is
+        # written as is. The divisor is computed first.
+        parts, tests = [], []
+        for node in (den, num):
+            text = self.gen(node, row)
+            if self.cheap(node):
+                parts.append(text)
+            else:
+                t = self.temp()
+                parts.append(t)
+                tests.append(f"type({t} := {text})")
+        ty, tx = parts
+        if not tests:
+            return None  # two literals: nothing to gain
+        cond = " is ".join([*tests, "int"])
+        if not self.cheap(den):
+            cond += f" and {ty} > 0"
+        return (f"(({tx} * {k.denominator} {op} {k.numerator} * {ty}) "
+                f"if {cond} else (_div({tx}, {ty}) {op} {self.const(k)}))")
 
     def constant_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
         """``x OP k`` for a number literal ``k`` as integer arithmetic, without building a

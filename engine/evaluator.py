@@ -3,6 +3,9 @@
 Semantics (each pinned by a property test, see docs/language.md):
 
 * numbers are exact (``int``/``Fraction``); ``/`` by zero gives ``Unknown(division by zero)``;
+* an operation that makes a number beyond the bound of exact numbers
+  (:data:`engine.values.MAX_EXACT_DIGITS`) gives ``Unknown(invalid)`` naming the operator and
+  where it is written;
 * a missing fact is ``Unknown`` naming the fact and the agency, never 0 or false;
 * ``and``/``or``/``not``/``all``/``any`` follow Kleene logic, so a deciding side wins in either
   order (``false and unknown`` is false, ``unknown or true`` is true);
@@ -41,19 +44,23 @@ from .nodes import (
     Unary,
 )
 from .values import (
+    BEYOND_LIMIT,
     Num,
     Reason,
+    TooLarge,
     Undefined,
     Unknown,
     Value,
     add,
     divide,
+    fits,
     fixed_point,
+    is_number,
     merge,
     multiply,
-    norm,
     round_half_away,
     subtract,
+    total,
 )
 
 
@@ -62,9 +69,11 @@ class Row:
     """One agency of a population: its id, kind and reported facts for the period.
 
     A fact the agency did not report is left out (never an :class:`Unknown`: a ``TypeError``
-    says so). The row keeps its own copy of ``facts``, and with it ``fixed``: the numbers among
-    them in fixed point (:func:`engine.values.fixed_point`), which the generated code sums in C
-    over a large population (:func:`engine.codegen._csum`)."""
+    says so), and a number is within the bound of exact numbers (a ``ValueError`` says so; the
+    readers of facts refuse one long before). The row keeps its own copy of ``facts``, and with
+    it ``fixed``: the numbers among them in fixed point (:func:`engine.values.fixed_point`),
+    which the generated code sums in C over a large population (:func:`engine.codegen._csum`).
+    """
 
     agency: str
     kind: str
@@ -85,7 +94,10 @@ class Row:
 class Context:
     """What an evaluation sees: scalar names, and the population aggregates fold over.
 
-    ``subject`` is the agency whose facts ``scalars`` hold, named in 'missing' reasons.
+    ``subject`` is the agency whose facts ``scalars`` hold, named in 'missing' reasons. Its
+    numbers are within the bound of exact numbers (:data:`engine.values.MAX_EXACT_DIGITS`), as
+    facts, literals and the values of formulas are: evaluation relies on it and does not check
+    them again (:meth:`Program.evaluate` checks scalars given as keywords).
     """
 
     scalars: Mapping[str, Value] = field(default_factory=dict)
@@ -121,7 +133,14 @@ class Program:
         The generated code answers when it can; on a planned hand-over (see
         :mod:`engine.codegen`) the reference closures do. Any other error of the generated
         code is a bug: reported by :func:`engine.codegen.unplanned` (a warning, or in strict
-        mode an exception), and the reference answers."""
+        mode an exception), and the reference answers.
+
+        A number among ``scalars`` beyond the bound of exact numbers is a ``ValueError``."""
+        if context is None:
+            too_large = sorted(k for k, v in scalars.items() if is_number(v)
+                               and not fits(cast(Num, v)))
+            if too_large:
+                raise ValueError(f"{', '.join(too_large)}: a number {BEYOND_LIMIT}")
         ctx = context if context is not None else Context(scalars)
         fast = self.fast
         if fast is None:
@@ -236,6 +255,7 @@ class _Compiler:
             case Binary(op=op, left=a, right=b):
                 fa, fb = self.compile(a, agg), self.compile(b, agg)
                 operate = _ARITH[op]
+                binary = node
 
                 def arith(ctx: Context, row: Row | None) -> Value:
                     x, y = fa(ctx, row), fb(ctx, row)
@@ -243,6 +263,8 @@ class _Compiler:
                         return merge((x, y))
                     try:
                         return operate(x, y)
+                    except TooLarge:
+                        return _too_large(f"'{binary.op}'", _operator_at(binary))
                     except Undefined as undefined:
                         return Unknown.of(undefined.reason)
                 return arith
@@ -331,7 +353,10 @@ class _Compiler:
             if func == "abs":
                 x = cast(Num, vals[0])
                 return -x if x < 0 else x
-            return round_half_away(cast(Num, vals[0]), int(cast(int, vals[1])))
+            try:
+                return round_half_away(cast(Num, vals[0]), int(cast(int, vals[1])))
+            except TooLarge:
+                return _too_large("round()", _start_of(node.name_span or node.span))
         return call
 
     def aggregate(self, node: Aggregate) -> Fn:
@@ -365,14 +390,16 @@ class _Compiler:
             unknown = [*unsure, *(v for v in vals if isinstance(v, Unknown))]
             if unknown:
                 return merge(unknown)
-            if func == "sum":
-                return norm(sum(cast(list[Num], vals)))
             if func == "count":
                 return sum(1 for v in vals if v is True)
+            if func == "sum" or (func == "avg" and vals):
+                try:
+                    summed = total(cast(list[Num], vals))
+                    return summed if func == "sum" else divide(summed, len(vals))
+                except TooLarge:
+                    return _too_large(f"{func}()", _start_of(node.name_span or node.span))
             if not vals:
                 return _empty(label)
-            if func == "avg":
-                return divide(sum(cast(list[Num], vals)), len(vals))
             if func == "share":
                 return divide(sum(1 for v in vals if v is True), len(vals))
             return _extreme(func, vals)
@@ -387,3 +414,39 @@ def _extreme(func: str, vals: list[Value]) -> Value:
 
 def _empty(detail: str) -> Unknown:
     return Unknown.of(Reason("empty", detail=detail))
+
+
+def _too_large(what: str, where: str) -> Unknown:
+    """``what`` (an operator, a function) at ``where`` made a number beyond the bound."""
+    return Unknown.of(TooLarge.located(what, where))
+
+
+def _operator_at(node: Binary) -> str:
+    """``FILE:LINE:COL`` of the operator of ``node``: the first character between its operands
+    that is the operator (only parentheses, spaces and comments may be there too); the start
+    of ``node`` when its operands have no spans; empty without a span."""
+    if node.span is None:
+        return ""
+    text, start = node.span.source.text, node.span.start
+    if node.left.span is not None and node.right.span is not None:
+        i, end = node.left.span.end, node.right.span.start
+        while i < end:
+            if text[i] == node.op:
+                start = i
+                break
+            if text[i] == "#":  # a comment runs to the end of its line
+                i = text.find("\n", i, end)
+                if i < 0:
+                    break
+            i += 1
+    position = node.span.source.position(start)
+    return f"{position.file}:{position.line}:{position.col}"
+
+
+def _start_of(span: Any) -> str:
+    """``FILE:LINE:COL`` where ``span`` (a :class:`~engine.source.Span`) begins; empty for
+    none."""
+    if span is None:
+        return ""
+    position = span.begin
+    return f"{position.file}:{position.line}:{position.col}"

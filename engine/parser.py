@@ -40,6 +40,7 @@ from .nodes import (
     children,
 )
 from .source import Source, Span
+from .values import BEYOND_LIMIT, MAX_EXACT_DIGITS, fits
 
 #: Longest formula accepted, in characters. Real plan formulas are under 300.
 MAX_LENGTH = 4000
@@ -262,9 +263,9 @@ class _Builder:
         sp = self.span(tree)
         match rule:
             case "number":
-                return Number(_norm(Fraction(str(kids[0]))), False, sp)
+                return self.number(_norm(Fraction(str(kids[0]))), False, sp)
             case "percent":
-                return Number(_norm(Fraction(str(kids[0])[:-1]) / 100), True, sp)
+                return self.number(_norm(Fraction(str(kids[0])[:-1]) / 100), True, sp)
             case "date":
                 return self.date(kids[0], sp)
             case "string":
@@ -309,6 +310,18 @@ class _Builder:
                     return Aggregate(func, args[0], None, sp, name_span)
                 return Call(func, args, sp, name_span)
         raise AssertionError(f"unhandled grammar rule {rule}")  # pragma: no cover
+
+    def number(self, value: int | Fraction, percent: bool, sp: Span) -> Expr:
+        """A number literal, within the bound of exact numbers (``E108`` beyond it: every
+        operation keeps to the bound, so a literal has to, too)."""
+        if not fits(value):
+            self.errors.append(Diagnostic(
+                "E108", f"this number is {BEYOND_LIMIT}", sp,
+                help=f"write a number of at most {MAX_EXACT_DIGITS} digits, far more than any "
+                     "real value needs",
+            ))
+            value = 0
+        return Number(value, percent, sp)
 
     def date(self, tok: Token, sp: Span) -> Expr:
         text = str(tok)

@@ -5,15 +5,23 @@ a threshold compares equal to it. Floats never enter evaluation.
 
 An :class:`Unknown` stands for a value that cannot be known, and says why: which facts of which
 agencies are missing, a division by zero, or nothing to measure (an empty population).
+
+Exact numbers have a bound on their size, as CEL bounds the cost of an expression: every number
+an operation makes has a numerator and a denominator below ``2**MAX_EXACT_BITS`` (every number
+of up to :data:`MAX_EXACT_DIGITS` digits), or the operation has no value (:class:`TooLarge`).
+Facts, literals and the values of indicators are within it, so no evaluation computes with
+numbers larger than about twice the bound, and each step costs microseconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, TypeAlias
+from operator import attrgetter
+from typing import Any, Literal, TypeAlias, cast
 
 ReasonKind = Literal["missing", "division_by_zero", "empty", "not_measured", "invalid"]
 
@@ -108,35 +116,151 @@ class Undefined(Exception):
 
 DIVISION_BY_ZERO = Reason("division_by_zero")
 
+#: The bound on exact numbers, in decimal digits: far above any real value (a fact has at most
+#: 24 whole digits and 15 decimals, engine.fact_values; a product of a few facts stays under
+#: 200 digits), far below what makes arithmetic slow.
+MAX_EXACT_DIGITS = 1000
+#: The same bound as it is checked, in bits: a number fits when its numerator and its
+#: denominator are below ``2**MAX_EXACT_BITS``. ``10**1000 < 2**3322``, so every number of up to
+#: 1,000 digits fits (and a few of 1,001), none of 1,002.
+MAX_EXACT_BITS = math.ceil(MAX_EXACT_DIGITS * math.log2(10))
+_LIMIT = 1 << MAX_EXACT_BITS
+_NEG_LIMIT = -_LIMIT
+# Fraction keeps its parts in slots; reading them directly skips the property call.
+_NUM = attrgetter("_numerator")
+_DEN = attrgetter("_denominator")
+#: How a number beyond the bound is described, in a reason and in a diagnostic.
+BEYOND_LIMIT = f"beyond the limit of exact arithmetic ({MAX_EXACT_DIGITS} digits)"
+
+
+class TooLarge(Undefined):
+    """An operation made a number beyond the bound (:data:`MAX_EXACT_DIGITS`). The evaluator
+    turns it into an ``invalid`` reason that names the operator and where it is written
+    (:meth:`located`)."""
+
+    def __init__(self) -> None:
+        super().__init__(Reason("invalid", detail=f"a number {BEYOND_LIMIT}"))
+
+    @staticmethod
+    def located(what: str, where: str) -> Reason:
+        """The reason for a number beyond the bound made by ``what`` (``'*'``, ``sum()``)
+        written at ``where`` (``FILE:LINE:COL``, or empty when the formula has no source).
+
+            >>> print(TooLarge.located("'*'", "plan.yaml:3:14").detail)
+            '*' at plan.yaml:3:14 makes a number beyond the limit of exact arithmetic (1000 digits)
+        """
+        at = f" at {where}" if where else ""
+        return Reason("invalid", detail=f"{what}{at} makes a number {BEYOND_LIMIT}")
+
+
+def fits(value: Num) -> bool:
+    """Whether ``value`` is within the bound: its numerator and denominator below
+    ``2**MAX_EXACT_BITS``.
+
+        >>> fits(10**1000 - 1), fits(10**1001), fits(Fraction(1, 10**1001))
+        (True, False, False)
+    """
+    if type(value) is Fraction:
+        return _NEG_LIMIT < value.numerator < _LIMIT and value.denominator < _LIMIT
+    return bool(_NEG_LIMIT < value < _LIMIT)
+
+
+def checked(value: Num) -> Num:
+    """``value`` in its one representation (:func:`norm`) when it fits the bound;
+    :class:`TooLarge` otherwise. The check costs two comparisons of integers."""
+    if type(value) is int:
+        if _NEG_LIMIT < value < _LIMIT:
+            return value
+        raise TooLarge
+    num, den = value.numerator, value.denominator
+    if den == 1:
+        if _NEG_LIMIT < num < _LIMIT:
+            return num
+    elif _NEG_LIMIT < num < _LIMIT and den < _LIMIT:
+        return value
+    raise TooLarge
+
 
 def divide(a: Num, b: Num) -> Num:
-    """``a / b`` exactly; :class:`Undefined` when ``b`` is zero."""
+    """``a / b`` exactly; :class:`Undefined` when ``b`` is zero, :class:`TooLarge` when the
+    quotient is beyond the bound (never for two whole numbers within it)."""
     if b == 0:
         raise Undefined(DIVISION_BY_ZERO)
-    q = Fraction(a, b) if type(a) is int and type(b) is int else Fraction(a) / b
-    return q.numerator if q.denominator == 1 else q
+    if type(a) is int and type(b) is int:
+        q = Fraction(a, b)
+        return q.numerator if q.denominator == 1 else q
+    return checked(Fraction(a) / b)
 
 
 def multiply(a: Num, b: Num) -> Num:
-    return norm(a * b)
+    """``a * b`` exactly; :class:`TooLarge` beyond the bound."""
+    return checked(a * b)
 
 
 def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
-    """``a + b``: two numbers, or a date and a number of days (in either order)."""
+    """``a + b``: two numbers, or a date and a number of days (in either order);
+    :class:`TooLarge` beyond the bound."""
     if isinstance(a, dt.date):
         return shift(a, b)  # type: ignore[arg-type]  # the checker allows no date + date
     if isinstance(b, dt.date):
         return shift(b, a)
-    return norm(a + b)
+    return checked(a + b)
 
 
 def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
-    """``a - b``: two numbers, two dates (the days between), or a date less a number of days."""
+    """``a - b``: two numbers, two dates (the days between), or a date less a number of days;
+    :class:`TooLarge` beyond the bound."""
     if isinstance(a, dt.date):
         if isinstance(b, dt.date):
             return (a - b).days
         return shift(a, -b)
-    return norm(a - b)  # type: ignore[operator]  # the checker allows no number - date
+    return checked(a - b)  # type: ignore[operator]  # the checker allows no number - date
+
+
+def total(values: Sequence[Num]) -> Num:
+    """The sum of ``values`` (numbers within the bound), exactly; :class:`TooLarge` when the
+    sum, or the common denominator of its terms, is beyond the bound.
+
+    The rule about the common denominator is what bounds the cost: the sum of many fractions
+    with different denominators (``sum(1 / x)`` over thousands of agencies) would otherwise
+    build a denominator of millions of digits before the result could be checked. It is found
+    first, stopping as soon as it is too large; then every term is a whole multiple of it.
+
+        >>> total([1, Fraction(1, 2), Fraction(1, 3)])
+        Fraction(11, 6)
+    """
+    kinds = set(map(type, values))
+    if Fraction in kinds:
+        return sum_with_fractions(values, int in kinds)
+    return checked(sum(values))
+
+
+def sum_with_fractions(values: Sequence[Num], ints: bool) -> Num:
+    """:func:`total` of ``values`` that hold a ``Fraction`` (and an ``int`` when ``ints``):
+    over the common denominator of the fractions, which is small for the shares people report
+    (percentages and decimals)."""
+    fractions = cast(list[Fraction], [v for v in values if type(v) is Fraction]
+                     if ints else values)
+    whole = sum([v for v in values if type(v) is not Fraction]) if ints else 0
+    dens = set(map(_DEN, fractions))
+    common = common_denominator(dens)
+    if len(dens) == 1:
+        num = sum(map(_NUM, fractions))
+    else:
+        num = sum([n * (common // d) for n, d in zip(map(_NUM, fractions), map(_DEN, fractions),
+                                                       strict=True)])
+    return checked(Fraction(num + whole * common, common))
+
+
+def common_denominator(denominators: Iterable[int]) -> int:
+    """The least common multiple of ``denominators``; :class:`TooLarge` as soon as it is beyond
+    the bound (so that finding it never costs more than numbers of the bound's size)."""
+    common = 1
+    for d in denominators:
+        common = math.lcm(common, d)
+        if common >= _LIMIT:
+            raise TooLarge
+    return common
 
 
 def shift(date: dt.date, days: Num) -> dt.date:
@@ -165,15 +289,25 @@ def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
     """The numbers among ``facts`` that are whole multiples of ``1 / FIXED_SCALE``, as those
     multiples; anything else (a third, a boolean, a date, an unknown) is left out.
 
+    Evaluation reads only numbers within the bound (:data:`MAX_EXACT_DIGITS`): a number
+    beyond it is a ``ValueError`` here, where a row of facts is made, as the readers of facts
+    and the parser refuse one with a located error.
+
         >>> fixed_point({"a": 3, "b": Fraction(9, 10), "c": Fraction(1, 3), "d": True})
         {'a': 3000000, 'b': 900000}
     """
     out: dict[str, int] = {}
     for name, v in facts.items():
         if type(v) is int:
+            if not _NEG_LIMIT < v < _LIMIT:
+                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
             out[name] = v * FIXED_SCALE
-        elif type(v) is Fraction and not FIXED_SCALE % v.denominator:
-            out[name] = v.numerator * (FIXED_SCALE // v.denominator)
+        elif type(v) is Fraction:
+            num, den = v.numerator, v.denominator
+            if not (_NEG_LIMIT < num < _LIMIT and den < _LIMIT):
+                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
+            if not FIXED_SCALE % den:
+                out[name] = num * (FIXED_SCALE // den)
     return out
 
 
@@ -186,12 +320,14 @@ def is_number(value: object) -> bool:
 
 
 def round_half_away(x: Num, digits: int) -> Num:
-    """Round half away from zero (the rule of Vietnamese statistics), exactly."""
+    """Round half away from zero (the rule of Vietnamese statistics), exactly;
+    :class:`TooLarge` when the rounded number is beyond the bound (a number near the bound
+    rounded to many decimals)."""
     scaled = Fraction(x) * 10**digits
     q, r = divmod(abs(scaled.numerator), scaled.denominator)
     if 2 * r >= scaled.denominator:
         q += 1
-    return norm(Fraction(q if scaled >= 0 else -q, 10**digits))
+    return checked(Fraction(q if scaled >= 0 else -q, 10**digits))
 
 
 def format_number(value: int | Fraction, *, places: int | None = None) -> str:

@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "nodes": {"source"},
     "diagnostics": {"source"},
     "printer": {"nodes", "values"},
-    "parser": {"builtins", "diagnostics", "nodes", "source"},
+    "parser": {"builtins", "diagnostics", "nodes", "source", "values"},
     "checker": {"builtins", "diagnostics", "nodes", "source"},
     "codegen": {"builtins", "nodes", "values"},
     "evaluator": {"builtins", "codegen", "nodes", "values"},
