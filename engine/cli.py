@@ -1,8 +1,9 @@
 """The ``cchc`` command line (``cchc``, ``python -m engine``): a thin shell over the library.
 
 Each command parses its options, makes one library call, renders the result and returns an exit
-code: 0 success, 1 when a ``--fail-on`` condition holds, 2 invalid input. Every command goes
-through :func:`_speaks_json`: a diagnostic the library raises is printed as
+code: 0 success, 1 when a ``--fail-on`` condition holds, 2 invalid input or output that cannot
+be written (:func:`_out`: a full disk, a closed pipe). Every command goes through
+:func:`_speaks_json`: a diagnostic the library raises is printed as
 ``{"diagnostics": [...]}`` on stdout when the command was asked for JSON (``--format json``,
 ``expr --json``), as text on stderr otherwise. Arguments that name something in the plan
 (``--period``, ``--area``, ``--agency``, ``--indicator``, ``--as-of``) are checked by the
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec
 import click
 
 import engine
+from engine.escape import json_safe, visible, visible_lines
 
 if TYPE_CHECKING:
     from engine.facts import Facts
@@ -40,13 +42,52 @@ _OPTION_LABELS = {"period": "--period", "as_of": "--as-of", "area": "--area",
 P = ParamSpec("P")
 
 
+def _out(text: str, nl: bool = True) -> None:
+    """Write ``text`` to standard output. When that fails (a full disk, ``/dev/full``, a pipe
+    whose reader has gone: ``| head -1``), say so on stderr and exit 2, never a traceback."""
+    try:
+        click.echo(text, nl=nl)
+    except (OSError, UnicodeEncodeError) as e:
+        _drop_stdout()
+        reason = (f"its encoding ({e.encoding}) cannot hold the text; set "
+                  "PYTHONIOENCODING=utf-8" if isinstance(e, UnicodeEncodeError)
+                  else e.strerror or str(e))
+        _cannot_write("to standard output", reason)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that what is left in its buffer cannot
+    fail again (with a traceback) when Python flushes it on exit."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
+
+
+def _say(text: str) -> None:
+    """Write a line for the user to stderr; if even that fails, there is no one to tell."""
+    import contextlib
+
+    with contextlib.suppress(OSError, UnicodeEncodeError):
+        click.echo(text, err=True)
+
+
+def _cannot_write(where: str, reason: str) -> NoReturn:
+    """``error: cannot write WHERE: REASON`` on stderr, exit 2."""
+    _say(visible(f"error: cannot write {where}: {reason}"))
+    sys.exit(EXIT_INVALID)
+
+
 def _fail(err: engine.EngineError, as_json: bool = False) -> NoReturn:
     """Print ``err``'s diagnostics (JSON on stdout, or text on stderr) and exit 2."""
     if as_json:
-        click.echo(json.dumps({"diagnostics": [d.to_dict() for d in err.diagnostics]},
-                              ensure_ascii=False, indent=2))
+        _echo_json({"diagnostics": [d.to_dict() for d in err.diagnostics]})
     else:
-        click.echo(err.render(), err=True)
+        _say(err.render())
     sys.exit(EXIT_INVALID)
 
 
@@ -106,7 +147,8 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
     for item in sets:
         name, sep, literal = item.partition("=")
         if not sep or not _is_name(name.strip()):
-            raise click.BadParameter(f"'{item}' is not NAME=LITERAL", param_hint="--set")
+            raise click.BadParameter(f"'{visible(item)}' is not NAME=LITERAL",
+                                     param_hint="--set")
         src = Source(f"--set {name.strip()}", literal)
         value, typ = parse_literal(literal, src)
         scalars[name.strip()] = value
@@ -115,7 +157,7 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         name, sep, tname = item.partition(":")
         if not sep or tname.strip() not in _TYPE_NAMES or not _is_name(name.strip()):
             raise click.BadParameter(
-                f"'{item}' is not NAME:TYPE with TYPE one of number, bool, date, text",
+                f"'{visible(item)}' is not NAME:TYPE with TYPE one of number, bool, date, text",
                 param_hint="--missing")
         if name.strip() in scalars:
             raise click.BadParameter(f"'{name.strip()}' is given by --set too",
@@ -132,15 +174,16 @@ def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
         limit = sys.get_int_max_str_digits()
         sys.set_int_max_str_digits(0)  # an exact whole number may have any number of digits
         try:
-            click.echo(json.dumps({
+            text = json.dumps({
                 "value": engine.json_value(value),
                 "type": formula.type.value,
                 "unknown": [describe_reason(r) for r in reasons],
-            }, ensure_ascii=False))
+            }, ensure_ascii=False)
         finally:
             sys.set_int_max_str_digits(limit)
+        _out(json_safe(text))
     else:
-        click.echo(engine.format_value(value))
+        _out(visible(engine.format_value(value)))
 
 
 def _keep(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
@@ -186,7 +229,7 @@ def _load_plan(path: str) -> Plan:
 
 
 def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    _out(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
@@ -207,7 +250,7 @@ def validate_cmd(plan_path: str, fmt: str) -> None:
     if fmt == "json":
         _echo_json(summary_data(plan))
     else:
-        click.echo(render_summary(plan))
+        _out(render_summary(plan))
 
 
 @dataclass(frozen=True)
@@ -248,7 +291,7 @@ def _add_listing(listing: _Listing) -> None:
         if fmt == "json":
             _echo_json(getattr(render_plan, listing.data)(plan))
         else:
-            click.echo(getattr(render_plan, listing.render)(plan, lang))
+            _out(getattr(render_plan, listing.render)(plan, lang))
 
 
 for _listing in _LISTINGS:
@@ -324,7 +367,7 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         wanted = {s.strip() for s in fail_on.split(",") if s.strip()}
         bad = sorted(wanted - set(STATUSES))
         if bad:
-            raise click.BadParameter(f"unknown status {', '.join(bad)} (one of: "
+            raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
     _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
     if fmt == "json":
@@ -336,7 +379,7 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
         out = render_table(report, lang, colour)
-    click.echo(out, nl=False)
+    _out(out, nl=False)
     tripped = [r for r in report.results if r.status in wanted]
     if tripped:
         _say_tripped(tripped, len(report.results), [s for s in STATUSES if s in wanted])
@@ -346,11 +389,11 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
 def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:
     """Say on stderr which indicators made ``--fail-on`` exit 1, each with its status."""
     width = max(len(r.id) for r in tripped)
-    click.echo(f"--fail-on {','.join(statuses)}: {len(tripped)} of {total} "
-               f"indicator{'s' if total != 1 else ''} "
-               f"{'has' if len(tripped) == 1 else 'have'} a listed status:", err=True)
+    _say(f"--fail-on {','.join(statuses)}: {len(tripped)} of {total} "
+         f"indicator{'s' if total != 1 else ''} "
+         f"{'has' if len(tripped) == 1 else 'have'} a listed status:")
     for r in tripped:
-        click.echo(f"  {r.id.ljust(width)}  {r.status}", err=True)
+        _say(visible(f"  {r.id.ljust(width)}  {r.status}"))
 
 
 @main.command("explain")
@@ -374,7 +417,7 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
     if agency is not None and agency not in result.indicator.population:
         raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
                                  param_hint="--agency")
-    click.echo(render_explain(result, lang, agency, facts.where), nl=False)
+    _out(render_explain(result, lang, agency, facts.where), nl=False)
 
 
 @main.command("graph")
@@ -392,7 +435,8 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     plan = _load_plan(plan_path)
     check_arguments(plan, indicator=indicator, labels=_OPTION_LABELS)
     render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}[fmt]
-    click.echo(render(plan, indicator), nl=False)
+    text = render(plan, indicator)
+    _out(json_safe(text) if fmt == "json" else visible_lines(text), nl=False)
 
 
 @main.command("template")
@@ -416,7 +460,7 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
     plan = _load_plan(plan_path)
     text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml")
     if output is None:
-        click.echo(text, nl=False)
+        _out(text, nl=False)
         return
     _write_file(output, text)
 
@@ -431,9 +475,8 @@ def _refuse_existing(output: str) -> None:
     except FileNotFoundError:
         return
     except OSError as e:
-        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(f"error: '{output}' already exists; use --force to overwrite it", err=True)
+        _cannot_write(f"'{output}'", e.strerror or str(e))
+    _say(visible(f"error: '{output}' already exists; use --force to overwrite it"))
     sys.exit(EXIT_INVALID)
 
 
@@ -441,18 +484,30 @@ def _write_file(output: str, text: str) -> None:
     """Write ``text`` to ``output`` atomically: through a temporary file created securely in the
     same folder (never a fixed name a link could stand in for), then renamed over the target.
     On any failure (a full disk, a name too long, no permission) nothing is left behind and the
-    reason is said, exit 2."""
+    reason is said, exit 2. A device or a pipe (``-o /dev/stdout``) is written into, never
+    replaced by a file."""
     import os
+    import stat
     import tempfile
     from pathlib import Path
 
     target = Path(output)
     try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    if special:
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as e:
+            _cannot_write(f"'{output}'", e.strerror or str(e))
+        return
+    try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp",
                                    dir=target.parent)
     except OSError as e:
-        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
-        sys.exit(EXIT_INVALID)
+        _cannot_write(f"'{output}'", e.strerror or str(e))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
@@ -462,8 +517,7 @@ def _write_file(output: str, text: str) -> None:
         os.replace(tmp, target)
     except OSError as e:
         os.unlink(tmp)
-        click.echo(f"error: cannot write '{output}': {e.strerror or e}", err=True)
-        sys.exit(EXIT_INVALID)
+        _cannot_write(f"'{output}'", e.strerror or str(e))
     except BaseException:
         os.unlink(tmp)
         raise
@@ -494,7 +548,7 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     diff = diff_plans(plans[0], plans[1])
     render = {"text": render_diff_text, "markdown": render_diff_markdown,
               "json": render_diff_json}[fmt]
-    click.echo(render(diff), nl=False)
+    _out(render(diff), nl=False)
 
 
 @main.command("test")
@@ -515,7 +569,7 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
     cases = load_cases(list(case_paths), plan, **_limits())
     results = run_cases(cases)
     out = render_results_json(results) if fmt == "json" else render_results(results, lang)
-    click.echo(out, nl=False)
+    _out(out, nl=False)
     if not all(r.passed for r in results):
         sys.exit(1)
 
@@ -545,11 +599,12 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
     parent_ref = os.path.relpath(Path(plan_path).resolve(), base.resolve()).replace(os.sep, "/")
     text = new_year(plan, parent_ref, year)
     if target is None:
-        click.echo(text, nl=False)
+        _out(text, nl=False)
         return
     if not force:
         _refuse_existing(str(target))
     if not target.parent.is_dir():
-        raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="-o")
+        raise click.BadParameter(visible(f"folder {target.parent} does not exist"),
+                                 param_hint="-o")
     _write_file(str(target), text)
-    click.echo(f"wrote {target}: the {year} plan, extending {plan_path}", err=True)
+    _say(visible(f"wrote {target}: the {year} plan, extending {plan_path}"))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .escape import visible
 from .source import Span, excerpt
 
 Severity = Literal["error", "warning"]
@@ -38,19 +39,22 @@ class Diagnostic:
         return (b.file, b.line, b.col, e.line, e.col)
 
     def header(self) -> str:
+        """``FILE:LINE:COL: error[CODE]: message`` on one line, control characters of the file
+        name or of quoted text written out (:func:`engine.escape.visible`)."""
         file, line, col, _, _ = self.location
         where = f"{file}:{line}:{col}" if line else file
-        return f"{where}: {self.severity}[{self.code}]: {self.message}"
+        return visible(f"{where}: {self.severity}[{self.code}]: {self.message}")
 
     def render(self) -> str:
-        """The diagnostic as text: header, source excerpt with carets, notes and help."""
+        """The diagnostic as text for a terminal: header, source excerpt with carets, notes and
+        help; no control character of a file, a name or a value reaches the terminal raw."""
         lines = [self.header()]
         if self.span is not None:
             lines.extend(excerpt(self.span))
         pad = " " * (len(str(self.location[1])) if self.span is not None else 1)
-        lines.extend(f"{pad} = note: {n}" for n in self.notes)
+        lines.extend(f"{pad} = note: {visible(n)}" for n in self.notes)
         if self.help:
-            lines.append(f"{pad} = help: {self.help}")
+            lines.append(f"{pad} = help: {visible(self.help)}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

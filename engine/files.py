@@ -91,6 +91,23 @@ def common_folder(paths: Iterable[PathArg]) -> Path | None:
     return Path(os.path.commonpath(folders)) if folders else None
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot even be looked at (a name too long)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; True when only reading it can tell why not (a name too long
+    for the file system), so that the reader names the reason."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """Why the text of a file could not be read: ``reason`` when the file itself cannot be
@@ -141,7 +158,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
-        return Unreadable("it is a folder" if path.is_dir() else str(e.strerror or e).lower())
+        return Unreadable("it is a folder" if _is_dir(path) else str(e.strerror or e).lower())
     except ValueError:  # a NUL character in the name
         return Unreadable("its name is not a valid file name")
     mode = os.fstat(fd).st_mode
@@ -219,7 +236,7 @@ def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
     files: list[Path] = []
     for item in given:
         path = Path(item)
-        if path.is_dir():
+        if _is_dir(path):
             found = sorted(p for p in (path.rglob("*") if kind.recursive else path.iterdir())
                            if p.is_file() and kind.accepts(p)
                            and not any(part.startswith(".")
@@ -227,7 +244,7 @@ def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
             if not found:
                 collector.add(messages.empty_folder(kind, display_name(path)))
             files.extend(found)
-        elif not path.exists():
+        elif not _exists(path):
             collector.add(messages.no_such_file(kind, display_name(path)))
         elif kind.named_by_suffix and not kind.accepts(path):
             collector.add(messages.wrong_kind(kind, display_name(path), path.suffix.lower()))

@@ -12,12 +12,12 @@ Stage-specific messages stay with their stage; anything said in two places is sa
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from .diagnostics import Diagnostic, did_you_mean
+from .escape import visible
 from .files import FileKind, Unreadable, nfc
 from .source import Span
 from .values import Reason, ReasonKind, format_number
@@ -34,8 +34,7 @@ def show(text: str, limit: int = 40) -> str:
         >>> show("snv\\u200b")
         "'snv\\\\u200b'"
     """
-    text = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c
-                   for c in text)
+    text = visible(text)
     return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
 
 

@@ -5,6 +5,10 @@ with the year, id and title updated, the periods and every date in deadlines and
 to ``year`` (the last day of a month stays the last day of its month, so leap years come out
 right), and a comment at each place a person must decide: thresholds, and baselines or
 last-year facts that should become this year's results.
+
+A date that cannot move (``9999-12-31`` has no next year) is refused with ``E804`` at the date,
+before anything is written. Text of the plan that lands in a comment is shown with
+:func:`engine.escape.visible`, so a line break in a name cannot add a line of YAML.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from .diagnostics import ArgumentError, Diagnostic
+from .escape import visible
 from .model import Indicator, Plan
 from .nodes import Date, Expr, Number, walk
 from .printer import to_text
@@ -71,12 +77,54 @@ def _retitle(text: str, old: int, new: int) -> str:
     return text.replace(str(old), str(new))
 
 
-def new_year(plan: Plan, parent_ref: str, year: int) -> str:
-    """The YAML text of next year's draft plan, extending the plan at ``parent_ref``."""
+def _unmovable(plan: Plan, year: int) -> list[Diagnostic]:
+    """``E804`` for each period and each date of a formula that moving the plan to ``year``
+    would take out of the calendar (past 9999-12-31), located at the date as the plan wrote it
+    (a period by its id)."""
     years = year - plan.year
+    problems: list[Diagnostic] = []
+
+    def moves(day: dt.date) -> bool:
+        return dt.MINYEAR <= day.year + years <= dt.MAXYEAR
+
+    def help_(day: dt.date) -> str:
+        return (f"a date in {day.year} in a plan for {plan.year} is probably mistyped: fix it "
+                f"in the plan (new-year moves every date by {years} "
+                f"year{'' if abs(years) == 1 else 's'})")
+
+    for p in plan.periods.values():
+        for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):
+            if not moves(day):
+                problems.append(Diagnostic(
+                    "E804", f"period '{p.id}' cannot move to {year}: its '{key}' date {day} "
+                    f"would fall in the year {day.year + years}, past the last date there is "
+                    f"({dt.date.max})", p.span, help_(day)))
+                break
+    for ind in plan.indicators.values():
+        for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
+                             ("deadline", ind.deadline)):
+            for node in walk(formula.expr) if formula is not None else ():
+                if isinstance(node, Date) and not moves(node.value):
+                    problems.append(Diagnostic(
+                        "E804", f"the date {node.value} in the {fld} of '{ind.id}' cannot move "
+                        f"to the year {node.value.year + years}, past the last date there is "
+                        f"({dt.date.max})", node.span, help_(node.value)))
+    return problems
+
+
+def new_year(plan: Plan, parent_ref: str, year: int) -> str:
+    """The YAML text of next year's draft plan, extending the plan at ``parent_ref``.
+
+    Raises :class:`~engine.diagnostics.ArgumentError` (``E804``) when a date of the plan
+    cannot move to ``year`` (it would leave the calendar)."""
+    problems = _unmovable(plan, year)
+    if problems:
+        raise ArgumentError(problems)
+    years = year - plan.year
+    ref = visible(parent_ref)
     out = [
-        f"# Kế hoạch CCHC năm {year}: bản nháp do `cchc new-year` tạo từ {parent_ref}.",
-        f"# Draft plan for {year}, written by `cchc new-year` from {parent_ref}.",
+        f"# Kế hoạch CCHC năm {year}: bản nháp do `cchc new-year` tạo từ {ref}.",
+        f"# Draft plan for {year}, written by `cchc new-year` from {ref}.",
         "# Everything not written here is inherited. Each line marked",
         f"# {DECIDE} needs a person: thresholds to keep or raise, baselines to update.",
         "cchc: 1",
@@ -109,7 +157,7 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
             out += [f"  {area.id}:", "    indicators:"]
             out += [line for lines, _ in rendered for line in lines]
         else:
-            out.append(f"  # {area.id}: inherited unchanged")
+            out.append(f"  # {visible(area.id)}: inherited unchanged")
             out += ["  #   " + line[8:] for lines, _ in rendered for line in lines]
     return "\n".join(out) + "\n"
 
@@ -125,14 +173,14 @@ def _indicator(ind: Indicator, years: int) -> tuple[list[str], bool]:
                         "   # dates moved a year")
     target = ind.target.text.strip().replace("\n", " ")
     thresholds = [n for n in walk(ind.target.expr) if isinstance(n, Number)]
-    notes = [f"{DECIDE}: keep or raise the target `{target}`?" if thresholds
-             else f"target `{target}` carried over"]
+    notes = [f"{DECIDE}: keep or raise the target `{visible(target)}`?" if thresholds
+             else f"target `{visible(target)}` carried over"]
     if ind.baseline is not None:
         notes.append(f"{DECIDE}: the baseline should become last year's result")
     last_year = [f for f in ind.facts if re.search(r"_(19|20)\d\d\b", f)]
     if last_year:
-        notes.append(f"{DECIDE}: last year's figures ({', '.join(last_year)}) are facts; "
-                     "check their labels")
+        notes.append(f"{DECIDE}: last year's figures ({visible(', '.join(last_year))}) are "
+                     "facts; check their labels")
     if real:
         return [f"      {key}:", *(f"        # {n}" for n in notes), *real], True
     return [f"      # {key}: {notes[0]}", *(f"      #   {n}" for n in notes[1:])], False

@@ -1,4 +1,8 @@
-"""Reports as text for people and tools: table, Markdown, CSV and JSON. Returns strings only."""
+"""Reports as text for people and tools: table, Markdown, CSV and JSON. Returns strings only.
+
+Text from the plan and the fact files (names, values, formulas, notes) is shown through
+:mod:`engine.escape`: a control or bidirectional character is written out (``\\x1b``) in the
+table, Markdown, CSV and ``explain``, escaped the JSON way in JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
-from .escape import csv_row, markdown_inline
+from .escape import csv_row, json_safe, markdown_inline, visible, visible_lines
 from .messages import describe_reason
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
@@ -56,11 +60,15 @@ def display_value(value: Value, unit: str) -> str:
 
 
 def width(text: str) -> int:
-    """Display width in a terminal (combining marks take no column)."""
+    """Display width in a terminal (combining marks take no column) of a text as shown, after
+    :func:`engine.escape.visible`."""
     return sum(0 if unicodedata.combining(c) else 1 for c in unicodedata.normalize("NFC", text))
 
 
 def fit(text: str, size: int) -> str:
+    """``text`` shown (:func:`engine.escape.visible`) in exactly ``size`` cells: padded, or cut
+    with ``…``."""
+    text = visible(text)
     if width(text) <= size:
         return text + " " * (size - width(text))
     out = ""
@@ -130,7 +138,7 @@ def _agency_line(report: Report, lang: str) -> list[str]:
     if report.agency is None:
         return []
     a = report.plan.agencies[report.agency]
-    return [f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})"]
+    return [visible(f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})")]
 
 
 def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
@@ -141,9 +149,9 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
     plan = report.plan
     period = plan.periods[report.period]
     lines = [
-        plan.title.text(lang),
-        f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
-        f"{w['as_of']} {report.as_of}",
+        visible(plan.title.text(lang)),
+        visible(f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
+                f"{w['as_of']} {report.as_of}"),
         *_agency_line(report, lang),
         "",
     ]
@@ -152,7 +160,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
         rows = [r for r in report.results if r.indicator.area == area.id]
         if not rows:
             continue
-        lines.append(f"{area.name.text(lang)} ({area.id})")
+        lines.append(visible(f"{area.name.text(lang)} ({area.id})"))
         for r in rows:
             name = r.indicator.name.text(lang)
             key = r.id.split(".", 1)[1]
@@ -166,7 +174,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
             if colour:
                 cells[3] = _status(status, lang, True) + " " * (
                     status_w - width(STATUS_WORDS[lang][status]))
-            lines.append(" ".join(cells) + (f" {note}" if note else "").rstrip())
+            lines.append(" ".join(cells) + (f" {visible(note)}" if note else "").rstrip())
         lines.append("")
     counts = _counts(report)
     total = sum(counts.values())
@@ -204,7 +212,7 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
             value, status, note = _shown(report, r, lang)
             out.append(
                 f"| `{r.id}` | {_md(r.indicator.name.text(lang))} | "
-                f"{display_value(value, r.indicator.unit)} | "
+                f"{_md(display_value(value, r.indicator.unit))} | "
                 f"`{_md(r.indicator.target.text.strip())}` | "
                 f"{STATUS_WORDS[lang][status]} | {_md(note)} |")
     return "\n".join(out) + "\n"
@@ -230,7 +238,7 @@ def render_csv(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
 
 
 def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None = None,
@@ -304,4 +312,4 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         for u in units:
             extra = f" (+{len(u.members)} below)" if u.members else ""
             lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit)} -> {u.status}")
-    return "\n".join(lines) + "\n"
+    return visible_lines("\n".join(lines) + "\n")

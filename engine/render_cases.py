@@ -1,4 +1,6 @@
 """Results of plan test cases, rendered: one line per case, each failure explained, or JSON.
+A control or bidirectional character of a case name or a value is written out (``\\x1b``, see
+:mod:`engine.escape`), escaped the JSON way in JSON.
 
     >>> render_results([])
     '0 passed, 0 failed\\n'
@@ -11,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .cases import CaseResult
+from .escape import json_safe, visible, visible_lines
 from .model import Indicator
 from .render import display_value
 from .values import Unknown, Value, format_value
@@ -36,10 +39,10 @@ def render_results(results: Iterable[CaseResult], lang: str = "vi") -> str:
         case = res.case
         if res.passed:
             passed += 1
-            lines.append(f"PASS {case.where}: {case.name}")
+            lines.append(visible(f"PASS {case.where}: {case.name}"))
             continue
         failed += 1
-        lines.append(f"FAIL {case.where}: {case.name}")
+        lines.append(visible(f"FAIL {case.where}: {case.name}"))
         for check in res.failures:
             e = check.expectation
             ind = case.plan.indicators[e.indicator]
@@ -53,7 +56,7 @@ def render_results(results: Iterable[CaseResult], lang: str = "vi") -> str:
             lines.extend("      " + line if line else ""
                          for line in res.explanation(e.indicator, lang).rstrip("\n").split("\n"))
     lines.append(f"{passed} passed, {failed} failed")
-    return "\n".join(lines) + "\n"
+    return visible_lines("\n".join(lines) + "\n")
 
 
 def results_to_dict(results: Iterable[CaseResult]) -> dict[str, Any]:
@@ -63,4 +66,4 @@ def results_to_dict(results: Iterable[CaseResult]) -> dict[str, Any]:
 
 
 def render_results_json(results: Iterable[CaseResult]) -> str:
-    return json.dumps(results_to_dict(results), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2)) + "\n"

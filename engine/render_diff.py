@@ -1,5 +1,7 @@
 """A plan diff rendered for people: plain text for the terminal, Markdown for the decision
-file, JSON for tools. The diff itself (what changed) is :mod:`engine.diff`.
+file, JSON for tools. The diff itself (what changed) is :mod:`engine.diff`. A control or
+bidirectional character of a name or a formula is written out (``\\x1b``, see
+:mod:`engine.escape`) in text and Markdown, escaped the JSON way in JSON.
 
     >>> from engine.diff import diff_plans
     >>> from engine.loader import load_plan
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 
 from .diff import SUMMARY, Entry, FieldChange, PlanDiff, PlanRef, Scalar
+from .escape import json_safe, visible, visible_lines
 
 __all__ = ["MEMBERS_SHOWN", "render_diff_json", "render_diff_markdown", "render_diff_text"]
 
@@ -24,7 +27,7 @@ MEMBERS_SHOWN = 8
 
 
 def _show(value: Scalar) -> str:
-    return "(none)" if value is None else str(value)
+    return "(none)" if value is None else visible(str(value))
 
 
 def _members_text(ids: tuple[str, ...]) -> str:
@@ -63,6 +66,7 @@ def _entry_text(e: Entry, section: str) -> str:
         v = e.get(f)
         if v is None:
             continue
+        v = visible(str(v)) if not isinstance(v, int) else v
         parts.append(f'"{v}"' if f in ("name.vi", "label.vi") else
                      (_agencies(int(v)) if f == "members" else f"{f}: {v}"))
     return "; ".join(parts)
@@ -70,7 +74,7 @@ def _entry_text(e: Entry, section: str) -> str:
 
 def _plan_line(ref: PlanRef) -> str:
     where = f" ({ref.path})" if ref.path else ""
-    return f"{ref.id} {ref.year}{where}"
+    return visible(f"{ref.id} {ref.year}{where}")
 
 
 def render_diff_text(diff: PlanDiff) -> str:
@@ -94,7 +98,7 @@ def render_diff_text(diff: PlanDiff) -> str:
         for c in s.changed:
             lines.append(f"  ~ {c.id}")
             lines.extend(f"      {f.field}: {_change_text(f)}" for f in c.changes)
-    return "\n".join(lines) + "\n"
+    return visible_lines("\n".join(lines) + "\n")
 
 
 # Vietnamese headings with English in parentheses: the form an officer attaches to a decision.
@@ -147,7 +151,7 @@ _KINDS = {"added": "Thêm mới (added)", "removed": "Bãi bỏ (removed)",
 def _cell(value: Scalar | str) -> str:
     text = _show(value) if not isinstance(value, str) else value
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    return text or "—"
+    return visible(text) or "—"
 
 
 def _code(value: Scalar) -> str:
@@ -175,10 +179,10 @@ def _md_change(c: FieldChange) -> tuple[str, str]:
 def render_diff_markdown(diff: PlanDiff) -> str:
     """The diff as Markdown tables (Vietnamese headings, English in parentheses)."""
     out = ["# So sánh kế hoạch (Plan comparison)", "",
-           f"- Kế hoạch cũ (old plan): `{diff.old.id}` ({diff.old.year})"
-           + (f", `{diff.old.path}`" if diff.old.path else ""),
-           f"- Kế hoạch mới (new plan): `{diff.new.id}` ({diff.new.year})"
-           + (f", `{diff.new.path}`" if diff.new.path else ""), ""]
+           visible(f"- Kế hoạch cũ (old plan): `{diff.old.id}` ({diff.old.year})"
+                   + (f", `{diff.old.path}`" if diff.old.path else "")),
+           visible(f"- Kế hoạch mới (new plan): `{diff.new.id}` ({diff.new.year})"
+                   + (f", `{diff.new.path}`" if diff.new.path else "")), ""]
     if diff.is_empty:
         out.append("Không có khác biệt (no differences).")
         return "\n".join(out) + "\n"
@@ -218,8 +222,8 @@ def render_diff_markdown(diff: PlanDiff) -> str:
                     old, new = _md_change(c)
                     out.append(f"| `{ch.id}` | {_FIELD_TITLES[c.field]} | {old} | {new} |")
             out.append("")
-    return "\n".join(out)
+    return visible_lines("\n".join(out))
 
 
 def render_diff_json(diff: PlanDiff) -> str:
-    return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2)) + "\n"

@@ -1,7 +1,9 @@
 """Listings of a loaded plan: its summary, indicators, periods and agencies, as text or data.
 
 Every function returns a string or plain data (for ``json.dumps``); nothing here prints. Text
-tables fit in ``width`` columns (100 by default): long names are cut with ``…``, never ids.
+tables fit in ``width`` columns (100 by default): long names are cut with ``…``, never ids. Every
+cell is shown through :func:`engine.escape.visible`, so a control or bidirectional character of a
+name is written out (``\\x1b``), and counted as the cells it then takes.
 
     >>> from engine.loader import load_plan
     >>> plan = load_plan("plans/2023.yaml")
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .escape import visible
 from .language import Formula
 from .model import Indicator, Label, Plan
 from .values import json_value
@@ -30,8 +33,9 @@ TARGET_WIDTH = 28
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` on one line, cut to ``width`` characters with ``…`` when longer."""
-    flat = " ".join(text.split())
+    """``text`` on one line, shown (:func:`engine.escape.visible`), cut to ``width`` characters
+    with ``…`` when longer."""
+    flat = visible(" ".join(text.split()))
     if width <= 0:
         return ""
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + ELLIPSIS
@@ -39,6 +43,7 @@ def fit(text: str, width: int) -> str:
 
 def _row(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
     out = []
+    cells = [visible(c) for c in cells]
     for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
         last = i == len(cells) - 1
         if i < len(right) and right[i]:
@@ -49,7 +54,7 @@ def _row(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()
 
 
 def _name(label: Label, lang: str) -> str:
-    return label.text(lang)
+    return visible(label.text(lang))
 
 
 def formula_text(formula: Formula | None) -> str:
@@ -68,7 +73,7 @@ def render_summary(plan: Plan) -> str:
     """The one-line summary ``cchc validate`` prints for a valid plan."""
     counts = plan.summary()
     parts = ", ".join(f"{n} {what if n != 1 else _SINGULAR[what]}" for what, n in counts.items())
-    return f"{plan.path or plan.id}: valid plan '{plan.id}' ({plan.year}): {parts}"
+    return visible(f"{plan.path or plan.id}: valid plan '{plan.id}' ({plan.year}): {parts}")
 
 
 def summary_data(plan: Plan) -> dict[str, Any]:
@@ -129,13 +134,13 @@ def render_indicators(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
         for iid in area.indicators:
             ind = plan.indicators[iid]
             key = iid.split(".", 1)[1]
-            rows.append((area.id, [key, ind.unit, ind.owner, ind.scope,
-                                   formula_text(ind.deadline), ind.source or ""],
+            rows.append((area.id, [visible(c) for c in (key, ind.unit, ind.owner, ind.scope,
+                                   formula_text(ind.deadline), ind.source or "")],
                          [formula_text(ind.target), _name(ind.name, lang)]))
     indent = 2
     widths = [max([len(h)] + [len(r[1][i]) for r in rows]) for i, h in enumerate(head1)]
     # Most targets are short ("value > 99%"); a long one is cut so that names stay readable.
-    target_w = min(max([len(head2[0])] + [len(r[2][0]) for r in rows]), TARGET_WIDTH)
+    target_w = min(max([len(head2[0])] + [len(visible(r[2][0])) for r in rows]), TARGET_WIDTH)
     name_w = width - 2 * indent - target_w - 2
     lines = [" " * indent + _row(head1, widths),
              " " * (2 * indent) + _row(head2, [target_w, name_w])]
@@ -176,8 +181,8 @@ def periods_data(plan: Plan) -> dict[str, Any]:
 def render_periods(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     """The reporting periods as an aligned table; DAYS counts the data window, both ends in."""
     head = ["ID", "NAME", "FROM", "UNTIL", "DUE", "DAYS"]
-    rows = [[p.id, _name(p.name, lang), p.start.isoformat(), p.end.isoformat(), p.due.isoformat(),
-             str((p.end - p.start).days + 1)] for p in plan.periods.values()]
+    rows = [[visible(p.id), _name(p.name, lang), p.start.isoformat(), p.end.isoformat(),
+             p.due.isoformat(), str((p.end - p.start).days + 1)] for p in plan.periods.values()]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
     fixed = sum(w for i, w in enumerate(widths) if i != 1) + 2 * (len(head) - 1)
     widths[1] = max(4, min(widths[1], width - fixed))
@@ -212,8 +217,8 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     def draw(agency: str, prefix: str, branch: str) -> None:
         a = plan.agencies[agency]
         code = (a.code or "").ljust(code_w) + "  " if code_w else ""
-        head = f"{code}{prefix}{branch}{a.id}  "
-        tail = f"  [{a.kind}]"
+        head = f"{code}{prefix}{branch}{visible(a.id)}  "
+        tail = f"  [{visible(a.kind)}]"
         lines.append(head + fit(_name(a.name, lang), width - len(head) - len(tail)) + tail)
         kids = plan.children(agency)
         below = prefix + ("" if not branch else "    " if branch == "└── " else "│   ")
@@ -232,9 +237,9 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     if plan.groups:
         lines.append("")
         lines.append("groups:")
-        id_w = max(len(g) for g in plan.groups)
+        id_w = max(len(visible(g)) for g in plan.groups)
         for g in plan.groups.values():
-            head = f"  {g.id.ljust(id_w)}  {len(g.members):>4}  "
+            head = f"  {visible(g.id).ljust(id_w)}  {len(g.members):>4}  "
             lines.append(head + fit(_definition(g.kinds, g.agencies, g.union, g.minus),
                                     width - len(head)))
     return "\n".join(lines)

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .escape import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Position:
@@ -86,53 +88,58 @@ class Span:
         return self.source.position(self.end)
 
 
-#: Longest source line shown in an excerpt; longer lines are cut around the span.
+#: Most terminal cells of a source line shown in an excerpt; longer lines are cut around the
+#: span.
 EXCERPT_WIDTH = 100
 
 
-def _shown(text: str) -> str:
-    """``text`` as the excerpt shows it: a tab as four spaces, so that the caret line below it
-    lines up in any terminal."""
-    return text.replace("\t", "    ")
-
-
 def _cells(text: str) -> int:
-    """How many terminal cells ``text`` takes once shown: a combining mark (a Vietnamese tone
-    mark typed as a separate code point) takes none."""
-    return sum(0 if unicodedata.combining(ch) else 1 for ch in _shown(text))
+    """How many terminal cells ``text`` takes once shown (:func:`visible`): a combining mark (a
+    Vietnamese tone mark typed as a separate code point) takes none, an escape such as ``\\x1b``
+    one per character."""
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in visible(text))
 
 
 def excerpt(span: Span) -> list[str]:
     r"""The offending source line with a caret line under the span, rustc style.
 
-    Columns in messages count code points; the caret line counts cells, so it stays under the
-    text when the line holds a tab or a decomposed letter.
+    The line is shown with :func:`engine.escape.visible`, so a control character in a plan or a
+    fact file (an escape sequence, a bidirectional override, a tab) is written out, never sent
+    to the terminal. Columns in messages count code points; the caret line counts the cells
+    shown, so it stays under the text when the line holds such a character or a decomposed
+    letter.
 
         >>> src = Source("f.yaml", "value:\tsum(x) / tổng\n")
         >>> print("\n".join(excerpt(Span(src, 16, 20))))
           |
-        1 | value:    sum(x) / tổng
-          |                    ^^^^
+        1 | value:\tsum(x) / tổng
+          |                  ^^^^
     """
     begin, finish = span.begin, span.finish
     line = span.source.root.line_text(begin.line)
-    col = begin.col
-    width = finish.col - begin.col if finish.line == begin.line else len(line) - begin.col + 1
-    width = max(1, width)
-    if len(line) > EXCERPT_WIDTH:
-        start = max(0, col - 1 - EXCERPT_WIDTH // 3)
-        shown = line[start : start + EXCERPT_WIDTH]
-        prefix = "…" if start > 0 else ""
-        suffix = "…" if start + EXCERPT_WIDTH < len(line) else ""
-        line = prefix + shown + suffix
-        col = col - start + len(prefix)
-        width = min(width, EXCERPT_WIDTH - (col - 1 - len(prefix)))
-    lead = _cells(line[: col - 1])
-    carets = max(1, _cells(line[col - 1 : col - 1 + max(1, width)]))
+    start = begin.col - 1  # the span, as indexes of the line's code points
+    end = finish.col - 1 if finish.line == begin.line else len(line)
+    end = max(start + 1, end)
+    cells = [_cells(ch) for ch in line]
+    first, last, prefix, suffix = 0, len(line), "", ""
+    if sum(cells) > EXCERPT_WIDTH:  # cut around the span: a third of the width before it
+        first = start
+        room = EXCERPT_WIDTH // 3
+        while first > 0 and cells[first - 1] <= room:
+            room -= cells[first - 1]
+            first -= 1
+        last, room = first, EXCERPT_WIDTH
+        while last < len(line) and cells[last] <= room:
+            room -= cells[last]
+            last += 1
+        prefix = "…" if first > 0 else ""
+        suffix = "…" if last < len(line) else ""
+    lead = len(prefix) + sum(cells[first:start])
+    carets = max(1, sum(cells[start : min(end, last)]))
     gutter = str(begin.line)
     pad = " " * len(gutter)
     return [
         f"{pad} |",
-        f"{gutter} | {_shown(line)}",
+        f"{gutter} | {prefix}{visible(line[first:last])}{suffix}",
         f"{pad} | {' ' * lead}{'^' * carets}",
     ]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from . import messages
 from .diagnostics import Collector, FactsError
-from .escape import csv_row
+from .escape import csv_row, visible
 from .files import nfc
 from .model import FactDef, Plan
 from .yamlout import key as _key
@@ -44,7 +44,9 @@ def fact_hint(fdef: FactDef) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, control characters written out: it goes into a YAML comment, where
+    a line break would start a line of YAML and a control character make the file unreadable."""
+    return visible(" ".join(text.split()))
 
 
 def template_rows(plan: Plan, period: str, agency: str | None = None

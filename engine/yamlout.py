@@ -20,8 +20,11 @@ and invisible characters, so a name with ``:``, ``#``, quotes or line breaks sur
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import yaml
+
+from .escape import INVISIBLE_CATEGORIES
 
 __all__ = ["key", "quoted", "scalar"]
 
@@ -51,7 +54,7 @@ def scalar(text: str, indent: str = "  ", *, inline: bool = False, flow: bool = 
     ``[...]``, where ``,``, brackets and braces end a plain scalar.
     """
     if "\n" not in text and not _TYPED.fullmatch(text) and text.lower() not in _WORDS and \
-            _reads_back(text, text, None, flow):
+            all(_printable(ch) for ch in text) and _reads_back(text, text, None, flow):
         return text
     if "\n" in text and not (inline or flow):
         block = _block(text, indent)
@@ -102,9 +105,13 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0
 
 
 def _printable(ch: str) -> bool:
+    """Whether ``ch`` is written as it is: YAML can print it, and it is not a control or
+    invisible formatting character (a bidirectional override would reorder the file as shown,
+    see :mod:`engine.escape`), which is escaped instead (``\u202e``), exactly as YAML reads it."""
     o = ord(ch)
-    return (ch in "\t\n" or 0x20 <= o <= 0x7E or o == 0x85 or 0xA0 <= o <= 0xD7FF
-            or 0xE000 <= o <= 0xFFFD or 0x10000 <= o <= 0x10FFFF) and o != 0xFEFF
+    return ch in "\t\n" or ((0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD
+                               or 0x10000 <= o <= 0x10FFFF)
+                              and unicodedata.category(ch) not in INVISIBLE_CATEGORIES)
 
 
 def quoted(text: str) -> str:

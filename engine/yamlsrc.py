@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic
+from .escape import visible
 from .source import Source, Span
 
 #: Most nodes a document may expand to (aliases included).
@@ -174,14 +175,23 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
             Span(source, offset, min(len(text), offset + 1)),
             help=_yaml_help(problem), notes=notes,
         )]
-    except yaml.YAMLError as e:  # pragma: no cover - reader errors (bad bytes) are rare
+    except yaml.reader.ReaderError as e:
+        # A control character (or a non-character such as U+FFFE) anywhere in the file: PyYAML
+        # says where, as an offset into the text.
+        at = max(0, min(e.position, len(text)))
+        char = text[at : at + 1] or chr(e.character if isinstance(e.character, int) else 0)
+        return None, [Diagnostic(
+            f"{code_prefix}1", f"the character '{visible(char)}' (U+{ord(char):04X}) is not "
+            "allowed in YAML", Span(source, at, min(len(text), at + 1)),
+            help="delete it: control characters are invisible in most editors, and usually "
+                 "come from text pasted from another program")]
+    except yaml.YAMLError as e:  # pragma: no cover - every error PyYAML raises is one of the above
         return None, [Diagnostic(f"{code_prefix}1", f"YAML error: {e}", Span(source, 0, 0),
                                  help="save the file as UTF-8 text without control characters")]
     except RecursionError:
-        return None, [Diagnostic(
-            f"{code_prefix}3", "the document is nested too deeply to read",
-            Span(source, 0, min(1, len(text))),
-            help="flatten the structure: a plan needs only a few levels of nesting")]
+        # The composer recurses once per level: find the first node that is too deep with the
+        # parser's flat stream of events instead.
+        return None, [_too_deep_at(text, source, code_prefix)]
     if root is None:
         return None, [Diagnostic(f"{code_prefix}1", "the file is empty", Span(source, 0, 0),
                                  help="write the document's top-level keys")]
@@ -195,11 +205,42 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
     try:
         tree = _build(root, source, errors, code_prefix)
     except _TooDeep as deep:
-        return None, [Diagnostic(
-            f"{code_prefix}3", f"the document is nested more than {MAX_DEPTH} levels deep",
-            _span(deep.node, source),
-            help="flatten the structure: a plan needs only a few levels of nesting")]
+        return None, [Diagnostic(f"{code_prefix}3", _TOO_DEEP, _span(deep.node, source),
+                                 help=_TOO_DEEP_HELP)]
     return tree, errors
+
+
+_TOO_DEEP = f"the document is nested more than {MAX_DEPTH} levels deep"
+_TOO_DEEP_HELP = "flatten the structure: a plan needs only a few levels of nesting"
+
+
+def _too_deep_at(text: str, source: Source, prefix: str) -> Diagnostic:
+    """The diagnostic of a document nested deeper than the composer can recurse, at its first
+    node deeper than :data:`MAX_DEPTH` (the node :func:`_build` would refuse), found by walking
+    the parser's events, which needs no recursion."""
+    open_: list[list[int]] = []  # per open collection: [is a mapping, children seen]
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                open_.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            parent = open_[-1] if open_ else None
+            is_key = parent is not None and parent[0] == 1 and parent[1] % 2 == 0
+            if parent is not None:
+                parent[1] += 1
+            if not is_key and len(open_) + 1 > MAX_DEPTH:  # keys are not nodes of a level
+                start = event.start_mark.index if event.start_mark is not None else 0
+                end = event.end_mark.index if event.end_mark is not None else start
+                return Diagnostic(f"{prefix}3", _TOO_DEEP, Span(source, start, max(end, start)),
+                                  help=_TOO_DEEP_HELP)
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+    except yaml.YAMLError:  # pragma: no cover - the composer got this far without one
+        pass
+    return Diagnostic(f"{prefix}3", _TOO_DEEP,  # pragma: no cover - as above
+                      Span(source, 0, min(1, len(text))), help=_TOO_DEEP_HELP)
 
 
 class _TooDeep(Exception):
@@ -239,9 +280,7 @@ def _check_size(root: yaml.Node, source: Source, prefix: str) -> Diagnostic | No
         deep = root
         while _kids(deep):
             deep = max(_kids(deep), key=lambda k: depths[id(k)])
-        return Diagnostic(f"{prefix}3", f"the document is nested more than {MAX_DEPTH} levels "
-                          "deep", _span(deep, source),
-                          help="flatten the structure: a plan needs only a few levels of nesting")
+        return Diagnostic(f"{prefix}3", _TOO_DEEP, _span(deep, source), help=_TOO_DEEP_HELP)
     if sizes[id(root)] <= MAX_NODES:
         return None
     # Point at the innermost node that is too big by itself: the anchor that explodes.

@@ -1,16 +1,22 @@
-"""CSV written by cchc cannot be taken for formulas by a spreadsheet (OWASP CSV injection)."""
+"""Output cannot be turned against its reader: CSV that a spreadsheet cannot take for formulas
+(OWASP CSV injection), Markdown a name cannot add a heading to, and text for people in which a
+control or bidirectional character is written out (``\\x1b``, ``\\u202e``) instead of being
+sent to the terminal, while JSON stays exact."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import engine
-from engine.escape import csv_cell
+from engine.escape import INVISIBLE_CATEGORIES, csv_cell, json_safe, visible, visible_lines
 from engine.render import render_csv
 from engine.template import template
 
@@ -18,12 +24,74 @@ DATA = Path(__file__).resolve().parent / "data" / "report"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in INVISIBLE_CATEGORIES
+
+
+# -- visible: text for people --------------------------------------------------------------------
+
+@given(st.text())
+def test_visible_output_holds_no_control_or_invisible_character(text: str) -> None:
+    shown = visible(text)
+    assert not any(_invisible(ch) for ch in shown)
+    assert shown.isascii() or not text.isascii()
+    assert visible(shown) == shown  # once is enough
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))
+def test_visible_leaves_other_text_as_it_is(text: str) -> None:
+    assert visible(text) == text and visible_lines(text) == text
+
+
+@given(st.text())
+def test_visible_writes_each_character_out_the_way_python_does(text: str) -> None:
+    """Each invisible character becomes the escape Python writes for it (so it reads back)."""
+    expected = "".join(repr(ch)[1:-1] if _invisible(ch) else ch
+                       for ch in text)
+    assert visible(text) == expected
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("\x1b[2J", "\\x1b[2J"),                      # clear the screen
+    ("\x1b]0;pwn\x07", "\\x1b]0;pwn\\x07"),          # retitle the terminal
+    ("a\tb\r\nc", "a\\tb\\r\\nc"),
+    ("\x7f\x85\x9b", "\\x7f\\x85\\x9b"),             # DEL and C1 controls (CSI)
+    ("abc\u202edcba", "abc\\u202edcba"),           # right-to-left override: Trojan Source
+    ("\u2066x\u2069\u200b\ufeff", "\\u2066x\\u2069\\u200b\\ufeff"),
+    ("\U000e0041", "\\U000e0041"),                 # a tag character
+    ("\udcff", "\\udcff"),                         # a byte of a file name that is not UTF-8
+    ("Sở Nội vụ\u00a0100%", "Sở Nội vụ\u00a0100%"),  # a no-break space is shown as it is
+    ("tổ\u0302", "tổ\u0302"),                        # so is a combining mark
+])
+def test_visible_examples(text: str, shown: str) -> None:
+    assert visible(text) == shown
+
+
+def test_visible_lines_keeps_the_line_breaks_only() -> None:
+    assert visible_lines("a\x1b[1m\n\tb\r\n") == "a\\x1b[1m\n\\tb\\r\n"
+
+
+# -- JSON stays exact ----------------------------------------------------------------------------
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda kids: st.lists(kids, max_size=3)
+                    | st.dictionaries(st.text(max_size=5), kids, max_size=3), max_leaves=8))
+def test_json_safe_parses_to_the_same_data_and_shows_no_control(data: object) -> None:
+    for indent in (None, 2):
+        document = json_safe(json.dumps(data, ensure_ascii=False, indent=indent))
+        assert json.loads(document) == data
+        assert not any(_invisible(ch) for ch in document if ch != "\n")
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
 @given(st.text())
 def test_a_cell_never_starts_a_formula_unless_it_is_a_number(text: str) -> None:
     cell = csv_cell(text)
     if cell.startswith(DANGEROUS):
         float(cell)  # only a plain number may start with + or -
-    assert cell in (text, "'" + text)
+    assert cell in (visible_lines(text), "'" + visible_lines(text))
+    assert not any(_invisible(ch) for ch in cell if ch != "\n")
 
 
 def test_numbers_stay_numbers() -> None:

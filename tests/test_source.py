@@ -1,7 +1,8 @@
 """engine.source: positions of offsets, spans, and the excerpt with carets under a span.
 
-Columns in positions count code points; carets count terminal cells (a tab shows as four, a
-combining mark as none), so that they stay under the text they point at.
+Columns in positions count code points; carets count terminal cells (a tab or a control
+character is shown written out, ``\t``, ``\x1b``, one cell per character; a combining mark takes
+none), so that they stay under the text they point at.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from engine.escape import visible
 from engine.source import EXCERPT_WIDTH, Position, Source, Span, excerpt
 
 # -- positions ----------------------------------------------------------------------------------
@@ -168,12 +170,23 @@ def test_excerpt_gutter_widens_with_the_line_number() -> None:
     assert excerpt(Span(src, 11, 14)) == ["   |", "12 | bad", "   | ^^^"]
 
 
-def test_excerpt_shows_a_tab_as_four_cells() -> None:
+def test_excerpt_writes_a_tab_out_and_counts_its_cells() -> None:
     src = Source("f.yaml", "value:\tsum(x) / tổng\n")
     assert excerpt(Span(src, 16, 20)) == [
         "  |",
-        "1 | value:    sum(x) / tổng",
-        "  |                    ^^^^",
+        "1 | value:\\tsum(x) / tổng",
+        "  |                  ^^^^",
+    ]
+
+
+def test_excerpt_writes_control_characters_out_and_carets_stay_under_the_span() -> None:
+    # An escape sequence and a right-to-left override before the span, one inside it.
+    src = Source("h.csv", "snv\x1b[31m,received,\u202e4\x1b]0;x\x0700\n")
+    start = src.text.index("\u202e")
+    assert excerpt(Span(src, start, src.text.index("\n"))) == [
+        "  |",
+        "1 | snv\\x1b[31m,received,\\u202e4\\x1b]0;x\\x0700",
+        "  | " + " " * len("snv\\x1b[31m,received,") + "^" * len("\\u202e4\\x1b]0;x\\x0700"),
     ]
 
 
@@ -229,7 +242,7 @@ def _cells(shown: str) -> list[str]:
     return cells
 
 
-SAFE = "abc xyz:()/đơưổ\u0302\u0309\u0301\t"
+SAFE = "abc xyz:()/đơưổ\u0302\u0309\u0301\t\x1b\x9b\u202e\u2066"
 
 
 @given(st.text(alphabet=SAFE, max_size=2 * EXCERPT_WIDTH), st.data())
@@ -250,8 +263,9 @@ def test_carets_sit_under_the_span(text: str, data: st.DataObject) -> None:
     carets = marks[lead:]
     assert carets and set(carets) == {"^"}
     under = "".join(_cells(shown)[lead : lead + len(carets)])
-    span_text = line[start:end].replace("\t", "    ")
-    if len(line) > EXCERPT_WIDTH:
+    span_text = visible(line[start:end])
+    assert "\x1b" not in text_line and "\u202e" not in text_line
+    if len(_cells(visible(line))) > EXCERPT_WIDTH:
         assert span_text.startswith(under)
     else:
         assert under == span_text
