@@ -82,12 +82,28 @@ def _without_required(node: Any) -> Any:
     return node
 
 
+def _python_anchors(node: Any) -> Any:
+    """The schema with each ``pattern`` that ends in ``$`` ending in ``\\Z`` instead.
+
+    The schema is written for every JSON Schema tool, whose patterns are ECMA-262 regular
+    expressions: there ``$`` matches only at the end of the text. jsonschema runs them with
+    Python's ``re``, whose ``$`` also matches before a final line break, so ``"snv\\n"`` would
+    pass as an id (and carry a line break into every report)."""
+    if isinstance(node, dict):
+        return {k: (v[:-1] + "\\Z" if k == "pattern" and isinstance(v, str)
+                    and v.endswith("$") and not v.endswith("\\$") else _python_anchors(v))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_python_anchors(v) for v in node]
+    return node
+
+
 @functools.cache
 def _validator(include: bool, partial: bool = False) -> Any:
     import jsonschema
 
     schema = _include_schema() if include else plan_schema()
-    flat = _inline_refs(schema, schema.get("$defs", {}))
+    flat = _python_anchors(_inline_refs(schema, schema.get("$defs", {})))
     flat.pop("$defs", None)
     if partial:  # a plan that extends another states only what it changes
         flat = _without_required(flat)
