@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec
 import click
 
 import engine
-from engine.escape import json_safe, visible, visible_lines
+from engine.escape import json_safe, visible
 
 if TYPE_CHECKING:
     from engine.facts import Facts
@@ -436,7 +436,7 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     check_arguments(plan, indicator=indicator, labels=_OPTION_LABELS)
     render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}[fmt]
     text = render(plan, indicator)
-    _out(json_safe(text) if fmt == "json" else visible_lines(text), nl=False)
+    _out(text, nl=False)
 
 
 @main.command("template")

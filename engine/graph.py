@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .escape import json_safe, visible
 from .model import Plan
 
 #: A graph as edges by name: ``{node: the nodes it points to}`` (a dependency, a parent).
@@ -110,7 +111,16 @@ def dependency_graph(plan: Plan, indicator: str | None = None) -> Any:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a DOT string: one line (a line break becomes DOT's ``\\n``), other control
+    and invisible characters written out (:func:`engine.escape.visible`)."""
+    lines = [visible(line).replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n")]
+    return '"' + "\\n".join(lines) + '"'
+
+
+def _mermaid_text(text: str) -> str:
+    """``text`` inside a Mermaid node: a quote as Mermaid's ``#quot;``, a line break as
+    ``<br/>``, other control and invisible characters written out."""
+    return "<br/>".join(visible(line).replace('"', "#quot;") for line in text.split("\n"))
 
 
 def to_dot(plan: Plan, indicator: str | None = None) -> str:
@@ -131,7 +141,7 @@ def to_mermaid(plan: Plan, indicator: str | None = None) -> str:
     ids = {n: f"n{i}" for i, n in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
     for node, data in sorted(graph.nodes(data=True)):
-        text = f"{node}<br/>{data['label']}".replace('"', "'")
+        text = f"{_mermaid_text(node)}<br/>{_mermaid_text(data['label'])}"
         if data["kind"] == "indicator":
             lines.append(f'  {ids[node]}["{text}"]')
         else:
@@ -147,4 +157,4 @@ def to_json(plan: Plan, indicator: str | None = None) -> str:
         "nodes": [{"id": n, **d} for n, d in sorted(graph.nodes(data=True))],
         "edges": [{"from": a, "to": b} for a, b in sorted(graph.edges())],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

@@ -160,7 +160,7 @@ def test_mermaid_numbers_the_nodes_and_keeps_quotes_out_of_labels() -> None:
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     # nodes sorted: on_time, procedures.better, procedures.on_time, received
-    assert "  n3([\"received<br/>Số hồ sơ 'tiếp nhận'\"])" in lines
+    assert '  n3(["received<br/>Số hồ sơ #quot;tiếp nhận#quot;"])' in lines
     assert '  n1["procedures.better<br/>Cao hơn"]' in lines
     assert "  n1 --> n2" in lines
 
@@ -171,3 +171,18 @@ def test_json_lists_nodes_and_edges() -> None:
         "on_time", "procedures.better", "procedures.on_time", "received"]
     assert {"from": "procedures.better", "to": "procedures.on_time"} in data["edges"]
     assert len(data["edges"]) == 3
+
+
+def test_exports_write_out_control_characters_and_keep_line_breaks_in_their_syntax() -> None:
+    plan_text = PLAN.replace('label: {vi: Số hồ sơ đúng hạn}',
+                                       'label: {vi: "Số\\nhồ sơ \\e[2J\\u202eđúng hạn"}')
+    assert plan_text != PLAN
+    graph_plan = loads_plan(plan_text, "graph.yaml")
+    dot = to_dot(graph_plan)
+    assert ('"on_time" [shape=ellipse, '
+            'label="on_time\\nSố\\nhồ sơ \\\\x1b[2J\\\\u202eđúng hạn"];') in dot
+    mermaid = to_mermaid(graph_plan)
+    assert '  n0(["on_time<br/>Số<br/>hồ sơ \\x1b[2J\\u202eđúng hạn"])' in mermaid.splitlines()
+    data = to_json(graph_plan)
+    assert "\x1b" not in data and "\u202e" not in data
+    assert json.loads(data)["nodes"][0]["label"] == "Số\nhồ sơ \x1b[2J\u202eđúng hạn"
