@@ -250,23 +250,23 @@ def comparator_in_name(iid: str, phrase: str, meaning: str, target: str, target_
         "warning", notes)
 
 
-def year_in_name(what: str, phrase: str, year: int, plan_year: int, fact: str | None,
-                 id_years: list[int], span: Span, from_file: str | None = None,
-                 plan_file: str = "") -> Diagnostic:
+def year_in_name(what: str, phrase: str, year: int, plan_year: int, id_years: list[int],
+                 span: Span, from_file: str | None = None, plan_file: str = "") -> Diagnostic:
     """``W903``: ``what`` ("the name of 'x'") says the year ``year`` (in ``phrase``), which
     is neither the plan's year nor, for a fact whose id holds years, one of those."""
     if id_years:
         holds = " and ".join(str(y) for y in id_years)
         return Diagnostic(
-            "W903", f"{what} says '{phrase}', but the fact's id '{fact}' holds {holds}", span,
+            "W903", f"{what} says '{phrase}', but its id holds {holds}", span,
             _override(f"write '{phrase.replace(str(year), str(id_years[0]))}' if the fact is "
                       f"the figure of {id_years[0]}; otherwise give the fact an id with the "
                       "year it holds", from_file, plan_file), "warning")
-    return Diagnostic(
-        "W903", f"{what} says '{phrase}', but the plan is for {plan_year}", span,
-        _override(f"write '{phrase.replace(str(year), str(plan_year))}' (cchc new-year does "
-                  f"this for next year's plan), or, for a year the text compares with, 'so với "
-                  f"{phrase}'", from_file, plan_file), "warning")
+    help = (f"write '{phrase.replace(str(year), str(plan_year))}' (cchc new-year does this "
+            "for next year's plan)")
+    if phrase[:3].lower() == "năm":
+        help += f", or, for a year the text compares with, 'so với {phrase}'"
+    return Diagnostic("W903", f"{what} says '{phrase}', but the plan is for {plan_year}", span,
+                      _override(help, from_file, plan_file), "warning")
 
 
 def date_in_name(what: str, written: str, day: dt.date | None, formula_days: list[dt.date],
@@ -277,7 +277,7 @@ def date_in_name(what: str, written: str, day: dt.date | None, formula_days: lis
     if day is None:
         return Diagnostic("W904", f"{what} says '{written}', which is not a date of the "
                           "calendar", span, _override(
-                              "write the day first, then the month: dd/mm/yyyy", from_file,
+                              "write a date of the calendar, day first: dd/mm/yyyy", from_file,
                               plan_file), "warning")
     whose = "its formulas" if iid else "the formulas"
     if formula_days:

@@ -447,12 +447,11 @@ class _Stage:
             if _year_fits(year, self.year, id_years or allowed_years):
                 continue
             self.collector.add(messages.year_in_name(
-                what, text[year.start:year.end], year.year, self.year, fact, sorted(id_years),
+                what, text[year.start:year.end], year.year, self.year, sorted(id_years),
                 self.span(node, year.start, year.end), from_file, self.plan_file))
 
     def indicator(self, ind: Indicator, node: YScalar) -> None:
-        read_years = {y for f in ind.facts for y in fact_years(f)}
-        self.texts(node, f"the name of '{ind.id}'", {self.year} | read_years,
+        self.texts(node, f"the name of '{ind.id}'", {self.year},
                    formula_dates(ind) | self.period_dates, dates_of=ind.id)
         found = bounds(ind.target.expr)
         if not found:
@@ -469,12 +468,11 @@ class _Stage:
         matching = [t for t in said if numbers & set(t.values)]
         if not matching:
             first = said[0]
-            suggest = _suggest(first)
             self.collector.add(messages.number_in_name(
                 ind.id, text[first.num_start:first.num_end], text[first.start:first.end],
                 target, " and ".join(say_number(b.value, b.percent) for b in found),
-                canonical, suggest, self.span(node, first.num_start, first.num_end),
-                from_file, self.plan_file))
+                _renumbered(text, first, found) or canonical, _suggest(first),
+                self.span(node, first.num_start, first.num_end), from_file, self.plan_file))
             return
         if any(_agrees(t, found) for t in matching):
             return
@@ -492,6 +490,17 @@ class _Stage:
                                                          ", as a bare number reads"),
             target, _target_meaning(found), boundary, canonical, _suggest(first),
             self.span(node, first.start, first.end), from_file, self.plan_file))
+
+
+def _renumbered(text: str, said: Threshold, found: tuple[Bound, ...]) -> str | None:
+    """The words of ``said`` with the target's threshold for its number, when the words then
+    say what the target does ("tối thiểu 85%" for ``value >= 87%``: "tối thiểu 87%")."""
+    if said.op == "range" or len(found) != 1:
+        return None
+    phrase = (text[said.start:said.num_start] + say_number(found[0].value, said.percent)
+              + text[said.num_end:said.end])
+    again = thresholds(phrase)
+    return phrase if len(again) == 1 and _agrees(again[0], found) else None
 
 
 def _suggest(said: Threshold) -> str:
@@ -528,7 +537,7 @@ def check_wording(year: int, indicators: Mapping[str, Indicator], registry: Regi
         period = registry.periods.get(key.text)
         if name is not None and period is not None:
             stage.texts(name, f"the name of period '{key.text}'",
-                        {year} | {d.year for d in (period.start, period.end, period.due)},
+                        {year, period.end.year, period.due.year},
                         plan_dates)
     for key, node in registry.collection("facts"):
         name = _vi(node.get("label"))
