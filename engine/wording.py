@@ -33,7 +33,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import messages
@@ -42,7 +42,7 @@ from .files import nfc
 from .model import Indicator
 from .nodes import Binary, Compare, Date, Expr, Name, Number, walk
 from .registry import Registry
-from .source import Span
+from .source import Source, Span
 from .values import format_number
 from .yamlsrc import YMap, YNode, YScalar, scalar_source
 
@@ -354,8 +354,12 @@ def years_said(text: str, english: bool = False) -> list[YearSaid]:
         if any(a <= m.start("y") < b for a, b in dates):
             continue
         context = None
-        if _COMPARE.search(text, max(0, m.start() - 60), m.start()):
-            context = "compare"
+        # the last "so với" before the year
+        compare = max(_COMPARE.finditer(text, max(0, m.start() - 60), m.start()),
+                      key=lambda c: c.start(), default=None)
+        if compare is not None and not (english or _YEAR_RE.search(text, compare.end(),
+                                                                   m.start())):
+            context = "compare"  # and no other year between them
         elif _UNTIL.search(text, max(0, m.start() - 8), m.start()):
             context = "until"
         out.append(YearSaid(m.start(), m.end(), int(m.group("y")), m.span("y"), context))
@@ -418,10 +422,16 @@ class _Stage:
     collector: Collector
     period_dates: set[dt.date]
     plan_dates: set[dt.date]
+    #: each scalar warned about: its text as a source mapped into the file, and the offsets
+    #: of its NFC form in it (made once, however many warnings the text has)
+    sources: dict[int, tuple[Source, list[int]]] = field(default_factory=dict)
 
     def span(self, node: YScalar, start: int, end: int) -> Span:
-        offsets = _nfc_offsets(node.text)
-        source = scalar_source(node, node.span.source.name)
+        found = self.sources.get(id(node))
+        if found is None:
+            found = (scalar_source(node, node.span.source.name), _nfc_offsets(node.text))
+            self.sources[id(node)] = found
+        source, offsets = found
         return Span(source, offsets[start], offsets[max(start, end)])
 
     def inherited(self, node: YScalar) -> str | None:
@@ -457,6 +467,7 @@ class _Stage:
         if not found:
             return
         percent = ind.unit == "percent" or any(b.percent for b in found)
+        found = tuple(Bound(b.op, b.value, percent) for b in found)  # 0.9 of a percent is 90%
         text = nfc(node.text)
         said = [t for t in thresholds(text) if t.percent == percent]
         if not said:
