@@ -116,18 +116,17 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
     for area in plan.areas.values():
         rendered = [_indicator(plan.indicators[iid], years, moves) for iid in area.indicators]
         name, left = moves.label(area.name)
-        if name is not None or left:
+        said = [f"{DECIDE}: {year_left('the name', left)}"] if left else []
+        if name is not None or any(changed for _, changed in rendered):
             out.append(f"  {area.id}:")
-            out += [f"    # {DECIDE}: {year_left('the name', left)}"] if left else []
+            out += [f"    # {n}" for n in said]
             out += [f"    name: {name}   # year moved"] if name is not None else []
             if any(changed for _, changed in rendered):
                 out.append("    indicators:")
             out += [line for lines, _ in rendered for line in lines]
-        elif any(changed for _, changed in rendered):
-            out += [f"  {area.id}:", "    indicators:"]
-            out += [line for lines, _ in rendered for line in lines]
         else:
             out.append(f"  # {area.id}: inherited unchanged")
+            out += [f"  #   {n}" for n in said]
             out += ["  #   " + line[8:] for lines, _ in rendered for line in lines]
     return "\n".join(out) + "\n"
 

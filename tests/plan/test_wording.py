@@ -336,3 +336,26 @@ def test_move_years_keeps_the_form_of_a_date_and_leaves_what_it_cannot_tell() ->
     assert moved.left == ("'31/12/2023'",)
     assert move_years("Q1 2023 report, 10/01/2023", 2023, 2024, dates=days,
                       english=True).text == "Q1 2024 report, 10/01/2024"
+
+
+def test_new_year_moves_area_names_and_marks_what_it_leaves(tmp_path: Path) -> None:
+    parent = tmp_path / "2023.yaml"
+    parent.write_text((WARNINGS / "w901_number.yaml").read_text(encoding="utf-8").replace(
+        "value >= 87%", "value >= 85%").replace(
+        "facts:", "periods:\n  year: {name: {vi: Báo cáo năm 2023}, from: 2022-12-15, until: "
+        "2023-12-13, due: 2023-12-14}\nfacts:").replace(
+        "name: {vi: Mục đích}", "name: {vi: Mục đích năm 2023}").replace(
+        "label: {vi: Chỉ số SIPAS của tỉnh}",
+        "label: {vi: Chỉ số SIPAS của tỉnh năm 2023 so với năm 2022}"), encoding="utf-8")
+    plan = load_plan(parent)
+    assert plan.warnings == ()
+    text = new_year(plan, "2023.yaml", 2024)
+    assert "  overall:\n    name: {vi: Mục đích năm 2024}   # year moved\n" in text
+    assert ("  # sipas_index: QUYẾT ĐỊNH (decide): the label keeps 'năm 2022': check the year "
+            "(a year compared with, or a date the formulas do not have)\n") in text
+    (tmp_path / "2024.yaml").write_text(text, encoding="utf-8")
+    child = load_plan(tmp_path / "2024.yaml")
+    assert child.warnings == ()
+    assert child.areas["overall"].name.vi == "Mục đích năm 2024"
+    assert child.facts["sipas_index"].label.vi == ("Chỉ số SIPAS của tỉnh năm 2024 so với "
+                                                   "năm 2022")
