@@ -241,16 +241,32 @@ _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", sh
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: the diagnostics (or the summary) on stdout.")
 @_reads_files
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (W9xx: words of a name that disagree with its target or "
+                   "the plan's year) as errors: exit 2.")
 @_speaks_json
-def validate_cmd(plan_path: str, fmt: str) -> None:
-    """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0)."""
+def validate_cmd(plan_path: str, fmt: str, strict: bool) -> None:
+    """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0).
+
+    Warnings are printed like errors (on stderr, or in the JSON's diagnostics) and do not
+    change the exit status unless --strict."""
+    from engine.diagnostics import render_all
+    from engine.messages import warning_as_error
     from engine.render_plan import render_summary, summary_data
 
     plan = _load_plan(plan_path)
+    if strict and plan.warnings:
+        raise engine.PlanError([warning_as_error(d) for d in plan.warnings])
     if fmt == "json":
-        _echo_json(summary_data(plan))
-    else:
-        _out(render_summary(plan))
+        data = summary_data(plan)
+        data["diagnostics"] = [d.to_dict() for d in plan.warnings]
+        _echo_json(data)
+        return
+    count = len(plan.warnings)
+    if count:
+        _say(render_all(plan.warnings))
+    _out(render_summary(plan)
+         + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
 
 
 @dataclass(frozen=True)

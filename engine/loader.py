@@ -15,7 +15,9 @@ problem it finds before the loader stops (docs/plan-format.md):
 4. formulas (:mod:`engine.formulas`): syntax (``E1xx``), then indicator dependency cycles
    (``E503``), then names and types in dependency order (``E2xx``, ``E3xx``, ``E433``,
    ``E434``), each located in the YAML file, inside quoted and block scalars too;
-5. consistency (:mod:`engine.consistency`): units, deadlines and empty scopes.
+5. consistency (:mod:`engine.consistency`): units, deadlines and empty scopes;
+6. wording (:mod:`engine.wording`): warnings ``W9xx`` where a name disagrees with its target
+   or the plan's year; they do not stop the load, the plan carries them (``Plan.warnings``).
 
 Codes (docs/diagnostics.md has an example and the fix for each):
 
@@ -73,6 +75,7 @@ from .model import Area, Decision, Plan, frozen
 from .registry import Registry, date, entries, label, text_of
 from .schema import plan_schema, validate
 from .source import Span
+from .wording import check_wording
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml
 
 __all__ = ["load_plan", "loads_plan", "plan_schema"]
@@ -195,6 +198,7 @@ def _compile(origin: _Origin, top: YMap, reading: _Reading) -> Plan:
     year = int(year_node.text) if isinstance(year_node, YScalar) else 0
     check_consistency(year, indicators, registry, collector)
     collector.raise_if_any(PlanError)
+    check_wording(year, indicators, registry, collector, origin.name)
     decision_node = tree.get("decision")
     decision = None
     if isinstance(decision_node, YMap):
@@ -221,6 +225,7 @@ def _compile(origin: _Origin, top: YMap, reading: _Reading) -> Plan:
         path=origin.name,
         files=tuple(reading.names),
         notes=text_of(tree.get("notes")),
+        warnings=tuple(collector.warnings()),
     )
 
 

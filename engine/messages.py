@@ -12,6 +12,8 @@ Stage-specific messages stay with their stage; anything said in two places is sa
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
@@ -235,3 +237,105 @@ def describe_reason(reason: Reason, lang: Lang | str = "en") -> str:
         agency_or_nobody=reason.agency or "cơ quan",
         detail=reason.detail, paren_detail=f" ({reason.detail})" if reason.detail else "",
         detail_or_invalid=reason.detail or "no valid value")
+
+
+# ---------------------------------------------------------------------------------------------
+# The words of a plan against its formulas (warnings W9xx, found by engine.wording)
+# ---------------------------------------------------------------------------------------------
+
+
+def _override(help: str, from_file: str | None, plan_file: str) -> str:
+    """``help``, and where to correct a text that the plan inherits from another file."""
+    if from_file is None:
+        return help
+    return f"{help}; this text is inherited from {from_file}: override it in {plan_file}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def number_in_name(iid: str, number: str, phrase: str, target: str, threshold: str,
+                   canonical: str, suggest: str, span: Span, from_file: str | None = None,
+                   plan_file: str = "") -> Diagnostic:
+    """``W901``: the name of indicator ``iid`` says ``number`` (in ``phrase``) where its
+    target sets ``threshold``."""
+    said = f"'{phrase}'" if phrase == number else f"{number} ('{phrase}')"
+    return Diagnostic(
+        "W901", f"the name of '{iid}' says {said}, but its target `{target}` sets {threshold}",
+        span, _override(f"if the target is right, write '{canonical}' in the name; if the "
+                        f"name is right, make the target `{suggest}`", from_file, plan_file),
+        "warning")
+
+
+def comparator_in_name(iid: str, phrase: str, meaning: str, target: str, target_meaning: str,
+                       boundary: tuple[str, bool, bool] | None, canonical: str, suggest: str,
+                       span: Span, from_file: str | None = None, plan_file: str = ""
+                       ) -> Diagnostic:
+    """``W902``: the comparator words of ``phrase`` (``meaning``) are not the comparison of
+    the target; ``boundary``: the threshold, and whether the name and the target are met
+    there, when they differ."""
+    notes: tuple[str, ...] = ()
+    if boundary is not None:
+        n, name_met, target_met = boundary
+        notes = (f"at exactly {n}, the name reads as {'met' if name_met else 'not met'} and "
+                 f"the target is {'met' if target_met else 'not met'}",)
+    return Diagnostic(
+        "W902", f"the name of '{iid}' says '{phrase}' ({meaning}), but its target `{target}` "
+        f"means {target_meaning}", span,
+        _override(f"if the target is right, write '{canonical}' in the name; if the name is "
+                  f"right, make the target `{suggest}`", from_file, plan_file),
+        "warning", notes)
+
+
+def year_in_name(what: str, phrase: str, year: int, plan_year: int, id_years: list[int],
+                 span: Span, from_file: str | None = None, plan_file: str = "") -> Diagnostic:
+    """``W903``: ``what`` ("the name of 'x'") says the year ``year`` (in ``phrase``), which
+    is neither the plan's year nor, for a fact whose id holds years, one of those."""
+    if id_years:
+        holds = " and ".join(str(y) for y in id_years)
+        return Diagnostic(
+            "W903", f"{what} says '{phrase}', but its id holds {holds}", span,
+            _override(f"write '{phrase.replace(str(year), str(id_years[0]))}' if the fact is "
+                      f"the figure of {id_years[0]}; otherwise give the fact an id with the "
+                      "year it holds", from_file, plan_file), "warning")
+    help = (f"write '{phrase.replace(str(year), str(plan_year))}' (cchc new-year does this "
+            "for next year's plan)")
+    if phrase[:3].lower() == "năm":
+        help += f", or, for a year the text compares with, 'so với {phrase}'"
+    return Diagnostic("W903", f"{what} says '{phrase}', but the plan is for {plan_year}", span,
+                      _override(help, from_file, plan_file), "warning")
+
+
+def date_in_name(what: str, written: str, day: dt.date | None, formula_days: list[dt.date],
+                 iid: str, span: Span, from_file: str | None = None, plan_file: str = ""
+                 ) -> Diagnostic:
+    """``W904``: ``what`` says the date ``written``, which no formula (of indicator ``iid``,
+    when given) or period of the plan has, or which is no date of the calendar."""
+    if day is None:
+        return Diagnostic("W904", f"{what} says '{written}', which is not a date of the "
+                          "calendar", span, _override(
+                              "write a date of the calendar, day first: dd/mm/yyyy", from_file,
+                              plan_file), "warning")
+    whose = "its formulas" if iid else "the formulas"
+    if formula_days:
+        help = (f"{whose} have {', '.join(_day(d) for d in formula_days)}: write the date "
+                "meant, or correct the formula")
+    else:
+        help = (f"{whose} have no date: write the date of the deadline (and give "
+                "'deadline:' that date), or of a period")
+    return Diagnostic("W904", f"{what} says '{written}', but neither {whose} nor a period of "
+                      f"the plan has the date {day.isoformat()}", span,
+                      _override(help, from_file, plan_file), "warning")
+
+
+def warning_as_error(diagnostic: Diagnostic) -> Diagnostic:
+    """A warning made an error (``cchc validate --strict``)."""
+    return dataclasses.replace(diagnostic, severity="error",
+                               notes=(*diagnostic.notes, "a warning, made an error by --strict"))
+
+
+def year_left(what: str, phrases: tuple[str, ...]) -> str:
+    """What ``cchc new-year`` says of the years and dates of a text that it did not move."""
+    return (f"{what} keeps {', '.join(phrases)}: check the year (a year compared with, or a "
+            "date the formulas do not have)")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from .diagnostics import Diagnostic
 from .language import Formula
 from .schema import choices
 from .source import Span
@@ -195,6 +196,9 @@ class Plan:
     path: str = field(default="", compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
     notes: str | None = None
+    #: what loading found doubtful but not wrong (``W9xx``: a name whose words disagree with
+    #: its target or the plan's year), sorted by place; ``cchc validate`` prints them
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False, repr=False)
 
     @functools.cached_property
     def _children(self) -> Mapping[str, tuple[str, ...]]:

@@ -9,6 +9,12 @@ last-year facts that should become this year's results.
 A date that cannot move (``9999-12-31`` has no next year) is refused with ``E804`` at the date,
 before anything is written. Text of the plan that lands in a comment is shown with
 :func:`engine.escape.visible`, so a line break in a name cannot add a line of YAML.
+
+The names of indicators and areas and the labels of facts have their year moved too, where it is
+unambiguous (:func:`engine.wording.move_years`): "năm 2023" becomes "năm 2024", and a date
+becomes the date its deadline or period moved to ("10/01/2023" becomes "10/01/2024"). A label
+of a fact whose id holds a year (``papi_score_2022``) keeps it; any other year or date is left
+as it is and marked for a person, so the plan it writes validates with no ``W903``/``W904``.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from typing import Any
 
 from .diagnostics import ArgumentError, Diagnostic
 from .escape import visible
-from .model import Indicator, Plan
+from .messages import year_left
+from .model import Indicator, Label, Plan
 from .nodes import Date, Expr, Number, walk
 from .printer import to_text
+from .wording import fact_years, formula_dates, move_years
 from .yamlout import scalar
 
 DECIDE = "QUYẾT ĐỊNH (decide)"
@@ -150,22 +158,34 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
                           if p.name.en else "") + "}")
         for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):
             out.append(f"    {key}: {shift_date(day, years).isoformat()}")
+    moves = _Moves(plan.year, year, _date_moves(plan, years))
+    out += moves.facts(plan)
     out += ["", "areas:"]
     for area in plan.areas.values():
-        rendered = [_indicator(plan.indicators[iid], years) for iid in area.indicators]
-        if any(changed for _, changed in rendered):
-            out += [f"  {area.id}:", "    indicators:"]
+        rendered = [_indicator(plan.indicators[iid], years, moves) for iid in area.indicators]
+        name, left = moves.label(area.name)
+        said = [f"{DECIDE}: {visible(year_left('the name', left))}"] if left else []
+        if name is not None or any(changed for _, changed in rendered):
+            out.append(f"  {area.id}:")
+            out += [f"    # {n}" for n in said]
+            out += [f"    name: {name}   # year moved"] if name is not None else []
+            if any(changed for _, changed in rendered):
+                out.append("    indicators:")
             out += [line for lines, _ in rendered for line in lines]
         else:
             out.append(f"  # {visible(area.id)}: inherited unchanged")
+            out += [f"  #   {visible(n)}" for n in said]
             out += ["  #   " + line[8:] for lines, _ in rendered for line in lines]
     return "\n".join(out) + "\n"
 
 
-def _indicator(ind: Indicator, years: int) -> tuple[list[str], bool]:
+def _indicator(ind: Indicator, years: int, moves: _Moves) -> tuple[list[str], bool]:
     """Lines for one indicator, and whether they override anything."""
     key = ind.id.split(".", 1)[1]
     real: list[str] = []
+    name, left = moves.label(ind.name)
+    if name is not None:
+        real.append(f"        name: {name}   # year moved")
     for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
                          ("deadline", ind.deadline)):
         if formula is not None and _has_date(formula.expr):
@@ -181,6 +201,56 @@ def _indicator(ind: Indicator, years: int) -> tuple[list[str], bool]:
     if last_year:
         notes.append(f"{DECIDE}: last year's figures ({visible(', '.join(last_year))}) are "
                      "facts; check their labels")
+    if left:
+        notes.append(f"{DECIDE}: {visible(year_left('the name', left))}")
     if real:
         return [f"      {key}:", *(f"        # {n}" for n in notes), *real], True
     return [f"      # {key}: {notes[0]}", *(f"      #   {n}" for n in notes[1:])], False
+
+
+def _date_moves(plan: Plan, years: int) -> dict[dt.date, dt.date]:
+    """Each date this scaffold moves (the periods', and those of the formulas it rewrites:
+    values, applicability and deadlines), and where it moves to; a name that says one of
+    them says the moved one."""
+    days = {d for p in plan.periods.values() for d in (p.start, p.end, p.due)}
+    for ind in plan.indicators.values():
+        days |= formula_dates(ind, ("value", "applicable", "deadline"))
+    return {d: shift_date(d, years) for d in days}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Moves:
+    """Moves the years and dates of names and labels from ``old`` to ``new``."""
+
+    old: int
+    new: int
+    dates: dict[dt.date, dt.date]
+
+    def label(self, name: Label) -> tuple[str | None, tuple[str, ...]]:
+        """The ``{vi: ..., en: ...}`` text of ``name`` moved (None when nothing moves), and
+        what is left for a person in its Vietnamese text."""
+        vi = move_years(name.vi, self.old, self.new, dates=self.dates)
+        en = move_years(name.en, self.old, self.new, dates=self.dates, english=True) \
+            if name.en else None
+        if vi.text == name.vi and (en is None or en.text == name.en):
+            return None, vi.left
+        text = f"{{vi: {_flow(vi.text)}" + (f", en: {_flow(en.text)}" if en else "") + "}"
+        return text, vi.left
+
+    def facts(self, plan: Plan) -> list[str]:
+        """The ``facts:`` lines: each label whose year moves; a fact whose id holds a year
+        (``papi_score_2022``) keeps its label."""
+        lines: list[str] = []
+        changed = False
+        for fact in plan.facts.values():
+            if fact_years(fact.id):
+                continue
+            label, left = self.label(fact.label)
+            if left:
+                lines.append(f"  # {fact.id}: {DECIDE}: {year_left('the label', left)}")
+            if label is not None:
+                lines += [f"  {fact.id}:", f"    label: {label}   # year moved"]
+                changed = True
+        if not lines:
+            return []
+        return ["", "facts:" if changed else "# facts: inherited unchanged", *lines]
