@@ -405,8 +405,9 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
             raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes an Excel workbook, which is not text for "
-                               "a terminal or a pipe: name the file with -o FILE.xlsx")
+        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
+             "or a pipe: name the file with -o FILE.xlsx")
+        sys.exit(EXIT_INVALID)
     _check_bom(bom, fmt == "csv")
     if output is not None and not force:
         _refuse_existing(output)

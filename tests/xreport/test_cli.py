@@ -52,8 +52,8 @@ def test_xlsx_without_a_file_is_refused(tmp_path: Path) -> None:
     result = evaluate("--format", "xlsx")
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
-    assert ("Error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-            "or a pipe: name the file with -o FILE.xlsx") in result.stderr
+    assert result.stderr == ("error: --format xlsx writes an Excel workbook, which is not text "
+                             "for a terminal or a pipe: name the file with -o FILE.xlsx\n")
     assert "Traceback" not in result.output
 
 

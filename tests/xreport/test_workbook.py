@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Any
 
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import engine
@@ -119,7 +121,8 @@ def test_headers_filter_freeze_and_print(data: bytes) -> None:
 
 def test_summary_counts_each_status_in_vietnamese(report: Report, data: bytes) -> None:
     ws = sheet(data, "Tổng hợp")
-    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    cells: dict[object, Any] = {ws.cell(r, 1).value: ws.cell(r, 2).value
+                                for r in range(1, ws.max_row + 1)}
     assert ws.cell(1, 1).value == report.plan.title.vi
     for status in STATUSES:
         assert cells[STATUS_WORDS["vi"][status]] == report.summary[status]
@@ -163,7 +166,7 @@ def test_the_agency_sheet_is_agencies_by_indicators_with_a_breakdown(
                 assert value.value == pytest.approx(float(unit.value))  # type: ignore[arg-type]
         others = set(agencies) - {u.agency for u in r.agencies}
         assert all(ws.cell(3 + agencies.index(a), col + 1).value is None for a in others)
-    assert ws.auto_filter.ref == f"A2:{ws.cell(2, ws.max_column).column_letter}{ws.max_row}"
+    assert ws.auto_filter.ref == f"A2:{get_column_letter(ws.max_column)}{ws.max_row}"
     assert ws.freeze_panes == "E3"
 
 
@@ -245,7 +248,7 @@ def test_names_that_start_like_formulas_stay_text(hostile: Report) -> None:
     texts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str)]
     assert texts and all(c.data_type == "s" for c in texts)
-    starts = [c for c in texts if c.value.startswith(("=", "+", "-", "@"))]
+    starts = [c for c in texts if str(c.value).startswith(("=", "+", "-", "@"))]
     assert {c.value for c in starts} >= {"=cmd|' /C calc'!A0", "+SUM(1)", "@xa hai",
                                          '=HYPERLINK("http://x")', "-Xã đúng hạn"}
     assert all(c.quotePrefix for c in starts)  # Excel's apostrophe: stays text when edited
