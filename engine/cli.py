@@ -232,6 +232,18 @@ def _echo_json(data: Any) -> None:
     _out(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
+_BOM = click.option(
+    "--bom/--no-bom", default=None,
+    help="CSV: start with a UTF-8 byte order mark, which Excel needs to read Vietnamese "
+         "letters. Default: with -o FILE, yes; on standard output, no.")
+
+
+def _check_bom(bom: bool | None, is_csv: bool) -> None:
+    """``--bom`` and ``--no-bom`` are about CSV: a usage error with any other format."""
+    if bom is not None and not is_csv:
+        raise click.UsageError(f"--{'' if bom else 'no-'}bom applies to --format csv only")
+
+
 _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
                      help="Language of names (English falls back to Vietnamese).")
 
@@ -362,20 +374,27 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Date the report is made on (default: the period's due date).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
-              default="table", show_default=True)
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "json", "markdown", "csv", "xlsx"]),
+              default="table", show_default=True,
+              help="xlsx: an Excel workbook (summary, indicators, agency x indicator), to a "
+                   "file given with -o.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
               help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE instead of standard output (needed for xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_BOM
 @_reads_files
 @_speaks_json
 def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
                  fmt: str, lang: str, area: str | None, agency: str | None,
-                 fail_on: str | None) -> None:
+                 fail_on: str | None, output: str | None, force: bool,
+                 bom: bool | None) -> None:
     """Evaluate PLAN against FACTS (files or folders) for one period."""
-    from engine.render import render_csv, render_json, render_markdown, render_table
     from engine.report import STATUSES
 
     wanted: set[str] = set()
@@ -385,21 +404,44 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         if bad:
             raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
+    if fmt == "xlsx" and output is None:
+        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
+             "or a pipe: name the file with -o FILE.xlsx")
+        sys.exit(EXIT_INVALID)
+    _check_bom(bom, fmt == "csv")
+    if output is not None and not force:
+        _refuse_existing(output)
     _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
-    if fmt == "json":
-        out = render_json(report)
-    elif fmt == "markdown":
-        out = render_markdown(report, lang)
-    elif fmt == "csv":
-        out = render_csv(report)
+    out = _render_report(report, fmt, lang, output, bom)
+    if output is None:
+        assert isinstance(out, str)
+        _out(out, nl=False)
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
-        out = render_table(report, lang, colour)
-    _out(out, nl=False)
+        _write_file(output, out)
     tripped = [r for r in report.results if r.status in wanted]
     if tripped:
         _say_tripped(tripped, len(report.results), [s for s in STATUSES if s in wanted])
         sys.exit(1)
+
+
+def _render_report(report: Report, fmt: str, lang: str, output: str | None,
+                   bom: bool | None) -> str | bytes:
+    """The report in ``fmt``: text, or the bytes of a workbook for ``xlsx``."""
+    from engine.render import render_csv, render_json, render_markdown, render_table
+
+    if fmt == "xlsx":
+        from engine.render_xlsx import render_xlsx
+
+        return render_xlsx(report, lang)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "markdown":
+        return render_markdown(report, lang)
+    if fmt == "csv":
+        return render_csv(report, bom=output is not None if bom is None else bom)
+    colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in __import__(
+        "os").environ
+    return render_table(report, lang, colour)
 
 
 def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:
@@ -464,17 +506,20 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_BOM
 @_reads_files
 @_speaks_json
 def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
-                 output: str | None, force: bool) -> None:
+                 output: str | None, force: bool, bom: bool | None) -> None:
     """Write the fact template an agency fills in for a period."""
     from engine.template import template
 
+    _check_bom(bom, fmt == "csv")
     if output is not None and not force:
         _refuse_existing(output)
     plan = _load_plan(plan_path)
-    text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml")
+    text = template(plan, period, agency, "csv" if fmt == "csv" else "yaml",
+                    bom=fmt == "csv" and (output is not None if bom is None else bom))
     if output is None:
         _out(text, nl=False)
         return
@@ -496,9 +541,10 @@ def _refuse_existing(output: str) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _write_file(output: str, text: str) -> None:
-    """Write ``text`` to ``output`` atomically: through a temporary file created securely in the
-    same folder (never a fixed name a link could stand in for), then renamed over the target.
+def _write_file(output: str, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, line breaks as they are) or ``bytes`` (a workbook) to ``output``
+    atomically: through a temporary file created securely in the same folder (never a fixed
+    name a link could stand in for), then renamed over the target.
     On any failure (a full disk, a name too long, no permission) nothing is left behind and the
     reason is said, exit 2. A device or a pipe (``-o /dev/stdout``) is written into, never
     replaced by a file."""
@@ -507,6 +553,7 @@ def _write_file(output: str, text: str) -> None:
     import tempfile
     from pathlib import Path
 
+    data = text.encode("utf-8") if isinstance(text, str) else text
     target = Path(output)
     try:
         special = not stat.S_ISREG(os.stat(target).st_mode)
@@ -514,8 +561,8 @@ def _write_file(output: str, text: str) -> None:
         special = False
     if special:
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
+            with open(target, "wb") as out:
+                out.write(data)
         except OSError as e:
             _cannot_write(f"'{output}'", e.strerror or str(e))
         return
@@ -525,8 +572,8 @@ def _write_file(output: str, text: str) -> None:
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

@@ -218,9 +218,18 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
     return "\n".join(out) + "\n"
 
 
-def render_csv(report: Report) -> str:
-    """One row per indicator, for spreadsheets."""
+#: The byte order mark: at the start of a CSV file, it tells Excel the file is UTF-8 (without
+#: it, Excel on Windows reads the file in the system's code page and garbles every Vietnamese
+#: letter). Readers that know UTF-8 skip it, as cchc does when it reads a fact file.
+BOM = "\ufeff"
+
+
+def render_csv(report: Report, *, bom: bool = False) -> str:
+    """One row per indicator, for spreadsheets. ``bom``: start with :data:`BOM`, for a file
+    that Excel opens (the command line's default with ``-o FILE``)."""
     buf = io.StringIO()
+    if bom:
+        buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["id", "area", "status", "value", "target", "deadline", "missing",
                      "treated", "coverage_expected", "coverage_reported", "name_vi"])

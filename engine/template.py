@@ -75,17 +75,22 @@ def template_rows(plan: Plan, period: str, agency: str | None = None
 
 
 def template(plan: Plan, period: str, agency: str | None = None,
-             fmt: TemplateFormat = "yaml") -> str:
+             fmt: TemplateFormat = "yaml", *, bom: bool = False) -> str:
     """The fact template of ``period`` for ``agency`` (every reporting agency when None).
 
-    ``fmt`` is ``"yaml"`` or ``"csv"``. Raises :class:`FactsError` (``E620``, ``E630``) for an
-    unknown period or agency.
+    ``fmt`` is ``"yaml"`` or ``"csv"``; ``bom`` starts a CSV template with a byte order mark,
+    so that Excel opens it as UTF-8 (:data:`engine.render.BOM`). Raises :class:`FactsError`
+    (``E620``, ``E630``) for an unknown period or agency.
     """
     if fmt not in ("yaml", "csv"):
         raise ValueError(f"unknown template format {fmt!r}: use 'yaml' or 'csv'")
+    if bom and fmt != "csv":
+        raise ValueError("bom=True is for a CSV template: Excel needs it, YAML does not")
     rows = template_rows(plan, period, agency)
     period = nfc(period.strip())
-    return _csv(plan, period, rows) if fmt == "csv" else _yaml(plan, period, rows)
+    if fmt == "csv":
+        return ("\ufeff" if bom else "") + _csv(plan, period, rows)
+    return _yaml(plan, period, rows)
 
 
 def _yaml(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
