@@ -362,18 +362,23 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Date the report is made on (default: the period's due date).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
-              default="table", show_default=True)
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "json", "markdown", "csv", "docx"]),
+              default="table", show_default=True,
+              help="docx: the Word annex (phụ lục), to a file given with -o.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
               help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE instead of standard output (needed for docx).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_reads_files
 @_speaks_json
 def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
                  fmt: str, lang: str, area: str | None, agency: str | None,
-                 fail_on: str | None) -> None:
+                 fail_on: str | None, output: str | None, force: bool) -> None:
     """Evaluate PLAN against FACTS (files or folders) for one period."""
     from engine.render import render_csv, render_json, render_markdown, render_table
     from engine.report import STATUSES
@@ -385,17 +390,32 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         if bad:
             raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
+    if fmt == "docx" and output is None:
+        raise click.UsageError("--format docx writes a Word document, which is not text for "
+                               "a terminal or a pipe: name the file with -o FILE.docx")
+    if output is not None and not force:
+        _refuse_existing(output)
     _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
-    if fmt == "json":
+    out: str | bytes
+    if fmt == "docx":
+        from engine.report_docx import render_docx
+
+        out = render_docx(report, lang)
+    elif fmt == "json":
         out = render_json(report)
     elif fmt == "markdown":
         out = render_markdown(report, lang)
     elif fmt == "csv":
         out = render_csv(report)
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in __import__(
+            "os").environ
         out = render_table(report, lang, colour)
-    _out(out, nl=False)
+    if output is None:
+        assert isinstance(out, str)
+        _out(out, nl=False)
+    else:
+        _write_file(output, out)
     tripped = [r for r in report.results if r.status in wanted]
     if tripped:
         _say_tripped(tripped, len(report.results), [s for s in STATUSES if s in wanted])
@@ -496,9 +516,10 @@ def _refuse_existing(output: str) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _write_file(output: str, text: str) -> None:
-    """Write ``text`` to ``output`` atomically: through a temporary file created securely in the
-    same folder (never a fixed name a link could stand in for), then renamed over the target.
+def _write_file(output: str, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, line breaks as they are) or ``bytes`` (a workbook) to ``output``
+    atomically: through a temporary file created securely in the same folder (never a fixed
+    name a link could stand in for), then renamed over the target.
     On any failure (a full disk, a name too long, no permission) nothing is left behind and the
     reason is said, exit 2. A device or a pipe (``-o /dev/stdout``) is written into, never
     replaced by a file."""
@@ -507,6 +528,7 @@ def _write_file(output: str, text: str) -> None:
     import tempfile
     from pathlib import Path
 
+    data = text.encode("utf-8") if isinstance(text, str) else text
     target = Path(output)
     try:
         special = not stat.S_ISREG(os.stat(target).st_mode)
@@ -514,8 +536,8 @@ def _write_file(output: str, text: str) -> None:
         special = False
     if special:
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
+            with open(target, "wb") as out:
+                out.write(data)
         except OSError as e:
             _cannot_write(f"'{output}'", e.strerror or str(e))
         return
@@ -525,8 +547,8 @@ def _write_file(output: str, text: str) -> None:
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
