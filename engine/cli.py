@@ -375,17 +375,18 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Date the report is made on (default: the period's due date).")
 @click.option("--format", "fmt",
-              type=click.Choice(["table", "json", "markdown", "csv", "xlsx"]),
+              type=click.Choice(["table", "json", "markdown", "csv", "xlsx", "docx"]),
               default="table", show_default=True,
-              help="xlsx: an Excel workbook (summary, indicators, agency x indicator), to a "
-                   "file given with -o.")
+              help="xlsx: an Excel workbook (summary, indicators, agency x indicator); docx: the "
+                   "Word annex (phụ lục); both to a file given with -o.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
               help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to FILE instead of standard output (needed for xlsx).")
+              help="Write the report to FILE instead of standard output (needed for xlsx and "
+                   "docx).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_BOM
 @_reads_files
@@ -404,9 +405,10 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         if bad:
             raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
-    if fmt == "xlsx" and output is None:
-        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-             "or a pipe: name the file with -o FILE.xlsx")
+    if fmt in _DOCUMENTS and output is None:
+        what, suffix = _DOCUMENTS[fmt]
+        _say(f"error: --format {fmt} writes {what}, which is not text for a terminal "
+             f"or a pipe: name the file with -o FILE{suffix}")
         sys.exit(EXIT_INVALID)
     _check_bom(bom, fmt == "csv")
     if output is not None and not force:
@@ -424,15 +426,24 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         sys.exit(1)
 
 
+#: Report formats that are files, not text: what they are and the suffix of their files.
+_DOCUMENTS = {"xlsx": ("an Excel workbook", ".xlsx"), "docx": ("a Word document", ".docx")}
+
+
 def _render_report(report: Report, fmt: str, lang: str, output: str | None,
                    bom: bool | None) -> str | bytes:
-    """The report in ``fmt``: text, or the bytes of a workbook for ``xlsx``."""
+    """The report in ``fmt``: text, or the bytes of a workbook (``xlsx``) or a Word annex
+    (``docx``)."""
     from engine.render import render_csv, render_json, render_markdown, render_table
 
     if fmt == "xlsx":
         from engine.render_xlsx import render_xlsx
 
         return render_xlsx(report, lang)
+    if fmt == "docx":
+        from engine.report_docx import render_docx
+
+        return render_docx(report, lang)
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":
