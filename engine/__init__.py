@@ -26,6 +26,8 @@ _EXPORTS = {
     # reports
     "evaluate": "report", "Report": "report", "IndicatorResult": "report",
     "AgencyResult": "report", "Coverage": "report", "Treatment": "report",
+    # who has reported: the chase list
+    "reporting_status": "status", "ReportingStatus": "status", "AgencyStatus": "status",
     # values
     "Reason": "values", "Unknown": "values", "format_value": "values", "json_value": "values",
     # formulas
@@ -42,6 +44,7 @@ _EXPORTS = {
 
 __all__ = [
     "AgencyResult",
+    "AgencyStatus",
     "ArgumentError",
     "Case",
     "CaseError",
@@ -59,6 +62,7 @@ __all__ = [
     "PlanError",
     "Reason",
     "Report",
+    "ReportingStatus",
     "Symbols",
     "Treatment",
     "Type",
@@ -74,6 +78,7 @@ __all__ = [
     "load_facts",
     "load_plan",
     "loads_plan",
+    "reporting_status",
     "run_cases",
 ]
 
@@ -98,6 +103,7 @@ if TYPE_CHECKING:
     from .loader import load_plan, loads_plan
     from .model import Plan
     from .report import AgencyResult, Coverage, IndicatorResult, Report, Treatment, evaluate
+    from .status import AgencyStatus, ReportingStatus, reporting_status
     from .values import Reason, Unknown, format_value, json_value
 
 
