@@ -485,8 +485,8 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     collector = Collector()
     files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
     checked = check_entries(plan, (e for f in files for e in f.entries), resolved, collector)
-    if collector.has_errors:  # the warnings too: every problem at once
-        raise FactsError(unique(collector.diagnostics))
+    if collector.has_errors:  # the warnings too, after them: every problem at once
+        raise FactsError([*collector.errors(), *collector.warnings()])
     if resolved is None:  # pragma: no cover - a missing period is always reported
         raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
     return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())

@@ -165,6 +165,8 @@ def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int 
             widths[0] -= 1
         while widths[0] + widths[3] > space and widths[3] > 12:
             widths[3] -= 1
+        while widths[0] + widths[3] > space and widths[0] > 8:
+            widths[0] -= 1
 
     share(columns - fixed - gap - 30)
     room = columns - fixed - widths[0] - widths[3] - gap
@@ -174,8 +176,11 @@ def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int 
     widths[4] = max(width(visible(head[4])), min(widths[4], room)) if in_column else 0
     start = columns - widths[4]
 
-    def line(cells: Sequence[str]) -> list[str]:
+    def line(cells: Sequence[str], agency: str = "") -> list[str]:
         shown = [fit(c, n) for c, n in zip(cells[:4], widths, strict=False)]
+        tail = f" ({visible(agency)})"
+        if agency and width(visible(cells[0])) > widths[0] and widths[0] > len(tail) + 1:
+            shown[0] = fit(cells[0][:-len(tail)], widths[0] - len(tail)) + tail  # keep the id
         shown[2] = visible(cells[2]).rjust(widths[2])
         first = " " * indent + (" " * gap).join(shown)
         if not cells[4]:
@@ -195,7 +200,7 @@ def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int 
     for group in status.groups():
         lines += ["", *_wrap(group_heading(status, group, lang), columns)]
         for a in group.agencies:
-            lines += line(by_agency[a.agency])
+            lines += line(by_agency[a.agency], a.agency)
     if status.problems:
         lines += ["", *_wrap(w["problems"] + ":", columns)]
         for d in status.problems:

@@ -220,7 +220,7 @@ def reporting_status(plan: Plan, facts: Facts | Mapping[str, Any] | PathArg | It
         >>> from engine.loader import load_plan
         >>> plan = load_plan("tests/data/status/plan.yaml")
         >>> status = reporting_status(plan, "tests/data/status/q1", period="q1",
-        ...                           as_of=datetime.date(2023, 3, 20))
+        ...                           as_of=dt.date(2023, 3, 20))
         >>> status.summary
         {'complete': 3, 'partial': 3, 'missing': 3, 'invalid': 1, 'late': 6, 'total': 9}
         >>> status.agency("stp").missing
