@@ -97,7 +97,6 @@ def test_an_unknown_agency_is_a_problem_of_no_agency(status: ReportingStatus) ->
 
 def test_folder_entries_not_read_are_warnings(status: ReportingStatus) -> None:
     assert [(d.code, d.severity, d.file) for d in status.warnings] == [
-        ("W680", "warning", "tests/data/status/q1/README.txt"),
         ("W681", "warning", "tests/data/status/q1/~$huyen-b.xlsx"),
     ]
 
@@ -243,7 +242,7 @@ def test_load_facts_still_refuses_the_folder(plan: Plan) -> None:
     with pytest.raises(FactsError) as err:
         load_facts(plan, Q1, period="q1")
     assert [(d.code, d.severity) for d in err.value.diagnostics] == [
-        ("E641", "error"), ("E630", "error"), ("W680", "warning"), ("W681", "warning")]
+        ("E641", "error"), ("E630", "error"), ("W681", "warning")]
 
 
 def test_load_arrivals_keeps_what_is_valid(plan: Plan) -> None:
