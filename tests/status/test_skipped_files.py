@@ -195,3 +195,15 @@ def test_the_report_of_facts_in_memory_lists_no_file(plan: Plan) -> None:
     report = engine.evaluate(plan, {"snv": {"received": 1}}, period="q1")
     assert report.files == ()
     assert report.to_dict()["files"] == []
+
+
+def test_every_code_is_explained_in_the_docs() -> None:
+    import re
+
+    from engine import messages
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text("utf-8")
+    section = page.split("## Files of a facts folder that are not read (W68x)", 1)[1]
+    explained = set(re.findall(r"^### (W68\d):", section.split("\n## ", 1)[0], re.M))
+    raised = set(re.findall(r"``(W68\d)``", messages.skipped_file.__doc__ or ""))
+    assert explained == raised == {"W680", "W681", "W682", "W683", "W684"}
