@@ -34,7 +34,8 @@ WORDS: dict[str, dict[str, str]] = {
            "read": "Đã đọc {n} tệp", "not_read": "{n} tệp không đọc (xem cảnh báo)",
            "sheet": "Tình hình báo cáo", "problem_sheet": "Lỗi và cảnh báo",
            "message": "Nội dung", "place": "Vị trí", "code": "Mã lỗi", "help": "Cách sửa",
-           "yes": "Có", "no": "Không", "of": "thuộc", "warning": "cảnh báo", "error": "lỗi", "kind": "Loại"},
+           "yes": "Có", "no": "Không", "of": "thuộc", "warning": "cảnh báo", "error": "lỗi",
+           "kind": "Loại"},
     "en": {"complete": "complete", "partial": "partial", "missing": "missing",
            "invalid": "invalid", "late": "late", "total": "Total",
            "agency": "Agency", "id": "Id", "state": "State", "facts": "Facts",
@@ -48,7 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
            "read": "Read {n} files", "not_read": "{n} not read (see the warnings)",
            "sheet": "Reporting status", "problem_sheet": "Problems",
            "message": "Message", "place": "Place", "code": "Code", "help": "What to do",
-           "yes": "yes", "no": "no", "of": "of", "warning": "warning", "error": "error", "kind": "Kind"},
+           "yes": "yes", "no": "no", "of": "of", "warning": "warning", "error": "error",
+           "kind": "Kind"},
 }
 
 #: How each kind of agency is headed, by language (a kind the plan schema adds later is shown by
