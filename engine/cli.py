@@ -507,8 +507,9 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
                                      f"{', '.join(CONDITIONS)})", param_hint="--fail-on")
         wanted = [c for c in CONDITIONS if c in given]
     if fmt == "xlsx" and output is None:
-        raise click.BadParameter("an Excel workbook is written to a file: give -o FILE.xlsx",
-                                 param_hint="--format xlsx")
+        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
+             "or a pipe: name the file with -o FILE.xlsx")
+        sys.exit(EXIT_INVALID)
     if output is not None and not force:
         _refuse_existing(output)
     plan = _load_plan(plan_path)
@@ -524,7 +525,8 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
     else:
         text = (render_status.render_status_json(status) if fmt == "json" else
                 render_status.render_status_markdown(status, lang) if fmt == "markdown" else
-                render_status.render_status_csv(status, lang) if fmt == "csv" else
+                render_status.render_status_csv(status, lang, bom=output is not None)
+                if fmt == "csv" else
                 render_status.render_status_table(
                     status, lang, shutil.get_terminal_size((100, 24)).columns))
         if output is None:

@@ -251,10 +251,14 @@ CSV_COLUMNS = ("agency", "name", "kind", "district", "state", "late", "invalid",
                "missing", "missing_labels", "errors", "files")
 
 
-def render_status_csv(status: ReportingStatus, lang: str = "vi") -> str:
+def render_status_csv(status: ReportingStatus, lang: str = "vi", bom: bool = False) -> str:
     """One row per agency (:data:`CSV_COLUMNS`), for spreadsheets; names and labels in
-    ``lang``, several values in a cell separated by ``; ``."""
+    ``lang``, several values in a cell separated by ``; ``. With ``bom``, the text starts with a
+    byte order mark, which Excel needs to read the Vietnamese letters of a CSV file (``cchc
+    status --format csv -o FILE`` writes one)."""
     buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for a in status.agencies:

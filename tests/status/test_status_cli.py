@@ -121,8 +121,8 @@ def test_a_missing_path_is_an_error_in_json_too() -> None:
 def test_xlsx_needs_an_output_file() -> None:
     code, out, err = run(*ARGS, "--format", "xlsx")
     assert (code, out) == (2, "")
-    assert "Invalid value for --format xlsx: an Excel workbook is written to a file: give -o " \
-           "FILE.xlsx" in err
+    assert err == ("error: --format xlsx writes an Excel workbook, which is not text for a "
+                   "terminal or a pipe: name the file with -o FILE.xlsx\n")
 
 
 def test_xlsx_is_written_to_the_output_file(tmp_path: Path) -> None:
@@ -144,6 +144,13 @@ def test_text_formats_can_be_written_to_a_file(tmp_path: Path) -> None:
     code, out, _ = run(*ARGS, "--format", "markdown", "-o", str(target))
     assert (code, out) == (0, "")
     assert target.read_text("utf-8").startswith("# Kế hoạch CCHC thử nghiệm năm 2023\n")
+
+
+def test_csv_written_to_a_file_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
+    target = tmp_path / "status.csv"
+    assert run(*ARGS, "--format", "csv", "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfagency,name,kind,")
+    assert not run(*ARGS, "--format", "csv")[1].startswith("\ufeff")
 
 
 def test_an_output_folder_that_does_not_exist_is_said(tmp_path: Path) -> None:
