@@ -80,12 +80,14 @@ from .source import Source, Span
 from .values import Known, format_value
 
 __all__ = [
+    "Arrivals",
     "Checked",
     "Facts",
     "check_agencies",
     "check_entries",
     "check_relations",
     "facts_from_data",
+    "load_arrivals",
     "load_facts",
 ]
 
