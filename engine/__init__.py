@@ -27,6 +27,8 @@ _EXPORTS = {
     "evaluate": "report", "Report": "report", "IndicatorResult": "report",
     "AgencyResult": "report", "Coverage": "report", "Treatment": "report",
     "render_docx": "report_docx",  # not render_docx.py: importing it would shadow the function
+    # who has reported: the chase list
+    "reporting_status": "status", "ReportingStatus": "status", "AgencyStatus": "status",
     # values
     "Reason": "values", "Unknown": "values", "format_value": "values", "json_value": "values",
     # formulas
@@ -43,6 +45,7 @@ _EXPORTS = {
 
 __all__ = [
     "AgencyResult",
+    "AgencyStatus",
     "ArgumentError",
     "Case",
     "CaseError",
@@ -60,6 +63,7 @@ __all__ = [
     "PlanError",
     "Reason",
     "Report",
+    "ReportingStatus",
     "Symbols",
     "Treatment",
     "Type",
@@ -76,6 +80,7 @@ __all__ = [
     "load_plan",
     "loads_plan",
     "render_docx",
+    "reporting_status",
     "run_cases",
 ]
 
@@ -101,6 +106,7 @@ if TYPE_CHECKING:
     from .model import Plan
     from .report import AgencyResult, Coverage, IndicatorResult, Report, Treatment, evaluate
     from .report_docx import render_docx
+    from .status import AgencyStatus, ReportingStatus, reporting_status
     from .values import Reason, Unknown, format_value, json_value
 
 

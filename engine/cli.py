@@ -222,6 +222,32 @@ def _limits() -> dict[str, Any]:
             "max_file_bytes": meta.get("cchc.max_file_bytes", MAX_FILE_BYTES)}
 
 
+def _reads_facts(command: Callable[P, None]) -> Callable[P, None]:
+    """``--strict`` of a command that reads fact files (kept in the context, as ``--root``):
+    the warnings about entries of a facts folder that are not read become errors."""
+    def keep(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        ctx.meta["cchc.strict"] = value
+        return value
+
+    return click.option(
+        "--strict", is_flag=True, expose_value=False, callback=keep,
+        help="Treat files of a facts folder that are not read (W680-W684: a README, the lock "
+             "file ~$x.xlsx of a sheet open in Excel, a subfolder) as errors: exit 2.")(command)
+
+
+def _facts_warnings(warnings: tuple[engine.Diagnostic, ...]) -> None:
+    """Name the entries of a facts folder that were not read on stderr, or, with ``--strict``,
+    raise them as errors."""
+    from engine.diagnostics import render_all
+    from engine.messages import warning_as_error
+
+    if not warnings:
+        return
+    if click.get_current_context().meta.get("cchc.strict"):
+        raise engine.FactsError([warning_as_error(d) for d in warnings])
+    _say(render_all(warnings))
+
+
 def _load_plan(path: str) -> Plan:
     from engine.loader import load_plan
 
@@ -362,12 +388,14 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
                     indicator=indicator, labels={**_OPTION_LABELS, "indicator": "INDICATOR"})
     facts = load_facts(plan, list(facts_paths), period=period,
                        max_file_bytes=_limits()["max_file_bytes"])
+    _facts_warnings(facts.warnings)
     return facts, evaluate(plan, facts, period=period,
                            as_of=when if isinstance(when, dt.date) else None, area=area,
                            agency=agency if narrow else None)
 
 
 @main.command("evaluate")
+@_reads_facts
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("facts_paths", metavar="FACTS...", nargs=-1, required=True,
                 type=click.Path())
@@ -466,6 +494,7 @@ def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]
 
 
 @main.command("explain")
+@_reads_facts
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("facts_path", metavar="FACTS", type=click.Path())
 @click.argument("indicator")
@@ -487,6 +516,124 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
         raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
                                  param_hint="--agency")
     _out(render_explain(result, lang, agency, facts.where), nl=False)
+
+
+@main.command("status")
+@_reads_facts
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("facts_paths", metavar="FACTS...", nargs=-1, required=True,
+                type=click.Path())
+@click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="The day the list is drawn up (default: today); after the period's due date, "
+                   "an agency that is not complete is late.")
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "markdown", "csv", "json", "xlsx"]), default="table",
+              show_default=True, help="xlsx writes a workbook: give -o FILE.xlsx.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--fail-on", "fail_on", metavar="STATES",
+              help="Exit 1 when any agency is in one of these: missing, partial, invalid, late "
+                   "(e.g. missing,invalid).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_reads_files
+@_speaks_json
+def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
+               fmt: str, lang: str, fail_on: str | None, output: str | None,
+               force: bool) -> None:
+    """Who has reported the facts of a period: the chase list of every agency that reports in
+    it, with what it has filled, what is missing, refused values, and who is late."""
+    import datetime as dt
+    import shutil
+
+    from engine import render_status
+    from engine.report import check_arguments
+    from engine.status import CONDITIONS, reporting_status
+
+    wanted: list[str] = []
+    if fail_on:
+        given = {c.strip() for c in fail_on.split(",") if c.strip()}
+        bad = sorted(given - set(CONDITIONS))
+        if bad:
+            raise click.BadParameter(f"unknown state {visible(', '.join(bad))} (one of: "
+                                     f"{', '.join(CONDITIONS)})", param_hint="--fail-on")
+        wanted = [c for c in CONDITIONS if c in given]
+    if fmt == "xlsx" and output is None:
+        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
+             "or a pipe: name the file with -o FILE.xlsx")
+        sys.exit(EXIT_INVALID)
+    if output is not None and not force:
+        _refuse_existing(output)
+    plan = _load_plan(plan_path)
+    when = _as_of(as_of)
+    check_arguments(plan, period=period, as_of=when, labels=_OPTION_LABELS)
+    status = reporting_status(plan, list(facts_paths), period=period,
+                              as_of=when if isinstance(when, dt.date) else None,
+                              max_file_bytes=_limits()["max_file_bytes"])
+    _facts_warnings(status.warnings)
+    if fmt == "xlsx":
+        assert output is not None
+        _write_bytes(output, render_status.render_status_xlsx(status, lang))
+    else:
+        text = (render_status.render_status_json(status) if fmt == "json" else
+                render_status.render_status_markdown(status, lang) if fmt == "markdown" else
+                render_status.render_status_csv(status, lang, bom=output is not None)
+                if fmt == "csv" else
+                render_status.render_status_table(
+                    status, lang, shutil.get_terminal_size((100, 24)).columns))
+        if output is None:
+            _out(text, nl=False)
+        else:
+            _write_file(output, text)
+    tripped = [a for a in status.agencies if any(a.has(c) for c in wanted)]
+    if tripped:
+        width = max(len(a.agency) for a in tripped)
+        total = len(status.agencies)
+        _say(f"--fail-on {','.join(wanted)}: {len(tripped)} of {total} "
+             f"agenc{'ies' if total != 1 else 'y'} "
+             f"{'is' if len(tripped) == 1 else 'are'} in a listed state:")
+        for a in tripped:
+            states = [a.state] + [c for c in ("invalid", "late") if a.has(c)]
+            _say(visible(f"  {a.agency.ljust(width)}  {', '.join(states)}"))
+        sys.exit(1)
+
+
+def _write_bytes(output: str, data: bytes) -> None:
+    """Write ``data`` to ``output`` as :func:`_write_file` writes a text: atomically through a
+    temporary file in the same folder, nothing left behind on failure, exit 2 with the reason;
+    a device or a pipe is written into."""
+    import os
+    import stat
+    import tempfile
+    from pathlib import Path
+
+    target = Path(output)
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    try:
+        if special:
+            with open(target, "wb") as out:
+                out.write(data)
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as e:
+        _cannot_write(f"'{output}'", e.strerror or str(e))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException as e:
+        os.unlink(tmp)
+        if isinstance(e, OSError):
+            _cannot_write(f"'{output}'", e.strerror or str(e))
+        raise
 
 
 @main.command("graph")

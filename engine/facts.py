@@ -53,12 +53,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from . import messages
-from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean
+from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean, unique
 from .fact_files import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
@@ -78,12 +80,14 @@ from .source import Source, Span
 from .values import Known, format_value
 
 __all__ = [
+    "Arrivals",
     "Checked",
     "Facts",
     "check_agencies",
     "check_entries",
     "check_relations",
     "facts_from_data",
+    "load_arrivals",
     "load_facts",
 ]
 
@@ -113,6 +117,9 @@ class Facts:
     origins: Mapping[tuple[str, str], Span] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
     files: tuple[str, ...] = field(default=(), compare=False)
+    #: what reading found but did not stop at: the entries of a folder that are not read
+    #: (``W680``-``W684``), each naming the entry and why
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False, repr=False)
 
     def for_agency(self, agency: str) -> Mapping[str, Known]:
         """The facts ``agency`` reported (empty when it reported nothing)."""
@@ -328,8 +335,8 @@ def _order(at: Place) -> tuple[str, int]:
     return (at.span.begin.file, at.span.start)
 
 
-def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = ()
-           ) -> Facts:
+def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),
+           warnings: Sequence[Diagnostic] = ()) -> Facts:
     found = {(c.agency, c.fact): c for c in checked if c.value is not None}
     values: dict[str, Mapping[str, Known]] = {}
     origins: dict[tuple[str, str], Span] = {}
@@ -344,7 +351,7 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
         if reported:
             values[agency] = MappingProxyType(reported)
     return Facts(plan.id, period, MappingProxyType(values), MappingProxyType(origins),
-                 tuple(files))
+                 tuple(files), tuple(warnings))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,8 +479,26 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     the files do not say it (CSV without a ``period`` column), and must agree with the files
     when both say it. Each file is read up to ``max_file_bytes`` bytes. Raises
     :class:`FactsError` carrying every problem found.
+
+    An entry of a folder that is not read (a README, the lock file ``~$snv.xlsx`` of a sheet
+    open in Excel, a subfolder) is named in a warning (``W680``-``W684``) in
+    :attr:`Facts.warnings`, or with the errors when there are any.
     """
     collector = Collector()
+    files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
+    checked = check_entries(plan, (e for f in files for e in f.entries), resolved, collector)
+    if collector.has_errors:  # the warnings too, after them: every problem at once
+        raise FactsError([*collector.errors(), *collector.warnings()])
+    if resolved is None:  # pragma: no cover - a missing period is always reported
+        raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
+    return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
+
+
+def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | None,
+                collector: Collector, max_file_bytes: int) -> tuple[list[FactFile], str | None]:
+    """Read the fact files of ``paths`` into entries, resolve their period and check the plan
+    and the agencies they name; problems go to ``collector``. Returns the files read and the
+    period (None when it is not known)."""
     files: list[FactFile] = []
     for path in expand(paths, FACT_FILES, collector):
         name = display_name(path)
@@ -494,11 +519,7 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
                             f"'{plan.id}'", f"check that the facts are for this plan, then "
                             f"write 'plan: {plan.id}'")
         check_agencies(plan, f.bare_agencies, collector)
-    checked = check_entries(plan, (e for f in files for e in f.entries), resolved, collector)
-    collector.raise_if_any(FactsError)
-    if resolved is None:  # pragma: no cover - a missing period is always reported
-        raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
-    return _build(plan, resolved, checked, [f.name for f in files])
+    return files, resolved
 
 
 def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
@@ -550,3 +571,110 @@ def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
     return None if disagree else reference.text
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Fact files as they arrive: read leniently, for the chase list (engine.status)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """What a folder of fact files holds so far, read as :func:`load_facts` reads it but
+    without stopping at an error: every value that passes its checks is kept, and every error is
+    kept too, with the agency it belongs to. Built by :func:`load_arrivals`.
+
+    A file for another plan or another period counts for nobody: its values are not read, and
+    its error (``E613``, ``E620``, ``E622``) belongs to each agency it names.
+    """
+
+    #: the values that passed every check (files and warnings as in :func:`load_facts`)
+    facts: Facts
+    #: agency -> the files that name it, in name order (counted or not)
+    named: Mapping[str, tuple[str, ...]]
+    #: every ``(agency, fact)`` given a value (accepted or refused) in a file that counts
+    written: frozenset[tuple[str, str]]
+    #: every ``(agency, fact)`` whose value (or fact id) has an error
+    refused: frozenset[tuple[str, str]]
+    #: agency -> the errors that belong to it: at its values, or of a file that names it
+    errors: Mapping[str, tuple[Diagnostic, ...]]
+    #: the errors that belong to no agency of the plan (an unknown agency, a file that cannot be
+    #: read, a file-wide problem), each once, sorted by place
+    problems: tuple[Diagnostic, ...]
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (id(span.source), span.start, span.end)
+
+
+def load_arrivals(plan: Plan, paths: PathArg | Iterable[PathArg], period: str, *,
+                  max_file_bytes: int = MAX_FILE_BYTES) -> Arrivals:
+    """Read the fact files of ``paths`` for ``period`` as :func:`load_facts` does, keeping
+    what is valid and recording every error with the agency it belongs to (:class:`Arrivals`).
+
+    :func:`load_facts` is unchanged: it refuses any error. This is for telling who has reported
+    what while files still arrive (``cchc status``): a folder with no fact file yet is no
+    error, and a file that cannot be read is one of :attr:`Arrivals.problems`. Raises
+    :class:`FactsError` only when a path given does not exist or no path is given (``E600``),
+    or when ``period`` names no period of the plan (``E620``).
+    """
+    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    collector = Collector()
+    files, resolved = _read_files(plan, given, period, collector, max_file_bytes)
+    names = {display_name(Path(p)) for p in given} | {FACT_FILES.label, "--period"}
+    empty = [messages.empty_folder(FACT_FILES, display_name(Path(p))) for p in given]
+    hard = [d for d in collector.errors() if d.span is None and d.file in names
+            and d.code in (FACT_FILES.cannot_read, "E620") and d not in empty]
+    if hard or resolved is None:
+        raise FactsError(hard or collector.errors())
+    diagnostics = [d for d in collector.diagnostics if d not in empty]
+    this_plan = nfc(plan.id)
+    counted = [f for f in files if (f.plan is None or f.plan.text == this_plan)
+               and all(s.text == resolved for s in f.periods)]
+    entries = [e for f in counted for e in f.entries]
+    checks = Collector()
+    checked = check_entries(plan, entries, resolved, checks)
+    # the place of every id and value written -> the agency and fact it is of
+    at: dict[tuple[int, int, int], tuple[str, str]] = {}
+    named: dict[str, list[str]] = {}
+    in_file: dict[str, list[str]] = {}
+    for f in files:
+        for agency, fact, places in [
+                *((e.agency, e.fact, (e.agency_at, e.fact_at, e.value_at)) for e in f.entries),
+                *((a, "", (place,)) for a, place in f.bare_agencies)]:
+            if agency is None:  # pragma: no cover - only a case's defaults have no agency
+                continue
+            ids = (nfc(agency.strip()), nfc(fact.strip()))
+            for place in places:
+                if place.span is not None:
+                    at[_key(place.span)] = ids
+            if ids[0] in plan.agencies:
+                if f.name not in named.setdefault(ids[0], []):
+                    named[ids[0]].append(f.name)
+                if ids[0] not in in_file.setdefault(f.name, []):
+                    in_file[f.name].append(ids[0])
+    written = {(nfc(e.agency.strip()), nfc(e.fact.strip())) for e in entries
+               if e.agency is not None and not is_blank(e.value)}
+    errors: dict[str, list[Diagnostic]] = {}
+    refused: set[tuple[str, str]] = set()
+    problems: list[Diagnostic] = []
+    for d in [*diagnostics, *checks.diagnostics]:
+        if d.severity != "error":
+            continue
+        of = at.get(_key(d.span)) if d.span is not None else None
+        if of is not None:  # at an id or a value: a problem of that agency and fact
+            if of[0] in plan.agencies:
+                errors.setdefault(of[0], []).append(d)
+                refused.add(of)
+            else:
+                problems.append(d)
+            continue
+        problems.append(d)  # a problem of a whole file: of every agency it names
+        for agency in in_file.get(d.location[0], ()):
+            errors.setdefault(agency, []).append(d)
+    warnings = unique(d for d in diagnostics if d.severity == "warning")
+    facts = _build(plan, resolved, checked, [f.name for f in files], warnings)
+    return Arrivals(facts, MappingProxyType({a: tuple(sorted(n)) for a, n in named.items()}),
+                    frozenset(written), frozenset(refused),
+                    MappingProxyType({a: tuple(unique(ds)) for a, ds in errors.items()}),
+                    tuple(unique(problems)))

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from .diagnostics import Collector
 from .source import Source, Span
@@ -223,11 +223,110 @@ class FileKind:
         return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
 
 
+#: What a folder read one level deep may hold besides files of its kind, and why each is not
+#: read (:func:`skip_reason`): the lock file of a document open in an office suite, a hidden file
+#: (its name starts with a dot), a folder, an entry that is no regular file (a link to nothing, a
+#: device, a pipe), a spreadsheet format that is not read, any other type of file.
+SkipReason: TypeAlias = Literal["lock", "hidden", "folder", "special", "spreadsheet", "other"]
+
+#: Files that operating systems and version control keep in folders by themselves, never data:
+#: left out of a folder without a word (``._NAME`` files, the resource forks macOS writes on USB
+#: drives and into zip files, are too). Compared in lower case.
+SYSTEM_FILES = frozenset({
+    ".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized",
+    ".directory", "__macosx", ".git", ".gitignore", ".gitkeep", ".gitattributes", ".svn", ".hg",
+})
+
+#: Spreadsheets by their ending: a folder that holds one the engine does not read says how to
+#: save it in a format that it reads (WPS Spreadsheets, common in Vietnamese offices, writes .et).
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".xltx", ".ods", ".fods", ".numbers",
+                        ".et", ".ett")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry of a folder that :func:`expand` did not take, and why (:data:`SkipReason`).
+    ``locks`` is, for a lock file, the name of the document it stands for."""
+
+    path: Path
+    reason: SkipReason
+    locks: str = ""
+
+
+def is_system_file(name: str) -> bool:
+    """Whether ``name`` is one of :data:`SYSTEM_FILES` (or a macOS ``._NAME`` file).
+
+        >>> is_system_file(".DS_Store"), is_system_file("._snv.xlsx"), is_system_file("snv.csv")
+        (True, True, False)
+    """
+    low = name.lower()
+    return low in SYSTEM_FILES or low.startswith("._")
+
+
+def skip_reason(path: Path, kind: FileKind) -> Skipped | None:
+    """Why the entry ``path`` of a folder of ``kind`` is not read, or None when it is a file of
+    the kind (a regular file, links followed, whose name ends in one of ``kind.suffixes``).
+
+    A lock file is told by its name: ``~$snv.xlsx`` (Microsoft Office, LibreOffice and WPS
+    while ``snv.xlsx`` is open) and ``.~lock.snv.ods#`` (LibreOffice).
+
+        >>> skip_reason(Path("~$snv.xlsx"), FACT_FILES)
+        Skipped(path=PosixPath('~$snv.xlsx'), reason='lock', locks='snv.xlsx')
+    """
+    name = path.name
+    if name.startswith("~$"):
+        return Skipped(path, "lock", name[2:])
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return Skipped(path, "lock", name[len(".~lock."):-1])
+    if name.startswith("."):
+        return Skipped(path, "hidden")
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return Skipped(path, "special")
+    if stat.S_ISDIR(mode):
+        return Skipped(path, "folder")
+    if not stat.S_ISREG(mode):
+        return Skipped(path, "special")
+    if kind.accepts(path):
+        return None
+    if name.lower().endswith(SPREADSHEET_SUFFIXES):
+        return Skipped(path, "spreadsheet")
+    return Skipped(path, "other")
+
+
+def _listing(path: Path, kind: FileKind, collector: Collector) -> list[Path]:
+    """The files of ``kind`` directly in the folder ``path``, in name order. Every other entry
+    is named in ``collector`` with why it is not read (a warning, ``W680``-``W684``), except
+    :data:`SYSTEM_FILES`: nothing in a folder of facts is skipped in silence."""
+    from . import messages
+
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as e:
+        collector.add(messages.unreadable(Unreadable(str(e.strerror or e).lower()),
+                                          display_name(path), kind))
+        return []
+    found: list[Path] = []
+    for p in entries:
+        if is_system_file(p.name):
+            continue
+        skipped = skip_reason(p, kind)
+        if skipped is None:
+            found.append(p)
+        else:
+            name = str(Path(display_name(path)) / p.name)  # the entry, not where it leads
+            collector.add(messages.skipped_file(skipped, name, kind))
+    return found
+
+
 def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
            collector: Collector) -> list[Path]:
     """The files named by ``paths`` (one path or several; a folder stands for the files of
-    ``kind`` in it, in name order, hidden ones left out), each once. Problems go to
-    ``collector`` with ``kind.cannot_read``."""
+    ``kind`` in it, in name order), each once. Problems go to ``collector`` with
+    ``kind.cannot_read``. A folder searched below its first level (``kind.recursive``) leaves
+    hidden files out; one read one level deep names every entry it does not read in a warning
+    (:func:`skip_reason`), but for the files of :data:`SYSTEM_FILES`."""
     from . import messages
 
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
@@ -237,10 +336,11 @@ def expand(paths: PathArg | Iterable[PathArg], kind: FileKind,
     for item in given:
         path = Path(item)
         if _is_dir(path):
-            found = sorted(p for p in (path.rglob("*") if kind.recursive else path.iterdir())
+            found = sorted(p for p in path.rglob("*")
                            if p.is_file() and kind.accepts(p)
                            and not any(part.startswith(".")
-                                       for part in p.relative_to(path).parts))
+                                       for part in p.relative_to(path).parts)) \
+                if kind.recursive else _listing(path, kind, collector)
             if not found:
                 collector.add(messages.empty_folder(kind, display_name(path)))
             files.extend(found)

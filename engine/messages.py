@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .diagnostics import Diagnostic, did_you_mean
 from .escape import visible
-from .files import FileKind, Unreadable, nfc
+from .files import FileKind, Skipped, Unreadable, nfc
 from .source import Span
 from .values import Reason, ReasonKind, format_number
 
@@ -339,3 +339,56 @@ def year_left(what: str, phrases: tuple[str, ...]) -> str:
     """What ``cchc new-year`` says of the years and dates of a text that it did not move."""
     return (f"{what} keeps {', '.join(phrases)}: check the year (a year compared with, or a "
             "date the formulas do not have)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Files of a folder that are not read (warnings W680-W684, found by engine.files.expand)
+# ---------------------------------------------------------------------------------------------
+
+
+def skipped_file(skipped: Skipped, name: str, kind: FileKind) -> Diagnostic:
+    """A warning naming an entry ``name`` of a folder of ``kind`` that is not read, and why:
+    ``W680`` not a file of the kind (or no regular file), ``W681`` the lock file of an open
+    document, ``W682`` a hidden file, ``W683`` a folder, ``W684`` a spreadsheet format that is
+    not read. ``--strict`` (:func:`warning_as_error`) makes it an error."""
+    singular = kind.noun.removesuffix("s")
+    suffix = skipped.path.suffix.lower()
+    match skipped.reason:
+        case "lock":
+            locks = show(skipped.locks, 60)
+            return Diagnostic(
+                "W681", f"not read: the lock file an office program keeps while {locks} is "
+                "open", file=name, severity="warning",
+                notes=(f"while {locks} is open, what is read from it is what was last saved, "
+                       "not what is on the screen",),
+                help=f"save and close {locks} (the lock file goes with it); if it stays after "
+                     "the program is closed, delete it")
+        case "hidden":
+            return Diagnostic(
+                "W682", "not read: a hidden file (its name starts with a dot)", file=name,
+                severity="warning",
+                help=f"if it is a {singular}, rename it without the dot; otherwise move it out "
+                     "of the folder")
+        case "folder":
+            return Diagnostic(
+                "W683", f"not read: a folder inside a folder of {kind.noun} (a folder is read "
+                "one level deep)", file=name, severity="warning",
+                help="to read the files in it too, name it as well: "
+                     f"cchc evaluate PLAN FOLDER {visible(name)}")
+        case "spreadsheet":
+            save_as = ("'Excel Workbook (.xlsx)'" if ".xlsx" in kind.suffixes else
+                       "'CSV UTF-8 (.csv)'")
+            return Diagnostic(
+                "W684", f"not read: a {suffix or 'spreadsheet'} spreadsheet, a format cchc "
+                "does not read", file=name, severity="warning",
+                help=f"open it and save it as {save_as}, in this folder")
+        case "special":
+            return Diagnostic(
+                "W680", "not read: not a regular file (a link to nothing, a device or a pipe)",
+                file=name, severity="warning", help="replace it with the file itself")
+    what = f"a '{visible(suffix)}' file" if suffix else "a file without an ending"
+    return Diagnostic(
+        "W680", f"not read: {what} is not a {singular} ({kind.noun} end in {kind.endings})",
+        file=name, severity="warning",
+        help="if it holds facts, save it as one of those; otherwise move it out of the folder "
+             "or leave it: it is not read")

@@ -217,6 +217,8 @@ class Report:
     #: the agency the report is narrowed to: each result's breakdown is then that agency's
     #: own result (over the agency and the agencies below it in the scope)
     agency: str | None = None
+    #: the fact files the facts were read from, in the order read (none for facts in memory)
+    files: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -250,6 +252,7 @@ class Report:
                               "until": p.end.isoformat(), "due": p.due.isoformat()},
             "as_of": self.as_of.isoformat(),
             "agency": self.agency,
+            "files": list(self.files),
             "summary": {**self.summary, "total": len(self.results)},
             "indicators": [r.to_dict() for r in self.results],
         }
@@ -266,6 +269,7 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     date, and :class:`FactsError` for facts loaded for another plan or period.
     """
     check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
+    files = facts.files if isinstance(facts, Facts) else ()
     if not isinstance(facts, Mapping):
         _check_facts(plan, facts, period)  # a fact set of another plan or period
     if isinstance(facts, Mapping | SimpleFacts):  # checked as fact files are (FactsError)
@@ -290,7 +294,7 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     if agency is not None:
         results = [_narrow(r, plan, agency, rows, when) for r in results
                    if agency in r.indicator.population]
-    return Report(plan, period, when, tuple(results), agency)
+    return Report(plan, period, when, tuple(results), agency, files)
 
 
 #: Where a diagnostic about an argument of :func:`evaluate` points: the argument, as written in
