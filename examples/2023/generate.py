@@ -88,7 +88,18 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             if a.id in ("song_ma", "muong_la"):      # two districts drag the rate down
                 late = received // 40
             transferred = received // 3
-            f.update(dossiers_received=received, dossiers_on_time=received - late,
+            # The dossier table: carried over + new = early + on time + late + in process
+            # (within the limit or overdue); a few dossiers are still in process at the cut-off.
+            carried = received // 20
+            within = received // 25
+            overdue = late // 2
+            early = (received - late - within) * 3 // 5
+            f.update(dossiers_received=received, dossiers_carried_over=carried,
+                     dossiers_received_new=received - carried, dossiers_settled_early=early,
+                     dossiers_on_time=received - late - within - early,
+                     dossiers_settled_late=late - overdue,
+                     dossiers_in_process_within_limit=within,
+                     dossiers_in_process_overdue=overdue,
                      dossiers_tracked_online=received, late_dossiers=late,
                      late_dossiers_apologised=late, dossiers_transferred=transferred,
                      dossiers_transferred_electronically=transferred * 9 // 10)
@@ -144,6 +155,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         facts["mai_son_chieng_ban"]["late_dossiers_apologised"] = max(
             0, facts["mai_son_chieng_ban"]["late_dossiers"] - 1)
         facts["mai_son_chieng_ban"]["late_dossiers"] += 1
+        facts["mai_son_chieng_ban"]["dossiers_settled_late"] += 1
         facts["mai_son_chieng_ban"]["dossiers_on_time"] -= 1
     else:
         for off in ("officials_rated", "officials_rated_good", "officials_rated_excellent"):
