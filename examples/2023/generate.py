@@ -100,7 +100,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
                      dossiers_settled_late=late - overdue,
                      dossiers_in_process_within_limit=within,
                      dossiers_in_process_overdue=overdue,
-                     dossiers_tracked_online=received, late_dossiers=late,
+                     dossiers_tracked_online=received - carried,
+                     dossiers_synced_national=received - carried, late_dossiers=late,
                      late_dossiers_apologised=late, dossiers_transferred=transferred,
                      dossiers_transferred_electronically=transferred * 9 // 10)
             docs = rng.randint(60, 400) * scale

@@ -497,7 +497,9 @@ def test_the_2023_plan_declares_a_relation_for_every_ratio() -> None:
                                 ("dossiers_settled_late", "dossiers_received"),
                                 ("dossiers_in_process_overdue", "late_dossiers"),
                                 ("dossiers_in_process_overdue", "dossiers_received"),
-                                ("late_dossiers", "dossiers_received")}
+                                ("late_dossiers", "dossiers_received"),
+                                ("dossiers_transferred", "dossiers_received"),
+                                ("dossiers_synced_national", "dossiers_tracked_online")}
 
 
 @pytest.mark.parametrize("period", ["q1", "year"])
