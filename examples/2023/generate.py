@@ -49,6 +49,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         reviewed_docs_to_handle=5 * scale, reviewed_docs_handled=5 * scale,
         anticorruption_docs=8 * scale, anticorruption_docs_disseminated=8 * scale)
     put("vp_ubnd", procedures_changed=46 * scale, procedures_changed_published=46 * scale,
+        interconnected_procedures_required=2 if not year else 7,
+        interconnected_procedures_published=2 if not year else 7,
         procedures_in_force=1712, procedures_publicized=1712,
         cut_procedures_statutory_days=1240, cut_procedures_actual_days=868,
         feedback_received=14 * scale, feedback_handled=14 * scale)
