@@ -52,7 +52,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         interconnected_procedures_required=2 if not year else 7,
         interconnected_procedures_published=2 if not year else 7,
         procedures_in_force=1712, procedures_publicized=1712,
-        cut_procedures_statutory_days=1240, cut_procedures_actual_days=868,
+        procedures_selected_for_cut=14 if not year else 31,
+        procedures_cut_at_least_25=14 if not year else 30,
         feedback_received=14 * scale, feedback_handled=14 * scale)
     put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40,
         units_under_province=46, units_inspected=5 if not year else 15)
