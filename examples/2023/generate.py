@@ -74,9 +74,9 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         # PCI 2023 is published in 2024: Sở Kế hoạch và Đầu tư cannot report it yet.
         put("skhdt", pci_score_2022="65.8")
         put("stc", bopi_score="51", bopi_score_2022="46", domestic_revenue=5316000,
-            domestic_revenue_2022_estimate=4870000, partly_self_financed_support_2022=182400,
-            partly_self_financed_support_2023=175900, state_funded_spending_2022=1402000,
-            state_funded_spending_2023=1381200)
+            domestic_revenue_2022_estimate=4870000, partly_self_financed_units=163,
+            partly_self_financed_units_cut=163, partly_self_financed_units_staff_cut=161,
+            state_funded_units=418, state_funded_units_cut=418)
         put("stttt", dti_score="0.43", dti_score_2022="0.41")
         put("syt", service_satisfaction_rate="86.4%")
         put("sgddt", service_satisfaction_rate="88.9%")

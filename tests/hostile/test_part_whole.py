@@ -482,8 +482,6 @@ def test_the_2023_plan_declares_a_relation_for_every_ratio() -> None:
     assert [(iid, plan.indicators[iid].unit) for iid, _, _ in undeclared] == [
         ("public_finance.investment_disbursement", "rate"),
         ("public_finance.domestic_revenue_growth", "rate"),
-        ("public_finance.self_financed_support_cut", "rate"),
-        ("public_finance.state_funded_spending_cut", "rate"),
     ]
     # and no relation is declared that no ratio needs, but the chains of ratings and the
     # parts of the dossier table that no ratio reads
