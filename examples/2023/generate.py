@@ -68,7 +68,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         online_services=1046, online_services_redesigned=812 if not year else 1046,
         online_services_integrated=1046)
     if year:
-        put("snv", sipas_index="87.2%", par_index_group="B", papi_score="43.1",
+        put("snv", sipas_index="87.2%", sipas_top_group=True, par_index_group="B",
+            papi_score="43.1",
             papi_score_2022="42.6", public_units_count=612, public_units_count_2022=634,
             public_paid_staff=23114, public_paid_staff_2022=23870)
         # PCI 2023 is published in 2024: Sở Kế hoạch và Đầu tư cannot report it yet.
