@@ -63,7 +63,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         properties_to_rearrange=120, properties_plan_approved=31 if not year else 97,
         oversight_responses=6 * scale, oversight_responses_published=6 * scale)
     put("skhdt", investment_plan_capital=5215300,
-        investment_disbursed=730142 if not year else 4756354)
+        investment_disbursed=730142 if not year else 4485158)
     put("stttt", procedures_eligible_full_online=1046, procedures_full_online=1046,
         online_services=1046, online_services_redesigned=812 if not year else 1046,
         online_services_integrated=1046)
