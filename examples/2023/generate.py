@@ -154,7 +154,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
     facts["sop_cop_sop_cop"]["four_level_connected"] = False            # not yet connected
     facts["van_ho_chieng_yen"]["commune_budget_disclosed"] = False
     if not year:
-        del facts["sgddt"]["report_submitted_on"]                       # did not report the date
+        del facts["sgddt"]["report_submitted_on"]                       # report not arrived: late
         for off in ("outgoing_docs", "outgoing_docs_e_signed"):
             del facts["quynh_nhai_muong_gion"][off]                     # e-office figures missing
         facts["mai_son_chieng_ban"]["late_dossiers_apologised"] = max(
