@@ -73,7 +73,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             papi_score_2022="42.6", public_units_count=612, public_units_count_2022=634,
             public_paid_staff=23114, public_paid_staff_2022=23870)
         # PCI 2023 is published in 2024: Sở Kế hoạch và Đầu tư cannot report it yet.
-        put("skhdt", pci_score_2022="65.8")
+        put("skhdt", pci_score_2022="65.8", new_enterprises=436, new_enterprises_2022=401,
+            enterprises_closed_rate="17.8%", enterprises_closed_rate_2022="19.2%")
         put("stc", bopi_score="51", bopi_score_2022="46", domestic_revenue=5316000,
             domestic_revenue_2022_estimate=4870000, partly_self_financed_units=163,
             partly_self_financed_units_cut=163, partly_self_financed_units_staff_cut=161,
