@@ -54,7 +54,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         procedures_in_force=1712, procedures_publicized=1712,
         procedures_selected_for_cut=14 if not year else 31,
         procedures_cut_at_least_25=14 if not year else 30,
-        feedback_received=14 * scale, feedback_handled=14 * scale)
+        feedback_received=14 * scale, feedback_handled=14 * scale,
+        service_quality_results_published=True)
     put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40,
         units_under_province=46, units_inspected=5 if not year else 15)
     put("tt_phvhc", admin_satisfaction_rate="93.5%" if not year else "94.1%")
