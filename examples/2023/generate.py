@@ -80,7 +80,9 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             domestic_revenue_2022_estimate=4870000, partly_self_financed_units=163,
             partly_self_financed_units_cut=163, partly_self_financed_units_staff_cut=161,
             state_funded_units=418, state_funded_units_cut=418)
-        put("stttt", dti_score="0.43", dti_score_2022="0.41")
+        put("stttt", dti_score="0.43", dti_score_2022="0.41",
+            digital_transformation_page_built=True, digital_transformation_articles=187,
+            digital_transformation_articles_2022=142)
         put("syt", service_satisfaction_rate="86.4%")
         put("sgddt", service_satisfaction_rate="88.9%")
 
