@@ -149,7 +149,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         if kind in ("department", "sector_agency", "district"):
             f.update(cchc_plan_issued=True,
                      cchc_plan_issued_on=dt.date(2023, 1, rng.randint(3, 10)),
-                     cchc_plan_covers_six_areas=True,
+                     cchc_plan_covers_six_areas=True, cchc_plan_objectives_quantified=True,
+                     cchc_plan_tasks_specified=True,
                      report_submitted_on=(dt.date(2023, 3, rng.randint(6, 13)) if not year
                                           else dt.date(2023, 12, rng.randint(5, 13))))
 
