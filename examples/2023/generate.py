@@ -56,6 +56,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         procedures_cut_at_least_25=14 if not year else 30,
         feedback_received=14 * scale, feedback_handled=14 * scale,
         service_quality_results_published=True)
+    put("stttt", press_cchc_columns=True)
     put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40,
         units_under_province=46, units_inspected=5 if not year else 15)
     put("tt_phvhc", admin_satisfaction_rate="93.5%" if not year else "94.1%")
@@ -150,7 +151,7 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             f.update(cchc_plan_issued=True,
                      cchc_plan_issued_on=dt.date(2023, 1, rng.randint(3, 10)),
                      cchc_plan_covers_six_areas=True, cchc_plan_objectives_quantified=True,
-                     cchc_plan_tasks_specified=True,
+                     cchc_plan_tasks_specified=True, portal_cchc_column=True,
                      report_submitted_on=(dt.date(2023, 3, rng.randint(6, 13)) if not year
                                           else dt.date(2023, 12, rng.randint(5, 13))))
 
