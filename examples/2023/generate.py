@@ -49,9 +49,14 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         reviewed_docs_to_handle=5 * scale, reviewed_docs_handled=5 * scale,
         anticorruption_docs=8 * scale, anticorruption_docs_disseminated=8 * scale)
     put("vp_ubnd", procedures_changed=46 * scale, procedures_changed_published=46 * scale,
+        interconnected_procedures_required=2 if not year else 7,
+        interconnected_procedures_published=2 if not year else 7,
         procedures_in_force=1712, procedures_publicized=1712,
-        cut_procedures_statutory_days=1240, cut_procedures_actual_days=868,
-        feedback_received=14 * scale, feedback_handled=14 * scale)
+        procedures_selected_for_cut=14 if not year else 31,
+        procedures_cut_at_least_25=14 if not year else 30,
+        feedback_received=14 * scale, feedback_handled=14 * scale,
+        service_quality_results_published=True)
+    put("stttt", press_cchc_columns=True)
     put("snv", training_plan_courses=40, training_plan_courses_done=9 if not year else 40,
         units_under_province=46, units_inspected=5 if not year else 15)
     put("tt_phvhc", admin_satisfaction_rate="93.5%" if not year else "94.1%")
@@ -60,21 +65,25 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         properties_to_rearrange=120, properties_plan_approved=31 if not year else 97,
         oversight_responses=6 * scale, oversight_responses_published=6 * scale)
     put("skhdt", investment_plan_capital=5215300,
-        investment_disbursed=730142 if not year else 4756354)
+        investment_disbursed=730142 if not year else 4485158)
     put("stttt", procedures_eligible_full_online=1046, procedures_full_online=1046,
         online_services=1046, online_services_redesigned=812 if not year else 1046,
         online_services_integrated=1046)
     if year:
-        put("snv", sipas_index="87.2%", par_index_group="B", papi_score="43.1",
+        put("snv", sipas_index="87.2%", sipas_top_group=True, par_index_group="B",
+            papi_score="43.1",
             papi_score_2022="42.6", public_units_count=612, public_units_count_2022=634,
             public_paid_staff=23114, public_paid_staff_2022=23870)
         # PCI 2023 is published in 2024: Sở Kế hoạch và Đầu tư cannot report it yet.
-        put("skhdt", pci_score_2022="65.8")
+        put("skhdt", pci_score_2022="65.8", new_enterprises=436, new_enterprises_2022=401,
+            enterprises_closed_rate="17.8%", enterprises_closed_rate_2022="19.2%")
         put("stc", bopi_score="51", bopi_score_2022="46", domestic_revenue=5316000,
-            domestic_revenue_2022_estimate=4870000, partly_self_financed_support_2022=182400,
-            partly_self_financed_support_2023=175900, state_funded_spending_2022=1402000,
-            state_funded_spending_2023=1381200)
-        put("stttt", dti_score="0.43", dti_score_2022="0.41")
+            domestic_revenue_2022_estimate=4870000, partly_self_financed_units=163,
+            partly_self_financed_units_cut=163, partly_self_financed_units_staff_cut=161,
+            state_funded_units=418, state_funded_units_cut=418)
+        put("stttt", dti_score="0.43", dti_score_2022="0.41",
+            digital_transformation_page_built=True, digital_transformation_articles=187,
+            digital_transformation_articles_2022=142)
         put("syt", service_satisfaction_rate="86.4%")
         put("sgddt", service_satisfaction_rate="88.9%")
 
@@ -88,8 +97,20 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
             if a.id in ("song_ma", "muong_la"):      # two districts drag the rate down
                 late = received // 40
             transferred = received // 3
-            f.update(dossiers_received=received, dossiers_on_time=received - late,
-                     dossiers_tracked_online=received, late_dossiers=late,
+            # The dossier table: carried over + new = early + on time + late + in process
+            # (within the limit or overdue); a few dossiers are still in process at the cut-off.
+            carried = received // 20
+            within = received // 25
+            overdue = late // 2
+            early = (received - late - within) * 3 // 5
+            f.update(dossiers_received=received, dossiers_carried_over=carried,
+                     dossiers_received_new=received - carried, dossiers_settled_early=early,
+                     dossiers_on_time=received - late - within - early,
+                     dossiers_settled_late=late - overdue,
+                     dossiers_in_process_within_limit=within,
+                     dossiers_in_process_overdue=overdue,
+                     dossiers_tracked_online=received - carried,
+                     dossiers_synced_national=received - carried, late_dossiers=late,
                      late_dossiers_apologised=late, dossiers_transferred=transferred,
                      dossiers_transferred_electronically=transferred * 9 // 10)
             docs = rng.randint(60, 400) * scale
@@ -129,7 +150,8 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
         if kind in ("department", "sector_agency", "district"):
             f.update(cchc_plan_issued=True,
                      cchc_plan_issued_on=dt.date(2023, 1, rng.randint(3, 10)),
-                     cchc_plan_covers_six_areas=True,
+                     cchc_plan_covers_six_areas=True, cchc_plan_objectives_quantified=True,
+                     cchc_plan_tasks_specified=True, portal_cchc_column=True,
                      report_submitted_on=(dt.date(2023, 3, rng.randint(6, 13)) if not year
                                           else dt.date(2023, 12, rng.randint(5, 13))))
 
@@ -138,12 +160,13 @@ def scenario(period: str) -> dict[str, dict[str, Any]]:
     facts["sop_cop_sop_cop"]["four_level_connected"] = False            # not yet connected
     facts["van_ho_chieng_yen"]["commune_budget_disclosed"] = False
     if not year:
-        del facts["sgddt"]["report_submitted_on"]                       # did not report the date
+        del facts["sgddt"]["report_submitted_on"]                       # report not arrived: late
         for off in ("outgoing_docs", "outgoing_docs_e_signed"):
             del facts["quynh_nhai_muong_gion"][off]                     # e-office figures missing
         facts["mai_son_chieng_ban"]["late_dossiers_apologised"] = max(
             0, facts["mai_son_chieng_ban"]["late_dossiers"] - 1)
         facts["mai_son_chieng_ban"]["late_dossiers"] += 1
+        facts["mai_son_chieng_ban"]["dossiers_settled_late"] += 1
         facts["mai_son_chieng_ban"]["dossiers_on_time"] -= 1
     else:
         for off in ("officials_rated", "officials_rated_good", "officials_rated_excellent"):

@@ -57,27 +57,32 @@ def report_json(period: str) -> Any:
 # table goldens above pin every indicator's status and shown value; the small report of
 # tests/data/report is pinned whole in tests/golden/evaluate/small-q1-json-vi.json.
 SUMMARY = {
-    "q1": {"met": 21, "not_met": 6, "pending": 4, "unknown": 2, "not_applicable": 21,
-           "total": 54},
-    "year": {"met": 43, "not_met": 7, "pending": 0, "unknown": 3, "not_applicable": 1,
-             "total": 54},
+    "q1": {"met": 25, "not_met": 6, "pending": 5, "unknown": 1, "not_applicable": 23,
+           "total": 60},
+    "year": {"met": 47, "not_met": 8, "pending": 1, "unknown": 3, "not_applicable": 1,
+             "total": 60},
 }
 #: statuses of the units of every breakdown, counted over all indicators
 UNIT_STATUSES = {
-    "q1": {"met": 610, "not_met": 17, "unknown": 2, "not_applicable": 18},
-    "year": {"met": 1016, "not_met": 56, "unknown": 2, "not_applicable": 23},
+    "q1": {"met": 684, "not_met": 18, "unknown": 1, "not_applicable": 18},
+    "year": {"met": 1090, "not_met": 56, "unknown": 2, "not_applicable": 23},
 }
 #: every (indicator, agency, fact) that a result needed and was not reported
 MISSING = {
     "q1": [("digital_government.e_documents_signed", "quynh_nhai_muong_gion", "outgoing_docs"),
            ("digital_government.e_documents_signed", "quynh_nhai_muong_gion",
-            "outgoing_docs_e_signed"),
-           ("implementation.reports_on_time", "sgddt", "report_submitted_on")],
+            "outgoing_docs_e_signed")],
     "year": [("overall.pci_improved", "skhdt", "pci_score"),
              ("civil_service.officials_good", "moc_chau", "officials_rated"),
              ("civil_service.officials_good", "moc_chau", "officials_rated_good"),
              ("civil_service.officials_excellent", "moc_chau", "officials_rated"),
              ("civil_service.officials_excellent", "moc_chau", "officials_rated_excellent")],
+}
+#: every (indicator, agency, fact) that a rule of the plan for missing facts was applied to: a
+#: report that has not arrived by the due date counts as late
+TREATED = {
+    "q1": [("implementation.reports_on_time", "sgddt", "report_submitted_on")],
+    "year": [],
 }
 #: (period, indicator) -> status and value of a few named indicators
 PINNED = {
@@ -86,6 +91,9 @@ PINNED = {
     ("q1", "implementation.agency_plans_issued"): ("not_met", False),
     ("q1", "digital_government.e_documents_signed"): ("unknown", None),
     ("q1", "overall.sipas"): ("not_applicable", None),
+    ("q1", "implementation.reports_on_time"): ("not_met", False),
+    ("q1", "digital_government.services_redesigned"): ("pending", 0.776290631),
+    ("year", "public_finance.investment_disbursement"): ("pending", 0.86),
     ("year", "procedures.on_time"): ("met", 0.9974462883),
     ("year", "overall.par_index_group"): ("met", "B"),
     ("year", "apparatus.units_reduced"): ("met", 612),
@@ -113,12 +121,13 @@ def test_json_counts_statuses_units_and_missing_facts(period: str) -> None:
     data = report_json(period)
     assert data["period"] == period and data["agency"] is None
     assert data["summary"] == SUMMARY[period]
-    assert len(data["indicators"]) == 54
+    assert len(data["indicators"]) == 60
     units = Counter(u["status"] for i in data["indicators"] for u in i["agencies"])
     assert dict(units) == UNIT_STATUSES[period]
     missing = [(i["id"], m["agency"], m["fact"]) for i in data["indicators"] for m in i["missing"]]
     assert missing == MISSING[period]
-    assert not any(i["treated"] for i in data["indicators"])  # the examples use no such rule
+    treated = [(i["id"], t["agency"], t["fact"]) for i in data["indicators"] for t in i["treated"]]
+    assert treated == TREATED[period]
 
 
 @pytest.mark.parametrize("period,iid", sorted(PINNED))
@@ -130,7 +139,9 @@ def test_json_pins_named_indicators(period: str, iid: str) -> None:
 def test_json_ratio_shows_its_terms_and_its_breakdown() -> None:
     ind = indicator("q1", "procedures.on_time")
     assert ind["explanation"]["terms"] == [
-        {"formula": "sum(dossiers_on_time)", "value": 74944},
+        {"formula": "sum(dossiers_settled_early)", "value": 43136},
+        {"formula": "sum(dossiers_on_time)", "value": 28912},
+        {"formula": "sum(dossiers_in_process_within_limit)", "value": 2896},
         {"formula": "sum(dossiers_received)", "value": 75154}]
     assert ind["coverage"] == {"expected": 236, "reported": 236, "missing_agencies": []}
     units = {u["agency"]: u for u in ind["agencies"]}
@@ -155,7 +166,8 @@ def test_json_unknown_unit_lists_what_its_communes_did_not_report() -> None:
 
 def test_json_not_measured_indicator_says_why() -> None:
     ind = indicator("q1", "overall.sipas")
-    assert ind["reasons"] == ["sipas_index is not reported in this period"]
+    assert ind["reasons"] == ["sipas_index is not reported in this period",
+                              "sipas_top_group is not reported in this period"]
     assert ind["agencies"] == [] and ind["missing"] == []
 
 

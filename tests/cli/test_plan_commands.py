@@ -34,7 +34,7 @@ def test_validate_valid_plan(golden: object) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == ("plans/2023.yaml: valid plan 'son-la-cchc-2023' (2023): 9 areas, "
-                             "54 indicators, 243 agencies, 4 periods, 94 facts\n")
+                             "60 indicators, 243 agencies, 4 periods, 117 facts\n")
 
 
 def test_validate_valid_plan_json() -> None:
@@ -43,8 +43,8 @@ def test_validate_valid_plan_json() -> None:
     data = json.loads(result.stdout)
     assert data["valid"] is True and data["diagnostics"] == []
     assert data["plan"]["id"] == "son-la-cchc-2023"
-    assert data["summary"] == {"areas": 9, "indicators": 54, "agencies": 243, "periods": 4,
-                               "facts": 94}
+    assert data["summary"] == {"areas": 9, "indicators": 60, "agencies": 243, "periods": 4,
+                               "facts": 117}
     assert data["files"] == ["plans/2023.yaml", "plans/agencies-2023-communes.yaml"]
 
 
@@ -88,7 +88,7 @@ def test_indicators_table(golden: object) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
     assert sum(1 for line in lines if line.startswith("  ") and not line.startswith("    ")) \
-        == 54 + 1  # one first line per indicator, and the header
+        == 60 + 1  # one first line per indicator, and the header
     golden("plan/cli_indicators_2023.txt", result.stdout)  # type: ignore[operator]
 
 
@@ -104,15 +104,17 @@ def test_indicators_json() -> None:
     result = run("indicators", PLAN, "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert len(data["indicators"]) == 54
+    assert len(data["indicators"]) == 60
     on_time = next(i for i in data["indicators"] if i["id"] == "procedures.on_time")
     assert on_time == {
         "id": "procedures.on_time", "area": "procedures",
         "name": on_time["name"], "unit": "percent", "owner": "vp_ubnd", "scope": "receiving",
-        "agencies": 236, "value": "sum(dossiers_on_time) / sum(dossiers_received)",
+        "agencies": 236, "value": "(sum(dossiers_settled_early) + sum(dossiers_on_time) + "
+                                  "sum(dossiers_in_process_within_limit)) / sum(dossiers_received)",
         "target": "value > 99%", "deadline": None, "applicable": "sum(dossiers_received) > 0",
         "baseline": None, "source": "II.3.a", "notes": on_time["notes"],
-        "facts": ["dossiers_on_time", "dossiers_received"], "depends_on": []}
+        "facts": ["dossiers_in_process_within_limit", "dossiers_on_time", "dossiers_received",
+                  "dossiers_settled_early"], "depends_on": []}
     assert on_time["name"]["vi"].startswith("Trên 99% hồ sơ TTHC")
 
 

@@ -221,7 +221,7 @@ def test_the_json_is_the_diff_as_data(diff_2024: PlanDiff) -> None:
     data = json.loads(render_diff_json(diff_2024))
     assert data == json.loads(json.dumps(diff_2024.to_dict()))
     assert data["empty"] is False
-    assert data["summary"]["indicators"] == {"added": 1, "removed": 1, "changed": 9}
+    assert data["summary"]["indicators"] == {"added": 1, "removed": 1, "changed": 14}
     on_time = next(c for c in data["indicators"]["changed"] if c["id"] == "procedures.on_time")
     assert on_time["changes"] == [{"field": "target", "old": "value > 99%",
                                    "new": "value >= 99.5%"}]
@@ -242,8 +242,9 @@ def test_long_member_lists_are_cut_in_text_but_whole_in_json(tmp_path: Path) -> 
     (tmp_path / "agencies-2023-communes.yaml").write_bytes(
         (ROOT / "plans" / "agencies-2023-communes.yaml").read_bytes())
     text = text.replace("        owner: vp_ubnd\n        scope: receiving\n        value: "
-                        "sum(dossiers_on_time)", "        owner: vp_ubnd\n        scope: "
-                        "departments\n        value: sum(dossiers_on_time)")
+                        "sum(dossiers_transferred_electronically)", "        owner: vp_ubnd\n"
+                        "        scope: departments\n        value: "
+                        "sum(dossiers_transferred_electronically)")
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     diff = diff_plans(old, engine.load_plan(tmp_path / "p.yaml"))
     change = diff.indicators.changed[0].get("scope")

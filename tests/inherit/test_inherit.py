@@ -127,9 +127,9 @@ areas:
 def test_removing_what_is_still_used_names_the_users(workdir: Path) -> None:
     errs = errors_of(child(workdir, "remove:\n  agencies: [snv]\n"))
     assert [e.code for e in errs] == ["E442"]
-    assert "45 part(s) of the plan still use it" in errs[0].message
+    assert "48 part(s) of the plan still use it" in errs[0].message
     assert errs[0].notes[0].startswith("used by fact sipas_index (reported_by), at ")
-    assert errs[0].notes[-1] == "and 35 more"
+    assert errs[0].notes[-1] == "and 38 more"
     assert errs[0].span is not None and errs[0].span.text == "snv"
 
 
