@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
+from .fact_values import unambiguous
 from .files import nfc
 from .messages import show
 from .source import Source, Span
@@ -364,7 +365,7 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
     f.readable = True
     for key, (row, text) in header.items():
         at = Place(sheet.span(row, 2))
-        if text is None:
+        if text is None or (not text and key == "period"):  # no period: E621 if none given
             continue
         if not text:
             collector.error("E662", f"the {key} id is empty", at.span,
@@ -377,9 +378,6 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
             f.periods.append(stated)
         else:
             f.agency = stated
-    if f.agency is None:
-        return
-    agency, agency_at = f.agency.text, f.agency.at
     entries = 0
     for row in sheet.rows():
         if row <= table:
@@ -396,10 +394,16 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
                                 help="a value goes on the row of its fact: move it there, or "
                                 "delete it")
             continue
+        if f.agency is None:  # no agency to give them to: the header says why
+            continue
         entries += 1
         notes = (_TEXT_NUMBER,) if value_cell is not None and value_cell.kind == "text" and \
             _NUMBER_LIKE.fullmatch(value) else ()
-        f.entries.append(Entry(agency, agency_at, fact, Place(sheet.span(row, 1)),
+        if value_cell is not None and value_cell.kind in ("number", "percent"):
+            # a number Excel holds is no thousands-separated text: 1.001 is one and a thousandth
+            percent = value.endswith("%")
+            value = unambiguous(value.removesuffix("%")) + ("%" if percent else "")
+        f.entries.append(Entry(f.agency.text, f.agency.at, fact, Place(sheet.span(row, 1)),
                                value or None, Place(sheet.span(row, value_col), notes)))
-    if not entries:
-        f.bare_agencies.append((agency, agency_at))
+    if f.agency is not None and not entries:
+        f.bare_agencies.append((f.agency.text, f.agency.at))

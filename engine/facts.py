@@ -1,10 +1,10 @@
 """Facts: what agencies report for one period, checked against the plan's facts catalogue.
 
 Fact files come in four formats that carry the same content (YAML, JSON, CSV and Excel
-workbooks, see ``docs/facts.md``); :mod:`engine.fact_files` reads them into entries. Values are read from their
-text according to the fact's type in the catalogue (:mod:`engine.fact_values`). An empty value
-means "not reported": such a fact is simply absent from :class:`Facts`, which is different from
-a value such as ``false`` ("reported as not done").
+workbooks, see ``docs/facts.md``); :mod:`engine.fact_files` reads them into entries. Values are
+read from their text according to the fact's type in the catalogue (:mod:`engine.fact_values`).
+An empty value means "not reported": such a fact is simply absent from :class:`Facts`, which is
+different from a value such as ``false`` ("reported as not done").
 
 This module owns what a fact set is (:class:`Facts`) and how one is checked against the plan:
 :func:`check_entries` checks ``agency / fact / value`` entries, wherever they were written (a

@@ -187,6 +187,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
+def _spaced(n: int) -> str:
+    """``16 777 216``: digits grouped by spaces, which no language reads as a decimal mark."""
+    return f"{n:,}".replace(",", " ")
+
+
 def _refuse(collector: Collector, code: str, name: str, message: str, help: str) -> None:
     collector.add(Diagnostic(code, message, file=name, help=help))
 
@@ -231,8 +236,8 @@ def _check_package(name: str, data: bytes, collector: Collector) -> bool:
         return False
     unpacked = sum(i.file_size for i in infos if not i.filename.startswith(_NOT_READ))
     if unpacked > MAX_UNPACKED_BYTES:
-        _refuse(collector, "E661", name, f"the workbook unpacks to {unpacked:,} bytes, more "
-                f"than the limit of {MAX_UNPACKED_BYTES:,}".replace(",", " "),
+        _refuse(collector, "E661", name, f"the workbook unpacks to {_spaced(unpacked)} bytes, "
+                f"more than the limit of {_spaced(MAX_UNPACKED_BYTES)}",
                 "a fact sheet unpacks to a few dozen kilobytes: copy the fact sheet alone "
                 "into a new workbook")
         return False
@@ -511,8 +516,8 @@ def read_sheet(name: str, data: bytes, collector: Collector,
                 "open it in Excel: if Excel can repair it, save it again as .xlsx")
         return None
     if raw and raw[-1][0] > MAX_ROWS:
-        _refuse(collector, "E661", name, f"the sheet '{title}' has more than {MAX_ROWS:,} rows"
-                .replace(",", " "), "a fact sheet has one row per fact: delete the rows "
+        _refuse(collector, "E661", name, f"the sheet '{title}' has more than "
+                f"{_spaced(MAX_ROWS)} rows", "a fact sheet has one row per fact: delete the rows "
                 "below the facts, or copy the fact sheet alone into a new workbook")
         return None
     return _sheet(name, nfc(title), raw)
