@@ -248,9 +248,20 @@ class _Damaged(Exception):
     """The package is not a workbook that can be read, for the reason given."""
 
 
+#: The namespaces of a sheet's elements: transitional and strict OOXML.
+_SHEET_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                     "http://purl.oclc.org/ooxml/spreadsheetml/main")
+#: The names of a sheet's elements, by their full name in either namespace (or none).
+_NAMES = {f"{{{ns}}}{name}" if ns else name: name for ns in (*_SHEET_NAMESPACES, "")
+          for name in ("row", "c", "v", "f", "is", "t", "r")}
+
+
 def _local(tag: str) -> str:
     """An XML name without its namespace: the same in transitional and strict OOXML."""
-    return tag.rsplit("}", 1)[-1]
+    name = _NAMES.get(tag)
+    if name is not None:
+        return name
+    return tag[tag.index("}") + 1:] if tag[:1] == "{" else tag
 
 
 def _attribute(el: ET.Element, name: str) -> str | None:
@@ -393,33 +404,30 @@ def _raw_cells(data: bytes, titles: Sequence[str]) -> tuple[str, list[_Raw]]:
     epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
     styles: dict[int, tuple[bool, bool]] = {}  # style -> (a date, a percentage)
     cells: list[_Raw] = []
-    row, column = 0, 0
-    for event, el in ET.iterparse(io.BytesIO(package.read(part)), events=("start", "end")):
-        tag = _local(el.tag)
-        if event == "start":
-            if tag == "row":
-                row = _int(el.get("r")) or row + 1
-                column = 0
+    row = 0
+    rows = {tag for tag, name in _NAMES.items() if name == "row"}
+    for _, el in ET.iterparse(io.BytesIO(package.read(part))):  # each element once it ends
+        if el.tag not in rows:
             continue
-        if tag == "row":
-            el.clear()
-            continue
-        if tag != "c":
-            continue
-        ref = _REF.fullmatch(el.get("r") or "")
-        column = _column_number(ref.group(1)) if ref else column + 1
-        if column > MAX_COLUMNS:
-            continue
-        style = _int(el.get("s"))
-        if style not in styles:
-            fmt = formats[style] if 0 <= style < len(formats) else "General"
-            styles[style] = (is_date_format(fmt), _is_percent(fmt))
-        got = _cell(el, el.get("t") or "n", strings, styles[style], epoch)
+        row = _int(el.get("r")) or row + 1
+        column = 0
+        for c in el:
+            if _local(c.tag) != "c":
+                continue
+            ref = _REF.fullmatch(c.get("r") or "")
+            column = _column_number(ref.group(1)) if ref else column + 1
+            if column > MAX_COLUMNS:
+                continue
+            style = _int(c.get("s"))
+            if style not in styles:
+                fmt = formats[style] if 0 <= style < len(formats) else "General"
+                styles[style] = (is_date_format(fmt), _is_percent(fmt))
+            got = _cell(c, c.get("t") or "n", strings, styles[style], epoch)
+            if got is not None:
+                cells.append((row, column, *got))
         el.clear()
-        if got is not None:
-            cells.append((row, column, *got))
-            if row > MAX_ROWS:  # the caller refuses the sheet: nothing more to read
-                break
+        if cells and cells[-1][0] > MAX_ROWS:  # the caller refuses the sheet: read no more
+            break
     return title, cells
 
 
