@@ -501,25 +501,27 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
     from engine.xlsx_template import template_workbook, template_workbooks
 
     if output is None:
-        raise click.UsageError("an Excel workbook is written to a file: give -o FILE.xlsx "
-                               "with --agency, or -o FOLDER for every agency's workbook")
+        _usage("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
+               "-o FOLDER for every agency's workbook")
     target = Path(output)
+    try:
+        is_dir, exists = target.is_dir(), target.exists()
+    except OSError:  # a name too long to look at: writing it says why
+        is_dir = exists = False
     if agency is not None:
-        if target.is_dir():
-            raise click.BadParameter(visible(f"'{output}' is a folder: with --agency, give "
-                                             "the workbook's file name (-o snv.xlsx)"),
-                                     param_hint="-o")
+        if is_dir:
+            _usage(f"'{output}' is a folder: with --agency, give the workbook's file name "
+                   "(-o snv.xlsx)")
         if not force:
             _refuse_existing(output)
         plan = _load_plan(plan_path)
         _write_files([(output, template_workbook(plan, period, agency, lang=lang))])
         return
-    if target.suffix.lower() == ".xlsx" and not target.is_dir():
-        raise click.BadParameter(visible(f"'{output}' names a workbook: give --agency for one "
-                                         "agency's workbook, or a folder for every agency's"),
-                                 param_hint="-o")
-    if target.exists() and not target.is_dir():
-        raise click.BadParameter(visible(f"'{output}' is a file, not a folder"), param_hint="-o")
+    if target.suffix.lower() == ".xlsx" and not is_dir:
+        _usage(f"'{output}' names a workbook: give --agency for one agency's workbook, or a "
+               "folder for every agency's")
+    if exists and not is_dir:
+        _usage(f"'{output}' is a file, not a folder")
     plan = _load_plan(plan_path)
     books = template_workbooks(plan, period, lang=lang)
     files = [(os.path.join(output, f"{a}.xlsx"), data) for a, data in books.items()]
@@ -527,15 +529,19 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
         there = [f for f, _ in files if os.path.lexists(f)]
         if there:
             more = f" and {len(there) - 3} more" if len(there) > 3 else ""
-            _say(visible(f"error: {', '.join(there[:3])}{more} already exist; use --force to "
-                         "overwrite them"))
-            sys.exit(EXIT_INVALID)
+            _usage(f"{', '.join(there[:3])}{more} already exist; use --force to overwrite them")
     try:
         target.mkdir(exist_ok=True)
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
     _write_files(files)
     _say(visible(f"wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {output}"))
+
+
+def _usage(message: str) -> NoReturn:
+    """``error: MESSAGE`` on stderr, exit 2: options that do not go together."""
+    _say(visible(f"error: {message}"))
+    sys.exit(EXIT_INVALID)
 
 
 def _write_files(files: list[tuple[str, bytes]]) -> None:

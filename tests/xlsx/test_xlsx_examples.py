@@ -36,3 +36,10 @@ def test_the_workbooks_hold_the_figures_of_the_yaml_examples(plan2023: Plan) -> 
                                            "mai_son_chieng_ban")
     for agency in from_xlsx.reported_agencies:
         assert from_xlsx.for_agency(agency) == from_yaml.for_agency(agency)
+
+
+def test_the_diagnostics_examples_are_what_their_script_writes() -> None:
+    from tests.xlsx.diagnostics import OUT, files
+
+    for name, data in files().items():
+        assert (OUT / name).read_bytes() == data, f"run python -m tests.xlsx.diagnostics ({name})"
