@@ -216,6 +216,21 @@ def _value(rng: random.Random, d: Any, whole: Any, start: dt.date, span: int) ->
     raise ValueError(f"fact type {t!r}")  # pragma: no cover
 
 
+# --- B6: the quarter's Excel fact sheets ---------------------------------------------------------
+
+def excel_sheets(plan: Any, period: str, directory: Path, seed: int = 11) -> dict[str, Any]:
+    """Write into ``directory`` the fact sheet (``AGENCY.xlsx``, as `cchc template --format
+    xlsx` writes it) of every agency that reports in ``period``, filled in with
+    :func:`plan_facts` the way Excel stores typed values; return those values."""
+    from engine.xlsx_template import template_workbook
+
+    facts = plan_facts(plan, period, seed)
+    for agency, values in facts.items():
+        (directory / f"{agency}.xlsx").write_bytes(
+            template_workbook(plan, period, agency, values=values))
+    return facts
+
+
 def national_plan(directory: Path, districts: int = 690, communes_per_district: int = 16) -> Path:
     """Write a plan into ``directory`` that is ``plans/2023.yaml`` (facts, areas, indicators and
     groups unchanged) with a national-scale registry: ``districts`` more districts, each with

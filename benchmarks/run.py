@@ -4,7 +4,8 @@
 
 Workloads (see docs/performance.md): B1 a per-agency rule, B2 an aggregate rule (each at
 N = 240 and N = 10,000), B3 compiling 100 expressions and loading plans/2023.yaml, B4 the whole
-plan at Sơn La's and at national scale, B5 the command line as fresh processes.
+plan at Sơn La's and at national scale, B5 the command line as fresh processes, B6 reading the
+quarter's Excel fact sheets (one workbook per reporting agency, 242).
 
 Rows of one workload are timed in interleaved rounds (round robin over the rows, repeated), so
 that a slow minute of a noisy machine falls on every row alike. Each row reports the min and
@@ -480,6 +481,31 @@ def b5(settings: Settings) -> dict[str, Any]:
                 target("README main job <= 600 ms (median)", job.median, 0.600, "s")]}
 
 
+# --- B6 -----------------------------------------------------------------------------------------
+
+def b6(settings: Settings) -> dict[str, Any]:
+    """The quarter's mailing come back: every reporting agency's q1 sheet, filled in, read and
+    checked by load_facts; openpyxl's own reader over the same files for reference."""
+    plan = workloads.ours_load_plan(data.PLAN_2023)
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-xlsx-") as tmp:
+        values = data.excel_sheets(plan, "q1", Path(tmp))
+        n = len(values)
+        ours = Row(f"ours: load_facts of {n} workbooks",
+                   note="benchmarks/workloads.py:ours_load_facts; read, located and checked")
+        reference = Row("openpyxl read-only, cells only (reference)",
+                        note="load_workbook(read_only=True), every cell of A:J visited")
+        measure([(ours, lambda: workloads.ours_load_facts(plan, tmp, "q1")),
+                 (reference, lambda: workloads.openpyxl_read(tmp))], settings)
+    expected = {a: {f: v for f, v in facts.items()} for a, facts in values.items()}
+    got = {a: dict(f) for a, f in ours.result.values.items()} if ours.result else None
+    ours.agrees = "reference" if got == expected else "NO (values differ from those written)"
+    cells = sum(len(v) for v in values.values())
+    return {"workload": "B6", "n": n, "unit": "seconds per call (all the workbooks)",
+            "rows": [ours.to_dict(), reference.to_dict()],
+            "targets": [target(f"the quarter's sheets ({n} workbooks, {cells} values) read and "
+                               "checked in < 3 s (median)", ours.median, 3.0, "s")]}
+
+
 # --- output -------------------------------------------------------------------------------------
 
 def fmt_time(s: float | None) -> str:
@@ -603,7 +629,7 @@ def main() -> int:
         for n in SIZES:
             run(rule_workload(name, impls, n, settings, estimates,
                               limit if n == SIZES[-1] else None))
-    for name, fn in (("B3", b3), ("B4", b4), ("B5", b5)):
+    for name, fn in (("B3", b3), ("B4", b4), ("B5", b5), ("B6", b6)):
         if not only or name in only:
             run(fn(settings))
     for w in results:

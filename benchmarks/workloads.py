@@ -1,8 +1,8 @@
 """The rows of the benchmark: ours, hand-written Python, and peer engines.
 
 Every "ours" row goes through one small adapter function per workload (``ours_b1``,
-``ours_b2``, ``ours_compile``, ``ours_evaluate_plan``, ``ours_load_plan``), so that a faster
-engine API can be switched in at one place.
+``ours_b2``, ``ours_compile``, ``ours_evaluate_plan``, ``ours_load_plan``, ``ours_load_facts``),
+so that a faster engine API can be switched in at one place.
 
 A row is built by a factory ``factory(agencies) -> thunk``: the factory converts the generated
 data into the form that implementation reads and compiles its rule (neither is timed); the
@@ -90,6 +90,31 @@ def ours_evaluate_plan(plan: engine.Plan, facts: Any, period: str,
                        as_of: dt.date) -> engine.Report:
     """B4: evaluate a whole plan against a fact set."""
     return engine.evaluate(plan, facts, period=period, as_of=as_of)
+
+
+def ours_load_facts(plan: engine.Plan, folder: str | Path, period: str) -> engine.Facts:
+    """B6: read and check a folder of fact files (the quarter's Excel sheets)."""
+    return engine.load_facts(plan, folder, period)
+
+
+def openpyxl_read(folder: str | Path) -> int:
+    """B6 reference: openpyxl's own read-only reader over the same workbooks, every cell of
+    the first sheet's first 10 columns visited (nothing checked); the number of cells."""
+    import io
+    import warnings
+
+    import openpyxl
+
+    cells = 0
+    for path in sorted(Path(folder).iterdir()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True,
+                                        keep_links=False)
+            for row in wb.worksheets[0].iter_rows(max_col=10):
+                cells += sum(1 for c in row if c.value is not None)
+            wb.close()
+    return cells
 
 
 def plan_symbols(plan: engine.Plan) -> engine.Symbols:

@@ -18,7 +18,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, ParamSpec
 
 import click
 
@@ -659,20 +659,31 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--period", required=True, help="The period id (q1, h1, q3, year).")
 @click.option("--agency", default=None, help="One agency id (default: every reporting agency).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml",
-              show_default=True, help="YAML with labels as comments, or CSV with a label column.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to FILE instead of standard output.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv", "xlsx"]), default="yaml",
+              show_default=True, help="YAML with labels as comments, CSV with a label column, "
+              "or an Excel workbook per agency (needs -o).")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="Write to FILE instead of standard output; for xlsx without --agency, the "
+                   "FOLDER that receives one workbook per agency (AGENCY.xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the xlsx workbook's labels, names and sheet titles.")
 @_BOM
 @_reads_files
 @_speaks_json
 def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
-                 output: str | None, force: bool, bom: bool | None) -> None:
-    """Write the fact template an agency fills in for a period."""
+                 output: str | None, force: bool, lang: str, bom: bool | None) -> None:
+    """Write the fact template an agency fills in for a period.
+
+    With --format xlsx: -o FILE.xlsx and --agency A for one agency's workbook, or -o FOLDER
+    without --agency for a workbook per reporting agency (FOLDER/snv.xlsx, ...): the quarter's
+    mailing in one command."""
     from engine.template import template
 
     _check_bom(bom, fmt == "csv")
+    if fmt == "xlsx":
+        _template_xlsx(plan_path, period, agency, output, force, "en" if lang == "en" else "vi")
+        return
     if output is not None and not force:
         _refuse_existing(output)
     plan = _load_plan(plan_path)
@@ -682,6 +693,93 @@ def template_cmd(plan_path: str, period: str, agency: str | None, fmt: str,
         _out(text, nl=False)
         return
     _write_file(output, text)
+
+
+def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str | None,
+                   force: bool, lang: Literal["vi", "en"]) -> None:
+    """``template --format xlsx``: one workbook (``--agency``) or a folder of them."""
+    import os
+    from pathlib import Path
+
+    from engine.xlsx_template import template_workbook, template_workbooks
+
+    if output is None:
+        _usage("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
+               "-o FOLDER for every agency's workbook")
+    target = Path(output)
+    try:
+        is_dir, exists = target.is_dir(), target.exists()
+    except OSError:  # a name too long to look at: writing it says why
+        is_dir = exists = False
+    if agency is not None:
+        if is_dir:
+            _usage(f"'{output}' is a folder: with --agency, give the workbook's file name "
+                   "(-o snv.xlsx)")
+        if not force:
+            _refuse_existing(output)
+        plan = _load_plan(plan_path)
+        _write_files([(output, template_workbook(plan, period, agency, lang=lang))])
+        return
+    if target.suffix.lower() == ".xlsx" and not is_dir:
+        _usage(f"'{output}' names a workbook: give --agency for one agency's workbook, or a "
+               "folder for every agency's")
+    if exists and not is_dir:
+        _usage(f"'{output}' is a file, not a folder")
+    plan = _load_plan(plan_path)
+    books = template_workbooks(plan, period, lang=lang)
+    files = [(os.path.join(output, f"{a}.xlsx"), data) for a, data in books.items()]
+    if not force:
+        there = [f for f, _ in files if os.path.lexists(f)]
+        if there:
+            more = f" and {len(there) - 3} more" if len(there) > 3 else ""
+            _usage(f"{', '.join(there[:3])}{more} already exist; use --force to overwrite them")
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as e:
+        _cannot_write(f"'{output}'", e.strerror or str(e))
+    _write_files(files)
+    _say(visible(f"wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {output}"))
+
+
+def _usage(message: str) -> NoReturn:
+    """``error: MESSAGE`` on stderr, exit 2: options that do not go together."""
+    _say(visible(f"error: {message}"))
+    sys.exit(EXIT_INVALID)
+
+
+def _write_files(files: list[tuple[str, bytes]]) -> None:
+    """Write each ``(path, data)`` atomically and all of them or none: every file goes to a
+    temporary file created securely in its folder, and only once all are written are they
+    renamed over their targets. On a failure (a full disk, no permission) the temporary files
+    are removed, the reason is said, exit 2."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    done: list[tuple[str, str]] = []
+    try:
+        for output, data in files:
+            target = Path(output)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp",
+                                       dir=target.parent)
+            done.append((tmp, output))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        for tmp, output in done:
+            os.replace(tmp, output)
+    except OSError as e:
+        for tmp, _ in done:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        _cannot_write(f"'{output}'", e.strerror or str(e))
+    except BaseException:
+        for tmp, _ in done:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
 
 
 def _refuse_existing(output: str) -> None:

@@ -32,17 +32,21 @@ class Diagnostic:
 
     @property
     def location(self) -> tuple[str, int, int, int, int]:
-        """``(file, line, col, end_line, end_col)``, 1-based; zeros when unknown."""
+        """``(file, line, col, end_line, end_col)``, 1-based; zeros when unknown. In a sheet of a
+        workbook, a cell's row and column number, and the end just after the cell."""
         if self.span is None:
             return (self.file or "<unknown>", 0, 0, 0, 0)
-        b, e = self.span.begin, self.span.finish
+        b = self.span.begin
+        if b.cell is not None:
+            return (b.file, b.line, b.col, b.line, b.col + 1)
+        e = self.span.finish
         return (b.file, b.line, b.col, e.line, e.col)
 
     def header(self) -> str:
-        """``FILE:LINE:COL: error[CODE]: message`` on one line, control characters of the file
-        name or of quoted text written out (:func:`engine.escape.visible`)."""
-        file, line, col, _, _ = self.location
-        where = f"{file}:{line}:{col}" if line else file
+        """``FILE:LINE:COL: error[CODE]: message`` (``FILE:SHEET!CELL`` in a workbook) on one
+        line, control characters of the file name or of quoted text written out
+        (:func:`engine.escape.visible`)."""
+        where = self.span.begin.where if self.span is not None else self.location[0]
         return visible(f"{where}: {self.severity}[{self.code}]: {self.message}")
 
     def render(self) -> str:
@@ -58,8 +62,11 @@ class Diagnostic:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
+        """The diagnostic as JSON data. In a sheet of a workbook, ``line`` and ``col`` are the
+        cell's row and column number, and two more keys name the ``sheet`` and the ``cell``
+        (``"D7"``)."""
         file, line, col, end_line, end_col = self.location
-        return {
+        data = {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
@@ -71,6 +78,10 @@ class Diagnostic:
             "help": self.help,
             "notes": list(self.notes),
         }
+        begin = self.span.begin if self.span is not None else None
+        if begin is not None and begin.cell is not None:
+            data["sheet"], data["cell"] = begin.sheet, begin.cell
+        return data
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

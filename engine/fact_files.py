@@ -10,7 +10,11 @@ The formats (see ``docs/facts.md``):
 
 * YAML and JSON: ``{plan: ID, period: ID, agencies: {AGENCY: {FACT: VALUE, ...}, ...}}``;
 * CSV in long form: a header with ``agency,fact,value`` (and optionally ``period``, ``label``,
-  ``note``), one row per fact (cells located by :mod:`engine.csvsrc`).
+  ``note``), one row per fact (cells located by :mod:`engine.csvsrc`);
+* an Excel workbook (``.xlsx``) laid out as :mod:`engine.xlsx_template` writes it: header rows
+  naming the plan, the period and the agency by id, then a table with one row per fact, its id
+  in the first column and its value in the column headed ``Giá trị`` (cells read and located
+  by :mod:`engine.xlsxsrc`; the words of the layout are :data:`XLSX_WORDS`).
 
 An empty value (plain ``~``, ``null`` or nothing, or a blank text in any style, ``""`` too) is
 "not reported": :func:`is_null`.
@@ -19,19 +23,26 @@ An empty value (plain ``~``, ``null`` or nothing, or a blank text in any style, 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
+from .fact_values import unambiguous
 from .files import nfc
 from .messages import show
 from .source import Source, Span
 from .yamlsrc import YMap, YNode, YScalar, read_yaml
 
+if TYPE_CHECKING:
+    from .xlsxsrc import Cell, Sheet
+
 __all__ = [
     "CSV_OPTIONAL",
     "CSV_REQUIRED",
+    "XLSX_WORDS",
     "Entry",
     "FactFile",
     "Place",
@@ -40,6 +51,7 @@ __all__ = [
     "is_null",
     "read_csv",
     "read_tree",
+    "read_xlsx",
 ]
 
 #: CSV columns: required, then optional (``label`` and ``note`` are ignored when loading).
@@ -68,11 +80,10 @@ class Place:
 
     @property
     def where(self) -> str:
-        """``FILE:LINE:COL``, or the label."""
+        """``FILE:LINE:COL`` (``FILE:SHEET!CELL`` in a workbook), or the label."""
         if self.span is None:
             return self.label or "<facts>"
-        b = self.span.begin
-        return f"{b.file}:{b.line}:{b.col}"
+        return self.span.begin.where
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +137,8 @@ class FactFile:
     bare_agencies: list[tuple[str, Place]] = field(default_factory=list)
     #: the file was read far enough to know whether it states a period
     readable: bool = False
+    #: the agency a workbook's header names (its facts are that agency's)
+    agency: Stated | None = None
 
 
 def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
@@ -258,3 +271,139 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
         f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
                                _cell(row, columns["fact"], "fact"), value or None,
                                _cell(row, columns["value"], "value")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel workbooks
+# ---------------------------------------------------------------------------------------------
+
+#: The words of a fact sheet's layout, in Vietnamese and English: the writer
+#: (:mod:`engine.xlsx_template`) writes them in the language asked for, the reader accepts
+#: either (compared after NFC, case folded, without a final colon). ``sheet`` and ``rules``
+#: are the titles of the two sheets; ``plan``, ``period`` and ``agency`` head the header rows
+#: whose second cell (column B) holds the id; ``fact`` heads the first column of the table of
+#: facts and ``value`` the column of values.
+XLSX_WORDS: Mapping[str, Mapping[str, str]] = {
+    "sheet": {"vi": "Số liệu", "en": "Facts"},
+    "rules": {"vi": "Hướng dẫn", "en": "Rules"},
+    "plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "period": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "agency": {"vi": "Cơ quan báo cáo", "en": "Agency"},
+    "fact": {"vi": "Mã số liệu", "en": "Fact id"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+}
+_XLSX_KEYS = {nfc(w).casefold(): key for key, words in XLSX_WORDS.items()
+              for w in (*words.values(), key)}
+_START = "start from the fact sheet `cchc template PLAN --period P --agency A --format xlsx` " \
+         "writes"
+
+
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")
+_TEXT_NUMBER = ("Excel keeps this cell as text, not as a number (it was typed after an "
+                "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
+                "written")
+
+
+def _word(text: str) -> str | None:
+    """The layout word a cell's text is (``plan``, ``fact``...), if any."""
+    return _XLSX_KEYS.get(nfc(text).strip().rstrip(":").strip().casefold())
+
+
+def _usable(cell: Cell | None, collector: Collector) -> bool:
+    """Whether a cell's text can be read: a formula with no saved value or an Excel error
+    value is refused (``E664``)."""
+    if cell is None or cell.kind not in ("formula", "error"):
+        return True
+    if cell.kind == "formula":
+        collector.error("E664", f"the formula {show(cell.text)} has no value saved in the "
+                        "workbook: the file was written by a program and never opened in Excel",
+                        cell.span, help="open the workbook in Excel (or LibreOffice Calc) and "
+                        "save it, so that the formula's value is saved with it; or type the "
+                        "value instead of the formula")
+    else:
+        collector.error("E664", f"the cell holds the Excel error {cell.text}", cell.span,
+                        help="correct the formula, or type the value; leave the cell empty if "
+                        "the fact is not reported")
+    return False
+
+
+def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
+    """The plan, period, agency and facts a fact sheet states (``sheet`` is read by
+    :func:`engine.xlsxsrc.read_sheet`): ``E662`` when it is not laid out as a fact sheet,
+    ``E664`` for a formula without a value, ``E665`` for a value without a fact id."""
+    f.source = sheet.source
+    header: dict[str, tuple[int, str | None]] = {}  # None: a cell that cannot be read
+    table: int | None = None
+    value_col: int | None = None
+    for row in sheet.rows():
+        key = _word(sheet.text(row, 1))
+        if key == "fact":
+            table = row
+            value_col = min((c for (r, c) in sheet.cells if r == row and c > 1
+                             and _word(sheet.text(r, c)) == "value"), default=None)
+            break
+        if key in ("plan", "period", "agency") and key not in header:
+            usable = _usable(sheet.cell(row, 2), collector)
+            header[key] = (row, sheet.text(row, 2) if usable else None)
+    words = XLSX_WORDS
+    if table is None:
+        collector.error("E662", f"the sheet '{sheet.title}' is not a fact sheet: no row starts "
+                        f"with '{words['fact']['vi']}' ('{words['fact']['en']}') above the facts",
+                        file=f.name, help=_START)
+        return
+    if value_col is None:
+        collector.error("E662", f"the table of facts has no '{words['value']['vi']}' "
+                        f"('{words['value']['en']}') column", sheet.span(table, 1),
+                        help=f"head the column of values '{words['value']['vi']}'; {_START}")
+        return
+    for key in ("plan", "agency"):
+        if key not in header:
+            collector.error("E662", f"the sheet has no '{words[key]['vi']}' "
+                            f"('{words[key]['en']}') row above the facts",
+                            sheet.span(table, 1), help=f"the header names the {key} by its id "
+                            f"in column B; {_START}")
+    f.readable = True
+    for key, (row, text) in header.items():
+        at = Place(sheet.span(row, 2))
+        if text is None or (not text and key == "period"):  # no period: E621 if none given
+            continue
+        if not text:
+            collector.error("E662", f"the {key} id is empty", at.span,
+                            help=f"write the {key}'s id in this cell; {_START}")
+            continue
+        stated = Stated(nfc(text), at)
+        if key == "plan":
+            f.plan = stated
+        elif key == "period":
+            f.periods.append(stated)
+        else:
+            f.agency = stated
+    entries = 0
+    for row in sheet.rows():
+        if row <= table:
+            continue
+        fact_cell, value_cell = sheet.cell(row, 1), sheet.cell(row, value_col)
+        if not (_usable(fact_cell, collector) and _usable(value_cell, collector)):
+            continue
+        fact = sheet.text(row, 1)
+        value = sheet.text(row, value_col)
+        if not fact:
+            if value:
+                collector.error("E665", "this row has a value but no fact id",
+                                sheet.span(row, value_col),
+                                help="a value goes on the row of its fact: move it there, or "
+                                "delete it")
+            continue
+        if f.agency is None:  # no agency to give them to: the header says why
+            continue
+        entries += 1
+        notes = (_TEXT_NUMBER,) if value_cell is not None and value_cell.kind == "text" and \
+            _NUMBER_LIKE.fullmatch(value) else ()
+        if value_cell is not None and value_cell.kind in ("number", "percent"):
+            # a number Excel holds is no thousands-separated text: 1.001 is one and a thousandth
+            percent = value.endswith("%")
+            value = unambiguous(value.removesuffix("%")) + ("%" if percent else "")
+        f.entries.append(Entry(f.agency.text, f.agency.at, fact, Place(sheet.span(row, 1)),
+                               value or None, Place(sheet.span(row, value_col), notes)))
+    if f.agency is not None and not entries:
+        f.bare_agencies.append((f.agency.text, f.agency.at))

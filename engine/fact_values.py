@@ -42,6 +42,7 @@ __all__ = [
     "read_number",
     "read_python",
     "read_value",
+    "unambiguous",
 ]
 
 #: Words read as booleans (after NFC normalisation and case folding).
@@ -180,7 +181,7 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
         exact = _fraction_text(Fraction(t)) if len(t) < 30 and abs(exponent) <= 30 else "/"
         return Problem("E640", f"{shown} is written in exponent notation",
                        "write the number out in full" if "/" in exact
-                       else f"write the number out in full: {_unambiguous(exact)}{u}")
+                       else f"write the number out in full: {unambiguous(exact)}{u}")
     return None
 
 
@@ -347,15 +348,16 @@ def format_fact_value(fdef: FactDef, value: Known) -> str:
     if fdef.type == "share":
         text = _fraction_text(Fraction(value) * 100)
         if "/" not in text:
-            return _unambiguous(text) + "%"
+            return unambiguous(text) + "%"
     text = _fraction_text(Fraction(value))
     if "/" in text:
         raise ValueError(f"{value} has no exact decimal form")
-    return _unambiguous(text)
+    return unambiguous(text)
 
 
-def _unambiguous(text: str) -> str:
-    """``1.234`` as ``1.2340``: three decimals after 1-3 digits read as thousands otherwise."""
+def unambiguous(text: str) -> str:
+    """``1.234`` as ``1.2340``: three decimals after 1-3 digits read as thousands otherwise (a
+    number that is known to be one, such as a number cell of a workbook, is written so)."""
     return text + "0" if _THOUSANDS_DOT.fullmatch(text) else text
 
 
@@ -422,7 +424,7 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
             return _too_big("the number" if isinstance(value, int) else "the fraction")
         text = _fraction_text(Fraction(value))
         if "/" not in text:
-            return read_value(fdef, _unambiguous(text))
+            return read_value(fdef, unambiguous(text))
         # a fraction without a decimal form (1/3): the checks of the text, on the number
         if kind == "count":
             return Problem("E643", f"a count is a whole number: {show(text)} for '{fdef.id}'",

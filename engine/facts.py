@@ -1,10 +1,10 @@
 """Facts: what agencies report for one period, checked against the plan's facts catalogue.
 
-Fact files come in three formats that carry the same content (YAML, JSON and CSV, see
-``docs/facts.md``); :mod:`engine.fact_files` reads them into entries. Values are read from their
-text according to the fact's type in the catalogue (:mod:`engine.fact_values`). An empty value
-means "not reported": such a fact is simply absent from :class:`Facts`, which is different from
-a value such as ``false`` ("reported as not done").
+Fact files come in four formats that carry the same content (YAML, JSON, CSV and Excel
+workbooks, see ``docs/facts.md``); :mod:`engine.fact_files` reads them into entries. Values are
+read from their text according to the fact's type in the catalogue (:mod:`engine.fact_values`).
+An empty value means "not reported": such a fact is simply absent from :class:`Facts`, which is
+different from a value such as ``false`` ("reported as not done").
 
 This module owns what a fact set is (:class:`Facts`) and how one is checked against the plan:
 :func:`check_entries` checks ``agency / fact / value`` entries, wherever they were written (a
@@ -47,6 +47,13 @@ Codes:
 ``E648``  a date that is not in the calendar (``31/02/2023``, ``01/13/2023``)
 ``E649``  a category outside the allowed values
 ``E650``  a part greater than its whole: a value above a fact the plan says it is ``at_most``
+``E660``-``E665``  Excel workbooks (:mod:`engine.xlsxsrc`, :func:`engine.fact_files.read_xlsx`):
+          ``E660`` another spreadsheet format (``.xls``, ``.ods``, ``.xlsb``, a password);
+          ``E661`` not a readable workbook (damaged, too large once unpacked, too many rows);
+          ``E662`` not laid out as a fact sheet (no table of facts, no value column, no plan or
+          agency row, an empty id); ``E663`` a workbook named for one agency holding another's
+          sheet; ``E664`` a formula without a saved value, or an Excel error value; ``E665`` a
+          value without a fact id
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean, unique
 from .fact_files import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
+    XLSX_WORDS,
     Entry,
     FactFile,
     Place,
@@ -71,9 +79,20 @@ from .fact_files import (
     is_blank,
     read_csv,
     read_tree,
+    read_xlsx,
 )
 from .fact_values import Problem, read_python, read_value
-from .files import FACT_FILES, MAX_FILE_BYTES, PathArg, display_name, expand, nfc, read
+from .files import (
+    FACT_FILES,
+    MAX_FILE_BYTES,
+    PathArg,
+    Unreadable,
+    display_name,
+    expand,
+    nfc,
+    read,
+    read_bytes,
+)
 from .messages import show
 from .model import Plan
 from .source import Source, Span
@@ -153,7 +172,8 @@ class Facts:
         return self.origins.get((agency, fact))
 
     def where(self, agency: str, fact: str) -> str | None:
-        """``FILE:LINE:COL`` of the value, or None when it was not reported."""
+        """``FILE:LINE:COL`` of the value (``FILE:SHEET!CELL`` in a workbook), or None when it
+        was not reported."""
         span = self.origin(agency, fact)
         return None if span is None else _where(span)
 
@@ -325,8 +345,7 @@ def check_agencies(plan: Plan, agencies: Iterable[tuple[str, Place]], collector:
 
 
 def _where(span: Span) -> str:
-    b = span.begin
-    return f"{b.file}:{b.line}:{b.col}"
+    return span.begin.where
 
 
 def _order(at: Place) -> tuple[str, int]:
@@ -474,8 +493,9 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
                period: str | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> Facts:
     """Load fact files for ``plan`` and check them against its facts catalogue.
 
-    ``paths`` is one path or a list; a directory means every ``*.yaml``, ``*.yml``, ``*.json``
-    and ``*.csv`` file in it (not recursively), in name order. ``period`` is the period id when
+    ``paths`` is one path or a list; a directory means every ``*.yaml``, ``*.yml``, ``*.json``,
+    ``*.csv`` and ``*.xlsx`` file in it (not recursively), in name order (and ``*.xls``,
+    ``*.ods``, refused with ``E660``: save them as ``.xlsx``). ``period`` is the period id when
     the files do not say it (CSV without a ``period`` column), and must agree with the files
     when both say it. Each file is read up to ``max_file_bytes`` bytes. Raises
     :class:`FactsError` carrying every problem found.
@@ -501,25 +521,76 @@ def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | No
     period (None when it is not known)."""
     files: list[FactFile] = []
     for path in expand(paths, FACT_FILES, collector):
-        name = display_name(path)
-        text = read(path, FACT_FILES, collector, name, limit=max_file_bytes)
-        if text is None:
-            continue
-        f = FactFile(name, Source(name, text))
-        lower = path.name.lower()
-        if lower.endswith(".csv"):
-            read_csv(f, text, collector)
-        else:
-            read_tree(f, text, lower.endswith(".json"), collector)
-        files.append(f)
+        f = _read_fact_file(path, collector, max_file_bytes)
+        if f is not None:
+            files.append(f)
     resolved = _resolve_period(plan, files, period, collector)
     for f in files:
         if f.plan is not None and f.plan.text != nfc(plan.id):
             f.plan.at.error(collector, "E613", f"this file is for plan {show(f.plan.text)}, not "
-                            f"'{plan.id}'", f"check that the facts are for this plan, then "
-                            f"write 'plan: {plan.id}'")
+                            f"'{plan.id}'", "check that the facts are for this plan, then "
+                            + ("write its id in the header" if _is_workbook(f.name) else
+                               f"write 'plan: {plan.id}'"))
+        if f.agency is not None:
+            _check_sheet_agency(plan, f, f.agency, collector)
         check_agencies(plan, f.bare_agencies, collector)
     return files, resolved
+
+
+#: Spreadsheets that are fact files only once saved as ``.xlsx`` (refused with ``E660``).
+_OTHER_SHEETS = {".xls": "an Excel 97-2003 workbook (.xls)",
+                 ".ods": "an OpenDocument spreadsheet (.ods)"}
+
+
+def _is_workbook(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def _read_fact_file(path: Path, collector: Collector, limit: int) -> FactFile | None:
+    """What the fact file at ``path`` says, read by its format; None when it cannot be read."""
+    from .xlsxsrc import SAVE_AS_XLSX, read_sheet
+
+    name = display_name(path)
+    lower = path.name.lower()
+    suffix = lower[lower.rfind("."):]
+    if suffix in _OTHER_SHEETS:
+        collector.error("E660", f"this is {_OTHER_SHEETS[suffix]}, which is not read",
+                        file=name, help=SAVE_AS_XLSX)
+        return None
+    if suffix == ".xlsx":
+        data = read_bytes(path, limit)
+        if isinstance(data, Unreadable):
+            collector.add(messages.unreadable(data, name, FACT_FILES))
+            return None
+        sheet = read_sheet(name, data, collector, [w for w in XLSX_WORDS["sheet"].values()])
+        if sheet is None:
+            return None
+        f = FactFile(name, sheet.source)
+        read_xlsx(f, sheet, collector)
+        return f
+    text = read(path, FACT_FILES, collector, name, limit=limit)
+    if text is None:
+        return None
+    f = FactFile(name, Source(name, text))
+    if suffix == ".csv":
+        read_csv(f, text, collector)
+    else:
+        read_tree(f, text, suffix == ".json", collector)
+    return f
+
+
+def _check_sheet_agency(plan: Plan, f: FactFile, agency: Stated, collector: Collector) -> None:
+    """``E663`` when a workbook named after an agency (``stp.xlsx``) holds the sheet of
+    another: the sheet was filled in by, or sent to, the wrong agency."""
+    stem = nfc(Path(f.name).name.rsplit(".", 1)[0]).strip().casefold()
+    if stem not in plan.agencies or stem == agency.text or agency.text not in plan.agencies:
+        return
+    agency.at.error(collector, "E663", f"this sheet is for agency '{agency.text}' "
+                    f"({plan.agencies[agency.text].name.vi}), but the file is named for "
+                    f"'{stem}' ({plan.agencies[stem].name.vi})",
+                    f"check that the sheet is the one of '{stem}': each agency fills in its own "
+                    f"(cchc template --agency {stem} --format xlsx); if the sheet is right, "
+                    f"rename the file {agency.text}.xlsx")
 
 
 def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
@@ -546,6 +617,8 @@ def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
                 "E621", "this file does not say which period its facts are for",
                 Span(f.source, 0, 0),
                 help="add a 'period' column or give the period (--period)" if csv_file else
+                "add a 'Kỳ báo cáo' row with the period id in column B, or give the period "
+                "(--period)" if _is_workbook(f.name) else
                 "add 'period: <id>' at the top level, or give the period (--period)")
     stated.sort(key=lambda x: (x[0], x[1]))
     if period is not None:

@@ -373,7 +373,10 @@ def read(path: Path, kind: FileKind, collector: Collector, name: str | None = No
 
 #: The kinds of input file the engine reads.
 PLAN_FILES = FileKind("plan files", "<plan>", (".yaml", ".yml"), "E407", "E401")
-FACT_FILES = FileKind("fact files", "<facts>", (".yaml", ".yml", ".json", ".csv"), "E600", "E606",
+#: Fact files: ``.xls`` and ``.ods`` are among them so that a folder's old spreadsheets are
+#: refused with the way to save them as ``.xlsx`` (``E660``), never passed over.
+FACT_FILES = FileKind("fact files", "<facts>",
+                      (".yaml", ".yml", ".json", ".csv", ".xlsx", ".xls", ".ods"), "E600", "E606",
                       utf8_help=" (in a spreadsheet: 'CSV UTF-8')")
 CASE_FILES = FileKind("case files", "<cases>", (".yaml", ".yml"), "E700", "E706",
                       recursive=True, named_by_suffix=False)

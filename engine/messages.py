@@ -62,9 +62,9 @@ def no_such_file(kind: FileKind, name: str) -> Diagnostic:
 
 def wrong_kind(kind: FileKind, name: str, suffix: str) -> Diagnostic:
     singular = kind.noun.removesuffix("s")
-    spreadsheet = suffix in (".xlsx", ".xls", ".ods")
+    spreadsheet = ".xlsx" in kind.suffixes and suffix in (".xlsb", ".xlsm", ".numbers")
     return Diagnostic(kind.cannot_read, f"cannot read the file: it is not a {singular}",
-                      file=name, help="save the sheet as 'CSV UTF-8'" if spreadsheet
+                      file=name, help="save the sheet as an Excel Workbook (.xlsx)" if spreadsheet
                       else f"{kind.noun} end in {kind.endings}")
 
 

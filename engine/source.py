@@ -5,6 +5,11 @@ Unicode code points) are derived on demand, so spans stay cheap to create and co
 
 A formula embedded in a YAML file is its own small source whose ``origin`` maps its offsets back
 into the file, so that an error at column 18 of a formula is reported at the right place in YAML.
+
+A sheet of a workbook is a source too: its text holds one line per row of the sheet (line 7 is
+row 7), each the row's cells side by side, and its :class:`Grid` says where each cell starts.
+Positions in it are cells (``snv.xlsx:Số liệu!D7``: line 7, column 4), and an excerpt shows the
+row with carets under the cell.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .escape import visible
@@ -19,11 +25,50 @@ from .escape import visible
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """A 1-based line and column in a named file."""
+    """A 1-based line and column in a named file; in a sheet of a workbook, the row and the
+    column number of a cell, with the sheet's name and the cell's name (``D7``)."""
 
     file: str
     line: int
     col: int
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE:COL``, or ``FILE:SHEET!CELL`` for a cell of a workbook."""
+        if self.cell is not None:
+            return f"{self.file}:{self.sheet}!{self.cell}"
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+def column_letters(column: int) -> str:
+    """The name of a 1-based column of a sheet: ``1`` is ``A``, ``27`` is ``AA``.
+
+        >>> column_letters(4), column_letters(28), column_letters(16384)
+        ('D', 'AB', 'XFD')
+    """
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Grid:
+    """The cells of a sheet in the text of its :class:`Source`: line N of the text is row N of
+    the sheet, and ``cells[N]`` lists, for each cell shown on that line, the index in the line
+    where it starts and its column number (1 for A), in order."""
+
+    sheet: str
+    cells: Mapping[int, tuple[tuple[int, int], ...]]
+
+    def column(self, line: int, index: int) -> int:
+        """The column number of the cell at ``index`` of ``line`` (1 when the line has none)."""
+        starts = self.cells.get(line, ())
+        i = bisect.bisect_right([s for s, _ in starts], index) - 1
+        return starts[max(i, 0)][1] if starts else 1
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -39,6 +84,8 @@ class Source:
     text: str
     parent: Source | None = None
     origin: tuple[int, ...] = ()
+    #: for a sheet of a workbook: where its cells are (positions are then cells)
+    grid: Grid | None = None
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -50,13 +97,29 @@ class Source:
         offset = max(0, min(offset, len(self.text)))
         if self.parent is not None and self.origin:
             return self.parent.position(self.origin[min(offset, len(self.origin) - 1)])
+        line, index = self.place(offset)
+        if self.grid is not None:
+            col = self.grid.column(line, index)
+            return Position(self.name, line, col, self.grid.sheet, f"{column_letters(col)}{line}")
+        return Position(self.name, line, index + 1)
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """The 1-based line of ``offset`` in this text and its 0-based index in that line
+        (``offset`` clamped into the text; no parent is followed)."""
+        offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self._line_starts, offset) - 1
-        return Position(self.name, line + 1, offset - self._line_starts[line] + 1)
+        return line + 1, offset - self._line_starts[line]
 
     @property
     def root(self) -> Source:
         """The outermost source: the file a formula was cut out of, or this source itself."""
         return self if self.parent is None else self.parent.root
+
+    def line_start(self, line: int) -> int:
+        """The offset where 1-based ``line`` starts (the end of the text past the last line)."""
+        if not 1 <= line <= len(self._line_starts):
+            return len(self.text)
+        return self._line_starts[line - 1]
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its newline."""
@@ -119,6 +182,9 @@ def excerpt(span: Span) -> list[str]:
     line = span.source.root.line_text(begin.line)
     start = begin.col - 1  # the span, as indexes of the line's code points
     end = finish.col - 1 if finish.line == begin.line else len(line)
+    if span.source.grid is not None:  # a cell: its columns are cells, not characters
+        (_, start), (end_line, end) = span.source.place(span.start), span.source.place(span.end)
+        end = end if end_line == begin.line else len(line)
     end = max(start + 1, end)
     cells = [_cells(ch) for ch in line]
     first, last, prefix, suffix = 0, len(line), "", ""

@@ -220,3 +220,7 @@ if __name__ == "__main__":
     for p in ("q1", "year"):
         for path in write(p):
             print(path.relative_to(ROOT))
+    import make_xlsx  # the filled Excel sheets of q1-xlsx/, from the q1 files just written
+
+    for path in make_xlsx.write():
+        print(path.relative_to(ROOT))

@@ -16,8 +16,9 @@ def test_examples_are_what_the_generator_writes(tmp_path: Path) -> None:
                  for p in sorted((ROOT / "examples" / "2023").glob("*/*.yaml"))}
     copy = tmp_path / "repo"
     (copy / "examples" / "2023").mkdir(parents=True)
-    (copy / "examples" / "2023" / "generate.py").write_bytes(
-        (ROOT / "examples" / "2023" / "generate.py").read_bytes())
+    for script in ("generate.py", "make_xlsx.py"):
+        (copy / "examples" / "2023" / script).write_bytes(
+            (ROOT / "examples" / "2023" / script).read_bytes())
     (copy / "plans").symlink_to(ROOT / "plans")
     (copy / "engine").symlink_to(ROOT / "engine")
     (copy / "grammar").symlink_to(ROOT / "grammar")

@@ -264,11 +264,11 @@ def test_files_must_agree_on_the_period(plan: Plan, write: Writer, fails: Fails)
 
 def test_unreadable_paths(plan: Plan, tmp_path: Path, write: Writer, fails: Fails) -> None:
     (tmp_path / "empty").mkdir()
-    sheet = write("facts.xlsx", "")
+    sheet = write("facts.numbers", "")
     diagnostics = fails(plan, [tmp_path / "nope.yaml", tmp_path / "empty", sheet], "q1")
     assert [(d.code, d.help) for d in diagnostics] == [
-        ("E600", "fact files end in .yaml, .yml, .json or .csv"),
-        ("E600", "save the sheet as 'CSV UTF-8'"),
+        ("E600", "fact files end in .yaml, .yml, .json, .csv, .xlsx, .xls or .ods"),
+        ("E600", "save the sheet as an Excel Workbook (.xlsx)"),
         ("E600", "check the path"),
     ]
     [d] = fails(plan, [], "q1")

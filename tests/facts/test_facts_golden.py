@@ -35,7 +35,7 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "no-period": (["no-period.csv"], None),
     "period-argument": (["numbers.yaml", "periods.csv"], "year"),
     "not-utf8": (["not-utf8.csv"], None),
-    "paths": (["missing.yaml", "sheet.xlsx"], "q1"),
+    "paths": (["missing.yaml", "sheet.xlsx", "old.xls"], "q1"),
     "part-whole": (["part-whole.yaml"], None),
 }
 
