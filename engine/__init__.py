@@ -26,6 +26,7 @@ _EXPORTS = {
     # reports
     "evaluate": "report", "Report": "report", "IndicatorResult": "report",
     "AgencyResult": "report", "Coverage": "report", "Treatment": "report",
+    "render_html": "report_html",
     # values
     "Reason": "values", "Unknown": "values", "format_value": "values", "json_value": "values",
     # formulas
@@ -74,6 +75,7 @@ __all__ = [
     "load_facts",
     "load_plan",
     "loads_plan",
+    "render_html",
     "run_cases",
 ]
 
@@ -98,6 +100,7 @@ if TYPE_CHECKING:
     from .loader import load_plan, loads_plan
     from .model import Plan
     from .report import AgencyResult, Coverage, IndicatorResult, Report, Treatment, evaluate
+    from .report_html import render_html
     from .values import Reason, Unknown, format_value, json_value
 
 
