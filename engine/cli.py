@@ -362,18 +362,23 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--period", required=True, help="Period id, e.g. q1, h1, q3, year.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Date the report is made on (default: the period's due date).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
-              default="table", show_default=True)
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "json", "markdown", "csv", "html"]),
+              default="table", show_default=True,
+              help="html: one self-contained page to open, print on A4 or send (with -o).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
               help="Exit 1 when any indicator has one of these statuses, e.g. not_met,unknown.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_reads_files
 @_speaks_json
 def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: str | None,
                  fmt: str, lang: str, area: str | None, agency: str | None,
-                 fail_on: str | None) -> None:
+                 fail_on: str | None, output: str | None, force: bool) -> None:
     """Evaluate PLAN against FACTS (files or folders) for one period."""
     from engine.render import render_csv, render_json, render_markdown, render_table
     from engine.report import STATUSES
@@ -385,17 +390,25 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         if bad:
             raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
+    if output is not None and not force:
+        _refuse_existing(output)
     _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
-    if fmt == "json":
+    if fmt == "html":
+        out = engine.render_html(report, lang)
+    elif fmt == "json":
         out = render_json(report)
     elif fmt == "markdown":
         out = render_markdown(report, lang)
     elif fmt == "csv":
         out = render_csv(report)
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in __import__(
+            "os").environ
         out = render_table(report, lang, colour)
-    _out(out, nl=False)
+    if output is None:
+        _out(out, nl=False)
+    else:
+        _write_file(output, out)
     tripped = [r for r in report.results if r.status in wanted]
     if tripped:
         _say_tripped(tripped, len(report.results), [s for s in STATUSES if s in wanted])
