@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import engine
@@ -69,15 +70,13 @@ def write_screenshot(path: Path = SCREENSHOT) -> Path:
     binary = chromium()
     if binary is None:
         raise SystemExit("no Chromium found: apt-get install chromium (or set CCHC_CHROMIUM)")
-    page_file = path.with_suffix(".html.tmp")
-    page_file.write_text(engine.render_html(q1_report(), "vi"), encoding="utf-8")
-    try:
+    with tempfile.TemporaryDirectory() as folder:
+        page_file = Path(folder) / "report.html"
+        page_file.write_text(engine.render_html(q1_report(), "vi"), encoding="utf-8")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=binary)
             page = browser.new_page(viewport={"width": 960, "height": 1180})
             page.goto(page_file.as_uri())
             page.screenshot(path=str(path))
             browser.close()
-    finally:
-        page_file.unlink()
     return path
