@@ -108,6 +108,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
                         "{agencies} cơ quan",
         "below_note": "{n} đơn vị chưa đạt",
         "and_more": "và {n} đơn vị khác",
+        "more": "… và {n} mục khác (xem báo cáo JSON)",
         "not_applicable_note": "không áp dụng: {formula} không đúng",
         "yes": "Có",
         "no": "Không",
@@ -190,6 +191,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
                         "{agencies} agencies",
         "below_note": "{n} units below target",
         "and_more": "and {n} more",
+        "more": "… and {n} more (see the JSON report)",
         "not_applicable_note": "does not apply: {formula} is false",
         "yes": "Yes",
         "no": "No",
@@ -238,6 +240,8 @@ MATRIX_COLUMNS = 8
 _NAMED = 4
 #: Inputs are listed agency by agency up to this many agencies (beyond: the breakdown).
 _INPUT_AGENCIES = 12
+#: Reasons and rules applied listed in an indicator's details, at most (then "and N more").
+_LISTED = 30
 
 
 # -- numbers, dates and values, the one place they are formatted ------------------------------
@@ -297,16 +301,19 @@ def show_value(value: Value, unit: str, lang: str) -> str:
 
 
 def agency_name(plan: Plan, agency: str, lang: str) -> str:
-    """An agency's name; a commune's with its district's: ``Xã Mường Giôn (Huyện Quỳnh
-    Nhai)``. An id the plan does not know is shown as it is."""
+    """An agency's name; a commune's with its district's, unless the name already says it:
+    ``Xã Mường Giôn (Huyện Quỳnh Nhai)``. An id the plan does not know is shown as it is."""
     a = plan.agencies.get(agency)
     if a is None:
         return agency
     name = a.name.text(lang)
     parent = plan.agencies.get(a.parent) if a.parent is not None else None
-    if a.kind == "commune" and parent is not None:
-        return f"{name} ({parent.name.text(lang)})"
-    return name
+    if a.kind != "commune" or parent is None:
+        return name
+    district = parent.name.text(lang)
+    if district.casefold() in name.casefold():  # "Chiềng Lề Ward (Sơn La city)" says it
+        return name
+    return f"{name} ({district})"
 
 
 def _fact_label(plan: Plan, fact: str, lang: str) -> str:
@@ -674,17 +681,21 @@ def _detail(report: Report, r: IndicatorResult, lang: str) -> Detail:
                  + f" ({ind.scope})", False))
     if ind.source:
         defs.append((w["source"], w["source_of"].format(source=ind.source), False))
-    cov = r.coverage
-    if cov.expected:
-        defs.append((w["reported"], w["coverage_of"].format(reported=cov.reported,
-                                                            due=cov.expected), False))
-    terms = [Line((t, show_value(v, "", lang)), code=True) for t, v in r.terms]
+    owed = _owed(report, r)
+    not_reported = [a for a, absent in owed if absent]
+    if owed:
+        defs.append((w["reported"], w["coverage_of"].format(
+            reported=len(owed) - len(not_reported), due=len(owed)), False))
+    within = _within(report)
+    # narrowed to an agency, the sums over the whole scope are not what decided its result
+    terms = [] if within is not None else [
+        Line((t, show_value(v, "", lang)), code=True) for t, v in r.terms]
     terms += [Line((_name_label(plan, k, lang), show_value(
         v, plan.indicators[k].unit if k in plan.indicators else "", lang)))
         for k, v in r.references.items()]
     inputs: list[tuple[str, tuple[Line, ...]]] = []
     note = ""
-    agencies = list(r.inputs)
+    agencies = [a for a in r.inputs if within is None or a in within]
     if len(agencies) <= _INPUT_AGENCIES:
         for a in agencies:
             facts = r.inputs[a]
@@ -694,11 +705,17 @@ def _detail(report: Report, r: IndicatorResult, lang: str) -> Detail:
     else:
         note = w["inputs_many"].format(n=len(agencies))
     units, chart_note = _units(report, r, lang)
-    reasons = tuple(dict.fromkeys(_reason(plan, x, lang) for x in r.reasons))
-    treated = tuple(Line((agency_name(plan, t.agency, lang), _fact_label(plan, t.fact, lang),
-                          t.rule)) for t in r.treated)
-    return Detail(tuple(defs), tuple(terms), tuple(inputs), note, reasons, units, chart_note,
-                  tuple(agency_name(plan, a, lang) for a in cov.missing_agencies), treated)
+    reasons = [_reason(plan, x, lang) for x in r.reasons
+               if within is None or x.kind != "missing" or x.agency in within]
+    if len(reasons) > _LISTED:
+        reasons[_LISTED:] = [w["more"].format(n=len(reasons) - _LISTED)]
+    treated = [Line((agency_name(plan, t.agency, lang), _fact_label(plan, t.fact, lang), t.rule))
+               for t in r.treated if within is None or t.agency in within]
+    if len(treated) > _LISTED:
+        treated[_LISTED:] = [Line((w["more"].format(n=len(treated) - _LISTED), "", ""))]
+    return Detail(tuple(defs), tuple(terms), tuple(inputs), note, tuple(dict.fromkeys(reasons)),
+                  units, chart_note, tuple(agency_name(plan, a, lang) for a in not_reported),
+                  tuple(treated))
 
 
 def _fact_value(plan: Plan, fact: str, value: Value, lang: str) -> str:
@@ -742,28 +759,46 @@ def _header(report: Report, lang: str, due: int, reported: int) -> tuple[tuple[s
     return tuple(out)
 
 
+def _owed(report: Report, r: IndicatorResult) -> list[tuple[str, list[str]]]:
+    """Each agency of ``r``'s scope (within the report's agency, when narrowed to one) that
+    owed facts ``r`` reads in the report's period, with the facts it left out: the rule of
+    :attr:`engine.report.IndicatorResult.coverage`."""
+    plan = report.plan
+    within = _within(report)
+    read = [f for f in r.indicator.facts if report.period in plan.facts[f].periods]
+    reporters = {f: frozenset(plan.facts[f].reporters) for f in read}
+    out = []
+    for row in r.context.population:
+        if within is not None and row.agency not in within:
+            continue
+        owed = [f for f in read if row.agency in reporters[f]]
+        if owed:
+            out.append((row.agency, [f for f in owed if f not in row.facts]))
+    return out
+
+
+def _within(report: Report) -> set[str] | None:
+    """The agencies a narrowed report is about: its agency and those below it (else None)."""
+    if report.agency is None:
+        return None
+    return {report.agency, *report.plan.descendants(report.agency)}
+
+
 def _not_reported(report: Report) -> tuple[list[str], dict[str, list[str]],
                                            dict[str, list[str]]]:
     """The agencies that owed facts the report's indicators read in its period (in registry
     order), and for those that left some out: which facts, and which indicators (ids)."""
-    plan = report.plan
     due: set[str] = set()
     facts: dict[str, list[str]] = {}
     indicators: dict[str, list[str]] = {}
     for r in report.results:
-        read = [f for f in r.indicator.facts if report.period in plan.facts[f].periods]
-        reporters = {f: frozenset(plan.facts[f].reporters) for f in read}
-        for row in r.context.population:
-            owed = [f for f in read if row.agency in reporters[f]]
-            if not owed:
-                continue
-            due.add(row.agency)
-            absent = [f for f in owed if f not in row.facts]
+        for agency, absent in _owed(report, r):
+            due.add(agency)
             if absent:
-                known = facts.setdefault(row.agency, [])
+                known = facts.setdefault(agency, [])
                 known += [f for f in absent if f not in known]
-                indicators.setdefault(row.agency, []).append(r.id)
-    return [a for a in plan.agencies if a in due], facts, indicators
+                indicators.setdefault(agency, []).append(r.id)
+    return [a for a in report.plan.agencies if a in due], facts, indicators
 
 
 def _matrix(report: Report, rows: Sequence[Row], lang: str) -> tuple[MatrixTable, ...]:

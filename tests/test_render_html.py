@@ -227,6 +227,24 @@ def test_a_commune_is_named_with_its_district(plan: engine.Plan) -> None:
     assert agency_name(plan, "xa_a1", "vi") == "Xã A1 (Huyện A)"
     assert agency_name(plan, "xa_a1", "en") == "Commune A1 (District A)"
     assert agency_name(plan, "huyen_a", "vi") == "Huyện A"
+    assert agency_name(plan, "nowhere", "vi") == "nowhere"
+
+
+def test_a_commune_whose_name_says_its_district_is_not_named_twice() -> None:
+    plan = engine.loads_plan("""cchc: 1
+id: names
+year: 2023
+title: {vi: Tên}
+agencies:
+  tinh: {name: {vi: UBND tỉnh}, kind: province}
+  tp: {name: {vi: Thành phố Sơn La, en: Sơn La City}, kind: district, parent: tinh}
+  le: {name: {vi: Phường Chiềng Lề, en: Chiềng Lề Ward (Sơn La city)}, kind: commune,
+       parent: tp}
+periods:
+  q1: {name: {vi: Quý I}, from: 2023-01-01, until: 2023-03-31, due: 2023-04-10}
+""", "names.yaml")
+    assert agency_name(plan, "le", "vi") == "Phường Chiềng Lề (Thành phố Sơn La)"
+    assert agency_name(plan, "le", "en") == "Chiềng Lề Ward (Sơn La city)"
 
 
 def test_what_holds_each_indicator_back(report: Report) -> None:
@@ -305,3 +323,10 @@ def test_a_report_narrowed_to_an_agency_shows_its_own_results(plan: engine.Plan)
         "98,33%", "not_met")
     assert page.matrix == ()
     assert "Báo cáo riêng của" in render_html(narrowed)
+    # the details are the agency's own too: its agencies' facts and coverage, not the province's
+    detail = rows["procedures.apologies"].detail
+    assert ("Đã báo cáo", "1/2 cơ quan", False) in detail.definitions
+    assert detail.terms == ()
+    assert [name for name, _ in detail.inputs] == ["Huyện A", "Xã A1 (Huyện A)"]
+    assert detail.not_reported == ("Xã A1 (Huyện A)",)
+    assert ("Cơ quan đã báo cáo", "1/2 cơ quan") in page.header
