@@ -539,6 +539,8 @@ class Page:
     missing: tuple[tuple[str, tuple[Missing, ...]], ...]
     badges: tuple[Badge, ...]
     footer: str
+    #: the report is narrowed to one agency (no agency × indicator matrix then)
+    narrowed: bool
 
 
 def _badge(status: str, lang: str) -> Badge:
@@ -887,7 +889,7 @@ def build_page(report: Report, lang: str = "vi") -> Page:
         by_area, attention, tuple(areas), _matrix(report, rows, lang),
         _missing(report, rows, facts, indicators, lang),
         tuple(_badge(s, lang) for s in STATUSES),
-        w["made_by"].format(version=__version__, plan=plan.id))
+        w["made_by"].format(version=__version__, plan=plan.id), report.agency is not None)
 
 
 # -- the template -----------------------------------------------------------------------------
