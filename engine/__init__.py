@@ -29,6 +29,7 @@ _EXPORTS = {
     "render_docx": "report_docx",  # not render_docx.py: importing it would shadow the function
     # who has reported: the chase list
     "reporting_status": "status", "ReportingStatus": "status", "AgencyStatus": "status",
+    "render_html": "report_html",
     # values
     "Reason": "values", "Unknown": "values", "format_value": "values", "json_value": "values",
     # formulas
@@ -80,6 +81,7 @@ __all__ = [
     "load_plan",
     "loads_plan",
     "render_docx",
+    "render_html",
     "reporting_status",
     "run_cases",
 ]
@@ -106,6 +108,7 @@ if TYPE_CHECKING:
     from .model import Plan
     from .report import AgencyResult, Coverage, IndicatorResult, Report, Treatment, evaluate
     from .report_docx import render_docx
+    from .report_html import render_html
     from .status import AgencyStatus, ReportingStatus, reporting_status
     from .values import Reason, Unknown, format_value, json_value
 

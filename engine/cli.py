@@ -403,10 +403,11 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Date the report is made on (default: the period's due date).")
 @click.option("--format", "fmt",
-              type=click.Choice(["table", "json", "markdown", "csv", "xlsx", "docx"]),
+              type=click.Choice(["table", "json", "markdown", "csv", "html", "xlsx", "docx"]),
               default="table", show_default=True,
-              help="xlsx: an Excel workbook (summary, indicators, agency x indicator); docx: the "
-                   "Word annex (phụ lục); both to a file given with -o.")
+              help="html: one self-contained page to open, print on A4 or send; xlsx: an Excel "
+                   "workbook (summary, indicators, agency x indicator); docx: the Word annex "
+                   "(phụ lục); xlsx and docx to a file given with -o.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
@@ -472,6 +473,10 @@ def _render_report(report: Report, fmt: str, lang: str, output: str | None,
         from engine.report_docx import render_docx
 
         return render_docx(report, lang)
+    if fmt == "html":
+        from engine.report_html import render_html
+
+        return render_html(report, lang)
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":

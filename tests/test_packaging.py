@@ -26,6 +26,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         top = {name.split("/")[0] for name in archive.namelist()}
     assert {t for t in top if not t.endswith(".dist-info")} == {"engine"}
+    with zipfile.ZipFile(wheel) as archive:  # the HTML report's templates are package data
+        assert {"engine/templates/report.html.j2", "engine/templates/macros.html.j2",
+                "engine/templates/report.css"} <= set(archive.namelist())
     env_dir = tmp_path / "venv"
     # A fresh environment: the package comes only from the wheel, its dependencies from the
     # package index, and the checkout is not on its path.
@@ -49,6 +52,12 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     result = subprocess.run([str(bindir / "cchc"), "expr", "29 / 100 * 100 == 29"], check=True,
                             cwd=outside, capture_output=True, text=True, env=clean_env)
     assert result.stdout.strip() == "true"
+    # The templates load from the installed package: the HTML report renders.
+    small = ROOT / "tests" / "data" / "report"
+    page = subprocess.run([str(bindir / "cchc"), "evaluate", str(small / "plan.yaml"),
+                           str(small / "q1.yaml"), "--period", "q1", "--format", "html"],
+                          check=True, cwd=outside, capture_output=True, text=True, env=clean_env)
+    assert page.stdout.startswith("<!DOCTYPE html>") and "</html>" in page.stdout
     where = subprocess.run([str(bindir / "python"), "-c", "import engine; print(engine.__file__)"],
                            check=True, cwd=outside, capture_output=True, text=True, env=clean_env)
     assert str(ROOT) not in where.stdout
