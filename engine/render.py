@@ -258,17 +258,20 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     ``where(agency, fact)`` names the file place a fact came from, when known. The inputs of
     ``hidden_agencies`` are not listed, only counted (with ``hidden_why`` after the count, such
     as " (all with the case's defaults)"): a case over hundreds of agencies lists the few it
-    names."""
+    names. With ``agency``, all of it (status, terms, coverage, inputs, breakdown) is worked
+    out over the unit of the breakdown that holds the agency, as the header's value is
+    (:meth:`~engine.report.IndicatorResult.over_unit`)."""
+    if agency is not None:
+        result = result.over_unit(agency)
     ind = result.indicator
     unit = ind.unit
     lines = [f"{ind.id}: {ind.name.text(lang)}",
              f"  status: {result.status} ({STATUS_WORDS[lang][result.status]})"]
     if agency is not None:
-        for u in result.agencies:
-            if u.agency == agency or agency in u.members:
-                below = f" with {len(u.members)} agencies below it" if u.members else ""
-                lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit)} -> "
-                             f"{u.status} ({STATUS_WORDS[lang][u.status]})")
+        for u in result.agencies:  # the one unit the result is now over
+            below = f" with {len(u.members)} agencies below it" if u.members else ""
+            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit)} -> "
+                         f"{u.status} ({STATUS_WORDS[lang][u.status]})")
     lines.append(f"  value = {ind.value.text.strip()}")
     for term, v in result.terms:
         lines.append(f"    {term} = {format_value(v)}")
@@ -297,12 +300,8 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
                         + (" …" if len(cov.missing_agencies) > 10 else "")
                         if cov.missing_agencies else ""))
     units = result.agencies
-    if agency is not None:
-        units = tuple(a for a in units if a.agency == agency or agency in a.members)
-    members: Sequence[str] = [m for a in units for m in (a.agency, *a.members)] \
-        if agency is not None else list(result.inputs)
     shown: list[str] = []
-    for a in members:
+    for a in result.inputs:
         facts = result.inputs.get(a)
         if not facts or a in hidden_agencies:
             continue

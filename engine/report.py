@@ -160,6 +160,39 @@ class IndicatorResult:
         agencies = {unit.agency, *unit.members}
         return tuple(t for t in self.treated if t.agency in agencies)
 
+    def over_unit(self, agency: str) -> IndicatorResult:
+        """This result worked out again over the unit of the breakdown that holds ``agency``:
+        the agency with the agencies below it in the scope (a district with its communes), or
+        the unit an agency below one belongs to (a commune's district). Value, status, target,
+        applicability, terms, inputs, coverage and the rules applied for missing facts are all
+        that unit's, as its entry in :attr:`agencies` is; the breakdown is that one unit. The
+        references to other indicators, the deadline and the as-of date stay the indicator's.
+        A result over one agency, or not measured in this period, is its own unit.
+
+        Raises :class:`ValueError` when ``agency`` is not in the indicator's scope."""
+        ind = self.indicator
+        if agency not in ind.population:
+            raise ValueError(f"{show(agency)} is not in the scope of {ind.id}")
+        if len(ind.population) == 1:
+            return self
+        unit, members = next((u, m) for u, m in ind.units if agency in m)
+        by_agency = {r.agency: r for r in self.context.population}
+        population = [by_agency[a] for a in members]
+        scalars = self.context.scalars
+        ctx = Context(scalars, population, unit)
+        if any(r.kind == "not_measured" for r in self.reasons):
+            from dataclasses import replace
+            return replace(self, agencies=(), context=ctx)
+        as_of = scalars["as_of"]
+        assert isinstance(as_of, dt.date)
+        status, value, target, applicable = _judge(ind, scalars, population, unit,
+                                                   self.deadline, as_of)
+        reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
+        missing = tuple(sorted({(r.agency, r.fact) for r in reasons if r.kind == "missing"}))
+        own = AgencyResult(unit, status, value, members[1:], missing)
+        return IndicatorResult(ind, status, value, target, self.deadline, applicable, reasons,
+                               self.plan, self.period, (own,), self.references, ctx)
+
     @property
     def id(self) -> str:
         return self.indicator.id
