@@ -49,4 +49,18 @@ def patch(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
     return out.getvalue()
 
 
+def save_formula_value(data: bytes, formula: str, value: str) -> bytes:
+    """The workbook ``data`` with ``value`` saved as the cached value of the formula
+    ``formula`` (without its ``=``) in its first sheet, as Excel saves it on opening the file.
+    openpyxl writes a formula's empty value as ``<v />`` with the standard library's XML writer
+    and as ``<v></v>`` with lxml's, which it uses whenever lxml is installed (python-docx
+    needs it), so either form is accepted; exactly one cell must hold the formula."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        body = src.read(SHEET)
+    f = f"<f>{formula}</f>".encode()
+    forms = [old for old in (f + b"<v />", f + b"<v/>", f + b"<v></v>") if old in body]
+    assert len(forms) == 1 and body.count(forms[0]) == 1, (formula, forms)
+    return patch(data, SHEET, forms[0], f + f"<v>{value}</v>".encode())
+
+
 SHEET = "xl/worksheets/sheet1.xml"

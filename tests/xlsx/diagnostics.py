@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
 from engine.xlsx_template import _reproducible, template_workbook  # noqa: E402
-from tests.xlsx.books import fill  # noqa: E402
+from tests.xlsx.books import fill, row_of  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "facts" / "diagnostics"
 
@@ -30,6 +30,10 @@ def files() -> dict[str, bytes]:
     plan = engine.load_plan(ROOT / "plans" / "2023.yaml")
     snv = template_workbook(plan, "q1", "snv", values={"dossiers_received": 540,
                                                        "dossiers_on_time": 538})
+    # late dossiers are those settled late and those in process past their limit
+    late = f"=D{row_of(snv, 'dossiers_settled_late')}+D{row_of(snv, 'dossiers_in_process_overdue')}"
+    # a value typed below the table, a few rows under its last fact
+    below = f"D{openpyxl.load_workbook(io.BytesIO(snv)).worksheets[0].max_row + 7}"
     plain = openpyxl.Workbook()
     ws = plain.active
     assert ws is not None
@@ -43,8 +47,8 @@ def files() -> dict[str, bytes]:
         "e661.xlsx": b"agency,fact,value\nsnv,dossiers_received,540\n",
         "e662.xlsx": _reproducible(buffer.getvalue()),
         "e663/stp.xlsx": snv,
-        "e664.xlsx": _reproducible(fill(snv, {"late_dossiers": "=D11-D12"})),
-        "e665.xlsx": _reproducible(fill(snv, cells={"D40": 12})),
+        "e664.xlsx": _reproducible(fill(snv, {"late_dossiers": late})),
+        "e665.xlsx": _reproducible(fill(snv, cells={below: 12})),
     }
 
 

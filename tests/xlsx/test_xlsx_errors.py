@@ -24,7 +24,7 @@ from cli import main
 from engine.diagnostics import Diagnostic, FactsError
 from engine.model import Plan
 from engine.xlsx_template import template_workbook
-from tests.xlsx.books import SHEET, fill, patch
+from tests.xlsx.books import SHEET, fill, patch, save_formula_value
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,7 +132,7 @@ def test_a_part_above_its_whole_names_both_cells(plan2023: Plan) -> None:
     values = {"dossiers_received": 10, "dossiers_on_time": 12}
     Path("snv.xlsx").write_bytes(template_workbook(plan2023, "q1", "snv", values=values))
     [d] = errors(plan2023, "snv.xlsx")
-    assert d.header() == ("snv.xlsx:Số liệu!D12: error[E650]: 'dossiers_on_time' of 'snv' is "
+    assert d.header() == ("snv.xlsx:Số liệu!D15: error[E650]: 'dossiers_on_time' of 'snv' is "
                           "12, more than 'dossiers_received' (10), which it is a part of")
     assert d.notes == ("'dossiers_received' of 'snv' is reported at snv.xlsx:Số liệu!D11: 10",)
 
@@ -243,7 +243,7 @@ def test_english_sheets_are_read_too(plan: Plan) -> None:
 
 def test_a_formula_is_read_by_its_saved_value(plan: Plan, blank: bytes) -> None:
     data = fill(blank, {"received": "=40+2"})
-    Path("snv.xlsx").write_bytes(patch(data, SHEET, b"<f>40+2</f><v />", b"<f>40+2</f><v>42</v>"))
+    Path("snv.xlsx").write_bytes(save_formula_value(data, "40+2", "42"))
     assert engine.load_facts(plan, "snv.xlsx").get("snv", "received") == 42
 
 
@@ -374,15 +374,23 @@ def test_json_diagnostics_name_the_sheet_and_the_cell(plan2023: Plan) -> None:
     assert result.exit_code == 2
     [d] = json.loads(result.stdout)["diagnostics"]
     assert {k: d[k] for k in ("code", "file", "sheet", "cell", "line", "col")} == {
-        "code": "E643", "file": "snv.xlsx", "sheet": "Số liệu", "cell": "D16", "line": 16,
+        "code": "E643", "file": "snv.xlsx", "sheet": "Số liệu", "cell": "D23", "line": 23,
         "col": 4}
 
 
 def test_explain_names_the_cell_of_each_input(plan2023: Plan) -> None:
-    values = {"dossiers_received": 120, "dossiers_on_time": 119}
+    # procedures.on_time counts as QĐ 766 does: settled early + on time + in process within
+    # the limit, of the dossiers handled; (100 + 19 + 0) / 120 = 99.17%
+    values = {"dossiers_received": 120, "dossiers_settled_early": 100, "dossiers_on_time": 19,
+              "dossiers_in_process_within_limit": 0}
     Path("snv.xlsx").write_bytes(template_workbook(plan2023, "q1", "snv", values=values))
     result = CliRunner().invoke(main, ["explain", str(ROOT / "plans" / "2023.yaml"), "snv.xlsx",
                                        "procedures.on_time", "--period", "q1", "--agency", "snv"])
     assert result.exit_code == 0, result.output
-    assert "      dossiers_received = 120   (snv.xlsx:Số liệu!D11)" in result.stdout
-    assert "      dossiers_on_time = 119   (snv.xlsx:Số liệu!D12)" in result.stdout
+    assert ("    snv:\n"
+            "      dossiers_in_process_within_limit = 0   (snv.xlsx:Số liệu!D17)\n"
+            "      dossiers_on_time = 19   (snv.xlsx:Số liệu!D15)\n"
+            "      dossiers_received = 120   (snv.xlsx:Số liệu!D11)\n"
+            "      dossiers_settled_early = 100   (snv.xlsx:Số liệu!D14)\n"
+            "  breakdown:\n"
+            "    snv: 99.17% -> met\n") in result.stdout

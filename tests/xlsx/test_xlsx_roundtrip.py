@@ -19,7 +19,7 @@ import engine
 from engine.model import Plan
 from engine.xlsx_template import FIRST_FACT_ROW, VALUE_COLUMN, template_workbook, template_workbooks
 from engine.xlsxsrc import excel_decimal
-from tests.xlsx.books import SHEET, fill, patch
+from tests.xlsx.books import fill, save_formula_value
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,7 +130,7 @@ def test_boundary_values_as_excel_stores_them_decide_as_in_yaml(boundary: Plan,
     book = fill(template_workbook(boundary, "q1", "snv"),
                 {"high": 0.99, "low": 0.3, "tenths": "=0.1+0.2"})
     # the cached value Excel saves for =0.1+0.2 is the float 0.30000000000000004
-    book = patch(book, SHEET, b"<f>0.1+0.2</f><v />", b"<f>0.1+0.2</f><v>0.30000000000000004</v>")
+    book = save_formula_value(book, "0.1+0.2", "0.30000000000000004")
     xlsx_path = tmp_path / "xlsx" / "snv.xlsx"
     xlsx_path.parent.mkdir()
     xlsx_path.write_bytes(book)

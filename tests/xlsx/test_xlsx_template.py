@@ -57,8 +57,15 @@ def test_one_row_per_fact_the_agency_reports_in_the_period(plan2023: Plan) -> No
          "Nhập ngày/tháng/năm, ví dụ 09/01/2023."],
         ["cchc_plan_covers_six_areas", "Nhiệm vụ trong Kế hoạch CCHC bao gồm đầy đủ 06 lĩnh "
          "vực cải cách", None, None, "Chọn Có hoặc Không trong danh sách."],
-        ["report_submitted_on", "Ngày gửi báo cáo kết quả CCHC của kỳ", None, None,
-         "Nhập ngày/tháng/năm, ví dụ 09/01/2023."],
+        ["cchc_plan_objectives_quantified", "Các mục tiêu CCHC trong Kế hoạch cụ thể, khả thi, "
+         "có tính định lượng cao", None, None, "Chọn Có hoặc Không trong danh sách."],
+        ["cchc_plan_tasks_specified", "Các nhiệm vụ CCHC trong Kế hoạch cụ thể, xác định rõ kết "
+         "quả sản phẩm đầu ra, chi tiết thời gian hoàn thành và gắn với trách nhiệm cụ thể của "
+         "từng cơ quan, đơn vị", None, None, "Chọn Có hoặc Không trong danh sách."],
+        ["portal_cchc_column", "Cổng/Trang thông tin điện tử của cơ quan có chuyên mục, chuyên "
+         "trang về CCHC", None, None, "Chọn Có hoặc Không trong danh sách."],
+        ["report_submitted_on", "Ngày báo cáo kết quả CCHC của kỳ gửi đến UBND tỉnh (qua Sở Nội "
+         "vụ)", None, None, "Nhập ngày/tháng/năm, ví dụ 09/01/2023."],
     ]
     expected = [f.id for f in plan2023.facts.values()
                 if "q1" in f.periods and "mai_son" in f.reporters]
