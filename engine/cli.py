@@ -579,7 +579,7 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
     _facts_warnings(status.warnings)
     if fmt == "xlsx":
         assert output is not None
-        _write_bytes(output, render_status.render_status_xlsx(status, lang))
+        _write_file(output, render_status.render_status_xlsx(status, lang))
     else:
         text = (render_status.render_status_json(status) if fmt == "json" else
                 render_status.render_status_markdown(status, lang) if fmt == "markdown" else
@@ -602,43 +602,6 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
             states = [a.state] + [c for c in ("invalid", "late") if a.has(c)]
             _say(visible(f"  {a.agency.ljust(width)}  {', '.join(states)}"))
         sys.exit(1)
-
-
-def _write_bytes(output: str, data: bytes) -> None:
-    """Write ``data`` to ``output`` as :func:`_write_file` writes a text: atomically through a
-    temporary file in the same folder, nothing left behind on failure, exit 2 with the reason;
-    a device or a pipe is written into."""
-    import os
-    import stat
-    import tempfile
-    from pathlib import Path
-
-    target = Path(output)
-    try:
-        special = not stat.S_ISREG(os.stat(target).st_mode)
-    except OSError:
-        special = False
-    try:
-        if special:
-            with open(target, "wb") as out:
-                out.write(data)
-            return
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp",
-                                   dir=target.parent)
-    except OSError as e:
-        _cannot_write(f"'{output}'", e.strerror or str(e))
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException as e:
-        os.unlink(tmp)
-        if isinstance(e, OSError):
-            _cannot_write(f"'{output}'", e.strerror or str(e))
-        raise
 
 
 @main.command("graph")
