@@ -276,19 +276,26 @@ class Report:
                                           self.plan.indicators, file=where)])
 
     def to_dict(self) -> dict[str, Any]:
-        p = self.plan.periods[self.period]
         return {
-            "plan": {"id": self.plan.id, "year": self.plan.year,
-                     "title": self.plan.title.to_dict()},
-            "period": self.period,
-            "period_window": {"name": p.name.to_dict(), "from": p.start.isoformat(),
-                              "until": p.end.isoformat(), "due": p.due.isoformat()},
-            "as_of": self.as_of.isoformat(),
+            **heading(self.plan, self.period, self.as_of),
             "agency": self.agency,
             "files": list(self.files),
             "summary": {**self.summary, "total": len(self.results)},
             "indicators": [r.to_dict() for r in self.results],
         }
+
+
+def heading(plan: Plan, period: str, as_of: dt.date) -> dict[str, Any]:
+    """The keys that open every JSON document about one period of a plan (the report, the
+    chase list): ``plan``, ``period``, ``period_window`` and ``as_of``."""
+    p = plan.periods[period]
+    return {
+        "plan": {"id": plan.id, "year": plan.year, "title": plan.title.to_dict()},
+        "period": period,
+        "period_window": {"name": p.name.to_dict(), "from": p.start.isoformat(),
+                          "until": p.end.isoformat(), "due": p.due.isoformat()},
+        "as_of": as_of.isoformat(),
+    }
 
 
 def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,

@@ -38,7 +38,7 @@ from .facts import Arrivals, Facts, facts_from_data, load_arrivals
 from .files import MAX_FILE_BYTES, PathArg
 from .messages import show
 from .model import AGENCY_KINDS, Plan
-from .report import check_arguments
+from .report import check_arguments, heading
 
 State = Literal["complete", "partial", "missing"]
 #: The states of an agency, in the order they are counted.
@@ -171,15 +171,9 @@ class ReportingStatus:
         return tuple(Group(k, d, tuple(rows)) for (k, d), rows in ranked)
 
     def to_dict(self) -> dict[str, Any]:
-        p = self.plan.periods[self.period]
         due = {f for a in self.agencies for f in a.due}
         return {
-            "plan": {"id": self.plan.id, "year": self.plan.year,
-                     "title": self.plan.title.to_dict()},
-            "period": self.period,
-            "period_window": {"name": p.name.to_dict(), "from": p.start.isoformat(),
-                              "until": p.end.isoformat(), "due": p.due.isoformat()},
-            "as_of": self.as_of.isoformat(),
+            **heading(self.plan, self.period, self.as_of),
             "days_late": self.days_late,
             "summary": self.summary,
             "files": list(self.files),
