@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
 from .messages import describe_reason
+from .numbers import format_number_local
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
 
@@ -43,18 +44,36 @@ _WORDS = {
 }
 
 
-def display_value(value: Value, unit: str) -> str:
+def display_value(value: Value, unit: str, lang: str | None = None) -> str:
     """A value as people read it: shares and rates as percentages (``99.2%``), rounded for
-    display."""
+    display; numbers written the way of ``lang`` (:mod:`engine.numbers`: ``99,72%`` and
+    ``1.234`` in Vietnamese, ``99.72%`` and ``1,234`` in English), or plainly (``1234``) when
+    it is None."""
     if isinstance(value, Unknown):
         return "?"
     if unit in ("percent", "rate") and isinstance(value, int | Fraction) \
             and not isinstance(value, bool):
-        return format_number(Fraction(value) * 100, places=2) + "%"
+        return _number(Fraction(value) * 100, lang, 2) + "%"
     if isinstance(value, Fraction):
-        return format_number(value, places=4)
+        return _number(value, lang, 4)
+    if isinstance(value, int) and not isinstance(value, bool) and lang is not None:
+        return _number(value, lang, None)
     if isinstance(value, str):
         return value
+    return format_value(value)
+
+
+def _number(value: int | Fraction, lang: str | None, places: int | None) -> str:
+    if lang is None:
+        return format_number(value, places=places)
+    return format_number_local(value, lang, places=places)
+
+
+def _explained(value: Value, lang: str) -> str:
+    """A value in ``explain``: a number exact, in the way of ``lang``; any other value as the
+    plan writes it (:func:`engine.values.format_value`)."""
+    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return format_number_local(value, lang, places=None)
     return format_value(value)
 
 
@@ -216,7 +235,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False,
     for r in report.results:
         value, status, note = _shown(report, r, lang)
         rows.append((r, [visible(f"{r.id.split('.', 1)[1]}: {r.indicator.name.text(lang)}"),
-                         visible(display_value(value, r.indicator.unit)),
+                         visible(display_value(value, r.indicator.unit, lang)),
                          visible(r.indicator.target.text.strip().replace("\n", " ")),
                          STATUS_WORDS[lang][status], visible(note)], status))
     sizes = _columns([cells_ for _, cells_, _ in rows], size)
@@ -302,7 +321,7 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
             value, status, note = _shown(report, r, lang)
             out.append(
                 f"| `{r.id}` | {_md(r.indicator.name.text(lang))} | "
-                f"{_md(display_value(value, r.indicator.unit))} | "
+                f"{_md(display_value(value, r.indicator.unit, lang))} | "
                 f"`{_md(r.indicator.target.text.strip())}` | "
                 f"{STATUS_WORDS[lang][status]} | {_md(note)} |")
     return "\n".join(out) + "\n"
@@ -360,20 +379,20 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     if agency is not None:
         for u in result.agencies:  # the one unit the result is now over
             below = f" with {len(u.members)} agencies below it" if u.members else ""
-            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit)} -> "
+            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit, lang)} -> "
                          f"{u.status} ({STATUS_WORDS[lang][u.status]})")
     lines.append(f"  value = {ind.value.text.strip()}")
     for term, v in result.terms:
-        lines.append(f"    {term} = {format_value(v)}")
-    lines.append(f"        = {format_value(result.value)}"
-                 + (f" ({display_value(result.value, unit)})" if unit in ("percent", "rate")
+        lines.append(f"    {term} = {_explained(v, lang)}")
+    lines.append(f"        = {_explained(result.value, lang)}"
+                 + (f" ({display_value(result.value, unit, lang)})" if unit in ("percent", "rate")
                     else ""))
     for ref, v in result.references.items():
-        lines.append(f"    {ref} = {format_value(v)}")
+        lines.append(f"    {ref} = {_explained(v, lang)}")
     if ind.applicable is not None:
         lines.append(f"  applicable: {ind.applicable.text.strip()} -> "
                      f"{format_value(result.applicable) if result.applicable is not None else '-'}")
-    lines.append(f"  target: {ind.target.text.strip()} -> {format_value(result.target_value)}")
+    lines.append(f"  target: {ind.target.text.strip()} -> {_explained(result.target_value, lang)}")
     if result.deadline is not None:
         lines.append(f"  deadline: {result.deadline}")
     for reason in result.reasons:
@@ -398,7 +417,7 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         shown.append(f"    {a}:")
         for f, v in facts.items():
             place = where(a, f) if where is not None else None
-            shown.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
+            shown.append(f"      {f} = {_explained(v, lang)}" + (f"   ({place})" if place else ""))
     if shown:
         lines += ["  inputs:", *shown]
     if hidden_agencies:
@@ -409,5 +428,6 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         lines.append("  breakdown:")
         for u in units:
             extra = f" (+{len(u.members)} below)" if u.members else ""
-            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit)} -> {u.status}")
+            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit, lang)} -> "
+                         f"{u.status}")
     return visible_lines("\n".join(lines) + "\n")

@@ -193,7 +193,7 @@ def test_table_narrowed_to_an_agency_shows_its_own_results(narrowed: Report) -> 
     assert "Cơ quan: Huyện A (huyen_a)" in table.splitlines()[2]
     rows = _rows(table)
     assert len(rows) == 3  # implementation.plans is not measured over huyen_a
-    assert "98.33%" in rows[0] and "Không đạt" in rows[0]
+    assert "98,33%" in rows[0] and "Không đạt" in rows[0]
     assert rows[0].endswith("gồm cả 1 đơn vị trực thuộc")
     assert rows[2].endswith("thiếu 2 số liệu của 1 cơ quan")
     # The summary counts the statuses the rows show, not those of the whole province.
@@ -228,6 +228,16 @@ def test_table_never_prints_a_line_wider_than_its_width(
     assert not Counter(re.sub(r"\s+", "", "".join(map(visible, indicator_names)))) - shown
 
 
+@pytest.mark.parametrize("lang,shown", [("vi", ["99,5%", "1.234", "1.234.567,5"]),
+                                        ("en", ["99.5%", "1,234", "1,234,567.5"])])
+def test_numbers_are_written_the_way_of_the_language(lang: str, shown: list[str]) -> None:
+    assert [display_value(Fraction(995, 1000), "percent", lang),
+            display_value(1234, "count", lang),
+            display_value(Fraction(2469135, 2), "count", lang)] == shown
+    # without a language (for tools), plainly
+    assert display_value(1234, "count") == "1234"
+
+
 def test_table_wraps_long_names_instead_of_cutting_them(report: Report) -> None:
     long = "Tỷ lệ hồ sơ giải quyết thủ tục hành chính đúng hạn và trước hạn của cấp xã"
     first = report.results[0]
@@ -237,7 +247,7 @@ def test_table_wraps_long_names_instead_of_cutting_them(report: Report) -> None:
     assert "…" not in table
     assert table.splitlines()[4:10] == [
         "Cải cách thủ tục hành chính (procedures)",
-        "  on_time: Tỷ lệ hồ sơ giải quyết    99.5%  value > 99%  Đạt",
+        "  on_time: Tỷ lệ hồ sơ giải quyết    99,5%  value > 99%  Đạt",
         "    thủ tục hành chính đúng hạn và",
         "    trước hạn của cấp xã",
         "    → 1 chưa đạt: huyen_a",
@@ -305,13 +315,16 @@ def test_explain_shows_the_terms_of_a_ratio_and_where_facts_came_from(
     text = render_explain(report.result("procedures.on_time"), "vi", where=facts.where)
     lines = text.splitlines()
     assert lines[:2] == ["procedures.on_time: Trên 99% hồ sơ đúng hạn", "  status: met (Đạt)"]
-    assert "    sum(on_time) = 995" in lines and "    sum(received) = 1000" in lines
-    assert "        = 0.995 (99.5%)" in lines
+    # numbers the Vietnamese way: a dot between thousands, a decimal comma
+    assert "    sum(on_time) = 995" in lines and "    sum(received) = 1.000" in lines
+    assert "        = 0,995 (99,5%)" in lines
     assert "  coverage: 4 of 4 agencies reported" in lines
     place = next(line for line in lines if line.startswith("      on_time = 245"))
     assert place.endswith("q1.yaml:8:37)")  # huyen_a's line, the column of its value
     assert lines[-4:] == ["  breakdown:", "    snv: 100% -> met", "    stp: 100% -> met",
-                          "    huyen_a (+1 below): 98.33% -> not_met"]
+                          "    huyen_a (+1 below): 98,33% -> not_met"]
+    english = render_explain(report.result("procedures.on_time"), "en").splitlines()
+    assert "    sum(received) = 1,000" in english and "        = 0.995 (99.5%)" in english
 
 
 def test_explain_for_an_agency_keeps_its_unit(report: Report) -> None:
