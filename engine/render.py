@@ -13,7 +13,9 @@ from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
 from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
+from .files import nfc
 from .messages import describe_reason
+from .model import Plan
 from .numbers import format_number_local
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
@@ -156,13 +158,32 @@ def _facts_note(word: str, facts: Sequence[tuple[str, str]], lang: str) -> str:
     return f"{w[word]} {len(facts)} {w['facts_from']} {agencies} {w['agencies']}"
 
 
-def _notes(r: IndicatorResult, lang: str) -> str:
+def agency_name(plan: Plan, agency: str, lang: str) -> str:
+    """An agency's name as people know it; a commune's with its district's, unless the name
+    already says it: ``Xã Mường Giôn (Huyện Quỳnh Nhai)``. An id the plan does not know is
+    shown as it is. Ids are for JSON and CSV; every output for people names agencies this way.
+    """
+    a = plan.agencies.get(agency)
+    if a is None:
+        return agency
+    name = a.name.text(lang)
+    parent = plan.agencies.get(a.parent) if a.parent is not None else None
+    if a.kind != "commune" or parent is None:
+        return name
+    district = parent.name.text(lang)
+    if nfc(district).casefold() in nfc(name).casefold():  # "Phường Chiềng Lề (Thành phố Sơn
+        return name                                        # La)" would say it twice
+    return f"{name} ({district})"
+
+
+def _notes(report: Report, r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
         return _facts_note("missing", r.missing, lang)
     if r.treated:  # the value rests on the plan's rule for missing facts: say so first
         return _facts_note("treated", [(t.agency, t.fact) for t in r.treated], lang)
-    below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
+    below = [agency_name(report.plan, a.agency, lang) for a in r.agencies
+             if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
         return f"{len(below)} {w['below']}: {shown}"
@@ -176,7 +197,7 @@ def _notes(r: IndicatorResult, lang: str) -> str:
 def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status, str]:
     """Value, status and note of a row: the agency's own when the report is narrowed to one."""
     if report.agency is None or not r.agencies:
-        return r.value, r.status, _notes(r, lang)
+        return r.value, r.status, _notes(report, r, lang)
     own = r.agencies[0]
     w = _WORDS[lang]
     note = ""

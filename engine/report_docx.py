@@ -40,10 +40,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import visible
-from .files import nfc
 from .nodes import Expr, In, Name, Number, Text
 from .numbers import format_number_local
-from .render import STATUS_WORDS
+from .render import STATUS_WORDS, agency_name
 from .report import STATUSES, IndicatorResult, Report, Status
 from .values import Unknown, Value
 
@@ -275,15 +274,8 @@ def _roman(n: int) -> str:
 
 
 def _agency_name(report: Report, agency: str, lang: str) -> str:
-    """An agency's name, with its district for a commune (unless the name already says it)."""
-    plan = report.plan
-    a = plan.agencies[agency]
-    name = a.name.text(lang)
-    if a.kind == "commune" and a.parent is not None and a.parent in plan.agencies:
-        district = plan.agencies[a.parent].name.text(lang)
-        if nfc(district).casefold() not in nfc(name).casefold():
-            name = f"{name} ({district})"
-    return name
+    """An agency's name, with its district for a commune (:func:`engine.render.agency_name`)."""
+    return agency_name(report.plan, agency, lang)
 
 
 def _shown(report: Report, r: IndicatorResult) -> tuple[Value, Status]:

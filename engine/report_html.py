@@ -35,10 +35,11 @@ from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
 from .numbers import format_number_local, format_percent
+from .render import agency_name
 from .report import STATUSES, AgencyResult, IndicatorResult, Report, Status
 from .values import Reason, Unknown, Value
 
-__all__ = ["WORDS", "format_number_local", "render_html"]
+__all__ = ["WORDS", "agency_name", "format_number_local", "render_html"]
 
 #: Every word of the page, in Vietnamese and in English (the same keys in both).
 WORDS: Mapping[str, Mapping[str, str]] = {
@@ -272,22 +273,6 @@ def show_value(value: Value, unit: str, lang: str) -> str:
 
 
 # -- names ------------------------------------------------------------------------------------
-
-
-def agency_name(plan: Plan, agency: str, lang: str) -> str:
-    """An agency's name; a commune's with its district's, unless the name already says it:
-    ``Xã Mường Giôn (Huyện Quỳnh Nhai)``. An id the plan does not know is shown as it is."""
-    a = plan.agencies.get(agency)
-    if a is None:
-        return agency
-    name = a.name.text(lang)
-    parent = plan.agencies.get(a.parent) if a.parent is not None else None
-    if a.kind != "commune" or parent is None:
-        return name
-    district = parent.name.text(lang)
-    if district.casefold() in name.casefold():  # "Chiềng Lề Ward (Sơn La city)" says it
-        return name
-    return f"{name} ({district})"
 
 
 def _fact_label(plan: Plan, fact: str, lang: str) -> str:

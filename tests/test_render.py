@@ -173,7 +173,7 @@ def test_table_rows_align_their_status_column(report: Report, lang: str, columns
 
 def test_table_says_why_in_its_notes(report: Report) -> None:
     rows = dict(zip(STATUSES, _rows(render_table(report, "en", width=200)), strict=True))
-    assert rows["procedures.on_time"].endswith("1 below target: huyen_a")
+    assert rows["procedures.on_time"].endswith("1 below target: District A")  # names, not ids
     assert rows["procedures.apologies"].endswith(
         "the rule for missing facts applied to 1 facts from 1 agencies")
     assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agencies")
@@ -250,7 +250,7 @@ def test_table_wraps_long_names_instead_of_cutting_them(report: Report) -> None:
         "  on_time: Tỷ lệ hồ sơ giải quyết    99,5%  value > 99%  Đạt",
         "    thủ tục hành chính đúng hạn và",
         "    trước hạn của cấp xã",
-        "    → 1 chưa đạt: huyen_a",
+        "    → 1 chưa đạt: Huyện A",
         "",
     ]
 
