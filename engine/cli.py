@@ -485,7 +485,21 @@ def _render_report(report: Report, fmt: str, lang: str, output: str | None,
         return render_csv(report, bom=output is not None if bom is None else bom)
     colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in __import__(
         "os").environ
-    return render_table(report, lang, colour)
+    return render_table(report, lang, colour, _columns(output))
+
+
+def _columns(output: str | None) -> int:
+    """The width of the table: the terminal's (which ``COLUMNS`` overrides) when it is printed
+    to one, else ``COLUMNS``, else :data:`engine.render.DEFAULT_WIDTH`."""
+    import os
+    import shutil
+
+    from engine.render import DEFAULT_WIDTH
+
+    if output is None and sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and int(columns) > 0 else DEFAULT_WIDTH
 
 
 def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:

@@ -66,6 +66,24 @@ def visible(text: str) -> str:
     return "".join(_escape(ch) if _is_invisible(ch) else ch for ch in text)
 
 
+def cells(text: str) -> int:
+    r"""How many terminal cells ``text`` takes once shown (:func:`visible`): a combining mark (a
+    Vietnamese tone mark typed as a separate code point) takes none, a wide East Asian
+    character two, an escape such as ``\x1b`` one per character, every other character one.
+
+        >>> cells("Sở Nội vụ"), cells("So\u031b\u0309"), cells("\u4e2d"), cells("\x1b")
+        (9, 2, 2, 4)
+    """
+    return sum(_cell(ch) for ch in unicodedata.normalize("NFC", visible(text)))
+
+
+def _cell(ch: str) -> int:
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
+        return 0
+    wide = unicodedata.east_asian_width(ch) in ("W", "F") and unicodedata.category(ch) != "Cn"
+    return 2 if wide else 1  # an unassigned code point is shown as one replacement glyph
+
+
 def visible_lines(text: str) -> str:
     r""":func:`visible` for a text of several lines: each ``\n`` between lines is kept.
 

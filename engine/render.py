@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
-from .escape import csv_row, json_safe, markdown_inline, visible, visible_lines
+from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
+from .files import nfc
 from .messages import describe_reason
+from .model import Plan
+from .numbers import format_number_local
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
 
@@ -44,25 +46,89 @@ _WORDS = {
 }
 
 
-def display_value(value: Value, unit: str) -> str:
+def display_value(value: Value, unit: str, lang: str | None = None) -> str:
     """A value as people read it: shares and rates as percentages (``99.2%``), rounded for
-    display."""
+    display; numbers written the way of ``lang`` (:mod:`engine.numbers`: ``99,72%`` and
+    ``1.234`` in Vietnamese, ``99.72%`` and ``1,234`` in English), or plainly (``1234``) when
+    it is None."""
     if isinstance(value, Unknown):
         return "?"
     if unit in ("percent", "rate") and isinstance(value, int | Fraction) \
             and not isinstance(value, bool):
-        return format_number(Fraction(value) * 100, places=2) + "%"
+        return _number(Fraction(value) * 100, lang, 2) + "%"
     if isinstance(value, Fraction):
-        return format_number(value, places=4)
+        return _number(value, lang, 4)
+    if isinstance(value, int) and not isinstance(value, bool) and lang is not None:
+        return _number(value, lang, None)
     if isinstance(value, str):
         return value
     return format_value(value)
 
 
+def _number(value: int | Fraction, lang: str | None, places: int | None) -> str:
+    if lang is None:
+        return format_number(value, places=places)
+    return format_number_local(value, lang, places=places)
+
+
+def _explained(value: Value, lang: str) -> str:
+    """A value in ``explain``: a number exact, in the way of ``lang``; any other value as the
+    plan writes it (:func:`engine.values.format_value`)."""
+    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return format_number_local(value, lang, places=None)
+    return format_value(value)
+
+
 def width(text: str) -> int:
-    """Display width in a terminal (combining marks take no column) of a text as shown, after
-    :func:`engine.escape.visible`."""
-    return sum(0 if unicodedata.combining(c) else 1 for c in unicodedata.normalize("NFC", text))
+    """Display width in a terminal of a text as shown: :func:`engine.escape.cells` (a combining
+    mark takes no cell, a wide East Asian character two)."""
+    return cells(text)
+
+
+def wrap(text: str, size: int, indent: str = "") -> list[str]:
+    """``text`` shown (:func:`engine.escape.visible`) in lines of at most ``size`` cells:
+    broken between words, and a word longer than a line broken where it must be, so nothing
+    is ever cut away; lines after the first start with ``indent`` (which must leave at least
+    two cells). Always at least one line.
+
+        >>> wrap("Cải cách thủ tục hành chính", 12)
+        ['Cải cách thủ', 'tục hành', 'chính']
+        >>> wrap("Cải cách thủ tục hành chính", 12, "  ")
+        ['Cải cách thủ', '  tục hành', '  chính']
+        >>> wrap("procedures.on_time", 8)
+        ['procedur', 'es.on_ti', 'me']
+    """
+    size = max(size, 2 + width(indent))
+    lines: list[str] = []
+    line, used = "", 0
+
+    def new_line() -> None:
+        nonlocal line, used
+        lines.append(line)
+        line, used = indent, width(indent)
+
+    for word in visible(text).split(" "):
+        if not word:
+            continue
+        need = width(word)
+        if line.strip() and used + 1 + need <= size:
+            line, used = f"{line} {word}", used + 1 + need
+            continue
+        if line.strip():
+            new_line()
+        for ch in word:  # a word too long for a line is broken across lines
+            n = width(ch)
+            if used + n > size and line.strip():
+                new_line()
+            line, used = line + ch, used + n
+    if line.strip() or not lines:
+        lines.append(line)
+    return lines
+
+
+def _pad(text: str, size: int, right: bool = False) -> str:
+    room = " " * max(0, size - width(text))
+    return room + text if right else text + room
 
 
 def fit(text: str, size: int) -> str:
@@ -92,13 +158,32 @@ def _facts_note(word: str, facts: Sequence[tuple[str, str]], lang: str) -> str:
     return f"{w[word]} {len(facts)} {w['facts_from']} {agencies} {w['agencies']}"
 
 
-def _notes(r: IndicatorResult, lang: str) -> str:
+def agency_name(plan: Plan, agency: str, lang: str) -> str:
+    """An agency's name as people know it; a commune's with its district's, unless the name
+    already says it: ``Xã Mường Giôn (Huyện Quỳnh Nhai)``. An id the plan does not know is
+    shown as it is. Ids are for JSON and CSV; every output for people names agencies this way.
+    """
+    a = plan.agencies.get(agency)
+    if a is None:
+        return agency
+    name = a.name.text(lang)
+    parent = plan.agencies.get(a.parent) if a.parent is not None else None
+    if a.kind != "commune" or parent is None:
+        return name
+    district = parent.name.text(lang)
+    if nfc(district).casefold() in nfc(name).casefold():  # "Phường Chiềng Lề (Thành phố Sơn
+        return name                                        # La)" would say it twice
+    return f"{name} ({district})"
+
+
+def _notes(report: Report, r: IndicatorResult, lang: str) -> str:
     w = _WORDS[lang]
     if r.status == "unknown" and r.missing:
         return _facts_note("missing", r.missing, lang)
     if r.treated:  # the value rests on the plan's rule for missing facts: say so first
         return _facts_note("treated", [(t.agency, t.fact) for t in r.treated], lang)
-    below = [a.agency for a in r.agencies if a.status in ("not_met", "pending")]
+    below = [agency_name(report.plan, a.agency, lang) for a in r.agencies
+             if a.status in ("not_met", "pending")]
     if r.status in ("not_met", "pending", "met") and below:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
         return f"{len(below)} {w['below']}: {shown}"
@@ -112,7 +197,7 @@ def _notes(r: IndicatorResult, lang: str) -> str:
 def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status, str]:
     """Value, status and note of a row: the agency's own when the report is narrowed to one."""
     if report.agency is None or not r.agencies:
-        return r.value, r.status, _notes(r, lang)
+        return r.value, r.status, _notes(report, r, lang)
     own = r.agencies[0]
     w = _WORDS[lang]
     note = ""
@@ -141,46 +226,91 @@ def _agency_line(report: Report, lang: str) -> list[str]:
     return [visible(f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})")]
 
 
-def render_table(report: Report, lang: str = "vi", colour: bool = False) -> str:
+#: The narrowest table :func:`render_table` lays out: a narrower width is taken as this one.
+MIN_WIDTH = 60
+#: The width of the table when none is given (and of the command line's when its output is not
+#: a terminal and ``COLUMNS`` is not set).
+DEFAULT_WIDTH = 100
+
+
+def render_table(report: Report, lang: str = "vi", colour: bool = False,
+                 width: int = DEFAULT_WIDTH) -> str:
     """The report for people: grouped by area, aligned columns, status words and counts.
 
-    Narrowed to an agency, every row shows that agency's own value and status."""
+    No line is wider than ``width`` terminal cells (:data:`MIN_WIDTH` at least): names,
+    targets and notes wrap within their column, never cut; when the notes have too little room
+    beside the row they go under it, after an arrow. Narrowed to an agency, every row shows
+    that agency's own value and status."""
+    size = max(width, MIN_WIDTH)
     w = _WORDS[lang]
     plan = report.plan
     period = plan.periods[report.period]
     lines = [
-        visible(plan.title.text(lang)),
-        visible(f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
-                f"{w['as_of']} {report.as_of}"),
-        *_agency_line(report, lang),
+        *wrap(plan.title.text(lang), size),
+        *wrap(f"{w['period']}: {period.name.text(lang)} ({period.start} – {period.end}), "
+              f"{w['as_of']} {report.as_of}", size),
+        *(line for text in _agency_line(report, lang) for line in wrap(text, size)),
         "",
     ]
-    name_w, value_w, target_w, status_w = 44, 10, 16, 14
+    rows: list[tuple[IndicatorResult, list[str], Status]] = []
+    for r in report.results:
+        value, status, note = _shown(report, r, lang)
+        rows.append((r, [visible(f"{r.id.split('.', 1)[1]}: {r.indicator.name.text(lang)}"),
+                         visible(display_value(value, r.indicator.unit, lang)),
+                         visible(r.indicator.target.text.strip().replace("\n", " ")),
+                         STATUS_WORDS[lang][status], visible(note)], status))
+    sizes = _columns([cells_ for _, cells_, _ in rows], size)
+    below = sizes[4] == 0  # the notes go under their row
     for area in plan.areas.values():
-        rows = [r for r in report.results if r.indicator.area == area.id]
-        if not rows:
+        shown = [(r, c, st) for r, c, st in rows if r.indicator.area == area.id]
+        if not shown:
             continue
-        lines.append(visible(f"{area.name.text(lang)} ({area.id})"))
-        for r in rows:
-            name = r.indicator.name.text(lang)
-            key = r.id.split(".", 1)[1]
-            value, status, note = _shown(report, r, lang)
-            cells = [
-                "  " + fit(f"{key}: {name}", name_w),
-                fit(display_value(value, r.indicator.unit), value_w),
-                fit(r.indicator.target.text.strip().replace("\n", " "), target_w),
-                fit(STATUS_WORDS[lang][status], status_w),
-            ]
-            if colour:
-                cells[3] = _status(status, lang, True) + " " * (
-                    status_w - width(STATUS_WORDS[lang][status]))
-            lines.append(" ".join(cells) + (f" {visible(note)}" if note else "").rstrip())
+        lines += wrap(f"{area.name.text(lang)} ({area.id})", size)
+        for _, row, status in shown:
+            parts = [wrap(text, n, "  " if i == 0 else "")
+                     for i, (text, n) in enumerate(zip(row, sizes, strict=True)) if n]
+            for i in range(max(len(p) for p in parts)):
+                line = [p[i] if i < len(p) else "" for p in parts]
+                out = ["  " + _pad(line[0], sizes[0]), _pad(line[1], sizes[1], right=True),
+                       _pad(line[2], sizes[2]), _pad(line[3], sizes[3])]
+                if colour and i == 0:
+                    out[3] = _status(status, lang, True) + " " * (sizes[3] - cells(line[3]))
+                if not below:
+                    out.append(line[4])
+                lines.append(_GAP.join(out).rstrip())
+            if below and row[4]:
+                lines += ["    " + text for text in wrap("→ " + row[4], size - 4, "  ")]
         lines.append("")
     counts = _counts(report)
     total = sum(counts.values())
-    lines.append(f"{w['summary']}: " + ", ".join(
-        f"{STATUS_WORDS[lang][s]} {n}" for s, n in counts.items()) + f" ({w['total']} {total})")
+    lines += wrap(f"{w['summary']}: " + ", ".join(
+        f"{STATUS_WORDS[lang][s]} {n}" for s, n in counts.items()) + f" ({w['total']} {total})",
+        size)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+#: Between two columns of the table.
+_GAP = "  "
+
+
+def _columns(rows: Sequence[Sequence[str]], size: int) -> list[int]:
+    """The widths of the table's columns (name, value, target, status, notes) for a table of
+    ``size`` cells: value and status as wide as their widest cell, the target at most a fifth
+    of the width, and the rest shared by names and notes; notes 0 when the names would have
+    under 32 cells or the notes under 20 beside them (the notes then go under their row). The
+    columns, a two-cell indent and :data:`_GAP` between columns never add up to more than
+    ``size``."""
+    widest = [max([1] + [width(row[i]) for row in rows]) for i in range(5)]
+    value, status = min(widest[1], 12), min(widest[3], 14)
+    target = min(widest[2], max(12, size // 5))
+    rest = size - 2 - value - target - status - 4 * len(_GAP)  # the indent, the gaps
+    alone = [min(widest[0], rest + len(_GAP)), value, target, status, 0]
+    if not any(row[4] for row in rows):
+        return alone
+    name = min(widest[0], max(rest - widest[4], rest * 3 // 5, min(32, rest - 20)))
+    if name < min(widest[0], 32) or rest - name < 20:
+        return alone
+    return [name, value, target, status, rest - name]
 
 
 def _md(text: str) -> str:
@@ -212,7 +342,7 @@ def render_markdown(report: Report, lang: str = "vi") -> str:
             value, status, note = _shown(report, r, lang)
             out.append(
                 f"| `{r.id}` | {_md(r.indicator.name.text(lang))} | "
-                f"{_md(display_value(value, r.indicator.unit))} | "
+                f"{_md(display_value(value, r.indicator.unit, lang))} | "
                 f"`{_md(r.indicator.target.text.strip())}` | "
                 f"{STATUS_WORDS[lang][status]} | {_md(note)} |")
     return "\n".join(out) + "\n"
@@ -270,20 +400,20 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
     if agency is not None:
         for u in result.agencies:  # the one unit the result is now over
             below = f" with {len(u.members)} agencies below it" if u.members else ""
-            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit)} -> "
+            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit, lang)} -> "
                          f"{u.status} ({STATUS_WORDS[lang][u.status]})")
     lines.append(f"  value = {ind.value.text.strip()}")
     for term, v in result.terms:
-        lines.append(f"    {term} = {format_value(v)}")
-    lines.append(f"        = {format_value(result.value)}"
-                 + (f" ({display_value(result.value, unit)})" if unit in ("percent", "rate")
+        lines.append(f"    {term} = {_explained(v, lang)}")
+    lines.append(f"        = {_explained(result.value, lang)}"
+                 + (f" ({display_value(result.value, unit, lang)})" if unit in ("percent", "rate")
                     else ""))
     for ref, v in result.references.items():
-        lines.append(f"    {ref} = {format_value(v)}")
+        lines.append(f"    {ref} = {_explained(v, lang)}")
     if ind.applicable is not None:
         lines.append(f"  applicable: {ind.applicable.text.strip()} -> "
                      f"{format_value(result.applicable) if result.applicable is not None else '-'}")
-    lines.append(f"  target: {ind.target.text.strip()} -> {format_value(result.target_value)}")
+    lines.append(f"  target: {ind.target.text.strip()} -> {_explained(result.target_value, lang)}")
     if result.deadline is not None:
         lines.append(f"  deadline: {result.deadline}")
     for reason in result.reasons:
@@ -308,7 +438,7 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         shown.append(f"    {a}:")
         for f, v in facts.items():
             place = where(a, f) if where is not None else None
-            shown.append(f"      {f} = {format_value(v)}" + (f"   ({place})" if place else ""))
+            shown.append(f"      {f} = {_explained(v, lang)}" + (f"   ({place})" if place else ""))
     if shown:
         lines += ["  inputs:", *shown]
     if hidden_agencies:
@@ -319,5 +449,6 @@ def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None
         lines.append("  breakdown:")
         for u in units:
             extra = f" (+{len(u.members)} below)" if u.members else ""
-            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit)} -> {u.status}")
+            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit, lang)} -> "
+                         f"{u.status}")
     return visible_lines("\n".join(lines) + "\n")

@@ -40,11 +40,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import visible
-from .files import nfc
 from .nodes import Expr, In, Name, Number, Text
-from .render import STATUS_WORDS
+from .numbers import format_number_local
+from .render import STATUS_WORDS, agency_name
 from .report import STATUSES, IndicatorResult, Report, Status
-from .values import Unknown, Value, format_number
+from .values import Unknown, Value
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -174,22 +174,14 @@ def _words(lang: str) -> dict[str, str]:
 # -- numbers, dates and values -------------------------------------------------------------------
 
 def number(value: int | Fraction, lang: str = "vi", places: int = 2) -> str:
-    """A number as people read it in ``lang``, rounded half away from zero to at most
-    ``places`` decimals: ``1.234,5`` in Vietnamese (thousands with a dot, decimals with a
-    comma), ``1,234.5`` in English.
+    """A number as people read it in ``lang`` (:func:`engine.numbers.format_number_local`),
+    rounded half away from zero to at most ``places`` decimals: ``1.234,5`` in Vietnamese
+    (thousands with a dot, decimals with a comma), ``1,234.5`` in English.
 
         >>> number(Fraction(12345, 10)), number(Fraction(12345, 10), "en"), number(-1000000)
         ('1.234,5', '1,234.5', '-1.000.000')
     """
-    text = str(value) if type(value) is int and abs(value) < 10**18 else \
-        format_number(value, places=places)
-    sign = "-" if text.startswith("-") else ""
-    whole, _, decimals = text.lstrip("-").partition(".")
-    thousands, point = (".", ",") if lang == "vi" else (",", ".")
-    head = len(whole) % 3 or 3
-    grouped = thousands.join([whole[:head], *(whole[i:i + 3]
-                                               for i in range(head, len(whole), 3))])
-    return sign + grouped + (point + decimals if decimals else "")
+    return format_number_local(value, lang, places=places)
 
 
 def _percent(value: int | Fraction, lang: str) -> str:
@@ -282,15 +274,8 @@ def _roman(n: int) -> str:
 
 
 def _agency_name(report: Report, agency: str, lang: str) -> str:
-    """An agency's name, with its district for a commune (unless the name already says it)."""
-    plan = report.plan
-    a = plan.agencies[agency]
-    name = a.name.text(lang)
-    if a.kind == "commune" and a.parent is not None and a.parent in plan.agencies:
-        district = plan.agencies[a.parent].name.text(lang)
-        if nfc(district).casefold() not in nfc(name).casefold():
-            name = f"{name} ({district})"
-    return name
+    """An agency's name, with its district for a commune (:func:`engine.render.agency_name`)."""
+    return agency_name(report.plan, agency, lang)
 
 
 def _shown(report: Report, r: IndicatorResult) -> tuple[Value, Status]:

@@ -15,8 +15,9 @@ its control and bidirectional characters (the environment's ``finalize``), so a 
 ``<script>`` or ``\\x1b[2J`` reads as written and does nothing.
 
 Every word the page shows is in :data:`WORDS` (Vietnamese and English), and every number goes
-through :func:`format_number_local` (Vietnamese: ``99,72%``, ``1.234``), so both can be swapped
-for a message catalogue and a locale in one place.
+through :func:`engine.numbers.format_number_local` (Vietnamese: ``99,72%``, ``1.234``), the
+one function every human-readable output writes numbers with, so both can be swapped for a
+message catalogue and a locale in one place.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from .escape import visible
 from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
+from .numbers import format_number_local, format_percent
+from .render import agency_name
 from .report import STATUSES, AgencyResult, IndicatorResult, Report, Status
-from .values import Reason, Unknown, Value, format_number
+from .values import Reason, Unknown, Value
 
-__all__ = ["WORDS", "format_number_local", "render_html"]
+__all__ = ["WORDS", "agency_name", "format_number_local", "render_html"]
 
 #: Every word of the page, in Vietnamese and in English (the same keys in both).
 WORDS: Mapping[str, Mapping[str, str]] = {
@@ -247,34 +250,6 @@ _LISTED = 30
 # -- numbers, dates and values, the one place they are formatted ------------------------------
 
 
-def format_number_local(value: int | Fraction, lang: str = "vi", *,
-                        places: int | None = 2) -> str:
-    """A number as people of ``lang`` write it: Vietnamese ``1.234,5`` (dots between
-    thousands, a decimal comma), English ``1,234.5``; rounded half away from zero to ``places``
-    decimals (None: exact when it has a finite decimal form), trailing zeros dropped.
-
-        >>> format_number_local(Fraction(9972, 10000) * 100), format_number_local(1234)
-        ('99,72', '1.234')
-        >>> format_number_local(Fraction(-12345, 10), "en")
-        '-1,234.5'
-    """
-    text = format_number(value, places=places)
-    sign = "-" if text.startswith("-") else ""
-    whole, _, decimals = text.lstrip("-").partition(".")
-    thousands, point = (".", ",") if lang == "vi" else (",", ".")
-    groups = []
-    while len(whole) > 3:
-        whole, last = whole[:-3], whole[-3:]
-        groups.append(last)
-    grouped = thousands.join([whole, *reversed(groups)])
-    return sign + grouped + (point + decimals if decimals else "")
-
-
-def format_percent(value: int | Fraction, lang: str) -> str:
-    """A share as a percentage with up to two decimals: ``99,72%``."""
-    return format_number_local(Fraction(value) * 100, lang) + "%"
-
-
 def format_date(day: dt.date, lang: str) -> str:
     """``14/03/2023`` in Vietnamese, ``2023-03-14`` in English."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}" if lang == "vi" else day.isoformat()
@@ -298,22 +273,6 @@ def show_value(value: Value, unit: str, lang: str) -> str:
 
 
 # -- names ------------------------------------------------------------------------------------
-
-
-def agency_name(plan: Plan, agency: str, lang: str) -> str:
-    """An agency's name; a commune's with its district's, unless the name already says it:
-    ``Xã Mường Giôn (Huyện Quỳnh Nhai)``. An id the plan does not know is shown as it is."""
-    a = plan.agencies.get(agency)
-    if a is None:
-        return agency
-    name = a.name.text(lang)
-    parent = plan.agencies.get(a.parent) if a.parent is not None else None
-    if a.kind != "commune" or parent is None:
-        return name
-    district = parent.name.text(lang)
-    if district.casefold() in name.casefold():  # "Chiềng Lề Ward (Sơn La city)" says it
-        return name
-    return f"{name} ({district})"
 
 
 def _fact_label(plan: Plan, fact: str, lang: str) -> str:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .escape import visible
+from .escape import cells, visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +156,8 @@ EXCERPT_WIDTH = 100
 
 
 def _cells(text: str) -> int:
-    """How many terminal cells ``text`` takes once shown (:func:`visible`): a combining mark (a
-    Vietnamese tone mark typed as a separate code point) takes none, an escape such as ``\\x1b``
-    one per character."""
-    return sum(0 if unicodedata.combining(ch) else 1 for ch in visible(text))
+    """How many terminal cells ``text`` takes once shown: :func:`engine.escape.cells`."""
+    return cells(text)
 
 
 def excerpt(span: Span) -> list[str]:

@@ -9,11 +9,13 @@ over five agencies, with its q1 facts); its renderings are pinned whole by the g
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
 import re
 import unicodedata
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,7 +24,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import engine
+from engine.escape import visible
+from engine.model import Label
 from engine.render import (
+    MIN_WIDTH,
     STATUS_WORDS,
     display_value,
     fit,
@@ -150,23 +155,25 @@ def test_fit_fills_exactly_its_cells(text: str, size: int) -> None:
 # -- table --------------------------------------------------------------------------------------
 
 def _rows(table: str) -> list[str]:
-    return [line for line in table.splitlines() if line.startswith("  ")]
+    """The first line of each row (a row's name goes on under it indented by two more)."""
+    return [line for line in table.splitlines()
+            if line.startswith("  ") and not line.startswith("    ")]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_table_rows_align_their_status_column(report: Report, lang: str) -> None:
-    rows = _rows(render_table(report, lang))
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
+def test_table_rows_align_their_status_column(report: Report, lang: str, columns: int) -> None:
+    rows = _rows(render_table(report, lang, width=columns))
     assert [row.split(":", 1)[0].strip() for row in rows] == [
         i.split(".", 1)[1] for i in STATUSES]
-    for row, status in zip(rows, STATUSES.values(), strict=True):
-        word = STATUS_WORDS[lang][status]
-        # two spaces, name 44, value 10 and target 16 cells, each followed by a space
-        assert width(row[: row.index(word)]) == 2 + 45 + 11 + 17, row
+    starts = {width(row[: row.index(STATUS_WORDS[lang][status])])
+              for row, status in zip(rows, STATUSES.values(), strict=True)}
+    assert len(starts) == 1, rows
 
 
 def test_table_says_why_in_its_notes(report: Report) -> None:
-    rows = dict(zip(STATUSES, _rows(render_table(report, "en")), strict=True))
-    assert rows["procedures.on_time"].endswith("1 below target: huyen_a")
+    rows = dict(zip(STATUSES, _rows(render_table(report, "en", width=200)), strict=True))
+    assert rows["procedures.on_time"].endswith("1 below target: District A")  # names, not ids
     assert rows["procedures.apologies"].endswith(
         "the rule for missing facts applied to 1 facts from 1 agencies")
     assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agencies")
@@ -182,16 +189,70 @@ def test_colour_only_adds_escape_codes(report: Report) -> None:
 
 
 def test_table_narrowed_to_an_agency_shows_its_own_results(narrowed: Report) -> None:
-    table = render_table(narrowed, "vi")
+    table = render_table(narrowed, "vi", width=200)
     assert "Cơ quan: Huyện A (huyen_a)" in table.splitlines()[2]
     rows = _rows(table)
     assert len(rows) == 3  # implementation.plans is not measured over huyen_a
-    assert "98.33%" in rows[0] and "Không đạt" in rows[0]
+    assert "98,33%" in rows[0] and "Không đạt" in rows[0]
     assert rows[0].endswith("gồm cả 1 đơn vị trực thuộc")
     assert rows[2].endswith("thiếu 2 số liệu của 1 cơ quan")
     # The summary counts the statuses the rows show, not those of the whole province.
     assert table.endswith("Tổng hợp: Đạt 0, Không đạt 1, Chưa đến hạn 0, Thiếu số liệu 1, "
                           "Không áp dụng 1 (Tổng 3)\n")
+
+
+#: Names as a plan may hold them: Vietnamese with precomposed or combining tone marks, wide
+#: East Asian characters, words longer than any column, runs of spaces, control characters.
+NAMES = st.text(alphabet="aăâeêioôơuưyđ AĐ-:%0123456789" "\u0300\u0301\u0303\u0309\u0323"
+                "中文ｗ\x1b\t\u202e", max_size=200)
+
+
+@given(st.lists(NAMES, min_size=5, max_size=5),
+       st.integers(min_value=MIN_WIDTH, max_value=250), st.sampled_from(["vi", "en"]),
+       st.booleans())
+def test_table_never_prints_a_line_wider_than_its_width(
+        report: Report, names: list[str], columns: int, lang: str, narrow_title: bool) -> None:
+    """Whatever the names (of the plan, its areas and indicators) and the width (from
+    :data:`MIN_WIDTH` on), every line fits, and no name is cut: its words are shown whole or
+    broken across lines."""
+    plan = report.plan
+    title, *indicator_names = names
+    renamed = dataclasses.replace(report, plan=dataclasses.replace(
+        plan, title=Label(title, title)) if narrow_title else plan, results=tuple(
+        dataclasses.replace(r, indicator=dataclasses.replace(
+            r.indicator, name=Label(n, n))) for r, n in zip(report.results, indicator_names,
+                                                             strict=True)))
+    table = render_table(renamed, lang, width=columns)
+    assert max(width(line) for line in table.splitlines()) <= columns
+    shown = Counter(re.sub(r"\s+", "", table))  # nothing cut: every letter of every name shown
+    assert not Counter(re.sub(r"\s+", "", "".join(map(visible, indicator_names)))) - shown
+
+
+@pytest.mark.parametrize("lang,shown", [("vi", ["99,5%", "1.234", "1.234.567,5"]),
+                                        ("en", ["99.5%", "1,234", "1,234,567.5"])])
+def test_numbers_are_written_the_way_of_the_language(lang: str, shown: list[str]) -> None:
+    assert [display_value(Fraction(995, 1000), "percent", lang),
+            display_value(1234, "count", lang),
+            display_value(Fraction(2469135, 2), "count", lang)] == shown
+    # without a language (for tools), plainly
+    assert display_value(1234, "count") == "1234"
+
+
+def test_table_wraps_long_names_instead_of_cutting_them(report: Report) -> None:
+    long = "Tỷ lệ hồ sơ giải quyết thủ tục hành chính đúng hạn và trước hạn của cấp xã"
+    first = report.results[0]
+    renamed = dataclasses.replace(report, results=(dataclasses.replace(
+        first, indicator=dataclasses.replace(first.indicator, name=Label(long))),))
+    table = render_table(renamed, "vi", width=60)
+    assert "…" not in table
+    assert table.splitlines()[4:10] == [
+        "Cải cách thủ tục hành chính (procedures)",
+        "  on_time: Tỷ lệ hồ sơ giải quyết    99,5%  value > 99%  Đạt",
+        "    thủ tục hành chính đúng hạn và",
+        "    trước hạn của cấp xã",
+        "    → 1 chưa đạt: Huyện A",
+        "",
+    ]
 
 
 # -- Markdown and CSV ---------------------------------------------------------------------------
@@ -254,13 +315,16 @@ def test_explain_shows_the_terms_of_a_ratio_and_where_facts_came_from(
     text = render_explain(report.result("procedures.on_time"), "vi", where=facts.where)
     lines = text.splitlines()
     assert lines[:2] == ["procedures.on_time: Trên 99% hồ sơ đúng hạn", "  status: met (Đạt)"]
-    assert "    sum(on_time) = 995" in lines and "    sum(received) = 1000" in lines
-    assert "        = 0.995 (99.5%)" in lines
+    # numbers the Vietnamese way: a dot between thousands, a decimal comma
+    assert "    sum(on_time) = 995" in lines and "    sum(received) = 1.000" in lines
+    assert "        = 0,995 (99,5%)" in lines
     assert "  coverage: 4 of 4 agencies reported" in lines
     place = next(line for line in lines if line.startswith("      on_time = 245"))
     assert place.endswith("q1.yaml:8:37)")  # huyen_a's line, the column of its value
     assert lines[-4:] == ["  breakdown:", "    snv: 100% -> met", "    stp: 100% -> met",
-                          "    huyen_a (+1 below): 98.33% -> not_met"]
+                          "    huyen_a (+1 below): 98,33% -> not_met"]
+    english = render_explain(report.result("procedures.on_time"), "en").splitlines()
+    assert "    sum(received) = 1,000" in english and "        = 0.995 (99.5%)" in english
 
 
 def test_explain_for_an_agency_keeps_its_unit(report: Report) -> None:

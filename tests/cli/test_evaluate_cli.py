@@ -27,8 +27,11 @@ def _in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run(*args: str, columns: int | None = None) -> tuple[int, str, str]:
+    """``cchc ARGS`` with ``COLUMNS`` set to ``columns`` (unset when None: the table is then
+    100 columns wide, its width when the output is not a terminal)."""
+    env = {"COLUMNS": None if columns is None else str(columns)}
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -41,6 +44,19 @@ def test_evaluate_examples_every_format(golden: object, period: str, fmt: str,
     assert code == 0, err
     ext = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}[fmt]
     golden(f"evaluate/{period}-{fmt}-{lang}.{ext}", out)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("columns", [80, 120])
+def test_evaluate_table_fits_the_width_of_columns(golden: object, lang: str,
+                                                  columns: int) -> None:
+    """The table takes its width from ``COLUMNS`` when its output is not a terminal: names
+    wrap, and no line is wider."""
+    code, out, err = run("evaluate", PLAN, *CASES["q1"], "--lang", lang, columns=columns)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= columns  # no wide or combining text
+    assert "…" not in out
+    golden(f"evaluate/q1-table-{lang}-{columns}.txt", out)  # type: ignore[operator]
 
 
 @functools.cache

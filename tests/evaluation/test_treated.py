@@ -70,10 +70,10 @@ def test_the_renderers_say_the_rule_was_applied(plan: engine.Plan) -> None:
     del facts["h1_x1"]["on_time"]
     del facts["h2_x2"]["on_time"]
     report = evaluate(plan, facts, period="q1")
-    table = render_table(report, "vi")
+    table = render_table(report, "vi", width=200)  # wide enough for each note on one line
     assert "áp dụng quy tắc khi thiếu số liệu cho 2 số liệu của 2 cơ quan" in table
     assert "the rule for missing facts applied to 2 facts from 2 agencies" in \
-        render_table(report, "en")
+        render_table(report, "en", width=200)
     explained = render_explain(report.result("procedures.on_time_count"))
     assert "on_time of h1_x1 -> coalesce(on_time, 0)" in explained
     assert "on_time of h2_x2 -> coalesce(on_time, 0)" in explained
@@ -121,6 +121,6 @@ def test_an_agency_checking_its_own_sheet_sees_the_rule_applied_to_it(
     facts = full_facts()
     del facts["h1_x1"]["on_time"]
     for agency, says in (("h1_x1", True), ("h1", True), ("h2", False)):
-        table = render_table(evaluate(plan, facts, period="q1", agency=agency), "en")
+        table = render_table(evaluate(plan, facts, period="q1", agency=agency), "en", width=200)
         row = next(line for line in table.splitlines() if "on_time_count:" in line)
         assert ("the rule for missing facts applied to 1 facts from 1 agencies" in row) == says

@@ -65,7 +65,7 @@ def test_names_of_a_plan_are_written_out_in_the_table() -> None:
         "Kỳ báo cáo: Quý I (2022-12-15 – 2023-03-13), tính đến ngày 2023-03-14\n"
         "\n"
         "Cải cách thủ tục hành chính (procedures)\n"
-        "  on_time: Hồ sơ đúng hạn \\u202e%99 nạh gnúđ   100%       value > 99%      Đạt\n"
+        "  on_time: Hồ sơ đúng hạn \\u202e%99 nạh gnúđ  100%  value > 99%  Đạt\n"
         "\n"
         "Tổng hợp: Đạt 1, Không đạt 0, Chưa đến hạn 0, Thiếu số liệu 0, Không áp dụng 0 "
         "(Tổng 1)\n")

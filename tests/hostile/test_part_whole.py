@@ -414,7 +414,7 @@ def test_the_reason_is_in_the_json_of_evaluate(here: Path) -> None:
     assert on_time["explanation"]["terms"] == [
         {"formula": "sum(on_time)", "value": 15}, {"formula": "sum(received)", "value": 10}]
     table = CliRunner().invoke(main, ["evaluate", "undeclared.yaml", "f.yaml", "--period", "q1",
-                                      "--lang", "en"])
+                                      "--lang", "en"], env={"COLUMNS": "200"})  # one line
     assert OVER_DETAIL in table.stdout
     # with the relation declared, the same file is refused where it was written
     refused = CliRunner().invoke(main, ["evaluate", "plan.yaml", "f.yaml", "--period", "q1"])

@@ -393,4 +393,4 @@ def test_explain_names_the_cell_of_each_input(plan2023: Plan) -> None:
             "      dossiers_received = 120   (snv.xlsx:Số liệu!D11)\n"
             "      dossiers_settled_early = 100   (snv.xlsx:Số liệu!D14)\n"
             "  breakdown:\n"
-            "    snv: 99.17% -> met\n") in result.stdout
+            "    snv: 99,17% -> met\n") in result.stdout  # numbers the Vietnamese way
