@@ -172,7 +172,8 @@ def checked(value: Num) -> Num:
         if _NEG_LIMIT < value < _LIMIT:
             return value
         raise TooLarge
-    num, den = value.numerator, value.denominator
+    num: int = _NUM(value)
+    den: int = _DEN(value)
     if den == 1:
         if _NEG_LIMIT < num < _LIMIT:
             return num
@@ -194,7 +195,10 @@ def divide(a: Num, b: Num) -> Num:
 
 def multiply(a: Num, b: Num) -> Num:
     """``a * b`` exactly; :class:`TooLarge` beyond the bound."""
-    return checked(a * b)
+    r = a * b
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
@@ -204,7 +208,10 @@ def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
         return shift(a, b)  # type: ignore[arg-type]  # the checker allows no date + date
     if isinstance(b, dt.date):
         return shift(b, a)
-    return checked(a + b)
+    r = a + b
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
@@ -214,7 +221,10 @@ def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
         if isinstance(b, dt.date):
             return (a - b).days
         return shift(a, -b)
-    return checked(a - b)  # type: ignore[operator]  # the checker allows no number - date
+    r = a - b  # type: ignore[operator]  # the checker allows no number - date
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def total(values: Sequence[Num]) -> Num:
@@ -299,15 +309,18 @@ def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, v in facts.items():
         if type(v) is int:
-            if not _NEG_LIMIT < v < _LIMIT:
-                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
-            out[name] = v * FIXED_SCALE
+            if _NEG_LIMIT < v < _LIMIT:
+                out[name] = v * FIXED_SCALE
+                continue
         elif type(v) is Fraction:
-            num, den = v.numerator, v.denominator
-            if not (_NEG_LIMIT < num < _LIMIT and den < _LIMIT):
-                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
-            if not FIXED_SCALE % den:
-                out[name] = num * (FIXED_SCALE // den)
+            num, den = _NUM(v), _DEN(v)
+            if _NEG_LIMIT < num < _LIMIT and den < _LIMIT:
+                if not FIXED_SCALE % den:
+                    out[name] = num * (FIXED_SCALE // den)
+                continue
+        else:
+            continue
+        raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
     return out
 
 
