@@ -74,8 +74,7 @@ from .nodes import (
     Unary,
 )
 from .values import (
-    _LIMIT,
-    _NEG_LIMIT,
+    EXACT_LIMIT,
     FIXED_SCALE,
     TooLarge,
     Undefined,
@@ -127,6 +126,9 @@ def unplanned(error: Exception) -> None:
 
 # Fraction keeps its parts in slots; reading them directly skips the property call.
 _DEN = attrgetter("_denominator")
+# The bound of exact numbers, as module globals (engine.values.EXACT_LIMIT).
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
 
 
 def _known(v: Any) -> Any:
@@ -173,10 +175,10 @@ def _xsum(values: list[Any]) -> Any:
 
 def _fsum(values: list[Any]) -> Any:
     """Exact sum of a fact over a few agencies (fewer than 64: a district and its communes):
-    plain ``sum()`` is fastest. The facts are small (their readers bound them far below the
-    bound of exact numbers), so summing them first costs little whatever they are; then the
-    result, and for fractions the common denominator of the terms, are checked as
-    :func:`engine.values.total` checks them."""
+    plain ``sum()`` is fastest. Facts are small (their readers bound them far below the bound
+    of exact numbers), so summing them first costs little (and at worst, for a row made with
+    fractions near the bound, the sum of 63 of them); then the result, and for fractions the
+    common denominator of the terms, are checked as :func:`engine.values.total` checks them."""
     s = sum(values)
     if type(s) is int:
         if _NEG_LIMIT < s < _LIMIT:

@@ -124,8 +124,11 @@ MAX_EXACT_DIGITS = 1000
 #: denominator are below ``2**MAX_EXACT_BITS``. ``10**1000 < 2**3322``, so every number of up to
 #: 1,000 digits fits (and a few of 1,001), none of 1,002.
 MAX_EXACT_BITS = math.ceil(MAX_EXACT_DIGITS * math.log2(10))
-_LIMIT = 1 << MAX_EXACT_BITS
-_NEG_LIMIT = -_LIMIT
+#: The bound itself: a number fits when ``-EXACT_LIMIT < n < EXACT_LIMIT`` for its numerator
+#: and its denominator (two comparisons of integers, cheaper than ``int.bit_length()``).
+EXACT_LIMIT = 1 << MAX_EXACT_BITS
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
 # Fraction keeps its parts in slots; reading them directly skips the property call.
 _NUM = attrgetter("_numerator")
 _DEN = attrgetter("_denominator")
@@ -320,6 +323,7 @@ def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
                 continue
         else:
             continue
+        # a number beyond the bound
         raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
     return out
 
