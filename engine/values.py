@@ -124,8 +124,11 @@ MAX_EXACT_DIGITS = 1000
 #: denominator are below ``2**MAX_EXACT_BITS``. ``10**1000 < 2**3322``, so every number of up to
 #: 1,000 digits fits (and a few of 1,001), none of 1,002.
 MAX_EXACT_BITS = math.ceil(MAX_EXACT_DIGITS * math.log2(10))
-_LIMIT = 1 << MAX_EXACT_BITS
-_NEG_LIMIT = -_LIMIT
+#: The bound itself: a number fits when ``-EXACT_LIMIT < n < EXACT_LIMIT`` for its numerator
+#: and its denominator (two comparisons of integers, cheaper than ``int.bit_length()``).
+EXACT_LIMIT = 1 << MAX_EXACT_BITS
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
 # Fraction keeps its parts in slots; reading them directly skips the property call.
 _NUM = attrgetter("_numerator")
 _DEN = attrgetter("_denominator")
@@ -172,7 +175,8 @@ def checked(value: Num) -> Num:
         if _NEG_LIMIT < value < _LIMIT:
             return value
         raise TooLarge
-    num, den = value.numerator, value.denominator
+    num: int = _NUM(value)
+    den: int = _DEN(value)
     if den == 1:
         if _NEG_LIMIT < num < _LIMIT:
             return num
@@ -194,7 +198,10 @@ def divide(a: Num, b: Num) -> Num:
 
 def multiply(a: Num, b: Num) -> Num:
     """``a * b`` exactly; :class:`TooLarge` beyond the bound."""
-    return checked(a * b)
+    r = a * b
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
@@ -204,7 +211,10 @@ def add(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
         return shift(a, b)  # type: ignore[arg-type]  # the checker allows no date + date
     if isinstance(b, dt.date):
         return shift(b, a)
-    return checked(a + b)
+    r = a + b
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
@@ -214,7 +224,10 @@ def subtract(a: Num | dt.date, b: Num | dt.date) -> Num | dt.date:
         if isinstance(b, dt.date):
             return (a - b).days
         return shift(a, -b)
-    return checked(a - b)  # type: ignore[operator]  # the checker allows no number - date
+    r = a - b  # type: ignore[operator]  # the checker allows no number - date
+    if type(r) is int and _NEG_LIMIT < r < _LIMIT:
+        return r
+    return checked(r)
 
 
 def total(values: Sequence[Num]) -> Num:
@@ -299,15 +312,19 @@ def fixed_point(facts: Mapping[str, object]) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, v in facts.items():
         if type(v) is int:
-            if not _NEG_LIMIT < v < _LIMIT:
-                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
-            out[name] = v * FIXED_SCALE
+            if _NEG_LIMIT < v < _LIMIT:
+                out[name] = v * FIXED_SCALE
+                continue
         elif type(v) is Fraction:
-            num, den = v.numerator, v.denominator
-            if not (_NEG_LIMIT < num < _LIMIT and den < _LIMIT):
-                raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
-            if not FIXED_SCALE % den:
-                out[name] = num * (FIXED_SCALE // den)
+            num, den = _NUM(v), _DEN(v)
+            if _NEG_LIMIT < num < _LIMIT and den < _LIMIT:
+                if not FIXED_SCALE % den:
+                    out[name] = num * (FIXED_SCALE // den)
+                continue
+        else:
+            continue
+        # a number beyond the bound
+        raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
     return out
 
 
