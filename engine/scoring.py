@@ -36,8 +36,8 @@ from .scorecard import (
 from .values import Reason, Unknown, Value, is_number, json_value, merge
 
 __all__ = [
-    "CriterionScore",
     "BlockResult",
+    "CriterionScore",
     "ScoreReport",
     "StageChange",
     "StageScore",
@@ -60,12 +60,9 @@ def round_exact(x: Fraction | int, places: int, mode: str = "half_up") -> Fracti
     scaled = Fraction(x) * 10**places
     sign = -1 if scaled < 0 else 1
     q, r = divmod(abs(scaled.numerator), scaled.denominator)
-    if mode == "up" and r:
-        q += 1
-    elif mode == "half_up" and 2 * r >= scaled.denominator:
-        q += 1
-    elif mode == "half_even" and (2 * r > scaled.denominator or
-                                  (2 * r == scaled.denominator and q % 2 == 1)):
+    half = 2 * r - scaled.denominator  # > 0 above one half, 0 at one half
+    if (mode == "up" and r) or (mode == "half_up" and half >= 0) or \
+            (mode == "half_even" and (half > 0 or (half == 0 and q % 2 == 1))):
         q += 1
     return Fraction(sign * q, 10**places)
 
@@ -135,7 +132,7 @@ class CriterionScore:
         """Points lost against the maximum."""
         if isinstance(self.points, Unknown) or self.status == "not_applicable":
             return Unknown.of() if isinstance(self.points, Unknown) else 0
-        return _norm(self.max - Fraction(self.points))  # type: ignore[arg-type]
+        return _norm(self.max - _frac(self.points))
 
     @property
     def input(self) -> Value | None:
@@ -249,13 +246,13 @@ class BlockResult:
 
     @property
     def average_index(self) -> Value:
-        known = [Fraction(u.index) for u in self.units if not isinstance(u.index, Unknown)]
+        known = [_frac(u.index) for u in self.units if not isinstance(u.index, Unknown)]
         return _norm(sum(known, Fraction(0)) / len(known)) if known else Unknown.of(
             Reason("empty", detail="no unit of the block has a known index"))
 
     @property
     def average_points(self) -> Value:
-        known = [Fraction(u.total) for u in self.units if not isinstance(u.total, Unknown)]
+        known = [_frac(u.total) for u in self.units if not isinstance(u.total, Unknown)]
         return _norm(sum(known, Fraction(0)) / len(known)) if known else Unknown.of(
             Reason("empty", detail="no unit of the block has known points"))
 
@@ -281,8 +278,8 @@ class StageChange:
         return {"unit": self.unit, "criterion": self.criterion,
                 "from_stage": self.before_stage, "from": json_value(self.before),
                 "to_stage": self.after_stage, "to": json_value(self.after),
-                "difference": json_value(_norm(Fraction(self.after) - Fraction(self.before)))
-                if is_number(self.after) and is_number(self.before) else None}  # type: ignore[arg-type]
+                "difference": json_value(_norm(_frac(self.after) - _frac(self.before)))
+                if is_number(self.after) and is_number(self.before) else None}
 
 
 @dataclass(frozen=True)
@@ -449,7 +446,7 @@ class _Scorer:
         if any(isinstance(v, Unknown) for v in (criteria_points, bonus, penalty)):
             total = merge([criteria_points, bonus, penalty])
         else:
-            raw = Fraction(criteria_points) + Fraction(bonus) - Fraction(penalty)  # type: ignore[arg-type]
+            raw = _frac(criteria_points) + _frac(bonus) - _frac(penalty)
             raw = min(max(raw, Fraction(0)), amax)
             r = self.card.rounding.get("total")
             if r is not None:
@@ -489,13 +486,13 @@ class _Scorer:
                 continue
             v = item.points.evaluate(ctx)
             if not isinstance(v, Unknown):
-                v = _norm(max(Fraction(v), Fraction(0)))  # type: ignore[arg-type]
+                v = _norm(max(_frac(v), Fraction(0)))
             values.append(v)
             out.append((kind, item.id, v))
         s = _sum(values)
         if isinstance(s, Unknown) or adj.max is None:
             return s
-        return _norm(min(Fraction(s), adj.max))
+        return _norm(min(_frac(s), adj.max))
 
     def criterion(self, c: Criterion, unit: str, ctx: Context) -> CriterionScore:
         if c.applies is not None and unit not in c.applies:
@@ -542,7 +539,7 @@ class _Scorer:
                                                 for r in final.points.sorted_reasons()),
                                   stages=tuple(stages), final_stage=final.stage,
                                   inputs=inputs, population=population)
-        points = Fraction(final.points)  # type: ignore[arg-type]
+        points = _frac(final.points)
         applied: list[tuple[Deduction, bool]] = []
         for d in c.deductions:
             when = d.when.evaluate(ctx)
@@ -580,14 +577,14 @@ class _Scorer:
             case "yes_no":
                 return _norm(rule.yes if value is True else rule.no)
             case "steps":
-                v = Fraction(value)  # type: ignore[arg-type]
+                v = _frac(value)
                 for band in rule.bands:
                     if band.contains(v):
                         return _norm(band.points or Fraction(0))
                 return Unknown.of(Reason("invalid", detail="the value falls in no band"))
             case "proportional":
                 assert rule.full_at is not None
-                v = Fraction(value)  # type: ignore[arg-type]
+                v = _frac(value)
                 pts = c.max if v >= rule.full_at else max(v, Fraction(0)) * c.max / rule.full_at
                 return _norm(pts)
             case "formula":
@@ -597,8 +594,8 @@ class _Scorer:
                 out = rule.formula.evaluate(Context(scalars, ctx.population, ctx.subject))
                 if isinstance(out, Unknown):
                     return out
-                return _norm(min(max(Fraction(out), c.floor), c.max))  # type: ignore[arg-type]
-        v = Fraction(value)  # type: ignore[arg-type]
+                return _norm(min(max(_frac(out), c.floor), c.max))
+        v = _frac(value)
         return _norm(min(max(v, c.floor), c.max))
 
     def inputs(self, c: Criterion, unit: str, ctx: Context) -> tuple[InputValue, ...]:
@@ -626,7 +623,7 @@ class _Scorer:
 def _sum(values: Sequence[Value]) -> Value:
     if any(isinstance(v, Unknown) for v in values):
         return merge(values)
-    return _norm(sum((Fraction(v) for v in values), Fraction(0)))  # type: ignore[arg-type]
+    return _norm(sum((_frac(v) for v in values), Fraction(0)))
 
 
 def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
@@ -637,6 +634,12 @@ def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
     points = _sum([p.points for p in applicable])
     status: Status = "unknown" if isinstance(points, Unknown) else "scored"
     return CriterionScore(c, status, points, sum((p.max for p in applicable), Fraction(0)))
+
+
+def _frac(v: Value) -> Fraction:
+    """A value known to be a number, as a Fraction."""
+    assert isinstance(v, int | Fraction) and not isinstance(v, bool), v
+    return Fraction(v)
 
 
 def _norm(x: Fraction | int) -> int | Fraction:
@@ -652,9 +655,9 @@ def _group(bands: Sequence[Band], index: Fraction) -> str | None:
 
 
 def _sort_key(u: UnitScore, tie_break: Sequence[str]) -> tuple[Fraction, ...]:
-    key = [-Fraction(u.index)]  # type: ignore[arg-type]
+    key = [-_frac(u.index)]
     for t in tie_break:
-        key.append(-Fraction(u.total) if t == "points" else -u.applicable_max)  # type: ignore[arg-type]
+        key.append(-_frac(u.total) if t == "points" else -u.applicable_max)
     return tuple(key)
 
 
