@@ -64,7 +64,7 @@ def test_the_explanation_of_a_unit(report: ScoreReport) -> None:
     assert on_time.rounded is not None and on_time.rounded.before == Fraction(72, 19)
     assert on_time.points == Fraction(379, 100)
     parent = stp.criterion("1.1")
-    assert (parent.points, parent.max) == (Fraction(3, 2), 3)
+    assert parent.points == Fraction(3, 2) and parent.max == 3
 
 
 def test_empty_populations_and_applicability(report: ScoreReport) -> None:
@@ -124,7 +124,7 @@ def test_a_missing_fact_makes_the_unit_unknown_never_zero() -> None:
     stp = report.unit("stp")
     assert stp.rank is None and stp.group is None
     assert ("stp", "plan_issue") in stp.missing and ("stp", "tasks_planned") in stp.missing
-    assert [u.unit for u in report.block("departments").units][0] == "snv"
+    assert report.block("departments").units[0].unit == "snv"
 
 
 @pytest.mark.parametrize(("mode", "value", "expected"), [

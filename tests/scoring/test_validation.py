@@ -83,7 +83,8 @@ def test_e451_maxima_that_do_not_add_up(plan: engine.Plan) -> None:
 
 
 def test_e452_overlapping_steps(plan: engine.Plan) -> None:
-    text = edit("{at_least: 50%, below: 90%, points: 1}", "{at_least: 50%, at_most: 90%, points: 1}")
+    text = edit("{at_least: 50%, below: 90%, points: 1}",
+                "{at_least: 50%, at_most: 90%, points: 1}")
     assert errors(plan, text) == [
         ("E452", 28, 15, "the bands 'value >= 50% and value <= 90%' and 'value >= 90%' overlap")]
 
