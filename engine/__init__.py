@@ -42,6 +42,9 @@ _EXPORTS = {
     "Diagnostic": "diagnostics", "EngineError": "diagnostics", "PlanError": "diagnostics",
     "FactsError": "diagnostics", "ExpressionError": "diagnostics",
     "ArgumentError": "diagnostics", "CaseError": "cases",
+    # scoring units with a scorecard (docs/scoring.md)
+    "load_scorecard": "scorecard", "loads_scorecard": "scorecard", "Scorecard": "scorecard",
+    "ScorecardError": "scorecard", "score": "scoring", "ScoreReport": "scoring",
 }
 
 __all__ = [
@@ -65,6 +68,9 @@ __all__ = [
     "Reason",
     "Report",
     "ReportingStatus",
+    "ScoreReport",
+    "Scorecard",
+    "ScorecardError",
     "Symbols",
     "Treatment",
     "Type",
@@ -79,11 +85,14 @@ __all__ = [
     "load_cases",
     "load_facts",
     "load_plan",
+    "load_scorecard",
     "loads_plan",
+    "loads_scorecard",
     "render_docx",
     "render_html",
     "reporting_status",
     "run_cases",
+    "score",
 ]
 
 if TYPE_CHECKING:
@@ -109,6 +118,8 @@ if TYPE_CHECKING:
     from .report import AgencyResult, Coverage, IndicatorResult, Report, Treatment, evaluate
     from .report_docx import render_docx
     from .report_html import render_html
+    from .scorecard import Scorecard, ScorecardError, load_scorecard, loads_scorecard
+    from .scoring import ScoreReport, score
     from .status import AgencyStatus, ReportingStatus, reporting_status
     from .values import Reason, Unknown, format_value, json_value
 

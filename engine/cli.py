@@ -909,3 +909,90 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
                                  param_hint="-o")
     _write_file(str(target), text)
     _say(visible(f"wrote {target}: the {year} plan, extending {plan_path}"))
+
+
+# -- cchc score (issue 16): scorecards, kept in one hunk ------------------------------------------
+
+
+@main.command("score")
+@_reads_facts
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(dir_okay=False))
+@click.argument("facts_paths", metavar="FACTS...", nargs=-1, required=True, type=click.Path())
+@click.option("--period", required=True, help="Period id, e.g. year.")
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "markdown", "csv", "json", "html", "xlsx"]),
+              default="table", show_default=True,
+              help="xlsx: an Excel workbook (one sheet per block, and the criteria), to a file "
+                   "given with -o.")
+@click.option("--unit", help="Explain one unit: every criterion, its input, rule and points.")
+@click.option("--stages", is_flag=True,
+              help="List the criteria where appraisal changed the self-assessment.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE instead of standard output (needed for xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_reads_files
+@_speaks_json
+def score_cmd(plan_path: str, scorecard_path: str, facts_paths: tuple[str, ...], period: str,
+              fmt: str, unit: str | None, stages: bool, lang: str, output: str | None,
+              force: bool) -> None:
+    """Score and rank the units of PLAN by SCORECARD from FACTS (files or folders)."""
+    from dataclasses import replace
+
+    from engine import render_score as rs
+    from engine.diagnostics import ArgumentError
+    from engine.report import check_arguments
+    from engine.scorecard import load_scorecard
+    from engine.scoring import score
+
+    if fmt == "xlsx" and output is None:
+        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
+             "or a pipe: name the file with -o FILE.xlsx")
+        sys.exit(EXIT_INVALID)
+    if output is not None and not force:
+        _refuse_existing(output)
+    plan = _load_plan(plan_path)
+    check_arguments(plan, period=period, labels=_OPTION_LABELS)
+    limits = _limits()
+    card = load_scorecard(scorecard_path, plan=plan, root=limits["root"],
+                          max_file_bytes=limits["max_file_bytes"])
+    from engine.facts import load_facts
+
+    facts = load_facts(card.fact_plan, list(facts_paths), period=period,
+                       max_file_bytes=limits["max_file_bytes"])
+    _facts_warnings(facts.warnings)
+    report = score(plan, card, facts, period=period)
+    out: str | bytes
+    if unit is not None:
+        try:
+            found = report.unit(unit)
+        except engine.EngineError as err:
+            raise ArgumentError([replace(d, file="--unit")
+                                        for d in err.diagnostics]) from None
+        out = rs.render_unit_json(found) if fmt == "json" else rs.render_unit(report, unit,
+                                                                              lang)
+    elif stages:
+        out = _echo_text_json({"stage_changes": [c.to_dict() for c in report.stage_changes()]}) \
+            if fmt == "json" else rs.render_stage_changes(report, lang)
+    elif fmt == "xlsx":
+        out = rs.render_score_xlsx(report, lang)
+    elif fmt == "html":
+        out = rs.render_score_html(report, lang)
+    elif fmt == "json":
+        out = rs.render_score_json(report)
+    elif fmt == "markdown":
+        out = rs.render_score_markdown(report, lang)
+    elif fmt == "csv":
+        out = rs.render_score_csv(report, bom=output is not None)
+    else:
+        out = rs.render_score_table(report, lang)
+    if output is None:
+        assert isinstance(out, str)
+        _out(out, nl=False)
+    else:
+        _write_file(output, out)
+
+
+def _echo_text_json(data: Any) -> str:
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

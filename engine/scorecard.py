@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -664,7 +665,7 @@ class _Builder:
         total = sum((a.max for a in areas.values()), Fraction(0))
         if total != scale and areas:
             self.c.error("E451", f"the areas' maxima add up to {_fmt(total)}, not the scale "
-                         f"{_fmt(scale)}", t.get("scale").span if t.get("scale") else None,
+                         f"{_fmt(scale)}", _span(t.get("scale")),
                          help="change the scale or the maxima of the areas: "
                          + " + ".join(f"{a.id}: {_fmt(a.max)}" for a in areas.values()))
         bonus = self.adjustment("bonus")
@@ -717,11 +718,9 @@ class _Builder:
                 self.c.add(messages.unknown_name("E456", "group or agency", reported_by,
                                                  [*self.plan.groups, *self.plan.agencies],
                                                  rb.span if rb is not None else k.span))
-            periods = tuple(p.text for p in (v.get("periods").items
-                                             if isinstance(v.get("periods"), YSeq) else ())
-                            if isinstance(p, YScalar))
-            for p in (v.get("periods").items if isinstance(v.get("periods"), YSeq) else ()):
-                if isinstance(p, YScalar) and p.text not in self.plan.periods:
+            periods = tuple(p.text for p in _scalars(v.get("periods")))
+            for p in _scalars(v.get("periods")):
+                if p.text not in self.plan.periods:
                     self.c.add(messages.unknown_period(self.plan, p.text, p.span))
             values_node = v.get("values")
             values = tuple(x.text for x in (values_node.items if isinstance(values_node, YSeq)
@@ -759,9 +758,7 @@ class _Builder:
                              units_node.span if units_node is not None else k.span,
                              help="name a group of the plan that has agencies")
             bands = self.bands(v.get("classify"), classify=True)
-            tie = tuple(x.text for x in (v.get("tie_break").items
-                                         if isinstance(v.get("tie_break"), YSeq) else ())
-                        if isinstance(x, YScalar))
+            tie = tuple(x.text for x in _scalars(v.get("tie_break")))
             out[bid] = Block(bid, label(v.get("name")), tuple(units), tuple(bands), tie,
                              text_of(v.get("notes")), k.span)
         return out
@@ -812,7 +809,7 @@ class _Builder:
             return
         key = functools.cmp_to_key(_compare_lower)
         ordered = sorted(bands, key=key)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             # a's upper must meet b's lower exactly, one side closed and the other open
             if a.upper is None or b.lower is None or a.upper > b.lower or (
                     a.upper == b.lower and a.upper_closed and b.lower_closed):
@@ -1012,7 +1009,7 @@ class _Builder:
                 needs(TEXT, "a text (a category fact)")
                 cats: dict[str, Fraction] = {}
                 assert isinstance(body, YMap)
-                for key, (k, v) in body.items.items():
+                for key, (_, v) in body.items.items():
                     points = number(v)
                     if not 0 <= points <= cmax:
                         self.c.error("E454", f"{_fmt(points)} points is outside 0 to the "
@@ -1025,11 +1022,11 @@ class _Builder:
                 needs(BOOL, "a condition (true or false)")
                 assert isinstance(body, YMap)
                 yes, no = number(body.get("yes")), number(body.get("no"))
-                for k in ("yes", "no"):
-                    v = number(body.get(k))
-                    if not 0 <= v <= cmax:
-                        self.c.error("E454", f"{_fmt(v)} points is outside 0 to the maximum "
-                                     f"{_fmt(cmax)}", body.get(k).span if body.get(k) else None,
+                for side in ("yes", "no"):
+                    pts = number(body.get(side))
+                    if not 0 <= pts <= cmax:
+                        self.c.error("E454", f"{_fmt(pts)} points is outside 0 to the maximum "
+                                     f"{_fmt(cmax)}", _span(body.get(side)),
                                      help="a rule gives between 0 and the criterion's maximum")
                 return Rule("yes_no", yes=yes, no=no)
             case "steps":
@@ -1114,6 +1111,14 @@ class _Builder:
                                             text_of(v.get("ref"))))
         cap = number(node.get("max")) if node.get("max") is not None else None
         return Adjustment(cap, tuple(items))
+
+
+def _scalars(node: YNode | None) -> list[YScalar]:
+    return [n for n in node.items if isinstance(n, YScalar)] if isinstance(node, YSeq) else []
+
+
+def _span(node: YNode | None) -> Span | None:
+    return node.span if node is not None else None
 
 
 def _compare_lower(a: Band, b: Band) -> int:
