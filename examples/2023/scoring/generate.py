@@ -169,7 +169,8 @@ def illustration_facts(plan: Any, year: Any) -> dict[str, dict[str, dict[str, An
     council["bac_yen"]["one_stop_ok"] = False
     council["bac_yen"]["procedures_public_ok"] = False
     # Sơn La publishes each unit's satisfaction; in 2023 the Ethnic Minorities Committee, the
-    # Industrial Zones Authority and Sông Mã reached 100% (en.baosonla.org.vn). The rest is invented.
+    # Industrial Zones Authority and Sông Mã reached 100% (en.baosonla.org.vn). The rest is
+    # invented.
     for unit in ("ban_dan_toc", "bql_kcn", "song_ma"):
         survey[unit]["sipas_unit"] = "100%"
     return stages
