@@ -436,7 +436,7 @@ def validate_tree(tree: YMap, collector: Collector, *, partial: bool) -> None:
         if err.validator == "additionalProperties":
             continue
         e = _Error.of(tree, False, err, suggested)
-        pattern = err.schema.get("pattern")
+        pattern = str(err.schema.get("pattern", "")).replace("\\Z", "$")
         if pattern in (_NUMBER_SCHEMA, _BOUND_SCHEMA) and err.validator in ("pattern", "type"):
             collector.add(_not_a_number(e.node, pattern == _BOUND_SCHEMA, e.where))
             continue

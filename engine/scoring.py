@@ -297,17 +297,17 @@ class ScoreReport:
         for b in self.blocks:
             if b.id == block:
                 return b
-        raise ArgumentError([unknown_name("E802", "block", block, [b.id for b in self.blocks],
+        raise ArgumentError([unknown_name("E463", "block", block, [b.id for b in self.blocks],
                                           file="ScoreReport.block()")])
 
     def unit(self, unit: str) -> UnitScore:
-        """The result of ``unit``; :class:`ArgumentError` (``E802``) when no block has it."""
+        """The result of ``unit``; :class:`ArgumentError` (``E463``) when no block has it."""
         for b in self.blocks:
             for u in b.units:
                 if u.unit == unit:
                     return u
         units = [u.unit for b in self.blocks for u in b.units]
-        raise ArgumentError([unknown_name("E802", "unit", unit, units,
+        raise ArgumentError([unknown_name("E463", "unit", unit, units,
                                           file="ScoreReport.unit()")])
 
     def stage_changes(self) -> tuple[StageChange, ...]:
@@ -356,7 +356,7 @@ def score(plan: Plan, scorecard: Scorecard,
     check_arguments(plan, period=period)
     if scorecard.fact_plan.id != plan.id:
         raise ArgumentError([Diagnostic(
-            "E801", f"the scorecard was loaded for plan '{scorecard.fact_plan.id}', not "
+            "E463", f"the scorecard was loaded for plan '{scorecard.fact_plan.id}', not "
             f"'{plan.id}'", file="score(scorecard=)",
             help="load the scorecard with this plan: load_scorecard(path, plan=plan)")])
     if not isinstance(facts, Facts):
