@@ -16,8 +16,9 @@ two shipped scorecards:
 
 Every unit's figures come from a random generator seeded with the unit's id, so they do not
 depend on the order of the plan; a few units are then changed by hand so that the example shows
-what it is meant to (see ``STORY``). A test checks that the committed files are exactly what
-this script writes: edit the script, not the files.
+what it is meant to (see ``STORY``). examples/2023/generate.py runs this script after writing
+the year's facts it builds on. A test checks that the committed files are exactly what this
+script writes: edit the script, not the files.
 """
 
 from __future__ import annotations
