@@ -225,7 +225,7 @@ def _criterion_lines(c: CriterionScore, lang: str, stages: Sequence[Stage]) -> l
     return lines
 
 
-def _exact(value: Fraction, lang: str) -> str:
+def _exact(value: int | Fraction, lang: str) -> str:
     return format_number_local(value, lang, places=None)
 
 

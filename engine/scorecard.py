@@ -48,6 +48,7 @@ from .parser import parse
 from .registry import label, text_of
 from .schema import _diagnostics, _Error, _unknown_keys
 from .source import Span
+from .values import Num
 from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml, scalar_source, to_data
 
 __all__ = [
@@ -101,16 +102,16 @@ class Band:
     """A half-open (or closed) interval of values: a band of steps with its ``points``, or a
     classification band with its ``label``."""
 
-    lower: Fraction | None
+    lower: Num | None
     lower_closed: bool
-    upper: Fraction | None
+    upper: Num | None
     upper_closed: bool
-    points: Fraction | None = None
+    points: Num | None = None
     label: str | None = None
     name: Label | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
 
-    def contains(self, value: Fraction) -> bool:
+    def contains(self, value: Num) -> bool:
         if self.lower is not None and (value < self.lower or
                                        (value == self.lower and not self.lower_closed)):
             return False
@@ -127,7 +128,7 @@ class Band:
         return " and ".join(parts)
 
 
-def _show(x: Fraction) -> str:
+def _show(x: Num) -> str:
     """A bound as written: a fraction below 1 in absolute value as a percentage."""
     from .values import format_number
     if x.denominator != 1 and (x * 100).denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100):
@@ -140,11 +141,11 @@ class Rule:
     """How a criterion gives points: one of :data:`RULE_KINDS`."""
 
     kind: str
-    categories: Mapping[str, Fraction] = field(default_factory=dict)
-    yes: Fraction = Fraction(0)
-    no: Fraction = Fraction(0)
+    categories: Mapping[str, Num] = field(default_factory=dict)
+    yes: Num = 0
+    no: Num = 0
     bands: tuple[Band, ...] = ()
-    full_at: Fraction | None = None
+    full_at: Num | None = None
     formula: Formula | None = None
 
     def describe(self) -> str:
@@ -172,7 +173,7 @@ class Rule:
 @dataclass(frozen=True)
 class Deduction:
     when: Formula
-    points: Fraction
+    points: Num
     text: str | None = None
     ref: str | None = None
 
@@ -184,7 +185,7 @@ class Criterion:
 
     id: str
     name: Label
-    max: Fraction
+    max: Num
     area: str
     parent: str | None
     level: int  # 1: criterion of an area, 2: sub-criterion
@@ -200,7 +201,7 @@ class Criterion:
     on_empty: OnEmpty = "not_applicable"
     rule: Rule | None = None
     deductions: tuple[Deduction, ...] = ()
-    floor: Fraction = Fraction(0)
+    floor: Num = 0
     round: Rounding | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
 
@@ -215,7 +216,7 @@ class ScorecardArea:
 
     id: str
     name: Label
-    max: Fraction
+    max: Num
     criteria: tuple[str, ...]
     ref: str | None = None
     notes: str | None = None
@@ -254,7 +255,7 @@ class AdjustmentItem:
 class Adjustment:
     """Bonus or penalty points: items summed, capped at ``max``."""
 
-    max: Fraction | None
+    max: Num | None
     items: tuple[AdjustmentItem, ...]
 
 
@@ -264,7 +265,7 @@ class Scorecard:
 
     id: str
     title: Label
-    scale: Fraction
+    scale: Num
     stages: tuple[Stage, ...]
     facts: Mapping[str, FactDef]
     blocks: Mapping[str, Block]
@@ -468,13 +469,13 @@ def _not_a_number(node: YNode, bound: bool, where: str) -> Diagnostic:
     return Diagnostic("E450", f"'{shown}' is not a number{where}", node.span, hint)
 
 
-def number(node: YNode | None) -> Fraction:
-    """The exact number of a scalar the schema has checked (``90%`` is 9/10)."""
+def number(node: YNode | None) -> Num:
+    """The exact number of a scalar the schema has checked (``90%`` is 9/10), as an ``int``
+    when it is whole (scoring compares and adds many of them)."""
     assert isinstance(node, YScalar)
     text = node.text.strip()
-    if text.endswith("%"):
-        return Fraction(text[:-1]) / 100
-    return Fraction(text)
+    x = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    return x.numerator if x.denominator == 1 else x
 
 
 class _Merger:
@@ -662,7 +663,7 @@ class _Builder:
         self.all_units = [u for b in blocks.values() for u in b.units]
         areas, criteria = self.areas()
         scale = number(t.get("scale"))
-        total = sum((a.max for a in areas.values()), Fraction(0))
+        total = sum((a.max for a in areas.values()), 0)
         if total != scale and areas:
             self.c.error("E451", f"the areas' maxima add up to {_fmt(total)}, not the scale "
                          f"{_fmt(scale)}", _span(t.get("scale")),
@@ -764,7 +765,7 @@ class _Builder:
         return out
 
     def bands(self, node: YNode | None, *, classify: bool,
-              maximum: Fraction | None = None) -> list[Band]:
+              maximum: Num | None = None) -> list[Band]:
         out: list[Band] = []
         if not isinstance(node, YSeq):
             return out
@@ -875,9 +876,9 @@ class _Builder:
         self.criterion_spans[cid] = key.span
         return True
 
-    def adds_up(self, what: str, maximum: Fraction, children: list[Criterion],
+    def adds_up(self, what: str, maximum: Num, children: list[Criterion],
                 at: YNode | None) -> None:
-        total = sum((c.max for c in children), Fraction(0))
+        total = sum((c.max for c in children), 0)
         if children and total != maximum:
             self.c.error("E451", f"the maximum of {what} is {_fmt(maximum)} but its criteria "
                          f"add up to {_fmt(total)}", at.span if at is not None else None,
@@ -940,7 +941,7 @@ class _Builder:
                 if when is not None:
                     deductions.append(Deduction(when, number(d.get("points")),
                                                 text_of(d.get("text")), text_of(d.get("ref"))))
-        floor = number(node.get("floor")) if node.get("floor") is not None else Fraction(0)
+        floor = number(node.get("floor")) if node.get("floor") is not None else 0
         if rule is None or inputs is None:
             return
         out[cid] = dataclasses.replace(
@@ -987,7 +988,7 @@ class _Builder:
             out[""] = f
         return out if ok else None
 
-    def rule(self, cid: str, kind: str, node: YMap, cmax: Fraction, crit: YMap,
+    def rule(self, cid: str, kind: str, node: YMap, cmax: Num, crit: YMap,
              inputs: dict[str, Formula] | None, input_type: Type | None) -> Rule | None:
         body = node.get(kind)
         inode = crit.get("input")
@@ -1007,7 +1008,7 @@ class _Builder:
         match kind:
             case "categorical":
                 needs(TEXT, "a text (a category fact)")
-                cats: dict[str, Fraction] = {}
+                cats: dict[str, Num] = {}
                 assert isinstance(body, YMap)
                 for key, (_, v) in body.items.items():
                     points = number(v)
@@ -1130,7 +1131,7 @@ def _compare_lower(a: Band, b: Band) -> int:
     return (not a.lower_closed) - (not b.lower_closed)
 
 
-def _fmt(x: Fraction) -> str:
+def _fmt(x: Num) -> str:
     from .values import format_number
     return format_number(x)
 

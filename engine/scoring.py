@@ -12,8 +12,9 @@ never 0.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
@@ -33,7 +34,7 @@ from .scorecard import (
     Scorecard,
     names_used,
 )
-from .values import Reason, Unknown, Value, is_number, json_value, merge
+from .values import Num, Reason, Unknown, Value, is_number, json_value, merge
 
 __all__ = [
     "BlockResult",
@@ -50,12 +51,14 @@ Status = Literal["scored", "not_applicable", "unknown"]
 PathArg = str | os.PathLike[str]
 
 
-def round_exact(x: Fraction | int, places: int, mode: str = "half_up") -> Fraction:
+def round_exact(x: Num, places: int, mode: str = "half_up") -> Num:
     """``x`` rounded to ``places`` decimals, exactly: ``half_up`` (half away from zero),
     ``half_even``, ``down`` (toward zero) or ``up`` (away from zero).
 
         >>> round_exact(Fraction(5, 3), 2), round_exact(Fraction(1, 8), 2, "half_even")
         (Fraction(167, 100), Fraction(3, 25))
+        >>> round_exact(Fraction(399, 100), 0)
+        4
     """
     scaled = Fraction(x) * 10**places
     sign = -1 if scaled < 0 else 1
@@ -64,7 +67,7 @@ def round_exact(x: Fraction | int, places: int, mode: str = "half_up") -> Fracti
     if (mode == "up" and r) or (mode == "half_up" and half >= 0) or \
             (mode == "half_even" and (half > 0 or (half == 0 and q % 2 == 1))):
         q += 1
-    return Fraction(sign * q, 10**places)
+    return _norm(Fraction(sign * q, 10**places))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,8 @@ class Rounded:
     """A rounding the scorecard asked for that changed a value."""
 
     what: str
-    before: Fraction
-    after: Fraction
+    before: Num
+    after: Num
     rounding: Rounding
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,11 +117,13 @@ class CriterionScore:
     criterion: Criterion
     status: Status
     points: Value
-    max: Fraction  # the applicable maximum (0 when not applicable)
+    max: Num  # the applicable maximum (0 when not applicable)
     why: str = ""
     stages: tuple[StageScore, ...] = ()
     final_stage: str | None = None
-    inputs: tuple[InputValue, ...] = ()
+    #: how to find the facts and indicators the formulas read (worked out when asked for)
+    explain: Callable[[], tuple[InputValue, ...]] | None = field(default=None, repr=False,
+                                                                 compare=False)
     population: Value | None = None
     deductions: tuple[tuple[Deduction, bool], ...] = ()
     rounded: Rounded | None = None
@@ -127,12 +132,17 @@ class CriterionScore:
     def id(self) -> str:
         return self.criterion.id
 
+    @functools.cached_property
+    def inputs(self) -> tuple[InputValue, ...]:
+        """The facts (with where each was written) and indicators its formulas read."""
+        return self.explain() if self.explain is not None else ()
+
     @property
     def lost(self) -> Value:
         """Points lost against the maximum."""
         if isinstance(self.points, Unknown) or self.status == "not_applicable":
             return Unknown.of() if isinstance(self.points, Unknown) else 0
-        return _norm(self.max - _frac(self.points))
+        return _norm(self.max - _num(self.points))
 
     @property
     def input(self) -> Value | None:
@@ -179,7 +189,7 @@ class UnitScore:
     bonus: Value
     penalty: Value
     total: Value
-    applicable_max: Fraction
+    applicable_max: Num
     index: Value
     group: str | None
     rank: int | None = None
@@ -246,14 +256,14 @@ class BlockResult:
 
     @property
     def average_index(self) -> Value:
-        known = [_frac(u.index) for u in self.units if not isinstance(u.index, Unknown)]
-        return _norm(sum(known, Fraction(0)) / len(known)) if known else Unknown.of(
+        known = [_num(u.index) for u in self.units if not isinstance(u.index, Unknown)]
+        return _norm(Fraction(sum(known, 0)) / len(known)) if known else Unknown.of(
             Reason("empty", detail="no unit of the block has a known index"))
 
     @property
     def average_points(self) -> Value:
-        known = [_frac(u.total) for u in self.units if not isinstance(u.total, Unknown)]
-        return _norm(sum(known, Fraction(0)) / len(known)) if known else Unknown.of(
+        known = [_num(u.total) for u in self.units if not isinstance(u.total, Unknown)]
+        return _norm(Fraction(sum(known, 0)) / len(known)) if known else Unknown.of(
             Reason("empty", detail="no unit of the block has known points"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -278,7 +288,7 @@ class StageChange:
         return {"unit": self.unit, "criterion": self.criterion,
                 "from_stage": self.before_stage, "from": json_value(self.before),
                 "to_stage": self.after_stage, "to": json_value(self.after),
-                "difference": json_value(_norm(_frac(self.after) - _frac(self.before)))
+                "difference": json_value(_norm(_num(self.after) - _num(self.before)))
                 if is_number(self.after) and is_number(self.before) else None}
 
 
@@ -361,7 +371,17 @@ def score(plan: Plan, scorecard: Scorecard,
             help="load the scorecard with this plan: load_scorecard(path, plan=plan)")])
     if not isinstance(facts, Facts):
         facts = load_facts(scorecard.fact_plan, facts, period)
-    return _Scorer(plan, scorecard, facts, period).run()
+    # Scoring builds many small objects that hold no reference cycles; the cyclic collector
+    # would scan all of them again and again (a national scale took seconds in it alone).
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Scorer(plan, scorecard, facts, period).run()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Scorer:
@@ -381,6 +401,9 @@ class _Scorer:
             if a.parent is not None:
                 children.setdefault(a.parent, []).append(a.id)
         self.children = children
+        self.leaves = card.leaves
+        self.parents = [c for c in reversed(list(card.criteria.values())) if not c.scored]
+        self.order = tuple(card.criteria)
         self.indicator_values = self.indicators()
 
     def indicators(self) -> dict[str, dict[str, Value]]:
@@ -427,15 +450,13 @@ class _Scorer:
     def unit(self, unit: str, block: Block) -> UnitScore:
         ctx = self.context(unit)
         scores: dict[str, CriterionScore] = {}
-        for c in self.card.criteria.values():
-            if c.scored:
-                scores[c.id] = self.criterion(c, unit, ctx)
-        for c in reversed(list(self.card.criteria.values())):
-            if not c.scored:
-                scores[c.id] = _sum_of(c, [scores[k] for k in c.children])
-        ordered = tuple(scores[c] for c in self.card.criteria)
-        leaves = [s for s in ordered if s.criterion.scored and s.status != "not_applicable"]
-        amax = sum((s.max for s in leaves), Fraction(0))
+        for c in self.leaves:
+            scores[c.id] = self.criterion(c, unit, ctx)
+        leaves = [s for s in scores.values() if s.status != "not_applicable"]
+        for c in self.parents:
+            scores[c.id] = _sum_of(c, [scores[k] for k in c.children])
+        ordered = tuple(scores[c] for c in self.order)
+        amax: Num = sum((s.max for s in leaves), 0)
         pts: list[Value] = [s.points for s in leaves]
         criteria_points: Value = _sum(pts)
         adjustments: list[tuple[str, str, Value]] = []
@@ -446,8 +467,8 @@ class _Scorer:
         if any(isinstance(v, Unknown) for v in (criteria_points, bonus, penalty)):
             total = merge([criteria_points, bonus, penalty])
         else:
-            raw = _frac(criteria_points) + _frac(bonus) - _frac(penalty)
-            raw = min(max(raw, Fraction(0)), amax)
+            raw: Num = _num(criteria_points) + _num(bonus) - _num(penalty)
+            raw = min(max(raw, 0), amax)
             r = self.card.rounding.get("total")
             if r is not None:
                 after = round_exact(raw, r.places, r.mode)
@@ -461,15 +482,15 @@ class _Scorer:
         elif amax == 0:
             index = Unknown.of(Reason("empty", detail="no criterion applies to the unit"))
         else:
-            exact = Fraction(total) / amax
+            exact: Num = Fraction(_num(total)) / amax
             r = self.card.rounding.get("index")
             if r is not None:
-                after = round_exact(exact * 100, r.places, r.mode) / 100
+                after = _norm(Fraction(round_exact(exact * 100, r.places, r.mode)) / 100)
                 if after != exact:
                     rounded.append(Rounded("index", exact, after, r))
                 exact = after
             index = _norm(exact)
-        group = None if isinstance(index, Unknown) else _group(block.classify, Fraction(index))
+        group = None if isinstance(index, Unknown) else _group(block.classify, _num(index))
         rounded.extend(s.rounded for s in ordered if s.rounded is not None)
         return UnitScore(unit, self.plan.agencies[unit].name, block.id, ordered,
                          criteria_points, bonus, penalty, total, amax, index, group,
@@ -484,37 +505,41 @@ class _Scorer:
         for item in adj.items:
             if item.applies is not None and unit not in item.applies:
                 continue
-            v = item.points.evaluate(ctx)
+            v = item.points.program.evaluate(ctx)
             if not isinstance(v, Unknown):
-                v = _norm(max(_frac(v), Fraction(0)))
+                v = max(_num(v), 0)
             values.append(v)
             out.append((kind, item.id, v))
         s = _sum(values)
         if isinstance(s, Unknown) or adj.max is None:
             return s
-        return _norm(min(_frac(s), adj.max))
+        return min(_num(s), adj.max)
 
     def criterion(self, c: Criterion, unit: str, ctx: Context) -> CriterionScore:
         if c.applies is not None and unit not in c.applies:
-            return CriterionScore(c, "not_applicable", 0, Fraction(0),
+            return CriterionScore(c, "not_applicable", 0, 0,
                                   why="the criterion does not apply to this unit")
         population: Value | None = None
+
+        def explain() -> tuple[InputValue, ...]:
+            return self.inputs(c, unit, ctx)
+
         if c.population is not None:
-            population = c.population.evaluate(ctx)
+            population = c.population.program.evaluate(ctx)
             if isinstance(population, Unknown):
                 return CriterionScore(c, "unknown", population, c.max,
                                       why="the population is not known",
-                                      inputs=self.inputs(c, unit, ctx), population=population)
+                                      explain=explain, population=population)
             if population == 0:
                 if c.on_empty == "not_applicable":
-                    return CriterionScore(c, "not_applicable", 0, Fraction(0),
+                    return CriterionScore(c, "not_applicable", 0, 0,
                                           why="nothing to score: the population is 0",
-                                          inputs=self.inputs(c, unit, ctx),
+                                          explain=explain,
                                           population=population)
-                points = c.max if c.on_empty == "full" else Fraction(0)
-                return CriterionScore(c, "scored", _norm(points), c.max,
+                points: Num = c.max if c.on_empty == "full" else 0
+                return CriterionScore(c, "scored", points, c.max,
                                       why=f"the population is 0: on_empty {c.on_empty}",
-                                      inputs=self.inputs(c, unit, ctx), population=population)
+                                      explain=explain, population=population)
         stages: list[StageScore] = []
         final: StageScore | None = None
         formulas = dict(c.inputs) if c.inputs else {"": None}
@@ -522,32 +547,31 @@ class _Scorer:
             if stage not in formulas:
                 continue
             f = formulas[stage]
-            value: Value = f.evaluate(ctx) if f is not None else 0
+            value: Value = f.program.evaluate(ctx) if f is not None else 0
             pts = self.rule(c, value, ctx) if not isinstance(value, Unknown) else value
             s = StageScore(stage, value, pts)
             stages.append(s)
             if not isinstance(value, Unknown):
                 final = s
-        inputs = self.inputs(c, unit, ctx)
         if final is None:
             why_unknown = merge([s.input for s in stages])
             return CriterionScore(c, "unknown", why_unknown, c.max, why="no stage has a value",
-                                  stages=tuple(stages), inputs=inputs, population=population)
+                                  stages=tuple(stages), explain=explain, population=population)
         if isinstance(final.points, Unknown):
             return CriterionScore(c, "unknown", final.points, c.max,
                                   why="; ".join(describe_reason(r)
                                                 for r in final.points.sorted_reasons()),
                                   stages=tuple(stages), final_stage=final.stage,
-                                  inputs=inputs, population=population)
-        points = _frac(final.points)
+                                  explain=explain, population=population)
+        points = _num(final.points)
         applied: list[tuple[Deduction, bool]] = []
         for d in c.deductions:
-            when = d.when.evaluate(ctx)
+            when = d.when.program.evaluate(ctx)
             if isinstance(when, Unknown):
                 return CriterionScore(c, "unknown", when, c.max,
                                       why="a deduction's condition is not known",
                                       stages=tuple(stages), final_stage=final.stage,
-                                      inputs=inputs, population=population)
+                                      explain=explain, population=population)
             applied.append((d, when is True))
             if when is True:
                 points -= d.points
@@ -560,7 +584,7 @@ class _Scorer:
                 rounded = Rounded(c.id, points, after, r)
             points = after
         return CriterionScore(c, "scored", _norm(points), c.max, stages=tuple(stages),
-                              final_stage=final.stage, inputs=inputs, population=population,
+                              final_stage=final.stage, explain=explain, population=population,
                               deductions=tuple(applied), rounded=rounded)
 
     def rule(self, c: Criterion, value: Value, ctx: Context) -> Value:
@@ -577,16 +601,17 @@ class _Scorer:
             case "yes_no":
                 return _norm(rule.yes if value is True else rule.no)
             case "steps":
-                v = _frac(value)
+                v = _num(value)
                 for band in rule.bands:
                     if band.contains(v):
-                        return _norm(band.points or Fraction(0))
+                        return band.points or 0
                 return Unknown.of(Reason("invalid", detail="the value falls in no band"))
             case "proportional":
                 assert rule.full_at is not None
-                v = _frac(value)
-                pts = c.max if v >= rule.full_at else max(v, Fraction(0)) * c.max / rule.full_at
-                return _norm(pts)
+                v = _num(value)
+                if v >= rule.full_at:
+                    return c.max
+                return _norm(Fraction(max(v, 0) * c.max) / rule.full_at)
             case "formula":
                 assert rule.formula is not None
                 scalars = dict(ctx.scalars)
@@ -594,9 +619,8 @@ class _Scorer:
                 out = rule.formula.evaluate(Context(scalars, ctx.population, ctx.subject))
                 if isinstance(out, Unknown):
                     return out
-                return _norm(min(max(_frac(out), c.floor), c.max))
-        v = _frac(value)
-        return _norm(min(max(v, c.floor), c.max))
+                return min(max(_num(out), c.floor), c.max)
+        return min(max(_num(value), c.floor), c.max)
 
     def inputs(self, c: Criterion, unit: str, ctx: Context) -> tuple[InputValue, ...]:
         """The facts and indicators the criterion's formulas read for the unit."""
@@ -623,41 +647,40 @@ class _Scorer:
 def _sum(values: Sequence[Value]) -> Value:
     if any(isinstance(v, Unknown) for v in values):
         return merge(values)
-    return _norm(sum((_frac(v) for v in values), Fraction(0)))
+    return _norm(sum((_num(v) for v in values), 0))
 
 
 def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
     applicable = [p for p in parts if p.status != "not_applicable"]
     if not applicable:
-        return CriterionScore(c, "not_applicable", 0, Fraction(0),
+        return CriterionScore(c, "not_applicable", 0, 0,
                               why="no sub-criterion applies to this unit")
     points = _sum([p.points for p in applicable])
     status: Status = "unknown" if isinstance(points, Unknown) else "scored"
-    return CriterionScore(c, status, points, sum((p.max for p in applicable), Fraction(0)))
+    return CriterionScore(c, status, points, sum((p.max for p in applicable), 0))
 
 
-def _frac(v: Value) -> Fraction:
-    """A value known to be a number, as a Fraction."""
+def _num(v: Value) -> Num:
+    """A value known to be a number."""
     assert isinstance(v, int | Fraction) and not isinstance(v, bool), v
-    return Fraction(v)
+    return v
 
 
-def _norm(x: Fraction | int) -> int | Fraction:
-    x = Fraction(x)
-    return x.numerator if x.denominator == 1 else x
+def _norm(x: Num) -> Num:
+    return x.numerator if type(x) is Fraction and x.denominator == 1 else x
 
 
-def _group(bands: Sequence[Band], index: Fraction) -> str | None:
+def _group(bands: Sequence[Band], index: Num) -> str | None:
     for b in bands:
         if b.contains(index):
             return b.label
     return None  # pragma: no cover - the classification covers 0% to 100%
 
 
-def _sort_key(u: UnitScore, tie_break: Sequence[str]) -> tuple[Fraction, ...]:
-    key = [-_frac(u.index)]
+def _sort_key(u: UnitScore, tie_break: Sequence[str]) -> tuple[Num, ...]:
+    key = [-_num(u.index)]
     for t in tie_break:
-        key.append(-_frac(u.total) if t == "points" else -u.applicable_max)
+        key.append(-_num(u.total) if t == "points" else -u.applicable_max)
     return tuple(key)
 
 
@@ -671,7 +694,7 @@ def _ranked(units: Sequence[UnitScore], block: Block) -> list[UnitScore]:
                      key=lambda u: (u.name.vi, u.unit))
     known.sort(key=lambda u: (_sort_key(u, block.tie_break), u.name.vi, u.unit))
     out: list[UnitScore] = []
-    previous: tuple[Fraction, ...] | None = None
+    previous: tuple[Num, ...] | None = None
     rank = 0
     for i, u in enumerate(known, start=1):
         key = _sort_key(u, block.tie_break)
