@@ -442,3 +442,47 @@ def test_the_scorecards_are_the_shipped_ones(plan: engine.Plan) -> None:
     # The tests above read the rules of these files; a changed scorecard must change them too.
     card: Scorecard = load_scorecard(ILLUSTRATION, plan=plan)
     assert len(card.leaves) == 38 and len(load_scorecard(QD766, plan=plan).leaves) == 19
+
+
+# --- an officer replaces the illustration by editing data ---------------------------------------
+
+CHILD = """\
+cchc_scorecard: 1
+id: sonla-cchc-2024-example
+title: {vi: Chỉ số CCHC năm 2024 (ví dụ), en: PAR index 2024 (example)}
+extends: sonla-cchc-2023-illustration.yaml
+scale: 100
+blocks:
+  districts:
+    classify:                      # Nam Định's district bands (2020), for the example
+      - {label: I, at_least: 80%}
+      - {label: II, at_least: 70%, below: 80%}
+      - {label: III, below: 70%}
+areas:
+  "3":
+    criteria:
+      "3.2":
+        criteria:
+          "3.2.1":
+            points:
+              steps:
+                - {at_least: 99%, points: 6}
+                - {below: 99%, points: 0}
+            text: "Từ 99% trở lên: 6; dưới 99%: 0"
+"""
+
+
+def test_the_illustration_can_be_amended_by_a_later_file(plan: engine.Plan,
+                                                         reports: dict[Path, ScoreReport]) -> None:
+    child = engine.loads_scorecard(CHILD, "sonla-cchc-2024-example.yaml", plan=plan,
+                                   base_dir=CARDS)
+    assert len(child.leaves) == 38 and child.criteria["3.2.1"].name.vi.startswith("Tỷ lệ hồ sơ")
+    report = engine.score(plan, child, FACTS[ILLUSTRATION], period="year")
+    before = reports[ILLUSTRATION]
+    # Sông Mã and its communes settled 5177 of 5232 dossiers on time or early (98.95%): 4 points
+    # under the illustration's bands, none under the new rule; units above 99% keep their 6.
+    assert report.unit("song_ma").criterion("3.2.1").stages[0].input == Fraction(5177, 5232)
+    assert before.unit("song_ma").criterion("3.2.1").points == 4
+    assert report.unit("song_ma").criterion("3.2.1").points == 0
+    assert report.unit("sgtvt").criterion("3.2.1").points == 6
+    assert {u.group for u in report.block("districts").units if u.group} == {"I"}
