@@ -47,7 +47,8 @@ WORDS: dict[str, dict[str, str]] = {
            "Thẩm định không thay đổi điểm tự đánh giá của tiêu chí nào.",
            "changes": "Tiêu chí có điểm thẩm định khác điểm tự đánh giá", "block": "Khối",
            "period": "Kỳ", "rounded": "làm tròn", "deduction": "trừ", "at": "tại",
-           "unranked": "chưa xếp hạng", "scorecard": "Bộ chỉ số"},
+           "unranked": "chưa xếp hạng", "scorecard": "Bộ chỉ số",
+           "absent": "chưa có số liệu"},
     "en": {"rank": "Rank", "unit": "Unit", "points": "Points", "max": "Maximum",
            "index": "Index", "group": "Group", "average": "Average", "criterion": "Criterion",
            "input": "Input", "rule": "Rule", "lost": "Points lost",
@@ -57,7 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
            "Appraisal changed no criterion's self-assessed points.",
            "changes": "Criteria where appraisal changed the self-assessment", "block": "Block",
            "period": "Period", "rounded": "rounded", "deduction": "deducted", "at": "at",
-           "unranked": "not ranked", "scorecard": "Scorecard"},
+           "unranked": "not ranked", "scorecard": "Scorecard",
+           "absent": "not given"},
 }
 
 
@@ -205,6 +207,9 @@ def _criterion_lines(c: CriterionScore, lang: str, stages: Sequence[Stage]) -> l
     for s in c.stages:
         stage = next((st.name.text(lang) for st in stages if st.id == s.stage), "")
         label = f"{stage}: " if stage else ""
+        if stage and isinstance(s.input, Unknown):
+            lines.append(f"{pad}{label}{w['absent']}")
+            continue
         lines.append(f"{pad}{label}{w['input']} {_shown(s.input, lang)} -> "
                      f"{w['points']} {_num(s.points, lang)}")
     for i in c.inputs:

@@ -73,8 +73,6 @@ OnEmpty = Literal["not_applicable", "full", "zero"]
 RoundMode = Literal["half_up", "half_even", "down", "up"]
 RULE_KINDS = ("categorical", "yes_no", "steps", "proportional", "formula", "given")
 MAX_EXTENDS = 32
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-_BOUND = re.compile(r"-?[0-9]+(\.[0-9]+)?%?")
 
 
 class ScorecardError(EngineError):
@@ -456,8 +454,8 @@ def validate_tree(tree: YMap, collector: Collector, *, partial: bool) -> None:
                 help=(d.help or "").replace("plan-format.md", "scoring.md")))
 
 
-_NUMBER_SCHEMA = r"^-?[0-9]+(\.[0-9]+)?$"
-_BOUND_SCHEMA = r"^-?[0-9]+(\.[0-9]+)?%?$"
+_NUMBER_SCHEMA = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+_BOUND_SCHEMA = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?%?$"
 
 
 def _not_a_number(node: YNode, bound: bool, where: str) -> Diagnostic:

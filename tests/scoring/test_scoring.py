@@ -137,3 +137,16 @@ def test_a_missing_fact_makes_the_unit_unknown_never_zero() -> None:
 ])
 def test_rounding_modes(mode: str, value: Fraction, expected: Fraction) -> None:
     assert round_exact(value, 2, mode) == expected
+
+
+def test_the_json_fits_its_schema(report: ScoreReport) -> None:
+    import jsonschema
+
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "docs" / "score.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads(json.dumps(report.to_dict()))
+    jsonschema.validate(data, schema)
+    unit_schema = {**schema["$defs"]["unit"], "$defs": schema["$defs"]}
+    for u in ("stp", "vp", "sct"):
+        jsonschema.validate(json.loads(json.dumps(report.unit(u).to_dict())), unit_schema)
