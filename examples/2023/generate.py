@@ -224,3 +224,6 @@ if __name__ == "__main__":
 
     for path in make_xlsx.write():
         print(path.relative_to(ROOT))
+    import runpy  # the scoring facts of scoring/, which build on the year's facts just written
+
+    runpy.run_path(str(OUT / "scoring" / "generate.py"), run_name="__main__")

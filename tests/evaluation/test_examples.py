@@ -16,7 +16,8 @@ def test_examples_are_what_the_generator_writes(tmp_path: Path) -> None:
                  for p in sorted((ROOT / "examples" / "2023").glob("*/*.yaml"))}
     copy = tmp_path / "repo"
     (copy / "examples" / "2023").mkdir(parents=True)
-    for script in ("generate.py", "make_xlsx.py"):
+    for script in ("generate.py", "make_xlsx.py", "scoring/generate.py"):
+        (copy / "examples" / "2023" / script).parent.mkdir(parents=True, exist_ok=True)
         (copy / "examples" / "2023" / script).write_bytes(
             (ROOT / "examples" / "2023" / script).read_bytes())
     (copy / "plans").symlink_to(ROOT / "plans")
