@@ -1,10 +1,11 @@
 """The ``cchc`` command line, run from a checkout: ``python cli.py ARGS``.
 
-The commands live in :mod:`engine.cli` (installed as the ``cchc`` console script, and run by
-``python -m engine``); this file only keeps the repository's layout.
+The commands live in :mod:`engine.cli`, started by :mod:`engine.launcher` (installed as the
+``cchc`` console script, and run by ``python -m engine``), which imports them only to run one;
+this file only keeps the repository's layout.
 """
 
-from engine.cli import main
+from engine.launcher import main
 
 __all__ = ["main"]
 
