@@ -53,11 +53,10 @@ class _Commands(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The list of commands, as click writes it, from :data:`COMMANDS` (importing none)."""
-        from click.utils import make_default_short_help
-
         names = sorted(COMMANDS)
         limit = formatter.width - 6 - max(len(n) for n in names)
-        rows = [(n, make_default_short_help(COMMANDS[n], limit)) for n in names]
+        rows = [(n, click.Command(n, help=COMMANDS[n]).get_short_help_str(limit))
+                for n in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
