@@ -35,7 +35,6 @@ import pickle
 import stat
 import struct
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import MappingProxyType
@@ -238,6 +237,8 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
     header = pickle.dumps((version, deps), protocol=pickle.HIGHEST_PROTOCOL)
     body = _LENGTH.pack(len(header)) + header + dumps(plan)
     data = MAGIC + hashlib.sha256(body).digest() + body
+    import tempfile
+
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:

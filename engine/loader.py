@@ -61,6 +61,7 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -69,7 +70,6 @@ from typing import TYPE_CHECKING
 
 from . import files, messages
 from .diagnostics import Collector, Diagnostic, PlanError
-from .inherit import INCLUDABLE, Resolver, fold_includes
 from .schema import plan_schema
 
 # What compiles a plan (YAML, the schema's validator, the registry and its graphs, the formula
@@ -268,6 +268,7 @@ def _layer(docs: list[_Doc], reading: _Reading, chain: tuple[Path, ...]) -> YMap
     """One plan with its includes and, when it ``extends`` another, its ancestors, merged into
     one tree; each file is checked against the schema on its own first. Every node keeps the
     span of the file it was written in."""
+    from .inherit import Resolver, fold_includes
     from .schema import validate
     from .yamlsrc import YScalar
 
@@ -365,7 +366,7 @@ def _read_docs(origin: _Origin, tree: YMap, reading: _Reading) -> list[_Doc]:
             collector.add(_included_twice(item, seen[key]))
             continue
         seen[key] = item
-        included = _reach(path, item.span, reading, _INCLUDED)
+        included = _reach(path, item.span, reading, _included())
         if included is not None:
             docs.append(_Doc(_Origin(files.display_name(path), path.parent, key), included,
                              include=True))
@@ -404,9 +405,19 @@ class _Kind:
 
 
 _NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"
-_INCLUDED = _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
-                  "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
-                  + _NOT_QUOTED)
+
+
+@functools.cache
+def _included() -> _Kind:
+    """What an included file looks like (made on first use: the merging of plans,
+    :mod:`engine.inherit`, is not imported when a plan comes from the cache)."""
+    from .inherit import INCLUDABLE
+
+    return _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
+                 "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
+                 + _NOT_QUOTED)
+
+
 #: Every plan has ``cchc:`` (required of a plan that extends none) or ``extends:``.
 _PLAN = _Kind(("cchc", "extends"), "it has neither 'cchc:' nor 'extends:' at its top",
               "a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
