@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import dataclasses
 import functools
+import gc
 import hashlib
 import io
 import os
@@ -175,10 +177,55 @@ def _reducers() -> dict[type, Callable[[Any], Any]]:
     return table
 
 
+#: For each class pickled, the names of its fields when it is a slotted dataclass whose slots
+#: are its fields (None otherwise); such an object is pickled as its class and field values.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+#: For each such class, the setters of its slots (member descriptors), in field order.
+_SETTERS: dict[type, tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def _slotted_fields(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELDS:
+        names = None
+        if "__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            slots = {s for c in cls.__mro__ for s in c.__dict__.get("__slots__", ())}
+            if not set(names) <= slots or slots - set(names) - {"__weakref__"}:
+                names = None
+        _FIELDS[cls] = names
+    return _FIELDS[cls]
+
+
+def _slotted(cls: type, values: tuple[Any, ...]) -> Any:
+    """An object of a slotted dataclass from its field values (the inverse of
+    :meth:`_Pickler.reducer_override`): its slots set directly, as the ``__setstate__`` of
+    dataclasses does, without looking up the fields for each object (which made a plan with
+    20,000 agencies take seconds to load)."""
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        names = _slotted_fields(cls) or ()
+        setters = _SETTERS[cls] = tuple(getattr(cls, n).__set__ for n in names)
+    obj: Any = object.__new__(cls)
+    for set_slot, value in zip(setters, values, strict=True):
+        set_slot(obj, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls in self.dispatch_table:
+            return NotImplemented
+        names = _slotted_fields(cls)
+        if names is None:
+            return NotImplemented
+        return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+
+
 def dumps(plan: Plan) -> bytes:
     """The pickle of a compiled plan (its formulas as checked trees)."""
     buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _reducers()
     pickler.dump(plan)
     return buf.getvalue()
@@ -226,7 +273,15 @@ def _load_entry(data: bytes, version: str, limit: int) -> Plan | None:
         return None
     from .model import Plan
 
-    plan = pickle.loads(body[_LENGTH.size + size:])
+    # Tens of thousands of objects are made at once, none of them garbage: the cyclic
+    # collector, run again and again as they are made, would take most of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        plan = pickle.loads(body[_LENGTH.size + size:])
+    finally:
+        if enabled:
+            gc.enable()
     return plan if isinstance(plan, Plan) else None
 
 
