@@ -325,7 +325,7 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
     with recording() as log:
         plan = build()  # a plan with errors raises here, and nothing is written
     # The same file read twice (a plan and its parent's include) counts once.
-    deps = list(dict.fromkeys(_dependency(path, data) for path, data in log))
+    deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
     with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
         _write_entry(folder, name, version, deps, plan)
     return plan
