@@ -81,8 +81,9 @@ def default_directory() -> Path:
 
 
 def directory(cache: CacheArg) -> Path | None:
-    """The folder of the cache a load uses, or None when it uses none."""
-    if cache is None or cache is False or disabled():
+    """The folder of the cache a load uses, or None when it uses none (``False``, ``None``, an
+    empty path, or ``CCHC_NO_CACHE`` set)."""
+    if cache is None or cache is False or cache == "" or disabled():
         return None
     if cache is True:
         try:

@@ -275,6 +275,7 @@ def test_where_the_cache_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert cache.directory(True) == tmp_path / "mine"
     assert cache.directory(tmp_path / "given") == tmp_path / "given"
     assert cache.directory(False) is None and cache.directory(None) is None
+    assert cache.directory("") is None  # not the working directory
     monkeypatch.delenv("CCHC_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.directory(True) == tmp_path / "xdg" / "cchc"
