@@ -24,6 +24,7 @@ import click
 
 import engine
 from engine.escape import json_safe, visible
+from engine.launcher import NO_CACHE_HELP, keep_no_cache
 
 if TYPE_CHECKING:
     from engine.facts import Facts
@@ -107,6 +108,8 @@ def _speaks_json(command: Callable[P, None]) -> Callable[P, None]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(engine.__version__, prog_name="cchc")
+@click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
+              is_eager=True, help=NO_CACHE_HELP)
 def main() -> None:
     """cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."""
 
@@ -202,6 +205,8 @@ def _keep(ctx: click.Context, param: click.Parameter, value: str | None) -> obje
 
 def _reads_files(command: Callable[P, None]) -> Callable[P, None]:
     """The options of a command that reads plans, facts or cases (kept by :func:`_keep`)."""
+    command = click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
+                           help=NO_CACHE_HELP)(command)
     command = click.option(
         "--max-file-size", metavar="SIZE", expose_value=False, callback=_keep,
         help="Refuse any file larger than SIZE: bytes, or with K, M, G (KiB, MiB, GiB). "
@@ -249,9 +254,11 @@ def _facts_warnings(warnings: tuple[engine.Diagnostic, ...]) -> None:
 
 
 def _load_plan(path: str) -> Plan:
+    """The plan at ``path``, from the compiled-plan cache unless ``--no-cache``."""
     from engine.loader import load_plan
 
-    return load_plan(path, **_limits())
+    no_cache = click.get_current_context().meta.get("cchc.no_cache", False)
+    return load_plan(path, **_limits(), cache=not no_cache)
 
 
 def _echo_json(data: Any) -> None:

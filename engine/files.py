@@ -22,6 +22,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -149,7 +150,24 @@ def parse_size(text: str) -> int:
     return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "").upper()]
 
 
+#: While a list is set here (by :func:`engine.cache.recording`, around a plan it compiles), each
+#: file :func:`read_bytes` reads is added to it with its bytes, or None when it could not be
+#: read: the files the compiled plan was built from.
+READS: ContextVar[list[tuple[Path, bytes | None]] | None] = ContextVar("cchc_reads",
+                                                                        default=None)
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Unreadable:
+    """The bytes of a regular file of at most ``limit`` bytes, or why not (see
+    :func:`_read_bytes`); recorded in :data:`READS` when a list is set there."""
+    data = _read_bytes(path, limit)
+    log = READS.get()
+    if log is not None:
+        log.append((path, None if isinstance(data, Unreadable) else data))
+    return data
+
+
+def _read_bytes(path: Path, limit: int) -> bytes | Unreadable:
     """The bytes of a regular file of at most ``limit`` bytes, or why not.
 
     The file is opened without blocking and checked once open (so a FIFO, a device such as

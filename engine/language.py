@@ -17,7 +17,6 @@ from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
 from .evaluator import Context, Program, compile_expr
 from .nodes import Bool, Date, Expr, Number, Text, Unary
-from .parser import parse
 from .source import Source, Span
 from .values import Value
 
@@ -51,6 +50,8 @@ class Formula:
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:
     """Parse, check and compile ``text``. Raises :class:`ExpressionError` with every problem."""
+    from .parser import parse  # here: a formula from the cache needs no parser (engine.cache)
+
     expr = parse(text, source)
     result = check(expr, symbols)
     return Formula(text, expr, result, compile_expr(expr, set(symbols.per_agency)))
@@ -58,6 +59,8 @@ def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -
 
 def parse_literal(text: str, source: Source | None = None) -> tuple[Value, Type]:
     """A literal of the language (``1200``, ``-3``, ``95%``, ``2023-01-09``, ``"B"``, ``true``)."""
+    from .parser import parse
+
     expr = parse(text, source)
     negate = False
     if isinstance(expr, Unary) and expr.op == "-" and isinstance(expr.operand, Number):

@@ -61,34 +61,55 @@ Codes (docs/diagnostics.md has an example and the fix for each):
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import files, messages
-from .consistency import check_consistency
 from .diagnostics import Collector, Diagnostic, PlanError
-from .formulas import compile_indicators
-from .inherit import INCLUDABLE, Resolver, fold_includes
-from .model import Area, Decision, Plan, frozen
-from .registry import Registry, date, entries, label, text_of
-from .schema import plan_schema, validate
-from .source import Span
-from .wording import check_wording
-from .yamlsrc import YMap, YNode, YScalar, YSeq, read_yaml
+from .schema import plan_schema
+
+# What compiles a plan (YAML, the schema's validator, the registry and its graphs, the formula
+# parser) is imported when a plan is compiled, not when it comes from the cache (engine.cache).
+if TYPE_CHECKING:
+    from .cache import CacheArg
+    from .model import Plan
+    from .source import Span
+    from .yamlsrc import YMap, YNode, YScalar
 
 __all__ = ["load_plan", "loads_plan", "plan_schema"]
 
 
 def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
-              max_file_bytes: int = files.MAX_FILE_BYTES) -> Plan:
+              max_file_bytes: int = files.MAX_FILE_BYTES, cache: CacheArg = False) -> Plan:
     """Load, check and compile the plan file at ``path``; the files it includes or extends are
     found next to it, and must lie (links followed) inside ``root``: by default the folder of
     ``path``. Each file is read up to ``max_file_bytes`` bytes. Raises :class:`PlanError`
-    carrying every diagnostic."""
+    carrying every diagnostic.
+
+    ``cache``: True keeps the compiled plan in the cache folder (``$CCHC_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/cchc`` or ``~/.cache/cchc``), a path in that folder; the next load of the
+    same plan, while none of its files and not the engine changed, reads it from there
+    (:mod:`engine.cache`). ``CCHC_NO_CACHE=1`` turns it off. The result is the same plan,
+    warnings included, with or without the cache."""
+    from .cache import cached_plan, directory
+
+    folder = directory(cache)
+    if folder is None:
+        return _load_file(Path(path), root, max_file_bytes)
+    # What decides the result besides the files read: the path as given and the working
+    # folder (every file is named relative to it in diagnostics), the root and the limit.
+    load = ("load_plan", os.fspath(path), os.getcwd(),
+            "" if root is None else str(files.resolved(Path(root))), str(max_file_bytes))
+    return cached_plan(folder, load, max_file_bytes,
+                       lambda: _load_file(Path(path), root, max_file_bytes))
+
+
+def _load_file(path: Path, root: str | os.PathLike[str] | None, max_file_bytes: int) -> Plan:
     collector = Collector()
-    path = Path(path)
     name = files.display_name(path)
     text = files.read(path, files.PLAN_FILES, collector, name, limit=max_file_bytes)
     collector.raise_if_any(PlanError)
@@ -168,6 +189,8 @@ class _Reading:
 
 
 def _load(origin: _Origin, text: str, reading: _Reading) -> Plan:
+    from .yamlsrc import YMap, read_yaml
+
     reading.names.append(origin.name)
     tree, diags = read_yaml(text, origin.name)
     reading.collector.extend(diags)
@@ -181,6 +204,14 @@ def _load(origin: _Origin, text: str, reading: _Reading) -> Plan:
 
 
 def _compile(origin: _Origin, top: YMap, reading: _Reading) -> Plan:
+    from .consistency import check_consistency
+    from .formulas import compile_indicators
+    from .model import Area, Decision, Plan, frozen
+    from .registry import Registry, date, entries, label, text_of
+    from .schema import validate
+    from .wording import check_wording
+    from .yamlsrc import YMap, YScalar
+
     collector = reading.collector
     docs = _read_docs(origin, top, reading)
     collector.raise_if_any(PlanError)
@@ -237,6 +268,10 @@ def _layer(docs: list[_Doc], reading: _Reading, chain: tuple[Path, ...]) -> YMap
     """One plan with its includes and, when it ``extends`` another, its ancestors, merged into
     one tree; each file is checked against the schema on its own first. Every node keeps the
     span of the file it was written in."""
+    from .inherit import Resolver, fold_includes
+    from .schema import validate
+    from .yamlsrc import YScalar
+
     collector = reading.collector
     extends = docs[0].tree.get("extends")
     for doc in docs:
@@ -314,6 +349,8 @@ def _named_file(origin: _Origin, node: YScalar, reading: _Reading) -> Path | Non
 
 def _read_docs(origin: _Origin, tree: YMap, reading: _Reading) -> list[_Doc]:
     """The plan's tree and the trees of the files it includes."""
+    from .yamlsrc import YScalar, YSeq
+
     collector = reading.collector
     docs = [_Doc(origin, tree)]
     include = tree.get("include")
@@ -329,7 +366,7 @@ def _read_docs(origin: _Origin, tree: YMap, reading: _Reading) -> list[_Doc]:
             collector.add(_included_twice(item, seen[key]))
             continue
         seen[key] = item
-        included = _reach(path, item.span, reading, _INCLUDED)
+        included = _reach(path, item.span, reading, _included())
         if included is not None:
             docs.append(_Doc(_Origin(files.display_name(path), path.parent, key), included,
                              include=True))
@@ -354,6 +391,8 @@ class _Kind:
     help: str
 
     def holds(self, tree: YNode | None) -> bool:
+        from .yamlsrc import YMap
+
         return isinstance(tree, YMap) and (not tree.items or any(k in tree.items
                                                                  for k in self.keys))
 
@@ -366,9 +405,19 @@ class _Kind:
 
 
 _NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"
-_INCLUDED = _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
-                  "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
-                  + _NOT_QUOTED)
+
+
+@functools.cache
+def _included() -> _Kind:
+    """What an included file looks like (made on first use: the merging of plans,
+    :mod:`engine.inherit`, is not imported when a plan comes from the cache)."""
+    from .inherit import INCLUDABLE
+
+    return _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
+                 "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
+                 + _NOT_QUOTED)
+
+
 #: Every plan has ``cchc:`` (required of a plan that extends none) or ``extends:``.
 _PLAN = _Kind(("cchc", "extends"), "it has neither 'cchc:' nor 'extends:' at its top",
               "a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
@@ -379,6 +428,8 @@ def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
     """The tree of a file named at ``at`` in another file, or None with the reason reported.
     A file that is not of ``kind`` gets one diagnostic at ``at`` that names it and quotes
     nothing of it (not its lines, not its keys)."""
+    from .yamlsrc import YMap, read_yaml
+
     collector = reading.collector
     name = files.display_name(path)
     text = files.read_text(path, name, reading.limit)

@@ -14,13 +14,15 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .diagnostics import Diagnostic
-from .language import Formula
 from .schema import choices
 from .source import Span
 from .values import Value
+
+if TYPE_CHECKING:  # not at run time: a plan from the cache needs no parser (engine.cache)
+    from .language import Formula
 
 FactType = Literal["number", "count", "share", "bool", "date", "category"]
 #: The types of fact, and the kinds of agency, that the plan schema allows (a test checks that

@@ -12,12 +12,18 @@ with ``pytest --update-goldens`` and review the diff; without the flag, files ar
 
 The suite runs the evaluator in strict mode: an error of the generated fast path that is not
 one of its planned hand-overs fails the test instead of falling back (:mod:`engine.codegen`).
+
+The command line keeps compiled plans in a cache (:mod:`engine.cache`); the suite points it at a
+folder of its own, removed at the end, never at the user's ``~/.cache/cchc``.
 """
 
 from __future__ import annotations
 
+import atexit
 import difflib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +32,10 @@ from engine import codegen
 
 os.environ["CCHC_STRICT_FAST_PATH"] = "1"  # for the command line run as a child process
 codegen.STRICT = True
+
+_CACHE = tempfile.mkdtemp(prefix="cchc-test-cache-")
+os.environ["CCHC_CACHE_DIR"] = _CACHE  # the command line's, in this process and its children
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 

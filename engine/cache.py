@@ -1,0 +1,332 @@
+"""The compiled-plan cache: a plan loaded once is loaded again from one file, without YAML,
+JSON Schema, the formula parser or the dependency graph.
+
+Like Jinja's bytecode cache and mypy's cache, an entry is valid only for what it was built
+from: every file the load read (the plan, the files it includes, the plans it extends, any data
+file), each by the SHA-256 of its bytes and the path its links lead to, and the engine itself
+(:func:`engine_version`: its version, the Python version, and the hash of every module, the
+grammar and the plan schema). Which load an entry is for (the plan's path as given, the working
+directory, which names every file in diagnostics, the root folder and the size limit) names its
+file, so that editing a plan replaces its entry rather than adding one.
+
+An entry that does not hold (another engine, an edited file, a file gone, a truncated or
+corrupt entry, a file that is not ours) is a miss: the plan is loaded from its files as if there
+were no cache, and the entry is written again. Nothing here ever changes a result or prints:
+a cache that cannot be read or written is simply not used.
+
+Security (docs/security.md): entries are pickles, and loading a pickle runs code that the file
+names. An entry is therefore read only from a file owned by the user running the engine and
+writable by no one else; the folder is created ``0700`` and each entry ``0600``. A cache folder
+shared with others (``CCHC_CACHE_DIR=/tmp``) is safe in this sense: their files are ignored.
+
+Where: ``cache=True`` uses ``$CCHC_CACHE_DIR``, else ``$XDG_CACHE_HOME/cchc``, else
+``~/.cache/cchc``; a path uses that folder; ``CCHC_NO_CACHE=1`` turns every cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import dataclasses
+import functools
+import gc
+import hashlib
+import io
+import os
+import pickle
+import stat
+import struct
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from . import __version__, files
+
+if TYPE_CHECKING:
+    from .evaluator import Program
+    from .model import Plan
+    from .nodes import Expr
+
+__all__ = ["CacheArg", "cached_plan", "directory", "engine_version"]
+
+#: What ``load_plan(cache=...)`` takes: True (the default folder), False or None (no cache), or
+#: the folder to use.
+CacheArg: TypeAlias = bool | str | os.PathLike[str] | None
+
+ENV_DIR = "CCHC_CACHE_DIR"
+ENV_OFF = "CCHC_NO_CACHE"
+
+#: The first bytes of every entry; the format's version is part of it.
+MAGIC = b"cchc-plan-cache 1\n"
+_DIGEST = hashlib.sha256().digest_size
+_LENGTH = struct.Struct(">Q")
+
+
+def disabled() -> bool:
+    """Whether ``CCHC_NO_CACHE`` turns caching off (any value but empty and ``0``)."""
+    return os.environ.get(ENV_OFF, "").strip() not in ("", "0")
+
+
+def default_directory() -> Path:
+    """``$CCHC_CACHE_DIR``, else ``$XDG_CACHE_HOME/cchc``, else ``~/.cache/cchc``."""
+    given = os.environ.get(ENV_DIR, "")
+    if given:
+        return Path(given)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):  # the XDG rule: a relative value is ignored
+        return Path(xdg) / "cchc"
+    return Path.home() / ".cache" / "cchc"
+
+
+def directory(cache: CacheArg) -> Path | None:
+    """The folder of the cache a load uses, or None when it uses none (``False``, ``None``, an
+    empty path, or ``CCHC_NO_CACHE`` set)."""
+    if cache is None or cache is False or cache == "" or disabled():
+        return None
+    if cache is True:
+        try:
+            return default_directory()
+        except RuntimeError:  # no home folder to find
+            return None
+    return Path(cache)
+
+
+@functools.cache
+def engine_version() -> str:
+    """The hash of what a compiled plan depends on in the engine: its version, Python's, and
+    the bytes of every module, of the grammar and of the plan schema. A changed engine (an
+    upgrade, an edited checkout) never reads the entries of another."""
+    h = hashlib.sha256(f"cchc {__version__} {sys.version} {MAGIC!r}".encode())
+    package = Path(__file__).parent
+    grammar = package / "grammar"
+    if not grammar.is_dir():  # an editable install maps engine.grammar to ./grammar
+        import importlib.util
+
+        spec = importlib.util.find_spec("engine.grammar")
+        grammar = Path(next(iter(spec.submodule_search_locations or [""]))) if spec else grammar
+    for folder, suffixes in ((package, (".py", ".json")), (grammar, (".lark",))):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(suffixes):
+                h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+                with contextlib.suppress(OSError), open(folder / name, "rb") as f:
+                    h.update(f.read())
+                h.update(b"\0")
+    return h.hexdigest()
+
+
+# --- what a load read ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[Path, bytes | None]]]:
+    """Record every file :func:`engine.files.read_bytes` reads inside the ``with`` block (a
+    recording around this one gets them too)."""
+    log: list[tuple[Path, bytes | None]] = []
+    outer = files.READS.get()
+    token = files.READS.set(log)
+    try:
+        yield log
+    finally:
+        files.READS.reset(token)
+        if outer is not None:
+            outer.extend(log)
+
+
+#: One file a plan was built from: the path as the loader read it, where its links lead, and
+#: the SHA-256 of its bytes (None: it could not be read).
+Dependency: TypeAlias = tuple[str, str, "bytes | None"]
+
+
+def _dependency(path: Path, data: bytes | None) -> Dependency:
+    return (str(path), str(files.resolved(path)),
+            None if data is None else hashlib.sha256(data).digest())
+
+
+def _holds(dep: Dependency, limit: int) -> bool:
+    """Whether a file is still what the plan was built from."""
+    path = Path(dep[0])
+    data = files.read_bytes(path, limit)
+    digest = None if isinstance(data, files.Unreadable) else hashlib.sha256(data).digest()
+    return digest == dep[2] and str(files.resolved(path)) == dep[1]
+
+
+# --- pickling a plan ----------------------------------------------------------------------
+
+def _mapping(items: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(items)
+
+
+def _program(expr: Expr, per_agency: frozenset[str], fast: bool) -> Program:
+    """A formula's closures, compiled again from its checked tree (they cannot be pickled); the
+    generated code is made on first evaluation, as after a load from files."""
+    from .evaluator import compile_expr
+
+    return compile_expr(expr, per_agency, fast)
+
+
+def _reducers() -> dict[type, Callable[[Any], Any]]:
+    from .evaluator import Program
+
+    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
+    table[MappingProxyType] = lambda m: (_mapping, (dict(m),))
+    table[Program] = lambda p: (_program, (p.expr, p.per_agency, p.use_fast))
+    return table
+
+
+#: For each class pickled, the names of its fields when it is a slotted dataclass whose slots
+#: are its fields (None otherwise); such an object is pickled as its class and field values.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+#: For each such class, the setters of its slots (member descriptors), in field order.
+_SETTERS: dict[type, tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def _slotted_fields(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELDS:
+        names = None
+        if "__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            slots = {s for c in cls.__mro__ for s in c.__dict__.get("__slots__", ())}
+            if not set(names) <= slots or slots - set(names) - {"__weakref__"}:
+                names = None
+        _FIELDS[cls] = names
+    return _FIELDS[cls]
+
+
+def _slotted(cls: type, values: tuple[Any, ...]) -> Any:
+    """An object of a slotted dataclass from its field values (the inverse of
+    :meth:`_Pickler.reducer_override`): its slots set directly, as the ``__setstate__`` of
+    dataclasses does, without looking up the fields for each object (which made a plan with
+    20,000 agencies take seconds to load)."""
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        names = _slotted_fields(cls) or ()
+        setters = _SETTERS[cls] = tuple(getattr(cls, n).__set__ for n in names)
+    obj: Any = object.__new__(cls)
+    for set_slot, value in zip(setters, values, strict=True):
+        set_slot(obj, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls in self.dispatch_table:
+            return NotImplemented
+        names = _slotted_fields(cls)
+        if names is None:
+            return NotImplemented
+        return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+
+
+def dumps(plan: Plan) -> bytes:
+    """The pickle of a compiled plan (its formulas as checked trees)."""
+    buf = io.BytesIO()
+    pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(plan)
+    return buf.getvalue()
+
+
+# --- entries ------------------------------------------------------------------------------
+
+def _entry_name(load: tuple[str, ...]) -> str:
+    return hashlib.sha256("\0".join(load).encode("utf-8", "surrogateescape")).hexdigest()[:40]
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of an entry, or None when there is none or it is not safe to load: not a
+    regular file, not owned by this user, writable by the group or others."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022:
+            return None
+        getuid = getattr(os, "getuid", None)
+        if getuid is not None and st.st_uid != getuid():
+            return None
+        try:
+            return f.read()
+        except OSError:
+            return None
+
+
+def _load_entry(data: bytes, version: str, limit: int) -> Plan | None:
+    """The plan an entry holds, or None when it is corrupt, of another engine or stale."""
+    if not data.startswith(MAGIC):
+        return None
+    body_at = len(MAGIC) + _DIGEST
+    digest, body = data[len(MAGIC):body_at], data[body_at:]
+    if len(body) < _LENGTH.size or hashlib.sha256(body).digest() != digest:
+        return None  # truncated or changed
+    (size,) = _LENGTH.unpack_from(body)
+    header = body[_LENGTH.size:_LENGTH.size + size]
+    stored_version, deps = pickle.loads(header)
+    if stored_version != version or not all(_holds(d, limit) for d in deps):
+        return None
+    from .model import Plan
+
+    # Tens of thousands of objects are made at once, none of them garbage: the cyclic
+    # collector, run again and again as they are made, would take most of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        plan = pickle.loads(body[_LENGTH.size + size:])
+    finally:
+        if enabled:
+            gc.enable()
+    return plan if isinstance(plan, Plan) else None
+
+
+def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
+                 plan: Plan) -> None:
+    """Write an entry atomically (a temporary file renamed over it), ``0600`` in a folder
+    created ``0700``; any failure leaves the cache as it was."""
+    header = pickle.dumps((version, deps), protocol=pickle.HIGHEST_PROTOCOL)
+    body = _LENGTH.pack(len(header)) + header + dumps(plan)
+    data = MAGIC + hashlib.sha256(body).digest() + body
+    import tempfile
+
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, folder / f"{name}.plan")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
+                build: Callable[[], Plan]) -> Plan:
+    """The plan of ``load`` from the cache in ``folder`` when its entry holds; else
+    ``build()``'s, written to the cache. ``load`` names the load (what else than the files
+    read decides its result); ``limit`` is the size limit of each file."""
+    version = engine_version()
+    name = _entry_name(load)
+    entry = folder / f"{name}.plan"
+    data = _read_entry(entry)
+    if data is not None:
+        try:
+            plan = _load_entry(data, version, limit)
+        except Exception:  # a corrupt entry is a miss, whatever it raises
+            plan = None
+        if plan is not None:
+            return plan
+    with recording() as log:
+        plan = build()  # a plan with errors raises here, and nothing is written
+    # The same file read twice (a plan and its parent's include) counts once.
+    deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
+    with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
+        _write_entry(folder, name, version, deps, plan)
+    return plan

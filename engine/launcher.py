@@ -1,0 +1,165 @@
+"""The ``cchc`` program's entry point: ``cchc --help`` and ``cchc --version`` without loading
+the commands.
+
+The commands live in :mod:`engine.cli` (``engine.cli.main`` is the whole command line, which
+the tests drive). :func:`group` lists them from :data:`COMMANDS` and imports :mod:`engine.cli`
+only to run one (click's "lazy group" pattern), so a command's help or a usage error loads click
+and nothing else. :func:`main`, the ``cchc`` program, answers ``cchc --help`` and ``cchc
+--version`` before even importing click, with :data:`HELP`: the help as click writes it at the
+usual width (a terminal of 80 columns or more, or a pipe). ``tests/cache/test_imports.py``
+checks that :data:`COMMANDS` and :data:`HELP` say what ``engine.cli`` would, and that ``--help``
+imports no more than this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from . import __version__
+
+if TYPE_CHECKING:
+    import click
+
+#: Each command with the first paragraph of its help, as ``engine.cli`` defines them (a test
+#: compares the two: a command added there is listed here too, and in :data:`HELP`).
+COMMANDS = {
+    "agencies": "Show the agency hierarchy of PLAN as a tree, then its groups.",
+    "diff": "Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they "
+            "differ).",
+    "evaluate": "Evaluate PLAN against FACTS (files or folders) for one period.",
+    "explain": "Show how INDICATOR's result was derived: formula, values, agencies.",
+    "expr": "Evaluate EXPRESSION: the playground for trying a formula.",
+    "graph": "Print the dependency graph: indicators, the facts they read, the indicators "
+             "they use.",
+    "indicators": "List the indicators of PLAN: id, names, unit, owner, scope, target, "
+                  "deadline, source.",
+    "new-year": "Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR.",
+    "periods": "List the reporting periods of PLAN: data window and report due date.",
+    "schema": "Print the JSON Schema of plan files (for editors: see docs/plan-format.md).",
+    "score": "Score and rank the units of PLAN by SCORECARD from FACTS (files or folders).",
+    "status": "Who has reported the facts of a period: the chase list of every agency that "
+              "reports in it, with what it has filled, what is missing, refused values, and "
+              "who is late.",
+    "template": "Write the fact template an agency fills in for a period.",
+    "test": "Run the test cases in CASES (files or folders) against PLAN; exit 1 if any fails.",
+    "validate": "Check PLAN and its included files; print every problem (exit 2) or a summary "
+                "(exit 0).",
+}
+
+#: What the program is, the first words of its help (the docstring of ``engine.cli.main``).
+ABOUT = "cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."
+
+#: ``--no-cache``: an option of the program (``cchc --no-cache evaluate ...``) and of every
+#: command that loads a plan (``engine.cli``).
+NO_CACHE_HELP = ("Do not use the compiled-plan cache (CCHC_CACHE_DIR, by default "
+                 "~/.cache/cchc); CCHC_NO_CACHE=1 does the same.")
+
+#: ``cchc --help`` as click writes it 78 columns wide (``tests/cache/test_imports.py`` prints
+#: the text to put here when a command or an option changes).
+HELP = """\
+Usage: cchc [OPTIONS] COMMAND [ARGS]...
+
+  cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành
+  chính).
+
+Options:
+  --version   Show the version and exit.
+  --no-cache  Do not use the compiled-plan cache (CCHC_CACHE_DIR, by default
+              ~/.cache/cchc); CCHC_NO_CACHE=1 does the same.
+  -h, --help  Show this message and exit.
+
+Commands:
+  agencies    Show the agency hierarchy of PLAN as a tree, then its groups.
+  diff        Show what changed in meaning from plan OLD to plan NEW...
+  evaluate    Evaluate PLAN against FACTS (files or folders) for one period.
+  explain     Show how INDICATOR's result was derived: formula, values,...
+  expr        Evaluate EXPRESSION: the playground for trying a formula.
+  graph       Print the dependency graph: indicators, the facts they...
+  indicators  List the indicators of PLAN: id, names, unit, owner, scope,...
+  new-year    Scaffold next year's plan: a plan that extends PLAN, with...
+  periods     List the reporting periods of PLAN: data window and report...
+  schema      Print the JSON Schema of plan files (for editors: see...
+  score       Score and rank the units of PLAN by SCORECARD from FACTS...
+  status      Who has reported the facts of a period: the chase list of...
+  template    Write the fact template an agency fills in for a period.
+  test        Run the test cases in CASES (files or folders) against...
+  validate    Check PLAN and its included files; print every problem...
+"""
+
+
+def main() -> None:
+    """The ``cchc`` program: ``--help`` and ``--version`` answered here when the help is the
+    usual one (:data:`HELP`), anything else by click (:func:`group`)."""
+    args = sys.argv[1:]
+    named = os.path.basename(sys.argv[0]) == "cchc"
+    if (named and args in (["--help"], ["-h"], ["--version"]) and _width() == 78
+            and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"):
+        try:
+            sys.stdout.write(f"cchc, version {__version__}\n" if args == ["--version"]
+                             else HELP)
+            sys.stdout.flush()
+            return
+        except (OSError, UnicodeEncodeError):  # said by click, as engine.cli._out says it
+            pass
+    group().main(prog_name="cchc" if named else None)
+
+
+def _width() -> int:
+    """The width of click's help (``HelpFormatter``): the terminal's columns (``COLUMNS``
+    first; 80 when not a terminal) up to 80, less 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(min(columns or 80, 80) - 2, 50)
+
+
+def keep_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Keep ``--no-cache`` in the context, where ``engine.cli`` reads it for each load: plans
+    are then loaded from their files only, the cache neither read nor written."""
+    if value:
+        ctx.meta["cchc.no_cache"] = True
+    return value
+
+
+@functools.cache
+def group() -> click.Group:
+    """The command line as a click group whose commands, those of ``engine.cli.main``, are
+    imported when one runs."""
+    import click
+
+    class Commands(click.Group):
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted(COMMANDS)
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            from . import cli
+
+            return cli.main.get_command(ctx, cmd_name)
+
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            """The list of commands, as click writes it, from :data:`COMMANDS`."""
+            names = sorted(COMMANDS)
+            limit = formatter.width - 6 - max(len(n) for n in names)
+            rows = [(n, click.Command(n, help=COMMANDS[n]).get_short_help_str(limit))
+                    for n in names]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    @click.group(cls=Commands, help=ABOUT,
+                 context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="cchc")
+    @click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
+                  is_eager=True, help=NO_CACHE_HELP)
+    def cchc() -> None:
+        pass
+
+    return cchc

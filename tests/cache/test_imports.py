@@ -1,0 +1,112 @@
+"""Import only what a command needs: ``import engine`` and ``cchc --help`` load no parser, no
+schema validator, no graph library; evaluating a plan from the cache loads none of them either.
+Each check runs in a fresh interpreter and reads ``sys.modules`` (no timing here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine import cli, launcher
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("networkx", "jsonschema", "lark")
+
+
+def modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code``."""
+    probe = ("import atexit\n"
+             "atexit.register(lambda: __import__('sys').__stdout__.write('\\n@@' + __import__("
+             "'json').dumps(sorted(__import__('sys').modules))))\n" + code)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, **(env or {})}).stdout
+    return set(json.loads(out.rsplit("@@", 1)[1]))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+def test_import_engine_loads_no_compiler() -> None:
+    modules = modules_after("import engine")
+    assert heavy(modules) == []
+    assert sorted(m for m in modules if m.startswith("engine")) == ["engine"]
+
+
+def test_help_loads_no_command_and_not_even_click(tmp_path: Path) -> None:
+    for args in (["--help"], ["-h"], ["--version"]):
+        modules = modules_after("import sys\nfrom engine.launcher import main\n"
+                                f"sys.argv = ['/bin/cchc', *{args!r}]\nmain()",
+                                {"COLUMNS": "100"})
+        assert heavy(modules) == []
+        assert sorted(m for m in modules if m.startswith("engine")) == ["engine",
+                                                                        "engine.launcher"]
+        assert "click" not in modules and "yaml" not in modules
+
+
+def test_help_at_another_width_loads_click_and_no_command() -> None:
+    modules = modules_after("import sys\nfrom engine.launcher import main\n"
+                            "sys.argv = ['/bin/cchc', '--help']\nmain()", {"COLUMNS": "60"})
+    assert heavy(modules) == []
+    assert sorted(m for m in modules if m.startswith("engine")) == ["engine", "engine.launcher"]
+    assert "click" in modules
+
+
+def test_evaluate_from_the_cache_loads_no_parser_schema_or_graph(tmp_path: Path) -> None:
+    env = {"CCHC_CACHE_DIR": str(tmp_path / "cache")}
+    run = ("from engine.launcher import group\n"
+           "group().main(['evaluate', 'plans/2023.yaml', 'examples/2023/q1', '--period', 'q1',"
+           " '--as-of', '2023-03-14'], standalone_mode=False)")
+    first = modules_after(run, env)
+    assert "jsonschema" in first and "lark" in first  # compiled from the files
+    assert heavy(modules_after(run, env)) == []
+    assert heavy(modules_after(run, {**env, "CCHC_NO_CACHE": "1"})) != []
+
+
+def test_the_launcher_lists_exactly_the_commands_of_engine_cli() -> None:
+    """A command added to engine/cli.py must be listed in engine/launcher.py's COMMANDS, with
+    the first paragraph of its help."""
+    commands = {name: " ".join((cmd.help or "").split("\n\n")[0].split())
+                for name, cmd in cli.main.commands.items()}
+    assert commands == launcher.COMMANDS
+    assert [p.name for p in launcher.group().params] == [p.name for p in cli.main.params]
+    assert cli.main.help == launcher.ABOUT
+
+
+def test_the_help_written_without_click_is_clicks() -> None:
+    """If this fails after a change of a command or an option, put the text it prints in
+    engine/launcher.py's HELP."""
+    theirs = CliRunner().invoke(cli.main, ["--help"], prog_name="cchc", terminal_width=78)
+    print(theirs.output)
+    assert theirs.output == launcher.HELP
+
+
+@pytest.mark.parametrize("columns", ["100", "80", "60", ""])
+def test_the_program_prints_the_help_click_prints(columns: str) -> None:
+    env = {**os.environ, "COLUMNS": columns}
+    ours = subprocess.run([sys.executable, "-c", "import sys\nfrom engine.launcher import main\n"
+                           "sys.argv = ['cchc', '--help']\nmain()"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    theirs = subprocess.run([sys.executable, "-c", "from engine.cli import main\n"
+                             "main(['--help'], prog_name='cchc')"],
+                            capture_output=True, text=True, env=env, cwd=ROOT)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        theirs.returncode, theirs.stdout, theirs.stderr)
+
+
+def test_the_launcher_prints_the_same_help_and_runs_the_same_commands(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    for args in (["--help"], ["--version"], ["nope"], ["periods", "--help"]):
+        ours = runner.invoke(launcher.group(), args, prog_name="cchc")
+        theirs = runner.invoke(cli.main, args, prog_name="cchc")
+        assert (ours.exit_code, ours.output) == (theirs.exit_code, theirs.output)
+    ran = runner.invoke(launcher.group(), ["--no-cache", "periods", "plans/2023.yaml"])
+    assert ran.exit_code == 0 and "q1" in ran.output
