@@ -22,6 +22,7 @@ from typing import Any, Literal
 from .diagnostics import ArgumentError, Diagnostic
 from .evaluator import Context, Row
 from .facts import Facts, load_facts
+from .language import Formula
 from .messages import describe_reason, unknown_name
 from .model import Label, Plan
 from .report import check_arguments, heading
@@ -404,6 +405,11 @@ class _Scorer:
         self.leaves = card.leaves
         self.parents = [c for c in reversed(list(card.criteria.values())) if not c.scored]
         self.order = tuple(card.criteria)
+        #: each scored criterion's inputs in the order of the stages ("": one input for all)
+        self.stage_inputs: dict[str, list[tuple[str, Formula | None]]] = {
+            c.id: ([("", c.inputs[""])] if "" in c.inputs else
+                   [(s.id, c.inputs[s.id]) for s in card.stages if s.id in c.inputs])
+            if c.inputs else [("", None)] for c in card.leaves}
         self.indicator_values = self.indicators()
 
     def indicators(self) -> dict[str, dict[str, Value]]:
@@ -542,11 +548,7 @@ class _Scorer:
                                       explain=explain, population=population)
         stages: list[StageScore] = []
         final: StageScore | None = None
-        formulas = dict(c.inputs) if c.inputs else {"": None}
-        for stage in ([""] if "" in formulas else [s.id for s in self.card.stages]):
-            if stage not in formulas:
-                continue
-            f = formulas[stage]
+        for stage, f in self.stage_inputs[c.id]:
             value: Value = f.program.evaluate(ctx) if f is not None else 0
             pts = self.rule(c, value, ctx) if not isinstance(value, Unknown) else value
             s = StageScore(stage, value, pts)
