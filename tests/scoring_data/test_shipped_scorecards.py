@@ -486,3 +486,11 @@ def test_the_illustration_can_be_amended_by_a_later_file(plan: engine.Plan,
     assert report.unit("song_ma").criterion("3.2.1").points == 0
     assert report.unit("sgtvt").criterion("3.2.1").points == 6
     assert {u.group for u in report.block("districts").units if u.group} == {"I"}
+
+
+def test_the_order_of_the_fact_files_does_not_change_the_ranking(
+        plan: engine.Plan, reports: dict[Path, ScoreReport]) -> None:
+    card = load_scorecard(ILLUSTRATION, plan=plan)
+    files = sorted(p for folder in FACTS[ILLUSTRATION] for p in folder.glob("*.yaml"))
+    again = engine.score(plan, card, list(reversed(files)), period="year")
+    assert ranking_text(again) == ranking_text(reports[ILLUSTRATION])
