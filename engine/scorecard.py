@@ -926,6 +926,11 @@ class _Builder:
                 + " under 'points'", node.key_span("points"),
                 help="give exactly one of " + ", ".join(RULE_KINDS))
             return
+        if "on_empty" in node.items and "population" not in node.items:
+            self.c.error("E453", f"'on_empty' of '{cid}' does nothing without a 'population'",
+                         node.key_span("on_empty"),
+                         help="add 'population:' (what the criterion counts, e.g. "
+                              "sum(dossiers_received)), or remove 'on_empty'")
         inputs = self.inputs(cid, node)
         input_type = next((f.type for f in inputs.values()), None) if inputs is not None \
             else None

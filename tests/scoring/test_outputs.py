@@ -65,3 +65,9 @@ def test_an_invalid_scorecard_exits_2_with_json_diagnostics() -> None:
                                        f"{DATA}/facts", "--period", "year", "--format", "json"])
     assert result.exit_code == 2
     assert '"code": "E451"' in result.output and '"line": 15' in result.output
+
+
+def test_unit_and_stages_are_text_or_json() -> None:
+    result = CliRunner().invoke(main, [*ARGS, "--unit", "snv", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "--unit and --stages write text or JSON, not csv" in result.output

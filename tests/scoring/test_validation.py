@@ -109,6 +109,13 @@ def test_e453_two_rules_and_no_rule(plan: engine.Plan) -> None:
         ("E453", 21, 9, "the criterion 'c1' has 2 rules (yes_no, given) under 'points'")]
 
 
+def test_e453_on_empty_without_a_population(plan: engine.Plan) -> None:
+    text = edit("        input: reports_on_time\n",
+                "        input: reports_on_time\n        on_empty: full\n")
+    assert errors(plan, text) == [
+        ("E453", 21, 9, "'on_empty' of 'c1' does nothing without a 'population'")]
+
+
 def test_e454_points_above_the_maximum(plan: engine.Plan) -> None:
     text = edit("{yes: 1, no: 0}", "{yes: 2, no: 0}")
     assert errors(plan, text) == [("E454", 21, 32, "2 points is outside 0 to the maximum 1")]
