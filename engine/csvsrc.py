@@ -17,7 +17,6 @@ spreadsheets write) and scans each record again to find the offsets of its cells
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 
 from .diagnostics import Collector, Diagnostic
 from .source import Source, Span
@@ -36,21 +35,46 @@ def delimiter(text: str) -> str:
     return ","
 
 
-@dataclass(frozen=True, slots=True)
 class Record:
-    """One CSV record: its cells, and where each cell's content is in the file."""
+    """One CSV record: its cells, and where each cell's content is in the file.
 
-    cells: list[str]
-    places: list[tuple[int, int]]
-    source: Source
+    The places of the cells are worked out from the record's text when first asked for: a
+    file of 200,000 rows has a million cells, and only those a diagnostic or an explanation
+    points at are ever looked at."""
+
+    __slots__ = ("_places", "cells", "delim", "raw", "source", "start")
+
+    def __init__(self, cells: list[str], source: Source, start: int, raw: str,
+                 delim: str = ",") -> None:
+        self.cells = cells
+        self.source = source
+        #: the offset of the record in the file, and its text
+        self.start = start
+        self.raw = raw
+        self.delim = delim
+        self._places: list[tuple[int, int]] | None = None
+
+    @property
+    def places(self) -> list[tuple[int, int]]:
+        """Start and end offsets (in the file) of each cell's content."""
+        if self._places is None:
+            raw, begin = self.raw, self.start
+            cells = _record_cells(raw, self.delim) if '"' in raw else \
+                _plain_cells(self.cells)
+            if len(cells) != len(self.cells):  # pragma: no cover - the scanner follows csv
+                cells = [(0, len(raw))] * len(self.cells)
+            self._places = [(begin + b, begin + e) for b, e in (_content(raw, *c)
+                                                                for c in cells)]
+        return self._places
 
     def span(self, i: int) -> Span:
         """The content of cell ``i`` (inside quotes, without surrounding spaces); past the last
         cell, the end of the record."""
-        if i < len(self.places):
-            b, e = self.places[i]
+        places = self.places
+        if i < len(places):
+            b, e = places[i]
         else:
-            b = e = self.places[-1][1]
+            b = e = places[-1][1]
         return Span(self.source, b, e)
 
     def cell(self, i: int) -> str:
@@ -62,6 +86,10 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
     """Every non-blank record of a CSV text, with the offsets of its cells. A record that
     cannot be read is reported as ``code`` and ends the reading."""
     text = source.text
+    if '"' not in text and "\0" not in text and "\r" not in text:
+        plain = _plain_records(source, delim)
+        if plain is not None:
+            return plain
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -93,14 +121,25 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
                                      help=hint))
             return records
         consumed = reader.line_num
-        begin = starts[first]
-        raw = "\n".join(lines[first:consumed])
-        cells = _record_cells(raw, delim)
-        if len(cells) != len(row):  # pragma: no cover - the scanner follows the csv dialect
-            cells = [(0, len(raw))] * len(row)
-        places = [(begin + b, begin + e) for b, e in (_content(raw, *c) for c in cells)]
         if any(cell.strip() for cell in row):
-            records.append(Record(row, places, source))
+            records.append(Record(row, source, starts[first],
+                                  "\n".join(lines[first:consumed]), delim))
+    return records
+
+
+def _plain_records(source: Source, delim: str) -> list[Record] | None:
+    """The records of a text without quotes (nor NUL or carriage return): each line is one
+    record, its cells split at the delimiter, exactly as ``csv`` reads them. None when a line
+    is longer than ``csv`` reads (it says why)."""
+    records: list[Record] = []
+    pos = 0
+    limit = csv.field_size_limit()
+    for line in source.text.split("\n"):
+        if line.replace(delim, "").strip():  # a record with something in a cell
+            if len(line) > limit:
+                return None
+            records.append(Record(line.split(delim), source, pos, line, delim))
+        pos += len(line) + 1
     return records
 
 
@@ -124,6 +163,17 @@ def _record_cells(raw: str, delim: str) -> list[tuple[int, int]]:
             start = i + 1
         i += 1
     spans.append((start, n))
+    return spans
+
+
+def _plain_cells(cells: list[str]) -> list[tuple[int, int]]:
+    """Start and end offsets of each cell of a record without quotes, split at a delimiter of
+    one character."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for cell in cells:
+        spans.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
     return spans
 
 

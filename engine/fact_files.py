@@ -43,8 +43,10 @@ __all__ = [
     "CSV_OPTIONAL",
     "CSV_REQUIRED",
     "XLSX_WORDS",
+    "CsvPlace",
     "Entry",
     "FactFile",
+    "LazyPlace",
     "Place",
     "Stated",
     "is_blank",
@@ -59,14 +61,44 @@ CSV_REQUIRED = ("agency", "fact", "value")
 CSV_OPTIONAL = ("period", "label", "note")
 
 
-@dataclass(frozen=True, slots=True)
 class Place:
     """Where something was written: a span of a file (with notes, such as the CSV row and
-    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``."""
+    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``.
 
-    span: Span | None = None
-    notes: tuple[str, ...] = ()
-    label: str | None = None
+    A place of a large file is made for every value it holds, and most are never shown: the
+    span and the notes of a :class:`LazyPlace` are only worked out when asked for."""
+
+    __slots__ = ("_notes", "_span", "label")
+
+    def __init__(self, span: Span | None = None, notes: tuple[str, ...] = (),
+                 label: str | None = None) -> None:
+        self._span = span
+        self._notes = notes
+        self.label = label
+
+    @property
+    def span(self) -> Span | None:
+        return self._span
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
+
+    @property
+    def in_file(self) -> bool:
+        """Whether the place is in a file (it has a span), without making the span."""
+        return self._span is not None
+
+    def __repr__(self) -> str:
+        return f"Place(span={self.span!r}, notes={self.notes!r}, label={self.label!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Place):
+            return NotImplemented
+        return (self.span, self.notes, self.label) == (other.span, other.notes, other.label)
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.notes, self.label))
 
     def locate(self, d: Diagnostic) -> Diagnostic:
         """``d`` placed here."""
@@ -81,24 +113,125 @@ class Place:
     @property
     def where(self) -> str:
         """``FILE:LINE:COL`` (``FILE:SHEET!CELL`` in a workbook), or the label."""
-        if self.span is None:
+        span = self.span
+        if span is None:
             return self.label or "<facts>"
-        return self.span.begin.where
+        return span.begin.where
 
 
-@dataclass(frozen=True, slots=True)
+class LazyPlace(Place):
+    """A place given by offsets into a source (a YAML scalar): its :class:`Span` is made when
+    asked for."""
+
+    __slots__ = ("_end", "_source", "_start")
+
+    def __init__(self, source: Source, start: int, end: int) -> None:
+        self._span = None
+        self._notes = ()
+        self.label = None
+        self._source, self._start, self._end = source, start, end
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = Span(self._source, self._start, self._end)
+        return self._span
+
+    @property
+    def start(self) -> int:
+        """Where the place starts in its source (without making its span)."""
+        return self._start
+
+    @property
+    def in_file(self) -> bool:
+        return True
+
+
+class CsvPlace(Place):
+    """A cell of a CSV record: its span (the content of the cell) and its note (``CSV row 12,
+    column 3 (value)``) are worked out when asked for."""
+
+    __slots__ = ("_column", "_name", "_record")
+
+    def __init__(self, record: Record, column: int, name: str) -> None:
+        self._span = None
+        self._notes = ()
+        self.label = None
+        self._record, self._column, self._name = record, column, name
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = self._record.span(self._column)
+        return self._span
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if not self._notes:
+            self._notes = (f"CSV row {self.span.begin.line}, column {self._column + 1} "
+                           f"({self._name})",)
+        return self._notes
+
+    @property
+    def in_file(self) -> bool:
+        return True
+
+
 class Entry:
     """One ``agency / fact / value`` as written. ``agency`` None stands for every agency that
     reports the fact (a case's ``defaults``). ``value`` is the text written (blank: not
     reported), None (not reported), or a Python value given in memory (see
     :func:`engine.fact_values.read_python`)."""
 
-    agency: str | None
-    agency_at: Place
-    fact: str
-    fact_at: Place
-    value: object
-    value_at: Place
+    __slots__ = ("_agency_at", "_fact_at", "_value_at", "agency", "fact", "value")
+
+    def __init__(self, agency: str | None, agency_at: Place, fact: str, fact_at: Place,
+                 value: object, value_at: Place) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._agency_at, self._fact_at, self._value_at = agency_at, fact_at, value_at
+
+    @property
+    def agency_at(self) -> Place:
+        return self._agency_at
+
+    @property
+    def fact_at(self) -> Place:
+        return self._fact_at
+
+    @property
+    def value_at(self) -> Place:
+        return self._value_at
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(agency={self.agency!r}, fact={self.fact!r}, "
+                f"value={self.value!r}, value_at={self.value_at!r})")
+
+
+class _CsvEntry(Entry):
+    """An entry of a CSV row: its places are made when asked for."""
+
+    __slots__ = ("_columns", "_record")
+
+    def __init__(self, agency: str, fact: str, value: str | None, record: Record,
+                 columns: tuple[int, int, int]) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._record, self._columns = record, columns
+
+    @property
+    def agency_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[0], "agency")
+
+    @property
+    def fact_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[1], "fact")
+
+    @property
+    def value_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[2], "value")
 
 
 def is_blank(value: object) -> bool:
@@ -213,8 +346,7 @@ def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
 
 
 def _cell(record: Record, i: int, name: str) -> Place:
-    span = record.span(i)
-    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
+    return CsvPlace(record, i, name)
 
 
 def read_csv(f: FactFile, text: str, collector: Collector) -> None:
@@ -251,16 +383,28 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
     if bad:
         return
     f.readable = True
+    width = len(header)
+    at = (columns["agency"], columns["fact"], columns["value"])
+    ia, ifact, iv = at
+    ip = columns.get("period")
+    periods: set[str] = set()  # only the first row of each period matters (E620, E622)
+    entries = f.entries
     for row in rows:
-        if len(row.cells) > len(header) and any(c.strip() for c in row.cells[len(header):]):
-            _cell(row, len(header), "extra").error(
-                collector, "E615", f"this row has {len(row.cells)} cells but the header has "
-                f"{len(header)}", "a value containing the delimiter must be in double quotes")
+        cells = row.cells
+        n = len(cells)
+        if n > width and any(c.strip() for c in cells[width:]):
+            _cell(row, width, "extra").error(
+                collector, "E615", f"this row has {n} cells but the header has "
+                f"{width}", "a value containing the delimiter must be in double quotes")
             continue
-        agency, fact, value = (row.cell(columns[c]) for c in CSV_REQUIRED)
-        if "period" in columns and row.cell(columns["period"]):
-            f.periods.append(Stated(nfc(row.cell(columns["period"])),
-                                     _cell(row, columns["period"], "period")))
+        agency = cells[ia].strip() if ia < n else ""
+        fact = cells[ifact].strip() if ifact < n else ""
+        value = cells[iv].strip() if iv < n else ""
+        if ip is not None and ip < n:
+            period = cells[ip].strip()
+            if period and period not in periods:
+                periods.add(period)
+                f.periods.append(Stated(nfc(period), _cell(row, ip, "period")))
         if not (agency or fact or value):
             continue  # a row with only a label or a note
         if not agency or not fact:
@@ -268,9 +412,7 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
             _cell(row, columns[missing], missing).error(
                 collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
             continue
-        f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
-                               _cell(row, columns["fact"], "fact"), value or None,
-                               _cell(row, columns["value"], "value")))
+        entries.append(_CsvEntry(agency, fact, value or None, row, at))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -59,9 +59,11 @@ Codes:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -189,7 +191,7 @@ class Facts:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Checked:
     """An entry that passed every check: its ids, its value (None: not reported), and where
     the value was written."""
@@ -214,51 +216,67 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     checked, then left out.
     """
     checked: list[Checked] = []
-    found: dict[tuple[str, str], list[Checked]] = {}
+    found: dict[tuple[str, str], Checked] = {}
+    twice: dict[tuple[str, str], list[Checked]] = {}
     reporters: dict[str, frozenset[str]] = {}  # a set per fact: reporters can be hundreds
+    ids: dict[str, str] = {}  # an id as written -> as compared (NFC, no surrounding spaces)
+    said: dict[tuple[str, ...], Diagnostic] = {}  # one message per id: suggestions are slow
+    agencies, facts = plan.agencies, plan.facts
     for e in entries:
-        agency = None if e.agency is None else nfc(e.agency.strip())
-        fact = nfc(e.fact.strip())
+        agency = e.agency
+        if agency is not None:
+            agency = ids.get(agency) or ids.setdefault(agency, nfc(agency.strip()))
+        fact = ids.get(e.fact) or ids.setdefault(e.fact, nfc(e.fact.strip()))
         ok = True
-        if agency is not None and agency not in plan.agencies:
-            collector.add(e.agency_at.locate(messages.unknown_agency(plan, agency)))
+        if agency is not None and agency not in agencies:
+            key: tuple[str, ...] = ("E630", agency)
+            if key not in said:
+                said[key] = messages.unknown_agency(plan, agency)
+            collector.add(e.agency_at.locate(said[key]))
             ok = False
-        fdef = plan.facts.get(fact)
+        fdef = facts.get(fact)
         if fdef is None:
-            collector.add(e.fact_at.locate(messages.unknown_fact(plan, fact)))
+            key = ("E631", fact)
+            if key not in said:
+                said[key] = messages.unknown_fact(plan, fact)
+            collector.add(e.fact_at.locate(said[key]))
             continue
         if fact not in reporters:
             reporters[fact] = frozenset(fdef.reporters)
         if ok and agency is not None and agency not in reporters[fact]:
-            collector.add(e.fact_at.locate(messages.not_reporter(plan, agency, fdef)))
+            key = ("E632", agency, fact)
+            if key not in said:
+                said[key] = messages.not_reporter(plan, agency, fdef)
+            collector.add(e.fact_at.locate(said[key]))
             ok = False
         elif period is not None and period not in fdef.periods:
             if not other_periods:
                 collector.add(e.fact_at.locate(messages.not_in_period(fdef, period)))
             ok = False
         value: Known | None = None
-        if not is_blank(e.value):
-            got = read_value(fdef, e.value) if isinstance(e.value, str) else \
-                read_python(fdef, e.value)
+        raw = e.value
+        if not is_blank(raw):
+            got = read_value(fdef, raw) if isinstance(raw, str) else read_python(fdef, raw)
             if isinstance(got, Problem):
                 e.value_at.error(collector, got.code, got.message, got.help)
                 continue
             value = got
         entry = Checked(agency, fact, value, e.value_at)
         if agency is not None and value is not None:
-            found.setdefault((agency, fact), []).append(entry)
+            first = found.setdefault((agency, fact), entry)
+            if first is not entry:
+                twice.setdefault((agency, fact), [first]).append(entry)
         if ok:
             checked.append(entry)
-    for (agency, fact), places in found.items():
-        if len(places) < 2:
-            continue
+    for (agency, fact), places in twice.items():
         places.sort(key=lambda c: _order(c.at))
-        first = places[0].at
-        shown = first.span.text.strip() if first.span is not None else show(str(places[0].value))
+        first_at = places[0].at
+        shown = first_at.span.text.strip() if first_at.span is not None else \
+            show(str(places[0].value))
         for c in places[1:]:
             c.at.error(collector, "E634", f"'{fact}' of '{agency}' is reported twice: here and "
-                       f"at {first.where}", "keep one of the two values",
-                       (f"first reported at {first.where}: {shown}",))
+                       f"at {first_at.where}", "keep one of the two values",
+                       (f"first reported at {first_at.where}: {shown}",))
     check_relations(plan, checked, collector)
     return checked
 
@@ -294,26 +312,38 @@ def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector
 
     agencies = list(dict.fromkeys(a for a, _ in own))
     if shared:
-        agencies += [a for f in shared for a in plan.facts[f].reporters if a not in agencies]
+        listed = set(agencies)
+        for f in shared:
+            for a in plan.facts[f].reporters:
+                if a not in listed:
+                    listed.add(a)
+                    agencies.append(a)
     reported: set[tuple[int, int]] = set()
-    for agency in agencies:
+    if shared:
+        pairs: Iterable[tuple[str, str, str]] = (
+            (agency, fact, whole) for agency in agencies for fact, whole in relations)
+    else:  # only the facts each agency reported can be parts
+        wholes: dict[str, list[str]] = {}
         for fact, whole in relations:
-            part_at, whole_at = entry(agency, fact), entry(agency, whole)
-            if part_at is None or whole_at is None or \
-                    (id(part_at), id(whole_at)) in reported:
-                continue
-            if not _exceeds(part_at.value, whole_at.value):
-                continue
-            reported.add((id(part_at), id(whole_at)))
-            of = f" of '{agency}'" if part_at.agency is not None or \
-                whole_at.agency is not None else ""
-            part_shown, whole_shown = _written(part_at), _written(whole_at)
-            part_at.at.error(
-                collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
-                f"({whole_shown}), which it is a part of",
-                f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
-                "values is wrong",
-                (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+            wholes.setdefault(fact, []).append(whole)
+        pairs = ((agency, fact, whole) for (agency, fact) in own
+                 for whole in wholes.get(fact, ()))
+    for agency, fact, whole in pairs:
+        part_at, whole_at = entry(agency, fact), entry(agency, whole)
+        if part_at is None or whole_at is None or (id(part_at), id(whole_at)) in reported:
+            continue
+        if not _exceeds(part_at.value, whole_at.value):
+            continue
+        reported.add((id(part_at), id(whole_at)))
+        of = f" of '{agency}'" if part_at.agency is not None or \
+            whole_at.agency is not None else ""
+        part_shown, whole_shown = _written(part_at), _written(whole_at)
+        part_at.at.error(
+            collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
+            f"({whole_shown}), which it is a part of",
+            f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
+            "values is wrong",
+            (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
 
 
 def _exceeds(part: Known | None, whole: Known | None) -> bool:
@@ -338,10 +368,13 @@ def _written(c: Checked) -> str:
 def check_agencies(plan: Plan, agencies: Iterable[tuple[str, Place]], collector: Collector
                    ) -> None:
     """Check agencies named with nothing under them (``E630`` for an unknown one)."""
+    said: dict[str, Diagnostic] = {}  # one message per id: suggestions are slow
     for text, at in agencies:
         agency = nfc(text.strip())
         if agency not in plan.agencies:
-            collector.add(at.locate(messages.unknown_agency(plan, agency)))
+            if agency not in said:
+                said[agency] = messages.unknown_agency(plan, agency)
+            collector.add(at.locate(said[agency]))
 
 
 def _where(span: Span) -> str:
@@ -354,22 +387,63 @@ def _order(at: Place) -> tuple[str, int]:
     return (at.span.begin.file, at.span.start)
 
 
+class _Origins(Mapping[tuple[str, str], Span]):
+    """Where each value was written, by ``(agency, fact)``: worked out when first asked for,
+    and the span of a value only when it is asked for (a large file holds hundreds of
+    thousands of values, and an explanation looks at a few)."""
+
+    __slots__ = ("_by_agency", "_places")
+
+    def __init__(self, by_agency: dict[str, dict[str, Checked]]) -> None:
+        self._by_agency = by_agency
+        self._places: dict[tuple[str, str], Place] | None = None
+
+    def _all(self) -> dict[tuple[str, str], Place]:
+        if self._places is None:
+            self._places = {(agency, fact): c.at for agency, got in self._by_agency.items()
+                            for fact, c in got.items() if c.at.in_file}
+        return self._places
+
+    def __getitem__(self, key: tuple[str, str]) -> Span:
+        span = self._all()[key].span
+        assert span is not None  # only places in a file are kept
+        return span
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __repr__(self) -> str:
+        return f"<origins of {len(self)} values>"
+
+
 def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),
            warnings: Sequence[Diagnostic] = ()) -> Facts:
-    found = {(c.agency, c.fact): c for c in checked if c.value is not None}
+    by_agency: dict[str | None, dict[str, Checked]] = {}
+    for c in checked:
+        if c.value is not None:
+            got = by_agency.get(c.agency)
+            if got is None:
+                got = by_agency[c.agency] = {}
+            got[c.fact] = c
+    catalogue = {fact: i for i, fact in enumerate(plan.facts)}
+    order = catalogue.__getitem__
     values: dict[str, Mapping[str, Known]] = {}
-    origins: dict[tuple[str, str], Span] = {}
+    kept: dict[str, dict[str, Checked]] = {}
     for agency in plan.agencies:
-        reported: dict[str, Known] = {}
-        for fact in plan.facts:
-            c = found.get((agency, fact))
-            if c is not None and c.value is not None:
-                reported[fact] = c.value
-                if c.at.span is not None:
-                    origins[(agency, fact)] = c.at.span
-        if reported:
-            values[agency] = MappingProxyType(reported)
-    return Facts(plan.id, period, MappingProxyType(values), MappingProxyType(origins),
+        got = by_agency.get(agency)
+        if not got:
+            continue
+        ordered = {fact: got[fact] for fact in sorted(got, key=order)}
+        values[agency] = MappingProxyType({fact: c.value for fact, c in ordered.items()
+                                           if c.value is not None})
+        kept[agency] = ordered
+    return Facts(plan.id, period, MappingProxyType(values), _Origins(kept),
                  tuple(files), tuple(warnings))
 
 
@@ -505,13 +579,30 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     :attr:`Facts.warnings`, or with the errors when there are any.
     """
     collector = Collector()
-    files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
-    checked = check_entries(plan, (e for f in files for e in f.entries), resolved, collector)
-    if collector.has_errors:  # the warnings too, after them: every problem at once
-        raise FactsError([*collector.errors(), *collector.warnings()])
-    if resolved is None:  # pragma: no cover - a missing period is always reported
-        raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
-    return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
+    with gc_paused():
+        files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
+        checked = check_entries(plan, (e for f in files for e in f.entries), resolved,
+                                collector)
+        if collector.has_errors:  # the warnings too, after them: every problem at once
+            raise FactsError([*collector.errors(), *collector.warnings()])
+        if resolved is None:  # pragma: no cover - a missing period is always reported
+            raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
+        return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a large input is read: reading builds hundreds of
+    thousands of objects that hold no cycles, and each collection would walk all of them again
+    (reading a file of 200,000 values took twice as long). It runs again afterwards as it
+    did before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | None,
