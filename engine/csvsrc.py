@@ -17,6 +17,7 @@ spreadsheets write) and scans each record again to find the offsets of its cells
 from __future__ import annotations
 
 import csv
+import re
 
 from .diagnostics import Collector, Diagnostic
 from .source import Source, Span
@@ -143,27 +144,27 @@ def _plain_records(source: Source, delim: str) -> list[Record] | None:
     return records
 
 
+#: One cell of a record, by delimiter: a quoted part (``""`` inside it is a quote; it runs to
+#: the end of the record when it is never closed), then anything up to the delimiter.
+_CELLS: dict[str, re.Pattern[str]] = {}
+
+
 def _record_cells(raw: str, delim: str) -> list[tuple[int, int]]:
-    """Start and end offsets of each cell of one CSV record (the Excel dialect of ``csv``)."""
+    """Start and end offsets of each cell of one CSV record (the Excel dialect of ``csv``): a
+    cell is quoted when it starts with a double quote."""
+    cell = _CELLS.get(delim)
+    if cell is None:
+        cell = _CELLS[delim] = re.compile(f'(?:"(?:[^"]|"")*"?)?[^{re.escape(delim)}]*')
     spans: list[tuple[int, int]] = []
-    start, i, quoted = 0, 0, False
     n = len(raw)
-    while i < n:
-        c = raw[i]
-        if quoted:
-            if c == '"':
-                if i + 1 < n and raw[i + 1] == '"':
-                    i += 2
-                    continue
-                quoted = False
-        elif c == '"' and i == start:
-            quoted = True
-        elif c == delim:
-            spans.append((start, i))
-            start = i + 1
-        i += 1
-    spans.append((start, n))
-    return spans
+    start = 0
+    while True:
+        m = cell.match(raw, start)
+        end = m.end() if m is not None else start  # (the pattern matches at any place)
+        spans.append((start, end))
+        if end >= n:
+            return spans
+        start = end + 1
 
 
 def _plain_cells(cells: list[str]) -> list[tuple[int, int]]:

@@ -168,8 +168,9 @@ class CsvPlace(Place):
     @property
     def notes(self) -> tuple[str, ...]:
         if not self._notes:
-            self._notes = (f"CSV row {self.span.begin.line}, column {self._column + 1} "
-                           f"({self._name})",)
+            span = self.span
+            line = span.source.place(span.start)[0]  # (a CSV source is a file of its own)
+            self._notes = (f"CSV row {line}, column {self._column + 1} ({self._name})",)
         return self._notes
 
     @property
