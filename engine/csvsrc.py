@@ -91,7 +91,13 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
         plain = _plain_records(source, delim)
         if plain is not None:
             return plain
-    lines = text.split("\n")
+    return _reader_records(source, delim, collector, code)
+
+
+def _reader_records(source: Source, delim: str, collector: Collector, code: str
+                    ) -> list[Record]:
+    """:func:`read_records` by the ``csv`` module, for any text."""
+    lines = source.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     starts: list[int] = []
