@@ -97,8 +97,9 @@ MAX_SHOWN_PER_CODE = 20
 
 def capped(diagnostics: Iterable[Diagnostic], limit: int | None = MAX_SHOWN_PER_CODE
            ) -> tuple[list[Diagnostic], dict[str, int]]:
-    """The diagnostics to show, in their order: the first ``limit`` of each code (all of them
-    when ``limit`` is None or 0); and, by code in code order, how many of that code are left
+    """The diagnostics to show, in their order: the first ``limit`` errors of each code (all of
+    them when ``limit`` is None or 0) and every warning (a warning names a file that was not
+    read: none is left out); and, by code in code order, how many errors of that code are left
     out (only the codes with some left out).
 
         >>> ds = [Diagnostic("E641", f"n{i}") for i in range(3)] + [Diagnostic("E630", "x")]
@@ -111,6 +112,9 @@ def capped(diagnostics: Iterable[Diagnostic], limit: int | None = MAX_SHOWN_PER_
     seen: dict[str, int] = {}
     shown: list[Diagnostic] = []
     for d in diagnostics:
+        if d.severity != "error":
+            shown.append(d)
+            continue
         n = seen[d.code] = seen.get(d.code, 0) + 1
         if n <= limit:
             shown.append(d)
@@ -124,8 +128,9 @@ def omitted_line(code: str, count: int) -> str:
 
 def render_all(diagnostics: Iterable[Diagnostic],
                limit: int | None = MAX_SHOWN_PER_CODE) -> str:
-    """The diagnostics as text, the first ``limit`` of each code (all when None or 0), then a
-    line per code saying how many more there are (:func:`omitted_line`)."""
+    """The diagnostics as text, the first ``limit`` errors of each code (all when None or 0)
+    and every warning, then a line per code saying how many more errors there are
+    (:func:`omitted_line`)."""
     shown, omitted = capped(diagnostics, limit)
     return "\n".join([*(d.render() for d in shown),
                       *(omitted_line(code, n) for code, n in omitted.items())])
@@ -157,8 +162,8 @@ class EngineError(Exception):
         super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
 
     def render(self, limit: int | None = MAX_SHOWN_PER_CODE) -> str:
-        """Every diagnostic as text, but at most ``limit`` of one code (None or 0: all), then
-        how many of each code were left out; :attr:`diagnostics` keeps them all."""
+        """Every diagnostic as text, but at most ``limit`` errors of one code (None or 0: all),
+        then how many of each code were left out; :attr:`diagnostics` keeps them all."""
         return render_all(self.diagnostics, limit)
 
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import yaml
 
 from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
@@ -278,7 +280,11 @@ class FactFile:
 def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     # In JSON a raw tab can only be whitespace, which YAML refuses as indentation: a space in
     # its place keeps every offset and column.
-    tree, diags = read_yaml(text.replace("\t", " ") if json else text, f.name, "E60")
+    if json:
+        text = text.replace("\t", " ")
+    if _read_plain_tree(f, text):
+        return
+    tree, diags = read_yaml(text, f.name, "E60")
     collector.extend(diags)
     if tree is None:
         return
@@ -335,6 +341,142 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
                 continue
             f.entries.append(Entry(agency, Place(akey.span), fact, Place(fkey.span),
                                    None if is_null(value) else value.text, Place(value.span)))
+
+
+_SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+
+
+def _read_plain_tree(f: FactFile, text: str) -> bool:
+    """Read a YAML or JSON fact file of the usual shape straight from the parser's events,
+    without building a node for each of its values; False (``f`` untouched) when the file is
+    anything else, to be read by :func:`engine.yamlsrc.read_yaml` and :func:`read_tree`, which
+    say what is wrong with it.
+
+    The usual shape: ``plan`` and ``agencies`` (and ``period``) once each, ``plan`` and
+    ``period`` single values, each agency once with nothing or with its facts, each fact once
+    with a single value; no anchor, alias or tag. Such a file holds nothing :func:`read_tree`
+    would report, and it is read to the same entries, at the same places, as :func:`read_tree`
+    reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
+    from .yamlsrc import FAST_LOADER
+
+    source = Source(f.name, text)
+    loader = FAST_LOADER(text)
+    try:
+        got = _plain_events(loader.get_event, source)
+    except yaml.YAMLError:  # read_yaml says where and why
+        return False
+    finally:
+        loader.dispose()
+    if got is None:
+        return False
+    plan, period, entries, bare = got
+    f.source = source
+    f.readable = True
+    f.plan = plan
+    if period is not None:
+        f.periods.append(period)
+    f.entries.extend(entries)
+    f.bare_agencies.extend(bare)
+    return True
+
+
+def _event_place(source: Source, e: yaml.ScalarEvent) -> LazyPlace:
+    """Where the scalar of an event is (its node's span, as :func:`read_yaml` makes it)."""
+    start, end = e.start_mark, e.end_mark
+    assert start is not None and end is not None  # the parser marks every event
+    return LazyPlace(source, start.index, end.index)
+
+
+def _plain_null(e: yaml.ScalarEvent) -> bool:
+    """:func:`is_null` of the scalar an event stands for."""
+    text = e.value
+    return (not e.style and text.lower() in ("", "~", "null")) or not text.strip()
+
+
+def _plain_events(get: Callable[[], object], source: Source) -> tuple[
+        Stated, Stated | None, list[Entry], list[tuple[str, Place]]] | None:
+    """The plan, period, entries and bare agencies of a fact file of the usual shape (see
+    :func:`_read_plain_tree`), read from its events (``get``); None when it is not of it."""
+    if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+        return None  # pragma: no cover - a stream always starts so; an empty one has no document
+    root = get()
+    if type(root) is not _MAP or root.anchor is not None or root.tag is not None:
+        return None
+    top: dict[str, yaml.ScalarEvent | None] = {}
+    entries: list[Entry] = []
+    bare: list[tuple[str, Place]] = []
+    while True:
+        k = get()
+        if type(k) is _MAP_END:
+            break
+        if type(k) is not _SCALAR or k.anchor is not None or k.tag is not None or \
+                k.value in top or k.value not in ("plan", "period", "agencies"):
+            return None
+        v = get()
+        if k.value == "agencies":
+            if type(v) is not _MAP or v.anchor is not None or v.tag is not None or \
+                    not _plain_agencies(get, source, entries, bare):
+                return None
+            top["agencies"] = None
+        elif type(v) is not _SCALAR or v.anchor is not None or v.tag is not None:
+            return None
+        else:
+            top[k.value] = v
+    if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+        return None
+    plan, period = top.get("plan"), top.get("period")
+    if plan is None or "agencies" not in top or _plain_null(plan):
+        return None
+
+    def stated(e: yaml.ScalarEvent) -> Stated:
+        return Stated(nfc(e.value.strip()), _event_place(source, e))
+
+    return (stated(plan), None if period is None or _plain_null(period) else stated(period),
+            entries, bare)
+
+
+def _plain_agencies(get: Callable[[], object], source: Source, entries: list[Entry],
+                    bare: list[tuple[str, Place]]) -> bool:
+    """The agencies of a fact file of the usual shape, after the start of their mapping;
+    False when they are not of it."""
+    seen: set[str] = set()
+    append = entries.append
+    while True:
+        k = get()
+        if type(k) is _MAP_END:
+            return True
+        if type(k) is not _SCALAR or k.anchor is not None or k.tag is not None or \
+                k.value in seen:
+            return False
+        agency = k.value
+        seen.add(agency)
+        at = _event_place(source, k)
+        v = get()
+        if type(v) is _SCALAR:
+            if v.anchor is not None or v.tag is not None or not _plain_null(v):
+                return False
+            bare.append((agency, at))
+            continue
+        if type(v) is not _MAP or v.anchor is not None or v.tag is not None:
+            return False
+        facts: set[str] = set()
+        while True:
+            fk = get()
+            if type(fk) is _MAP_END:
+                break
+            if type(fk) is not _SCALAR or fk.anchor is not None or fk.tag is not None or \
+                    fk.value in facts:
+                return False
+            facts.add(fk.value)
+            fv = get()
+            if type(fv) is not _SCALAR or fv.anchor is not None or fv.tag is not None:
+                return False
+            append(Entry(agency, at, fk.value,
+                         _event_place(source, fk),
+                         None if _plain_null(fv) else fv.value,
+                         _event_place(source, fv)))
+        if not facts:
+            bare.append((agency, at))
 
 
 def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:

@@ -142,6 +142,8 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 _FAST_LOADER = _FastLoader
+#: the loader :func:`read_yaml` reads with (libyaml's, when installed), for readers of events
+FAST_LOADER = _FAST_LOADER
 
 
 def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | None,

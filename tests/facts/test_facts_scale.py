@@ -17,12 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.ingest_data import fact_rows, write_csv, write_json, write_yaml
+from engine import fact_files
 from engine.cli import main
 from engine.csvsrc import _plain_records, _reader_records, _record_cells, read_records
 from engine.diagnostics import Collector, Diagnostic, FactsError, capped, render_all
+from engine.fact_files import FactFile, Place, read_tree
 from engine.facts import facts_from_data, load_facts
 from engine.model import Plan
 from engine.source import Source
+from engine.yamlsrc import read_yaml
 
 from .conftest import Fails, Writer
 
@@ -199,3 +202,83 @@ def test_plain_records_match_the_csv_module(text: str, delim: str) -> None:
     assert [(r.cells, r.places) for r in read_records(Source("f.csv", text), delim,
                                                       Collector(), "E615")] == \
         _records(text, delim, plain=False)
+
+
+# -- YAML and JSON of the usual shape, read from events, against the tree reader -------------
+
+def _tree_reference(text: str, name: str = "f.yaml") -> FactFile:
+    """What :func:`engine.fact_files.read_tree` reads through the node tree (the reference)."""
+    f = FactFile(name, Source(name, text))
+    collector = Collector()
+    tree, diags = read_yaml(text, name, "E60")
+    assert tree is not None and not diags
+    original = fact_files._read_plain_tree
+    try:
+        fact_files._read_plain_tree = lambda f, text: False
+        read_tree(f, text, False, collector)
+    finally:
+        fact_files._read_plain_tree = original
+    assert not collector.diagnostics
+    return f
+
+
+def _shape(f: FactFile) -> object:
+    def at(p: Place) -> tuple[int, int, tuple[str, ...]]:
+        assert p.span is not None
+        return (p.span.start, p.span.end, p.notes)
+
+    return (f.readable, f.source.text,
+            None if f.plan is None else (f.plan.text, at(f.plan.at)),
+            [(s.text, at(s.at)) for s in f.periods],
+            [(e.agency, at(e.agency_at), e.fact, at(e.fact_at), e.value, at(e.value_at))
+             for e in f.entries],
+            [(a, at(p)) for a, p in f.bare_agencies])
+
+
+_IDS = st.text(alphabet=st.sampled_from(list("abz_09ếơ")), min_size=1, max_size=6)
+_VALUES = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list("a1.,%: #'\"\\-~ến\t")),
+                                       max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(agencies=st.dictionaries(_IDS, st.dictionaries(_IDS, _VALUES, max_size=4), max_size=4),
+       period=st.one_of(st.none(), _IDS), style=st.sampled_from(["block", "flow", "json"]),
+       comments=st.booleans())
+def test_plain_tree_reads_as_the_tree_reader(agencies: dict[str, dict[str, str | None]],
+                                            period: str | None, style: str,
+                                            comments: bool) -> None:
+    import yaml
+
+    data: dict[str, object] = {"plan": "p"}
+    if period is not None:
+        data["period"] = period
+    data["agencies"] = agencies
+    if style == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                              default_flow_style=style == "flow")
+    if comments:
+        text = "# facts\n" + text.replace("\n", " # c\n", 1)
+    fast = FactFile("f.yaml", Source("f.yaml", ""))
+    if not fact_files._read_plain_tree(fast, text):
+        return  # read by the tree reader itself
+    assert _shape(fast) == _shape(_tree_reference(text))
+
+
+@pytest.mark.parametrize("text", [
+    "plan: p\nagencies:\n  snv: &a\n    x: 1\n  stp: *a\n",  # anchors and aliases
+    "plan: p\nagencies:\n  snv:\n    x: !!str 1\n",  # a tag
+    "plan: p\nagencies:\n  snv:\n    x: 1\n    x: 2\n",  # a fact twice
+    "plan: p\nagencies:\n  snv:\n    x: [1]\n",  # a list for a value
+    "plan: p\nagency: {}\n",  # an unknown key
+    "plan:\nagencies: {}\n",  # no plan id
+    "plan: p\nagencies:\n  snv: 5\n",  # a value for an agency
+    "plan: p\nagencies: {}\n---\nplan: q\n",  # two documents
+    "plan: p\nagencies: {snv: {x: 1}\n",  # a syntax error
+    "- plan\n",  # not a mapping
+])
+def test_other_shapes_go_to_the_tree_reader(text: str) -> None:
+    f = FactFile("f.yaml", Source("f.yaml", ""))
+    assert not fact_files._read_plain_tree(f, text)
+    assert _shape(f) == _shape(FactFile("f.yaml", Source("f.yaml", "")))
