@@ -59,11 +59,9 @@ Codes:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -95,6 +93,7 @@ from .files import (
     read,
     read_bytes,
 )
+from .gcpause import gc_paused
 from .messages import show
 from .model import Plan
 from .source import Source, Span
@@ -588,21 +587,6 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
         if resolved is None:  # pragma: no cover - a missing period is always reported
             raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
         return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a large input is read: reading builds hundreds of
-    thousands of objects that hold no cycles, and each collection would walk all of them again
-    (reading a file of 200,000 values took twice as long). It runs again afterwards as it
-    did before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | None,
