@@ -17,6 +17,7 @@ spreadsheets write) and scans each record again to find the offsets of its cells
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 from .diagnostics import Collector, Diagnostic
@@ -41,31 +42,50 @@ class Record:
 
     The places of the cells are worked out from the record's text when first asked for: a
     file of 200,000 rows has a million cells, and only those a diagnostic or an explanation
-    points at are ever looked at."""
+    points at are ever looked at. Once its cells have been taken, a record can
+    :meth:`release` them: they are read again from the file's text if asked for."""
 
-    __slots__ = ("_places", "cells", "delim", "raw", "source", "start")
+    __slots__ = ("_cells", "_places", "delim", "end", "source", "start")
 
-    def __init__(self, cells: list[str], source: Source, start: int, raw: str,
+    def __init__(self, cells: list[str], source: Source, start: int, end: int,
                  delim: str = ",") -> None:
-        self.cells = cells
+        self._cells: list[str] | None = cells
         self.source = source
-        #: the offset of the record in the file, and its text
+        #: where the record is in the file (its text is ``source.text[start:end]``)
         self.start = start
-        self.raw = raw
+        self.end = end
         self.delim = delim
         self._places: list[tuple[int, int]] | None = None
+
+    @property
+    def raw(self) -> str:
+        """The record's text, as in the file."""
+        return self.source.text[self.start:self.end]
+
+    @property
+    def cells(self) -> list[str]:
+        """The cells, as ``csv`` reads them."""
+        if self._cells is None:
+            raw = self.raw
+            self._cells = raw.split(self.delim) if '"' not in raw else next(
+                csv.reader(io.StringIO(raw + "\n"), delimiter=self.delim, strict=True))
+        return self._cells
+
+    def release(self) -> None:
+        """Let the cells go (a file of many rows keeps its records for their places only)."""
+        self._cells = None
 
     @property
     def places(self) -> list[tuple[int, int]]:
         """Start and end offsets (in the file) of each cell's content."""
         if self._places is None:
             raw, begin = self.raw, self.start
-            cells = _record_cells(raw, self.delim) if '"' in raw else \
-                _plain_cells(self.cells)
-            if len(cells) != len(self.cells):  # pragma: no cover - the scanner follows csv
-                cells = [(0, len(raw))] * len(self.cells)
+            cells = self.cells
+            spans = _record_cells(raw, self.delim) if '"' in raw else _plain_cells(cells)
+            if len(spans) != len(cells):  # pragma: no cover - the scanner follows csv
+                spans = [(0, len(raw))] * len(cells)
             self._places = [(begin + b, begin + e) for b, e in (_content(raw, *c)
-                                                                for c in cells)]
+                                                                for c in spans)]
         return self._places
 
     def span(self, i: int) -> Span:
@@ -129,8 +149,8 @@ def _reader_records(source: Source, delim: str, collector: Collector, code: str
             return records
         consumed = reader.line_num
         if any(cell.strip() for cell in row):
-            records.append(Record(row, source, starts[first],
-                                  "\n".join(lines[first:consumed]), delim))
+            end = starts[consumed - 1] + len(lines[consumed - 1])
+            records.append(Record(row, source, starts[first], end, delim))
     return records
 
 
@@ -145,7 +165,7 @@ def _plain_records(source: Source, delim: str) -> list[Record] | None:
         if line.replace(delim, "").strip():  # a record with something in a cell
             if len(line) > limit:
                 return None
-            records.append(Record(line.split(delim), source, pos, line, delim))
+            records.append(Record(line.split(delim), source, pos, pos + len(line), delim))
         pos += len(line) + 1
     return records
 

@@ -556,6 +556,7 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
                 collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
             continue
         entries.append(_CsvEntry(agency, fact, value or None, row, at))
+        row.release()
 
 
 # ---------------------------------------------------------------------------------------------
