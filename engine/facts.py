@@ -190,15 +190,30 @@ class Facts:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Checked:
     """An entry that passed every check: its ids, its value (None: not reported), and where
-    the value was written."""
+    the value was written (``at``; given as the entry itself, the place is made when first
+    asked for)."""
 
-    agency: str | None
-    fact: str
-    value: Known | None
-    at: Place
+    __slots__ = ("_at", "agency", "fact", "value")
+
+    def __init__(self, agency: str | None, fact: str, value: Known | None,
+                 at: Place | Entry) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._at = at
+
+    @property
+    def at(self) -> Place:
+        at = self._at
+        if isinstance(at, Entry):
+            at = self._at = at.value_at
+        return at
+
+    def __repr__(self) -> str:
+        return (f"Checked(agency={self.agency!r}, fact={self.fact!r}, value={self.value!r}, "
+                f"at={self.at!r})")
 
 
 def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
@@ -254,13 +269,13 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
             ok = False
         value: Known | None = None
         raw = e.value
-        if not is_blank(raw):
+        if raw is not None and (not isinstance(raw, str) or raw.strip()):  # (is_blank)
             got = read_value(fdef, raw) if isinstance(raw, str) else read_python(fdef, raw)
             if isinstance(got, Problem):
                 e.value_at.error(collector, got.code, got.message, got.help)
                 continue
             value = got
-        entry = Checked(agency, fact, value, e.value_at)
+        entry = Checked(agency, fact, value, e)
         if agency is not None and value is not None:
             first = found.setdefault((agency, fact), entry)
             if first is not entry:
