@@ -340,8 +340,7 @@ def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector
         wholes: dict[str, list[str]] = {}
         for fact, whole in relations:
             wholes.setdefault(fact, []).append(whole)
-        pairs = ((agency, fact, whole) for (agency, fact) in own
-                 for whole in wholes.get(fact, ()))
+        pairs = _exceeding(own, wholes)
     for agency, fact, whole in pairs:
         part_at, whole_at = entry(agency, fact), entry(agency, whole)
         if part_at is None or whole_at is None or (id(part_at), id(whole_at)) in reported:
@@ -358,6 +357,26 @@ def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector
             f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
             "values is wrong",
             (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+
+
+def _exceeding(own: dict[tuple[str, str], Checked | None], wholes: dict[str, list[str]]
+               ) -> Iterator[tuple[str, str, str]]:
+    """The ``(agency, part, whole)`` of the agencies' own values that may exceed their whole:
+    every pair but those of two whole numbers where the part is not above the whole (the
+    common case, decided here without a call for each of 200,000 values)."""
+    get = own.get
+    for (agency, fact), part in own.items():
+        ws = wholes.get(fact)
+        if ws is None or part is None:
+            continue
+        p = part.value
+        for whole in ws:
+            w = get((agency, whole))
+            if w is None:
+                continue
+            if type(p) is int and type(w.value) is int and p <= w.value:
+                continue
+            yield agency, fact, whole
 
 
 def _exceeds(part: Known | None, whole: Known | None) -> bool:
