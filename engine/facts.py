@@ -816,13 +816,17 @@ def load_arrivals(plan: Plan, paths: PathArg | Iterable[PathArg], period: str, *
     entries = [e for f in counted for e in f.entries]
     checks = Collector()
     checked = check_entries(plan, entries, resolved, checks)
-    # the place of every id and value written -> the agency and fact it is of
+    # the place of every id and value written -> the agency and fact it is of (only needed, and
+    # only worked out, when an error is at a place)
+    located = any(d.severity == "error" and d.span is not None
+                  for d in [*diagnostics, *checks.diagnostics])
     at: dict[tuple[int, int, int], tuple[str, str]] = {}
-    named: dict[str, list[str]] = {}
-    in_file: dict[str, list[str]] = {}
+    named: dict[str, dict[str, None]] = {}  # (dicts as ordered sets: files can name 100,000)
+    in_file: dict[str, dict[str, None]] = {}
     for f in files:
         for agency, fact, places in [
-                *((e.agency, e.fact, (e.agency_at, e.fact_at, e.value_at)) for e in f.entries),
+                *((e.agency, e.fact, (e.agency_at, e.fact_at, e.value_at) if located else ())
+                  for e in f.entries),
                 *((a, "", (place,)) for a, place in f.bare_agencies)]:
             if agency is None:  # pragma: no cover - only a case's defaults have no agency
                 continue
@@ -831,10 +835,8 @@ def load_arrivals(plan: Plan, paths: PathArg | Iterable[PathArg], period: str, *
                 if place.span is not None:
                     at[_key(place.span)] = ids
             if ids[0] in plan.agencies:
-                if f.name not in named.setdefault(ids[0], []):
-                    named[ids[0]].append(f.name)
-                if ids[0] not in in_file.setdefault(f.name, []):
-                    in_file[f.name].append(ids[0])
+                named.setdefault(ids[0], {})[f.name] = None
+                in_file.setdefault(f.name, {})[ids[0]] = None
     written = {(nfc(e.agency.strip()), nfc(e.fact.strip())) for e in entries
                if e.agency is not None and not is_blank(e.value)}
     errors: dict[str, list[Diagnostic]] = {}
