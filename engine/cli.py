@@ -84,12 +84,29 @@ def _cannot_write(where: str, reason: str) -> NoReturn:
 
 
 def _fail(err: engine.EngineError, as_json: bool = False) -> NoReturn:
-    """Print ``err``'s diagnostics (JSON on stdout, or text on stderr) and exit 2."""
+    """Print ``err``'s diagnostics (JSON on stdout, or text on stderr) and exit 2: at most
+    ``--max-diagnostics`` of one code, and how many of each code were left out."""
+    from engine.diagnostics import capped
+
+    limit = _max_diagnostics()
     if as_json:
-        _echo_json({"diagnostics": [d.to_dict() for d in err.diagnostics]})
+        shown, omitted = capped(err.diagnostics, limit)
+        data: dict[str, Any] = {"diagnostics": [d.to_dict() for d in shown]}
+        if omitted:
+            data["omitted"] = omitted
+        _echo_json(data)
     else:
-        _say(err.render())
+        _say(err.render(limit))
     sys.exit(EXIT_INVALID)
+
+
+def _max_diagnostics() -> int:
+    """``--max-diagnostics`` of the command running (the default when it has none)."""
+    from engine.diagnostics import MAX_SHOWN_PER_CODE
+
+    ctx = click.get_current_context(silent=True)
+    return MAX_SHOWN_PER_CODE if ctx is None else \
+        int(ctx.meta.get("cchc.max_diagnostics", MAX_SHOWN_PER_CODE))
 
 
 def _speaks_json(command: Callable[P, None]) -> Callable[P, None]:
@@ -203,10 +220,22 @@ def _keep(ctx: click.Context, param: click.Parameter, value: str | None) -> obje
     return value
 
 
+def _keep_cap(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """Keep ``--max-diagnostics`` in the command's context, for :func:`_fail`."""
+    if value is not None:
+        ctx.meta["cchc.max_diagnostics"] = value
+    return value
+
+
 def _reads_files(command: Callable[P, None]) -> Callable[P, None]:
     """The options of a command that reads plans, facts or cases (kept by :func:`_keep`)."""
     command = click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
                            help=NO_CACHE_HELP)(command)
+    command = click.option(
+        "--max-diagnostics", metavar="N", type=click.IntRange(min=0), expose_value=False,
+        callback=_keep_cap,
+        help="Show at most N diagnostics of one code, then how many more there are (0: all). "
+             "Default: 20.")(command)
     command = click.option(
         "--max-file-size", metavar="SIZE", expose_value=False, callback=_keep,
         help="Refuse any file larger than SIZE: bytes, or with K, M, G (KiB, MiB, GiB). "
@@ -250,7 +279,7 @@ def _facts_warnings(warnings: tuple[engine.Diagnostic, ...]) -> None:
         return
     if click.get_current_context().meta.get("cchc.strict"):
         raise engine.FactsError([warning_as_error(d) for d in warnings])
-    _say(render_all(warnings))
+    _say(render_all(warnings, _max_diagnostics()))
 
 
 def _load_plan(path: str) -> Plan:
@@ -309,7 +338,7 @@ def validate_cmd(plan_path: str, fmt: str, strict: bool) -> None:
         return
     count = len(plan.warnings)
     if count:
-        _say(render_all(plan.warnings))
+        _say(render_all(plan.warnings, _max_diagnostics()))
     _out(render_summary(plan)
          + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
 

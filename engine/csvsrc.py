@@ -17,7 +17,8 @@ spreadsheets write) and scans each record again to find the offsets of its cells
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import io
+import re
 
 from .diagnostics import Collector, Diagnostic
 from .source import Source, Span
@@ -36,21 +37,65 @@ def delimiter(text: str) -> str:
     return ","
 
 
-@dataclass(frozen=True, slots=True)
 class Record:
-    """One CSV record: its cells, and where each cell's content is in the file."""
+    """One CSV record: its cells, and where each cell's content is in the file.
 
-    cells: list[str]
-    places: list[tuple[int, int]]
-    source: Source
+    The places of the cells are worked out from the record's text when first asked for: a
+    file of 200,000 rows has a million cells, and only those a diagnostic or an explanation
+    points at are ever looked at. Once its cells have been taken, a record can
+    :meth:`release` them: they are read again from the file's text if asked for."""
+
+    __slots__ = ("_cells", "_places", "delim", "end", "source", "start")
+
+    def __init__(self, cells: list[str], source: Source, start: int, end: int,
+                 delim: str = ",") -> None:
+        self._cells: list[str] | None = cells
+        self.source = source
+        #: where the record is in the file (its text is ``source.text[start:end]``)
+        self.start = start
+        self.end = end
+        self.delim = delim
+        self._places: list[tuple[int, int]] | None = None
+
+    @property
+    def raw(self) -> str:
+        """The record's text, as in the file."""
+        return self.source.text[self.start:self.end]
+
+    @property
+    def cells(self) -> list[str]:
+        """The cells, as ``csv`` reads them."""
+        if self._cells is None:
+            raw = self.raw
+            self._cells = raw.split(self.delim) if '"' not in raw else next(
+                csv.reader(io.StringIO(raw + "\n"), delimiter=self.delim, strict=True))
+        return self._cells
+
+    def release(self) -> None:
+        """Let the cells go (a file of many rows keeps its records for their places only)."""
+        self._cells = None
+
+    @property
+    def places(self) -> list[tuple[int, int]]:
+        """Start and end offsets (in the file) of each cell's content."""
+        if self._places is None:
+            raw, begin = self.raw, self.start
+            cells = self.cells
+            spans = _record_cells(raw, self.delim) if '"' in raw else _plain_cells(cells)
+            if len(spans) != len(cells):  # pragma: no cover - the scanner follows csv
+                spans = [(0, len(raw))] * len(cells)
+            self._places = [(begin + b, begin + e) for b, e in (_content(raw, *c)
+                                                                for c in spans)]
+        return self._places
 
     def span(self, i: int) -> Span:
         """The content of cell ``i`` (inside quotes, without surrounding spaces); past the last
         cell, the end of the record."""
-        if i < len(self.places):
-            b, e = self.places[i]
+        places = self.places
+        if i < len(places):
+            b, e = places[i]
         else:
-            b = e = self.places[-1][1]
+            b = e = places[-1][1]
         return Span(self.source, b, e)
 
     def cell(self, i: int) -> str:
@@ -62,7 +107,17 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
     """Every non-blank record of a CSV text, with the offsets of its cells. A record that
     cannot be read is reported as ``code`` and ends the reading."""
     text = source.text
-    lines = text.split("\n")
+    if '"' not in text and "\0" not in text and "\r" not in text:
+        plain = _plain_records(source, delim)
+        if plain is not None:
+            return plain
+    return _reader_records(source, delim, collector, code)
+
+
+def _reader_records(source: Source, delim: str, collector: Collector, code: str
+                    ) -> list[Record]:
+    """:func:`read_records` by the ``csv`` module, for any text."""
+    lines = source.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     starts: list[int] = []
@@ -93,37 +148,59 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
                                      help=hint))
             return records
         consumed = reader.line_num
-        begin = starts[first]
-        raw = "\n".join(lines[first:consumed])
-        cells = _record_cells(raw, delim)
-        if len(cells) != len(row):  # pragma: no cover - the scanner follows the csv dialect
-            cells = [(0, len(raw))] * len(row)
-        places = [(begin + b, begin + e) for b, e in (_content(raw, *c) for c in cells)]
         if any(cell.strip() for cell in row):
-            records.append(Record(row, places, source))
+            end = starts[consumed - 1] + len(lines[consumed - 1])
+            records.append(Record(row, source, starts[first], end, delim))
     return records
 
 
+def _plain_records(source: Source, delim: str) -> list[Record] | None:
+    """The records of a text without quotes (nor NUL or carriage return): each line is one
+    record, its cells split at the delimiter, exactly as ``csv`` reads them. None when a line
+    is longer than ``csv`` reads (it says why)."""
+    records: list[Record] = []
+    pos = 0
+    limit = csv.field_size_limit()
+    for line in source.text.split("\n"):
+        if line.replace(delim, "").strip():  # a record with something in a cell
+            if len(line) > limit:
+                return None
+            records.append(Record(line.split(delim), source, pos, pos + len(line), delim))
+        pos += len(line) + 1
+    return records
+
+
+#: One cell of a record, by delimiter: a quoted part (``""`` inside it is a quote; it runs to
+#: the end of the record when it is never closed), then anything up to the delimiter.
+_CELLS: dict[str, re.Pattern[str]] = {}
+
+
 def _record_cells(raw: str, delim: str) -> list[tuple[int, int]]:
-    """Start and end offsets of each cell of one CSV record (the Excel dialect of ``csv``)."""
+    """Start and end offsets of each cell of one CSV record (the Excel dialect of ``csv``): a
+    cell is quoted when it starts with a double quote."""
+    cell = _CELLS.get(delim)
+    if cell is None:
+        cell = _CELLS[delim] = re.compile(f'(?:"(?:[^"]|"")*"?)?[^{re.escape(delim)}]*')
     spans: list[tuple[int, int]] = []
-    start, i, quoted = 0, 0, False
     n = len(raw)
-    while i < n:
-        c = raw[i]
-        if quoted:
-            if c == '"':
-                if i + 1 < n and raw[i + 1] == '"':
-                    i += 2
-                    continue
-                quoted = False
-        elif c == '"' and i == start:
-            quoted = True
-        elif c == delim:
-            spans.append((start, i))
-            start = i + 1
-        i += 1
-    spans.append((start, n))
+    start = 0
+    while True:
+        m = cell.match(raw, start)
+        end = m.end() if m is not None else start  # (the pattern matches at any place)
+        spans.append((start, end))
+        if end >= n:
+            return spans
+        start = end + 1
+
+
+def _plain_cells(cells: list[str]) -> list[tuple[int, int]]:
+    """Start and end offsets of each cell of a record without quotes, split at a delimiter of
+    one character."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for cell in cells:
+        spans.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
     return spans
 
 

@@ -89,17 +89,67 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (file, line, col, d.code)
 
 
-def render_all(diagnostics: Iterable[Diagnostic]) -> str:
-    return "\n".join(d.render() for d in diagnostics)
+#: How many diagnostics of one code are shown by default (:func:`render_all`,
+#: :meth:`EngineError.render`, the command line's ``--max-diagnostics``): a file of 200,000
+#: rows written with decimal commas has 200,000 errors, and the first few say what is wrong.
+MAX_SHOWN_PER_CODE = 20
+
+
+def capped(diagnostics: Iterable[Diagnostic], limit: int | None = MAX_SHOWN_PER_CODE
+           ) -> tuple[list[Diagnostic], dict[str, int]]:
+    """The diagnostics to show, in their order: the first ``limit`` errors of each code (all of
+    them when ``limit`` is None or 0) and every warning (a warning names a file that was not
+    read: none is left out); and, by code in code order, how many errors of that code are left
+    out (only the codes with some left out).
+
+        >>> ds = [Diagnostic("E641", f"n{i}") for i in range(3)] + [Diagnostic("E630", "x")]
+        >>> shown, omitted = capped(ds, 2)
+        >>> [d.message for d in shown], omitted
+        (['n0', 'n1', 'x'], {'E641': 1})
+    """
+    if not limit:
+        return list(diagnostics), {}
+    seen: dict[str, int] = {}
+    shown: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.severity != "error":
+            shown.append(d)
+            continue
+        n = seen[d.code] = seen.get(d.code, 0) + 1
+        if n <= limit:
+            shown.append(d)
+    return shown, {code: n - limit for code, n in sorted(seen.items()) if n > limit}
+
+
+def omitted_line(code: str, count: int) -> str:
+    """The line that stands for the diagnostics of ``code`` left out: ``… and 12 more E641``."""
+    return f"… and {count} more {code}"
+
+
+def render_all(diagnostics: Iterable[Diagnostic],
+               limit: int | None = MAX_SHOWN_PER_CODE) -> str:
+    """The diagnostics as text, the first ``limit`` errors of each code (all when None or 0)
+    and every warning, then a line per code saying how many more errors there are
+    (:func:`omitted_line`)."""
+    shown, omitted = capped(diagnostics, limit)
+    return "\n".join([*(d.render() for d in shown),
+                      *(omitted_line(code, n) for code, n in omitted.items())])
 
 
 def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` without repeats (the same code and message at the same place), sorted by
     place: the same problem found twice (by two schema rules, say) is reported once."""
-    seen: dict[tuple[object, ...], Diagnostic] = {}
+    seen: dict[tuple[object, ...], tuple[tuple[str, int, int, str], Diagnostic]] = {}
     for d in diagnostics:
-        seen.setdefault((d.code, d.message, d.location), d)
-    return sorted(seen.values(), key=sort_key)
+        location = d.location  # worked out once: it is the costly part
+        key = (d.code, d.message, location)
+        if key not in seen:
+            seen[key] = ((location[0], location[1], location[2], d.code), d)
+    return [d for _, d in sorted(seen.values(), key=_first)]
+
+
+def _first(item: tuple[tuple[str, int, int, str], Diagnostic]) -> tuple[str, int, int, str]:
+    return item[0]
 
 
 class EngineError(Exception):
@@ -111,8 +161,10 @@ class EngineError(Exception):
         more = len(self.diagnostics) - 1
         super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
 
-    def render(self) -> str:
-        return render_all(self.diagnostics)
+    def render(self, limit: int | None = MAX_SHOWN_PER_CODE) -> str:
+        """Every diagnostic as text, but at most ``limit`` errors of one code (None or 0: all),
+        then how many of each code were left out; :attr:`diagnostics` keeps them all."""
+        return render_all(self.diagnostics, limit)
 
 
 class Collector:

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import yaml
 
 from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
@@ -43,8 +45,10 @@ __all__ = [
     "CSV_OPTIONAL",
     "CSV_REQUIRED",
     "XLSX_WORDS",
+    "CsvPlace",
     "Entry",
     "FactFile",
+    "LazyPlace",
     "Place",
     "Stated",
     "is_blank",
@@ -59,14 +63,44 @@ CSV_REQUIRED = ("agency", "fact", "value")
 CSV_OPTIONAL = ("period", "label", "note")
 
 
-@dataclass(frozen=True, slots=True)
 class Place:
     """Where something was written: a span of a file (with notes, such as the CSV row and
-    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``."""
+    column), or for data given in memory a ``label`` such as ``facts["snv"]["received"]``.
 
-    span: Span | None = None
-    notes: tuple[str, ...] = ()
-    label: str | None = None
+    A place of a large file is made for every value it holds, and most are never shown: the
+    span and the notes of a :class:`LazyPlace` are only worked out when asked for."""
+
+    __slots__ = ("_notes", "_span", "label")
+
+    def __init__(self, span: Span | None = None, notes: tuple[str, ...] = (),
+                 label: str | None = None) -> None:
+        self._span = span
+        self._notes = notes
+        self.label = label
+
+    @property
+    def span(self) -> Span | None:
+        return self._span
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
+
+    @property
+    def in_file(self) -> bool:
+        """Whether the place is in a file (it has a span), without making the span."""
+        return self._span is not None
+
+    def __repr__(self) -> str:
+        return f"Place(span={self.span!r}, notes={self.notes!r}, label={self.label!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Place):
+            return NotImplemented
+        return (self.span, self.notes, self.label) == (other.span, other.notes, other.label)
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.notes, self.label))
 
     def locate(self, d: Diagnostic) -> Diagnostic:
         """``d`` placed here."""
@@ -81,24 +115,126 @@ class Place:
     @property
     def where(self) -> str:
         """``FILE:LINE:COL`` (``FILE:SHEET!CELL`` in a workbook), or the label."""
-        if self.span is None:
+        span = self.span
+        if span is None:
             return self.label or "<facts>"
-        return self.span.begin.where
+        return span.begin.where
 
 
-@dataclass(frozen=True, slots=True)
+class LazyPlace(Place):
+    """A place given by offsets into a source (a YAML scalar): its :class:`Span` is made when
+    asked for."""
+
+    __slots__ = ("_end", "_source", "_start")
+
+    def __init__(self, source: Source, start: int, end: int) -> None:
+        self._span = None
+        self._notes = ()
+        self.label = None
+        self._source, self._start, self._end = source, start, end
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = Span(self._source, self._start, self._end)
+        return self._span
+
+    @property
+    def start(self) -> int:
+        """Where the place starts in its source (without making its span)."""
+        return self._start
+
+    @property
+    def in_file(self) -> bool:
+        return True
+
+
+class CsvPlace(Place):
+    """A cell of a CSV record: its span (the content of the cell) and its note (``CSV row 12,
+    column 3 (value)``) are worked out when asked for."""
+
+    __slots__ = ("_column", "_name", "_record")
+
+    def __init__(self, record: Record, column: int, name: str) -> None:
+        self._span = None
+        self._notes = ()
+        self.label = None
+        self._record, self._column, self._name = record, column, name
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = self._record.span(self._column)
+        return self._span
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if not self._notes:
+            span = self.span
+            line = span.source.place(span.start)[0]  # (a CSV source is a file of its own)
+            self._notes = (f"CSV row {line}, column {self._column + 1} ({self._name})",)
+        return self._notes
+
+    @property
+    def in_file(self) -> bool:
+        return True
+
+
 class Entry:
     """One ``agency / fact / value`` as written. ``agency`` None stands for every agency that
     reports the fact (a case's ``defaults``). ``value`` is the text written (blank: not
     reported), None (not reported), or a Python value given in memory (see
     :func:`engine.fact_values.read_python`)."""
 
-    agency: str | None
-    agency_at: Place
-    fact: str
-    fact_at: Place
-    value: object
-    value_at: Place
+    __slots__ = ("_agency_at", "_fact_at", "_value_at", "agency", "fact", "value")
+
+    def __init__(self, agency: str | None, agency_at: Place, fact: str, fact_at: Place,
+                 value: object, value_at: Place) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._agency_at, self._fact_at, self._value_at = agency_at, fact_at, value_at
+
+    @property
+    def agency_at(self) -> Place:
+        return self._agency_at
+
+    @property
+    def fact_at(self) -> Place:
+        return self._fact_at
+
+    @property
+    def value_at(self) -> Place:
+        return self._value_at
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(agency={self.agency!r}, fact={self.fact!r}, "
+                f"value={self.value!r}, value_at={self.value_at!r})")
+
+
+class _CsvEntry(Entry):
+    """An entry of a CSV row: its places are made when asked for."""
+
+    __slots__ = ("_columns", "_record")
+
+    def __init__(self, agency: str, fact: str, value: str | None, record: Record,
+                 columns: tuple[int, int, int]) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._record, self._columns = record, columns
+
+    @property
+    def agency_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[0], "agency")
+
+    @property
+    def fact_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[1], "fact")
+
+    @property
+    def value_at(self) -> Place:
+        return CsvPlace(self._record, self._columns[2], "value")
 
 
 def is_blank(value: object) -> bool:
@@ -144,7 +280,11 @@ class FactFile:
 def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     # In JSON a raw tab can only be whitespace, which YAML refuses as indentation: a space in
     # its place keeps every offset and column.
-    tree, diags = read_yaml(text.replace("\t", " ") if json else text, f.name, "E60")
+    if json:
+        text = text.replace("\t", " ")
+    if _read_plain_tree(f, text):
+        return
+    tree, diags = read_yaml(text, f.name, "E60")
     collector.extend(diags)
     if tree is None:
         return
@@ -203,6 +343,142 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
                                    None if is_null(value) else value.text, Place(value.span)))
 
 
+_SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+
+
+def _read_plain_tree(f: FactFile, text: str) -> bool:
+    """Read a YAML or JSON fact file of the usual shape straight from the parser's events,
+    without building a node for each of its values; False (``f`` untouched) when the file is
+    anything else, to be read by :func:`engine.yamlsrc.read_yaml` and :func:`read_tree`, which
+    say what is wrong with it.
+
+    The usual shape: ``plan`` and ``agencies`` (and ``period``) once each, ``plan`` and
+    ``period`` single values, each agency once with nothing or with its facts, each fact once
+    with a single value; no anchor, alias or tag. Such a file holds nothing :func:`read_tree`
+    would report, and it is read to the same entries, at the same places, as :func:`read_tree`
+    reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
+    from .yamlsrc import FAST_LOADER
+
+    source = Source(f.name, text)
+    loader = FAST_LOADER(text)
+    try:
+        got = _plain_events(loader.get_event, source)
+    except yaml.YAMLError:  # read_yaml says where and why
+        return False
+    finally:
+        loader.dispose()
+    if got is None:
+        return False
+    plan, period, entries, bare = got
+    f.source = source
+    f.readable = True
+    f.plan = plan
+    if period is not None:
+        f.periods.append(period)
+    f.entries.extend(entries)
+    f.bare_agencies.extend(bare)
+    return True
+
+
+def _event_place(source: Source, e: yaml.ScalarEvent) -> LazyPlace:
+    """Where the scalar of an event is (its node's span, as :func:`read_yaml` makes it)."""
+    start, end = e.start_mark, e.end_mark
+    assert start is not None and end is not None  # the parser marks every event
+    return LazyPlace(source, start.index, end.index)
+
+
+def _plain_null(e: yaml.ScalarEvent) -> bool:
+    """:func:`is_null` of the scalar an event stands for."""
+    text = e.value
+    return (not e.style and text.lower() in ("", "~", "null")) or not text.strip()
+
+
+def _plain_events(get: Callable[[], object], source: Source) -> tuple[
+        Stated, Stated | None, list[Entry], list[tuple[str, Place]]] | None:
+    """The plan, period, entries and bare agencies of a fact file of the usual shape (see
+    :func:`_read_plain_tree`), read from its events (``get``); None when it is not of it."""
+    if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+        return None  # pragma: no cover - a stream always starts so; an empty one has no document
+    root = get()
+    if type(root) is not _MAP or root.anchor is not None or root.tag is not None:
+        return None
+    top: dict[str, yaml.ScalarEvent | None] = {}
+    entries: list[Entry] = []
+    bare: list[tuple[str, Place]] = []
+    while True:
+        k = get()
+        if type(k) is _MAP_END:
+            break
+        if type(k) is not _SCALAR or k.anchor is not None or k.tag is not None or \
+                k.value in top or k.value not in ("plan", "period", "agencies"):
+            return None
+        v = get()
+        if k.value == "agencies":
+            if type(v) is not _MAP or v.anchor is not None or v.tag is not None or \
+                    not _plain_agencies(get, source, entries, bare):
+                return None
+            top["agencies"] = None
+        elif type(v) is not _SCALAR or v.anchor is not None or v.tag is not None:
+            return None
+        else:
+            top[k.value] = v
+    if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+        return None
+    plan, period = top.get("plan"), top.get("period")
+    if plan is None or "agencies" not in top or _plain_null(plan):
+        return None
+
+    def stated(e: yaml.ScalarEvent) -> Stated:
+        return Stated(nfc(e.value.strip()), _event_place(source, e))
+
+    return (stated(plan), None if period is None or _plain_null(period) else stated(period),
+            entries, bare)
+
+
+def _plain_agencies(get: Callable[[], object], source: Source, entries: list[Entry],
+                    bare: list[tuple[str, Place]]) -> bool:
+    """The agencies of a fact file of the usual shape, after the start of their mapping;
+    False when they are not of it."""
+    seen: set[str] = set()
+    append = entries.append
+    while True:
+        k = get()
+        if type(k) is _MAP_END:
+            return True
+        if type(k) is not _SCALAR or k.anchor is not None or k.tag is not None or \
+                k.value in seen:
+            return False
+        agency = k.value
+        seen.add(agency)
+        at = _event_place(source, k)
+        v = get()
+        if type(v) is _SCALAR:
+            if v.anchor is not None or v.tag is not None or not _plain_null(v):
+                return False
+            bare.append((agency, at))
+            continue
+        if type(v) is not _MAP or v.anchor is not None or v.tag is not None:
+            return False
+        facts: set[str] = set()
+        while True:
+            fk = get()
+            if type(fk) is _MAP_END:
+                break
+            if type(fk) is not _SCALAR or fk.anchor is not None or fk.tag is not None or \
+                    fk.value in facts:
+                return False
+            facts.add(fk.value)
+            fv = get()
+            if type(fv) is not _SCALAR or fv.anchor is not None or fv.tag is not None:
+                return False
+            append(Entry(agency, at, fk.value,
+                         _event_place(source, fk),
+                         None if _plain_null(fv) else fv.value,
+                         _event_place(source, fv)))
+        if not facts:
+            bare.append((agency, at))
+
+
 def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
     if not isinstance(node, YScalar):
         collector.error("E610", f"'{key}' must be an id", node.span)
@@ -213,8 +489,7 @@ def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
 
 
 def _cell(record: Record, i: int, name: str) -> Place:
-    span = record.span(i)
-    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
+    return CsvPlace(record, i, name)
 
 
 def read_csv(f: FactFile, text: str, collector: Collector) -> None:
@@ -251,16 +526,28 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
     if bad:
         return
     f.readable = True
+    width = len(header)
+    at = (columns["agency"], columns["fact"], columns["value"])
+    ia, ifact, iv = at
+    ip = columns.get("period")
+    periods: set[str] = set()  # only the first row of each period matters (E620, E622)
+    entries = f.entries
     for row in rows:
-        if len(row.cells) > len(header) and any(c.strip() for c in row.cells[len(header):]):
-            _cell(row, len(header), "extra").error(
-                collector, "E615", f"this row has {len(row.cells)} cells but the header has "
-                f"{len(header)}", "a value containing the delimiter must be in double quotes")
+        cells = row.cells
+        n = len(cells)
+        if n > width and any(c.strip() for c in cells[width:]):
+            _cell(row, width, "extra").error(
+                collector, "E615", f"this row has {n} cells but the header has "
+                f"{width}", "a value containing the delimiter must be in double quotes")
             continue
-        agency, fact, value = (row.cell(columns[c]) for c in CSV_REQUIRED)
-        if "period" in columns and row.cell(columns["period"]):
-            f.periods.append(Stated(nfc(row.cell(columns["period"])),
-                                     _cell(row, columns["period"], "period")))
+        agency = cells[ia].strip() if ia < n else ""
+        fact = cells[ifact].strip() if ifact < n else ""
+        value = cells[iv].strip() if iv < n else ""
+        if ip is not None and ip < n:
+            period = cells[ip].strip()
+            if period and period not in periods:
+                periods.add(period)
+                f.periods.append(Stated(nfc(period), _cell(row, ip, "period")))
         if not (agency or fact or value):
             continue  # a row with only a label or a note
         if not agency or not fact:
@@ -268,9 +555,8 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
             _cell(row, columns[missing], missing).error(
                 collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
             continue
-        f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
-                               _cell(row, columns["fact"], "fact"), value or None,
-                               _cell(row, columns["value"], "value")))
+        entries.append(_CsvEntry(agency, fact, value or None, row, at))
+        row.release()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,6 +132,8 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
     ``unit`` (``%``) is what followed the number in the file: it is shown in the message and
     in the suggested fixes.
     """
+    if t.isdigit() and t.isascii() and len(t) <= MAX_DECIMALS + 2:
+        return int(t)  # the common case first: a whole number of a few digits
     u = unit
     decimal_text = _DECIMAL.fullmatch(t) is not None
     if decimal_text:

@@ -93,6 +93,7 @@ from .files import (
     read,
     read_bytes,
 )
+from .gcpause import gc_paused
 from .messages import show
 from .model import Plan
 from .source import Source, Span
@@ -189,15 +190,30 @@ class Facts:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Checked:
     """An entry that passed every check: its ids, its value (None: not reported), and where
-    the value was written."""
+    the value was written (``at``; given as the entry itself, the place is made when first
+    asked for)."""
 
-    agency: str | None
-    fact: str
-    value: Known | None
-    at: Place
+    __slots__ = ("_at", "agency", "fact", "value")
+
+    def __init__(self, agency: str | None, fact: str, value: Known | None,
+                 at: Place | Entry) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._at = at
+
+    @property
+    def at(self) -> Place:
+        at = self._at
+        if isinstance(at, Entry):
+            at = self._at = at.value_at
+        return at
+
+    def __repr__(self) -> str:
+        return (f"Checked(agency={self.agency!r}, fact={self.fact!r}, value={self.value!r}, "
+                f"at={self.at!r})")
 
 
 def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
@@ -214,51 +230,67 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     checked, then left out.
     """
     checked: list[Checked] = []
-    found: dict[tuple[str, str], list[Checked]] = {}
+    found: dict[tuple[str, str], Checked] = {}
+    twice: dict[tuple[str, str], list[Checked]] = {}
     reporters: dict[str, frozenset[str]] = {}  # a set per fact: reporters can be hundreds
+    ids: dict[str, str] = {}  # an id as written -> as compared (NFC, no surrounding spaces)
+    said: dict[tuple[str, ...], Diagnostic] = {}  # one message per id: suggestions are slow
+    agencies, facts = plan.agencies, plan.facts
     for e in entries:
-        agency = None if e.agency is None else nfc(e.agency.strip())
-        fact = nfc(e.fact.strip())
+        agency = e.agency
+        if agency is not None:
+            agency = ids.get(agency) or ids.setdefault(agency, nfc(agency.strip()))
+        fact = ids.get(e.fact) or ids.setdefault(e.fact, nfc(e.fact.strip()))
         ok = True
-        if agency is not None and agency not in plan.agencies:
-            collector.add(e.agency_at.locate(messages.unknown_agency(plan, agency)))
+        if agency is not None and agency not in agencies:
+            key: tuple[str, ...] = ("E630", agency)
+            if key not in said:
+                said[key] = messages.unknown_agency(plan, agency)
+            collector.add(e.agency_at.locate(said[key]))
             ok = False
-        fdef = plan.facts.get(fact)
+        fdef = facts.get(fact)
         if fdef is None:
-            collector.add(e.fact_at.locate(messages.unknown_fact(plan, fact)))
+            key = ("E631", fact)
+            if key not in said:
+                said[key] = messages.unknown_fact(plan, fact)
+            collector.add(e.fact_at.locate(said[key]))
             continue
         if fact not in reporters:
             reporters[fact] = frozenset(fdef.reporters)
         if ok and agency is not None and agency not in reporters[fact]:
-            collector.add(e.fact_at.locate(messages.not_reporter(plan, agency, fdef)))
+            key = ("E632", agency, fact)
+            if key not in said:
+                said[key] = messages.not_reporter(plan, agency, fdef)
+            collector.add(e.fact_at.locate(said[key]))
             ok = False
         elif period is not None and period not in fdef.periods:
             if not other_periods:
                 collector.add(e.fact_at.locate(messages.not_in_period(fdef, period)))
             ok = False
         value: Known | None = None
-        if not is_blank(e.value):
-            got = read_value(fdef, e.value) if isinstance(e.value, str) else \
-                read_python(fdef, e.value)
+        raw = e.value
+        if raw is not None and (not isinstance(raw, str) or raw.strip()):  # (is_blank)
+            got = read_value(fdef, raw) if isinstance(raw, str) else read_python(fdef, raw)
             if isinstance(got, Problem):
                 e.value_at.error(collector, got.code, got.message, got.help)
                 continue
             value = got
-        entry = Checked(agency, fact, value, e.value_at)
+        entry = Checked(agency, fact, value, e)
         if agency is not None and value is not None:
-            found.setdefault((agency, fact), []).append(entry)
+            first = found.setdefault((agency, fact), entry)
+            if first is not entry:
+                twice.setdefault((agency, fact), [first]).append(entry)
         if ok:
             checked.append(entry)
-    for (agency, fact), places in found.items():
-        if len(places) < 2:
-            continue
+    for (agency, fact), places in twice.items():
         places.sort(key=lambda c: _order(c.at))
-        first = places[0].at
-        shown = first.span.text.strip() if first.span is not None else show(str(places[0].value))
+        first_at = places[0].at
+        shown = first_at.span.text.strip() if first_at.span is not None else \
+            show(str(places[0].value))
         for c in places[1:]:
             c.at.error(collector, "E634", f"'{fact}' of '{agency}' is reported twice: here and "
-                       f"at {first.where}", "keep one of the two values",
-                       (f"first reported at {first.where}: {shown}",))
+                       f"at {first_at.where}", "keep one of the two values",
+                       (f"first reported at {first_at.where}: {shown}",))
     check_relations(plan, checked, collector)
     return checked
 
@@ -294,26 +326,57 @@ def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector
 
     agencies = list(dict.fromkeys(a for a, _ in own))
     if shared:
-        agencies += [a for f in shared for a in plan.facts[f].reporters if a not in agencies]
+        listed = set(agencies)
+        for f in shared:
+            for a in plan.facts[f].reporters:
+                if a not in listed:
+                    listed.add(a)
+                    agencies.append(a)
     reported: set[tuple[int, int]] = set()
-    for agency in agencies:
+    if shared:
+        pairs: Iterable[tuple[str, str, str]] = (
+            (agency, fact, whole) for agency in agencies for fact, whole in relations)
+    else:  # only the facts each agency reported can be parts
+        wholes: dict[str, list[str]] = {}
         for fact, whole in relations:
-            part_at, whole_at = entry(agency, fact), entry(agency, whole)
-            if part_at is None or whole_at is None or \
-                    (id(part_at), id(whole_at)) in reported:
+            wholes.setdefault(fact, []).append(whole)
+        pairs = _exceeding(own, wholes)
+    for agency, fact, whole in pairs:
+        part_at, whole_at = entry(agency, fact), entry(agency, whole)
+        if part_at is None or whole_at is None or (id(part_at), id(whole_at)) in reported:
+            continue
+        if not _exceeds(part_at.value, whole_at.value):
+            continue
+        reported.add((id(part_at), id(whole_at)))
+        of = f" of '{agency}'" if part_at.agency is not None or \
+            whole_at.agency is not None else ""
+        part_shown, whole_shown = _written(part_at), _written(whole_at)
+        part_at.at.error(
+            collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
+            f"({whole_shown}), which it is a part of",
+            f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
+            "values is wrong",
+            (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+
+
+def _exceeding(own: dict[tuple[str, str], Checked | None], wholes: dict[str, list[str]]
+               ) -> Iterator[tuple[str, str, str]]:
+    """The ``(agency, part, whole)`` of the agencies' own values that may exceed their whole:
+    every pair but those of two whole numbers where the part is not above the whole (the
+    common case, decided here without a call for each of 200,000 values)."""
+    get = own.get
+    for (agency, fact), part in own.items():
+        ws = wholes.get(fact)
+        if ws is None or part is None:
+            continue
+        p = part.value
+        for whole in ws:
+            w = get((agency, whole))
+            if w is None:
                 continue
-            if not _exceeds(part_at.value, whole_at.value):
+            if type(p) is int and type(w.value) is int and p <= w.value:
                 continue
-            reported.add((id(part_at), id(whole_at)))
-            of = f" of '{agency}'" if part_at.agency is not None or \
-                whole_at.agency is not None else ""
-            part_shown, whole_shown = _written(part_at), _written(whole_at)
-            part_at.at.error(
-                collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
-                f"({whole_shown}), which it is a part of",
-                f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
-                "values is wrong",
-                (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+            yield agency, fact, whole
 
 
 def _exceeds(part: Known | None, whole: Known | None) -> bool:
@@ -338,10 +401,13 @@ def _written(c: Checked) -> str:
 def check_agencies(plan: Plan, agencies: Iterable[tuple[str, Place]], collector: Collector
                    ) -> None:
     """Check agencies named with nothing under them (``E630`` for an unknown one)."""
+    said: dict[str, Diagnostic] = {}  # one message per id: suggestions are slow
     for text, at in agencies:
         agency = nfc(text.strip())
         if agency not in plan.agencies:
-            collector.add(at.locate(messages.unknown_agency(plan, agency)))
+            if agency not in said:
+                said[agency] = messages.unknown_agency(plan, agency)
+            collector.add(at.locate(said[agency]))
 
 
 def _where(span: Span) -> str:
@@ -354,22 +420,63 @@ def _order(at: Place) -> tuple[str, int]:
     return (at.span.begin.file, at.span.start)
 
 
+class _Origins(Mapping[tuple[str, str], Span]):
+    """Where each value was written, by ``(agency, fact)``: worked out when first asked for,
+    and the span of a value only when it is asked for (a large file holds hundreds of
+    thousands of values, and an explanation looks at a few)."""
+
+    __slots__ = ("_by_agency", "_places")
+
+    def __init__(self, by_agency: dict[str, dict[str, Checked]]) -> None:
+        self._by_agency = by_agency
+        self._places: dict[tuple[str, str], Place] | None = None
+
+    def _all(self) -> dict[tuple[str, str], Place]:
+        if self._places is None:
+            self._places = {(agency, fact): c.at for agency, got in self._by_agency.items()
+                            for fact, c in got.items() if c.at.in_file}
+        return self._places
+
+    def __getitem__(self, key: tuple[str, str]) -> Span:
+        span = self._all()[key].span
+        assert span is not None  # only places in a file are kept
+        return span
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __repr__(self) -> str:
+        return f"<origins of {len(self)} values>"
+
+
 def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),
            warnings: Sequence[Diagnostic] = ()) -> Facts:
-    found = {(c.agency, c.fact): c for c in checked if c.value is not None}
+    by_agency: dict[str | None, dict[str, Checked]] = {}
+    for c in checked:
+        if c.value is not None:
+            got = by_agency.get(c.agency)
+            if got is None:
+                got = by_agency[c.agency] = {}
+            got[c.fact] = c
+    catalogue = {fact: i for i, fact in enumerate(plan.facts)}
+    order = catalogue.__getitem__
     values: dict[str, Mapping[str, Known]] = {}
-    origins: dict[tuple[str, str], Span] = {}
+    kept: dict[str, dict[str, Checked]] = {}
     for agency in plan.agencies:
-        reported: dict[str, Known] = {}
-        for fact in plan.facts:
-            c = found.get((agency, fact))
-            if c is not None and c.value is not None:
-                reported[fact] = c.value
-                if c.at.span is not None:
-                    origins[(agency, fact)] = c.at.span
-        if reported:
-            values[agency] = MappingProxyType(reported)
-    return Facts(plan.id, period, MappingProxyType(values), MappingProxyType(origins),
+        got = by_agency.get(agency)
+        if not got:
+            continue
+        ordered = {fact: got[fact] for fact in sorted(got, key=order)}
+        values[agency] = MappingProxyType({fact: c.value for fact, c in ordered.items()
+                                           if c.value is not None})
+        kept[agency] = ordered
+    return Facts(plan.id, period, MappingProxyType(values), _Origins(kept),
                  tuple(files), tuple(warnings))
 
 
@@ -505,13 +612,15 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     :attr:`Facts.warnings`, or with the errors when there are any.
     """
     collector = Collector()
-    files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
-    checked = check_entries(plan, (e for f in files for e in f.entries), resolved, collector)
-    if collector.has_errors:  # the warnings too, after them: every problem at once
-        raise FactsError([*collector.errors(), *collector.warnings()])
-    if resolved is None:  # pragma: no cover - a missing period is always reported
-        raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
-    return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
+    with gc_paused():
+        files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
+        checked = check_entries(plan, (e for f in files for e in f.entries), resolved,
+                                collector)
+        if collector.has_errors:  # the warnings too, after them: every problem at once
+            raise FactsError([*collector.errors(), *collector.warnings()])
+        if resolved is None:  # pragma: no cover - a missing period is always reported
+            raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
+        return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
 
 
 def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | None,
@@ -707,13 +816,17 @@ def load_arrivals(plan: Plan, paths: PathArg | Iterable[PathArg], period: str, *
     entries = [e for f in counted for e in f.entries]
     checks = Collector()
     checked = check_entries(plan, entries, resolved, checks)
-    # the place of every id and value written -> the agency and fact it is of
+    # the place of every id and value written -> the agency and fact it is of (only needed, and
+    # only worked out, when an error is at a place)
+    located = any(d.severity == "error" and d.span is not None
+                  for d in [*diagnostics, *checks.diagnostics])
     at: dict[tuple[int, int, int], tuple[str, str]] = {}
-    named: dict[str, list[str]] = {}
-    in_file: dict[str, list[str]] = {}
+    named: dict[str, dict[str, None]] = {}  # (dicts as ordered sets: files can name 100,000)
+    in_file: dict[str, dict[str, None]] = {}
     for f in files:
         for agency, fact, places in [
-                *((e.agency, e.fact, (e.agency_at, e.fact_at, e.value_at)) for e in f.entries),
+                *((e.agency, e.fact, (e.agency_at, e.fact_at, e.value_at) if located else ())
+                  for e in f.entries),
                 *((a, "", (place,)) for a, place in f.bare_agencies)]:
             if agency is None:  # pragma: no cover - only a case's defaults have no agency
                 continue
@@ -722,10 +835,8 @@ def load_arrivals(plan: Plan, paths: PathArg | Iterable[PathArg], period: str, *
                 if place.span is not None:
                     at[_key(place.span)] = ids
             if ids[0] in plan.agencies:
-                if f.name not in named.setdefault(ids[0], []):
-                    named[ids[0]].append(f.name)
-                if ids[0] not in in_file.setdefault(f.name, []):
-                    in_file[f.name].append(ids[0])
+                named.setdefault(ids[0], {})[f.name] = None
+                in_file.setdefault(f.name, {})[ids[0]] = None
     written = {(nfc(e.agency.strip()), nfc(e.fact.strip())) for e in entries
                if e.agency is not None and not is_blank(e.value)}
     errors: dict[str, list[Diagnostic]] = {}

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from .builtins import RESERVED_NAMES
 from .diagnostics import Collector, did_you_mean
 from .files import nfc
+from .gcpause import gc_paused
 from .graph import cycle_paths, dependency_order
 from .model import Agency, FactDef, Group, Label, Period
 from .yamlsrc import YMap, YNode, YScalar, YSeq
@@ -83,19 +84,23 @@ class Registry:
         self.areas: dict[str, tuple[YScalar, YMap]] = {}
         #: every indicator of the plan: full id -> (area id, key scalar, definition)
         self.indicators: dict[str, tuple[str, YScalar, YMap]] = {}
+        self._collections: dict[str, list[tuple[YScalar, YMap]]] = {}
 
     @classmethod
     def build(cls, tree: YMap, collector: Collector) -> Registry:
         registry = cls(tree, collector)
-        registry.load_agencies()
-        registry.load_groups()
-        registry.load_periods()
-        registry.load_facts()
-        registry.load_areas()
+        with gc_paused():
+            registry.load_agencies()
+            registry.load_groups()
+            registry.load_periods()
+            registry.load_facts()
+            registry.load_areas()
         return registry
 
     def collection(self, key: str) -> list[tuple[YScalar, YMap]]:
-        return entries(self.tree.get(key))
+        if key not in self._collections:  # (a registry can hold 20,000 agencies)
+            self._collections[key] = entries(self.tree.get(key))
+        return list(self._collections[key])
 
     def population(self, scope: str) -> tuple[str, ...]:
         """The agencies a scope (a group id or an agency id) stands for."""
@@ -142,11 +147,12 @@ class Registry:
     def load_agencies(self) -> None:
         found = self.collection("agencies")
         ids = [k.text for k, _ in found]
+        known = set(ids)
         parents: dict[str, YScalar] = {}
         for key, node in found:
             parent = node.get("parent")
             if isinstance(parent, YScalar):
-                if parent.text not in ids:
+                if parent.text not in known:
                     self.unknown_ref("E420", "agency", parent, ids, " (parent)",
                                      help="declare the parent agency, or check the spelling")
                 else:

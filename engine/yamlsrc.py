@@ -25,6 +25,7 @@ import yaml
 
 from .diagnostics import Diagnostic
 from .escape import visible
+from .gcpause import gc_paused
 from .source import Source, Span
 
 #: Most nodes a document may expand to (aliases included).
@@ -142,6 +143,8 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 _FAST_LOADER = _FastLoader
+#: the loader :func:`read_yaml` reads with (libyaml's, when installed), for readers of events
+FAST_LOADER = _FAST_LOADER
 
 
 def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | None,
@@ -151,6 +154,12 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
     Codes are ``code_prefix`` followed by 1 (syntax, empty document), 2 (duplicate key),
     3 (alias bomb or nesting too deep), 4 (tag) and 5 (a key that is not a text).
     """
+    with gc_paused():  # a registry of 20,000 agencies is 200,000 nodes
+        return _read_yaml(text, name, code_prefix)
+
+
+def _read_yaml(text: str, name: str, code_prefix: str) -> tuple[YNode | None,
+                                                                 list[Diagnostic]]:
     source = Source(name, text)
     try:
         try:
