@@ -20,11 +20,12 @@ Semantics (each pinned by a property test, see docs/language.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import codegen
 from .builtins import AGENCY_NAMES
@@ -45,6 +46,7 @@ from .nodes import (
 )
 from .values import (
     BEYOND_LIMIT,
+    EXACT_LIMIT,
     Num,
     Reason,
     TooLarge,
@@ -55,6 +57,9 @@ from .values import (
     divide,
     fits,
     fixed_point,
+    float_millionths,
+    from_millionths,
+    from_python,
     is_number,
     merge,
     multiply,
@@ -63,31 +68,105 @@ from .values import (
     total,
 )
 
+try:  # the C accessor of namedtuple's fields: as fast as a slot
+    from collections import _tuplegetter as _field  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python
+    def _field(index: int, doc: str) -> Any:
+        return property(lambda self: self[index], doc=doc)
 
-@dataclass(frozen=True, slots=True)
-class Row:
+_new_row = tuple.__new__
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
+
+
+class Row(tuple):  # type: ignore[type-arg]  # (agency, kind, facts): see the docstring
     """One agency of a population: its id, kind and reported facts for the period.
 
     A fact the agency did not report is left out (never an :class:`Unknown`: a ``TypeError``
     says so), and a number is within the bound of exact numbers (a ``ValueError`` says so; the
-    readers of facts refuse one long before). The row keeps its own copy of ``facts``, and with
-    it ``fixed``: the numbers among them in fixed point (:func:`engine.values.fixed_point`),
-    which the generated code sums in C over a large population (:func:`engine.codegen._csum`).
+    readers of facts refuse one long before). The row keeps its own copy of ``facts``.
+
+    A row is an immutable triple, so that making one costs little: :func:`engine.report.evaluate`
+    makes one for every agency on every call. :meth:`from_values` makes one from the values of a
+    JSON document or a form (floats, decimals), converting them exactly.
+
+        >>> Row("snv", "department", {"received": 12}).facts
+        {'received': 12}
     """
 
-    agency: str
-    kind: str
-    facts: Mapping[str, Value]
-    fixed: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        facts = dict(self.facts)  # a snapshot: the caller's mapping may change later
-        unknown = sorted(name for name, v in facts.items() if isinstance(v, Unknown))
-        if unknown:
-            raise TypeError(f"the facts of a row are the reported ones; leave out "
-                            f"{', '.join(unknown)} of {self.agency!r} instead of an Unknown")
-        object.__setattr__(self, "facts", facts)
-        object.__setattr__(self, "fixed", fixed_point(facts))
+    if TYPE_CHECKING:
+        agency: str
+        kind: str
+        facts: Mapping[str, Value]
+    else:
+        agency = _field(0, "the agency's id")
+        kind = _field(1, "the agency's kind (commune, district, ...)")
+        facts = _field(2, "the facts the agency reported: name -> known value")
+
+    def __new__(cls, agency: str, kind: str, facts: Mapping[str, Value]) -> Row:
+        facts = dict(facts)  # a snapshot: the caller's mapping may change later
+        for name, v in facts.items():
+            t = v.__class__
+            if t is int:
+                if _NEG_LIMIT < v < _LIMIT:  # type: ignore[operator]
+                    continue
+            elif t is Fraction:
+                if fits(v):  # type: ignore[arg-type]
+                    continue
+            elif t is bool or t is str or isinstance(v, dt.date):
+                continue
+            elif t is Unknown:
+                unknown = sorted(n for n, u in facts.items() if isinstance(u, Unknown))
+                raise TypeError(f"the facts of a row are the reported ones; leave out "
+                                f"{', '.join(unknown)} of {agency!r} instead of an Unknown")
+            else:
+                raise TypeError(f"{name} of {agency!r} is a {t.__name__}, not a value of the "
+                                "language (Row.from_values converts floats and decimals)")
+            raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
+        return _new_row(cls, (agency, kind, facts))
+
+    @classmethod
+    def from_values(cls, agency: str, kind: str, values: Mapping[str, object],
+                    numbers: Container[str] = ()) -> Row:
+        """A row from the values of a JSON document, a form or a data frame: a float becomes
+        the shortest decimal that reads back as it (``0.93`` is exactly 93/100), a ``Decimal``
+        its exact value, a text for a name in ``numbers`` the decimal it writes; ``None`` is
+        not reported (left out). :func:`engine.values.from_python` says what is refused.
+
+            >>> Row.from_values("snv", "department", {"share": 0.93, "gone": None}).facts
+            {'share': Fraction(93, 100)}
+        """
+        return _new_row(cls, (agency, kind, exact_facts(values, numbers)))
+
+    @property
+    def fixed(self) -> Mapping[str, int]:
+        """The numbers among the facts in fixed point (:func:`engine.values.fixed_point`)."""
+        return fixed_point(self[2])
+
+    def __repr__(self) -> str:
+        return f"Row(agency={self[0]!r}, kind={self[1]!r}, facts={self[2]!r})"
+
+
+def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> dict[str, Value]:
+    """The reported values among ``values`` as run-time values (:meth:`Row.from_values`):
+    ``None`` is left out, ints pass as they are, anything else is converted by
+    :func:`engine.values.from_python` (a float to its shortest decimal). The error of a value
+    that cannot be converted names it."""
+    out: dict[str, Value] = {}
+    for name, v in values.items():
+        t = v.__class__
+        if t is int and _NEG_LIMIT < v < _LIMIT:  # type: ignore[operator]
+            out[name] = v  # type: ignore[assignment]
+        elif t is float and (n := float_millionths(v)) is not None:  # type: ignore[arg-type]
+            out[name] = from_millionths(n)
+        elif v is not None:
+            try:
+                out[name] = from_python(v, name in numbers)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{name}: {error}") from None
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,9 @@ numbers larger than about twice the bound, and each step costs microseconds.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -453,3 +455,116 @@ def json_value(value: Value) -> Any:
         return int(format_number(value, places=0))
     text = format_number(value)
     return int(text) if "." not in text else float(text)
+
+
+# Values from Python and JSON
+# ---------------------------------------------------------------------------------------------
+# The facts of an agency given in code (a JSON document, a form) hold floats, decimals and
+# decimal texts. Each becomes the exact number it writes: a float the shortest decimal that
+# reads back as the same float (what ``repr`` prints, and what a fact file holds when a
+# spreadsheet or a JSON encoder wrote the float), so ``0.93`` is exactly 93/100.
+
+#: Below this magnitude a float is at most one multiple of a millionth away (its spacing is
+#: below half a millionth): then the multiple that reads back as the float is its shortest
+#: decimal whenever that has at most six places (:func:`from_float`).
+_FIXED_FLOAT_MAX = 2.0**31
+#: Exact numbers already made from a count of millionths (:func:`from_millionths`): the shares
+#: people report take few values, so most cost a dictionary read instead of a Fraction.
+_MILLIONTHS: dict[int, Num] = {}
+_MILLIONTHS_MAX = 1 << 16
+_INF = math.inf
+
+
+def from_millionths(n: int) -> Num:
+    """The exact number ``n / FIXED_SCALE`` (an int when it is whole)."""
+    q = _MILLIONTHS.get(n)
+    if q is None:
+        q = Fraction(n, FIXED_SCALE)
+        if q.denominator == 1:
+            q = q.numerator
+        if len(_MILLIONTHS) >= _MILLIONTHS_MAX:
+            _MILLIONTHS.clear()
+        _MILLIONTHS[n] = q
+    return q
+
+
+def float_millionths(value: float) -> int | None:
+    """The shortest decimal of ``value`` as a count of millionths, when it has at most six
+    places and ``value`` is below 2**31 in magnitude; None otherwise (then
+    :func:`from_float` writes the decimal out)."""
+    if -_FIXED_FLOAT_MAX < value < _FIXED_FLOAT_MAX:
+        n = round(value * 1e6)
+        if n / 1e6 == value:
+            return n
+    return None
+
+
+def from_float(value: float) -> Num:
+    """The exact number a float stands for: the shortest decimal that reads back as it
+    (``repr(value)``), as the fact readers read a decimal. A float that is not finite has no
+    number: ``ValueError``.
+
+        >>> from_float(0.93), from_float(120.0), from_float(1e-07), from_float(1e23)
+        (Fraction(93, 100), 120, Fraction(1, 10000000), 100000000000000000000000)
+        >>> from_float(0.1 + 0.2)  # 0.30000000000000004
+        Fraction(7500000000000001, 25000000000000000)
+    """
+    if -_FIXED_FLOAT_MAX < value < _FIXED_FLOAT_MAX:
+        n = round(value * 1e6)
+        if n / 1e6 == value:
+            return from_millionths(n)
+    if not -_INF < value < _INF:
+        raise ValueError(f"{value!r} is not a number")
+    q = Fraction(repr(value))
+    return q.numerator if q.denominator == 1 else q
+
+
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def from_python(value: object, number: bool = False) -> Known:
+    """A value given in code or read from JSON, as a run-time value: ``int``, ``float``
+    (:func:`from_float`), ``Fraction`` and ``Decimal`` numbers exactly; ``bool``, ``str`` and
+    ``datetime.date`` as they are. With ``number`` (the name is a number), a text is read as a
+    decimal (``"0.93"``, ``"-12"``), exactly.
+
+    A value of another kind is a ``TypeError``; a number that is not finite, or beyond the bound
+    of exact numbers (:data:`MAX_EXACT_DIGITS`), or a text for a number that is not a decimal,
+    a ``ValueError``.
+
+        >>> from_python(0.93), from_python("0.93", number=True), from_python(True)
+        (Fraction(93, 100), Fraction(93, 100), True)
+    """
+    t = type(value)
+    if t is int:
+        if _NEG_LIMIT < value < _LIMIT:  # type: ignore[operator]
+            return cast(int, value)
+        raise ValueError(f"a number {BEYOND_LIMIT}")
+    if t is float:
+        return from_float(cast(float, value))
+    if t is bool or t is dt.date:
+        if number:
+            raise TypeError(f"expected a number, found {value!r}")
+        return cast(Known, value)
+    if t is str:
+        text = cast(str, value)
+        if not number:
+            return text
+        s = text.strip()
+        if _DECIMAL_TEXT.fullmatch(s) is None:
+            raise ValueError(f"expected a decimal number, found {text!r}")
+        if len(s) > MAX_EXACT_DIGITS:
+            raise ValueError(f"a number {BEYOND_LIMIT}")
+        return int(s) if "." not in s else norm(Fraction(s))
+    if isinstance(value, Fraction | int) and not isinstance(value, bool):
+        return checked(norm(Fraction(value)))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a number")
+        if not value.is_zero() and not -MAX_EXACT_DIGITS < value.adjusted() < MAX_EXACT_DIGITS:
+            raise ValueError(f"a number {BEYOND_LIMIT}")
+        return checked(norm(Fraction(value)))
+    raise TypeError(f"{type(value).__name__} is not a value of the language "
+                    "(give a number, a bool, a text or a datetime.date)")
