@@ -193,6 +193,9 @@ def _csum(rows: Sequence[Any], name: str) -> Any:
     """``sum(name)`` over ``rows``, exactly (a missing fact raises KeyError): over many rows by
     :func:`_xsum` (whole numbers in C, fractions over their common denominator), over a few
     by :func:`_fsum`."""
+    column_total = getattr(rows, "column_total", None)
+    if column_total is not None:  # a population of raw values (evaluator.RawPopulation)
+        return column_total(name)
     values = [r.facts[name] for r in rows]
     if len(values) >= 64:
         return _xsum(values)

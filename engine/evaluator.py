@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from . import codegen
 from .builtins import AGENCY_NAMES
@@ -47,6 +48,7 @@ from .nodes import (
 from .values import (
     BEYOND_LIMIT,
     EXACT_LIMIT,
+    FIXED_SCALE,
     Num,
     Reason,
     TooLarge,
@@ -54,6 +56,7 @@ from .values import (
     Unknown,
     Value,
     add,
+    checked,
     divide,
     fits,
     fixed_point,
@@ -149,6 +152,119 @@ class Row(tuple):  # type: ignore[type-arg]  # (agency, kind, facts): see the do
         return f"Row(agency={self[0]!r}, kind={self[1]!r}, facts={self[2]!r})"
 
 
+class RawPopulation(Sequence[Row]):
+    """A population given as raw values (mappings as a JSON document gives them, see
+    :meth:`Row.from_values`), for :meth:`engine.language.Formula.evaluate_over`.
+
+    Its rows are made when something iterates over them (the reference closures, a filter).
+    The generated code sums a fact over it column by column instead (:meth:`column_total`), in
+    C: whole numbers as they are, floats as their shortest decimals counted in millionths,
+    without making a row or an exact number per agency. Only the names in ``reads`` are
+    taken from each mapping (and so converted, and refused if they cannot be)."""
+
+    __slots__ = ("_converted", "_numbers", "_reads", "_rows", "_values", "handing_over")
+
+    def __init__(self, values: Sequence[Mapping[str, object]], reads: frozenset[str],
+                 numbers: frozenset[str]) -> None:
+        self._values = values
+        self._reads = reads
+        self._numbers = numbers
+        self._rows: list[Row] | None = None
+        #: the columns summed, each checked
+        self._converted: set[str] = set()
+        #: a value that cannot be converted hands over (Bail) instead of raising: the
+        #: generated code is running
+        self.handing_over = True
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows, made once: the values the formula reads, converted."""
+        if self._rows is None:
+            reads, numbers = self._reads, self._numbers
+            try:
+                self._rows = [
+                    Row.from_values(_text(d.get("agency")), _text(d.get("kind")),
+                                    {k: v for k, v in d.items() if k in reads}, numbers)
+                    for d in self._values]
+            except (TypeError, ValueError):
+                if self.handing_over:  # the generated code: the reference will say why
+                    raise codegen.Bail from None
+                raise
+        return self._rows
+
+    def column_total(self, name: str) -> Num:
+        """The exact sum of ``name`` over the population, from the raw values; a mapping
+        without it raises ``KeyError`` (the generated code's planned signal); anything the
+        columns cannot decide (a None, a value to refuse) hands over (:class:`codegen.Bail`),
+        so that the reference makes the rows and says why."""
+        column = list(map(itemgetter(name), self._values))
+        if not column:
+            return 0
+        kinds = set(map(type, column))
+        if kinds == _INTS:
+            if min(column) > _NEG_LIMIT and max(column) < _LIMIT:
+                self._converted.add(name)
+                return checked(sum(column))
+            raise codegen.Bail
+        if kinds <= _INT_FLOAT and min(column) > -_FLOAT_MAX and max(column) < _FLOAT_MAX:
+            # each value as its count of millionths (a float by its shortest decimal, when that
+            # has at most six places: the count reads back as the very float)
+            try:  # (min and max may pass over a NaN: then round() refuses it)
+                counts = [round(v * 1e6) for v in column]
+            except (ValueError, OverflowError):
+                raise codegen.Bail from None
+            if [n / 1e6 for n in counts] == column:
+                self._converted.add(name)
+                q = Fraction(sum(counts), FIXED_SCALE)
+                return q.numerator if q.denominator == 1 else q
+        try:
+            exact = [from_python(v, name in self._numbers) for v in column]
+        except (TypeError, ValueError):
+            raise codegen.Bail from None
+        if any(v.__class__ is bool or not is_number(v) for v in exact):
+            raise codegen.Bail
+        self._converted.add(name)
+        return total(cast(list[Num], exact))
+
+    def check(self) -> None:
+        """Every name read is known to convert (the generated code may not have read one):
+        :class:`codegen.Bail` otherwise."""
+        if self._rows is not None:
+            return
+        for name in self._reads - self._converted:
+            number = name in self._numbers
+            for d in self._values:
+                v = d.get(name)
+                if v is not None:
+                    try:
+                        from_python(v, number)
+                    except (TypeError, ValueError):
+                        raise codegen.Bail from None
+
+
+def _text(value: object) -> str:
+    return value if type(value) is str else ""
+
+
+_INTS = frozenset({int})
+_INT_FLOAT = frozenset({int, float})
+_FLOAT_MAX = 2.0**31
+
+
 def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> dict[str, Value]:
     """The reported values among ``values`` as run-time values (:meth:`Row.from_values`):
     ``None`` is left out, ints pass as they are, anything else is converted by
@@ -230,6 +346,12 @@ class Program:
             if not codegen.planned(error, self.per_agency):
                 codegen.unplanned(error)
             return self.fn(ctx, None)
+        return self.normal(value)
+
+    @staticmethod
+    def normal(value: Value) -> Value:
+        """A value of the generated code as the reference gives it (an integral Fraction as
+        an int)."""
         if type(value) is Fraction and value.denominator == 1:
             return value.numerator
         return value

@@ -19,7 +19,7 @@ from . import codegen
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
-from .evaluator import Context, Program, Row, compile_expr, exact_facts
+from .evaluator import Context, Program, RawPopulation, Row, compile_expr, exact_facts
 from .nodes import Bool, Date, Expr, Number, Text, Unary, free_names
 from .parser import parse
 from .source import Source, Span
@@ -85,11 +85,26 @@ class Formula:
                       scalars: Mapping[str, object] | None = None) -> Value:
         """The formula's value with ``agencies`` as the population its aggregates fold over
         (``sum(received)``), each given as its facts, converted as :meth:`evaluate_each`
-        converts them; ``scalars`` are the values of the other names."""
+        converts them; ``scalars`` are the values of the other names. A sum of a fact over
+        them is taken column by column, without making a row or an exact number per agency."""
         numbers = self.numbers
-        rows = [Row.from_values(_text(d.get("agency")), _text(d.get("kind")), d, numbers)
-                for d in agencies]
-        return self.program.evaluate(Context(exact_facts(scalars or {}, numbers), rows))
+        population = RawPopulation(list(agencies), self._reads, numbers)
+        reads = self._reads
+        context = Context(exact_facts({k: v for k, v in (scalars or {}).items() if k in reads},
+                                      numbers), population)
+        program = self.program
+        fast = program.fast
+        if fast is not None:
+            try:
+                value = fast(context.scalars, population)
+                population.check()
+            except Exception as error:
+                if not codegen.planned(error, program.per_agency):
+                    codegen.unplanned(error)
+            else:
+                return program.normal(value)
+        population.handing_over = False
+        return program.fn(context, None)
 
     @functools.cached_property
     def _each(self) -> codegen.EachFn | None:

@@ -331,3 +331,61 @@ def test_evaluate_each_on_boolean_rules(expr: Any, agencies: list[dict[str, Any]
 def test_unary_minus_literal_is_not_a_factor() -> None:
     expr = Compare((">=",), (Binary("*", Name("n1"), Unary("-", Number(2))), Number(1)))
     _check_fast_path(expr, Context({"n1": -1}, (), ""))
+
+
+# -- evaluate_over: sums by columns against the reference ------------------------------------------
+
+_column_values = st.one_of(
+    st.integers(-10**6, 10**6), decimals.map(float),
+    decimals.map(lambda d: -float(d)), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([math.inf, math.nan, None, EXACT_LIMIT, 2**40, 2.0**31, True, "x"]),
+    st.fractions(max_denominator=100), decimals.map(str))
+
+
+@st.composite
+def raw_populations(draw: st.DrawFn) -> list[dict[str, Any]]:
+    size = draw(st.sampled_from([0, 1, 3, 70]))
+    pick = draw(st.sampled_from(["ints", "floats", "mixed"]))
+    base: st.SearchStrategy[Any] = {"ints": st.integers(-10**6, 10**6), "floats": decimals.map(float),
+            "mixed": _column_values}[pick]
+    out = []
+    for i in range(size):
+        d: dict[str, Any] = {"agency": f"a{i}"}
+        for name in ("pn", "pm"):
+            if draw(st.integers(0, 30)):
+                d[name] = draw(base)
+        out.append(d)
+    spoil: bool = draw(st.booleans())
+    if out and spoil:
+        out[draw(st.integers(0, len(out) - 1))]["pn"] = draw(_column_values)
+    return out
+
+
+def _over_reference(formula: Formula, population: list[dict[str, Any]]) -> Any:
+    reads = free_names(formula.expr)
+    try:
+        rows = [Row("" if type(d.get("agency")) is not str else d["agency"], "",
+                    exact_facts({k: v for k, v in d.items() if k in reads}, NUMBERS))
+                for d in population]
+    except (TypeError, ValueError) as error:
+        return type(error)
+    return formula.program.fn(Context({}, rows), None)
+
+
+_over_shapes = st.sampled_from([
+    "sum(pn)", "sum(pn) / sum(pm) >= 99%", "avg(pn) >= 90%", "sum(pn) / sum(pm) * 100 > 50",
+    "sum(pn) > 0 or sum(pm) > 0", "sum(pn where pm > 0)", "count(pn > 0)", "max(pn)",
+]).map(parse)
+
+
+@settings(max_examples=600, deadline=None)
+@given(expr=_over_shapes, population=raw_populations())
+def test_evaluate_over_equals_the_reference(expr: Any, population: list[dict[str, Any]]
+                                            ) -> None:
+    formula = _formula(expr)
+    expected = _over_reference(formula, population)
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            formula.evaluate_over(population)
+        return
+    assert same(formula.evaluate_over(population), expected), (expr, population, expected)
