@@ -385,9 +385,12 @@ def _decimal_places(frac: Fraction) -> int | None:
     return max(twos, fives) if den == 1 else None
 
 
+_CHUNK = 10**4000
+
+
 def _digits(n: int) -> str:
     """``str(n)`` for a non-negative int of any size (Python limits str() to 4300 digits)."""
-    chunk = 10**4000
+    chunk = _CHUNK
     if n < chunk:
         return str(n)
     parts: list[str] = []
@@ -433,6 +436,15 @@ def format_value(value: Value) -> str:
     return format_number(value)
 
 
+_FLOAT_EXACT = 2**53
+#: The denominators of decimals of up to six places: each with the factor that makes it a
+#: power of ten, and that power (n/d == n * factor / power, which int division rounds to the
+#: nearest float, as float() of its decimal text does).
+_DECIMAL_SCALES: dict[int, tuple[int, int]] = {
+    2**a * 5**b: (10**max(a, b) // (2**a * 5**b), 10**max(a, b))
+    for a in range(7) for b in range(7) if a or b}
+
+
 def json_value(value: Value) -> Any:
     """The JSON form of a value: number, boolean, ISO date string, text, or None if unknown.
 
@@ -443,6 +455,17 @@ def json_value(value: Value) -> Any:
         >>> json_value(Fraction(1, 3)), json_value(Fraction(99, 100)), json_value(1200)
         (0.3333333333, 0.99, 1200)
     """
+    t = type(value)
+    if t is int or t is bool or t is str:
+        return value
+    if t is Unknown:
+        return None
+    if t is Fraction:
+        num, den = _NUM(value), _DEN(value)
+        if -_FLOAT_EXACT < num < _FLOAT_EXACT:
+            scaled = _DECIMAL_SCALES.get(den)
+            if scaled is not None:  # a decimal of a few places: the float nearest it
+                return num * scaled[0] / scaled[1]
     if isinstance(value, Unknown):
         return None
     if isinstance(value, bool | str):
