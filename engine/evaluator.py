@@ -285,19 +285,36 @@ def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> d
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(tuple):  # type: ignore[type-arg]  # (scalars, population, subject)
     """What an evaluation sees: scalar names, and the population aggregates fold over.
 
     ``subject`` is the agency whose facts ``scalars`` hold, named in 'missing' reasons. Its
     numbers are within the bound of exact numbers (:data:`engine.values.MAX_EXACT_DIGITS`), as
     facts, literals and the values of formulas are: evaluation relies on it and does not check
     them again (:meth:`Program.evaluate` checks scalars given as keywords).
+
+    An immutable triple, as :class:`Row` is: a report makes several for every unit of every
+    indicator's breakdown.
     """
 
-    scalars: Mapping[str, Value] = field(default_factory=dict)
-    population: Sequence[Row] = ()
-    subject: str = ""
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        scalars: Mapping[str, Value]
+        population: Sequence[Row]
+        subject: str
+    else:
+        scalars = _field(0, "the values of the scalar names")
+        population = _field(1, "the agencies aggregates fold over")
+        subject = _field(2, "the agency whose facts the scalars hold")
+
+    def __new__(cls, scalars: Mapping[str, Value] | None = None,
+                population: Sequence[Row] = (), subject: str = "") -> Context:
+        return _new_row(cls, ({} if scalars is None else scalars, population, subject))
+
+    def __repr__(self) -> str:
+        return (f"Context(scalars={self[0]!r}, population={self[1]!r}, "
+                f"subject={self[2]!r})")
 
 
 Fn = Callable[[Context, Row | None], Value]

@@ -154,8 +154,11 @@ class IndicatorResult:
     def treated_in(self, unit: AgencyResult) -> tuple[Treatment, ...]:
         """The entries of :attr:`treated` for ``unit`` of the breakdown: its agency and the
         agencies below it in the scope."""
+        treated = self.treated
+        if not treated:
+            return ()
         agencies = {unit.agency, *unit.members}
-        return tuple(t for t in self.treated if t.agency in agencies)
+        return tuple(t for t in treated if t.agency in agencies)
 
     def over_unit(self, agency: str) -> IndicatorResult:
         """This result worked out again over the unit of the breakdown that holds ``agency``:
@@ -250,9 +253,11 @@ def _inputs(ind: Indicator, population: Iterable[Row], convert: Callable[[Value]
     out: dict[str, dict[str, Any]] = {}
     for r in population:
         facts = r.facts
-        if every <= facts.keys():
-            out[r.agency] = {f: convert(facts[f]) for f in wanted}
-        elif some := {f: convert(facts[f]) for f in wanted if f in facts}:
+        if every <= facts.keys():  # (a whole number is its own JSON value)
+            out[r.agency] = {f: v if (v := facts[f]).__class__ is int else convert(v)
+                             for f in wanted}
+        elif some := {f: v if (v := facts[f]).__class__ is int else convert(v)
+                      for f in wanted if f in facts}:
             out[r.agency] = some
     return out
 
@@ -472,6 +477,8 @@ def _status(target: Value, deadline: dt.date | None, as_of: dt.date) -> Status:
 
 
 def _reasons(*values: Value | None) -> tuple[Reason, ...]:
+    if not any(type(v) is Unknown for v in values):
+        return ()
     out: set[Reason] = set()
     for v in values:
         if isinstance(v, Unknown):
@@ -563,6 +570,8 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
                  as_of: dt.date) -> AgencyResult:
     status, value, target, applicable = _judge(ind, scalars, [rows[a] for a in members], unit,
                                                deadline, as_of)
+    if type(target) is not Unknown and type(applicable) is not Unknown:
+        return AgencyResult(unit, status, value, members[1:])
     missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
                             if r.kind == "missing"}))
     return AgencyResult(unit, status, value, members[1:], missing)

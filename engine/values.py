@@ -187,14 +187,39 @@ def checked(value: Num) -> Num:
     raise TooLarge
 
 
+def _fraction_from_parts(numerator: int, denominator: int) -> Fraction:
+    q: Fraction = object.__new__(Fraction)
+    q._numerator = numerator  # type: ignore[attr-defined]
+    q._denominator = denominator  # type: ignore[attr-defined]
+    return q
+
+
+def _fraction_normalizing(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator, denominator)
+
+
+#: ``Fraction(numerator, denominator)`` for parts already in lowest terms with a positive
+#: denominator (the caller divided by their greatest common divisor): the fraction is made
+#: from its parts, skipping the checks and the division the constructor repeats, where
+#: Fraction keeps its parts in the two slots it has had since Python 3.
+fraction = (_fraction_from_parts if getattr(Fraction, "__slots__", ()) == ("_numerator",
+                                                                         "_denominator")
+            else _fraction_normalizing)
+
+
 def divide(a: Num, b: Num) -> Num:
     """``a / b`` exactly; :class:`Undefined` when ``b`` is zero, :class:`TooLarge` when the
     quotient is beyond the bound (never for two whole numbers within it)."""
     if b == 0:
         raise Undefined(DIVISION_BY_ZERO)
     if type(a) is int and type(b) is int:
-        q = Fraction(a, b)
-        return q.numerator if q.denominator == 1 else q
+        g = math.gcd(a, b)
+        if b < 0:
+            g = -g
+        if g != 1:
+            a //= g
+            b //= g
+        return a if b == 1 else fraction(a, b)
     return checked(Fraction(a) / b)
 
 
@@ -502,9 +527,8 @@ def from_millionths(n: int) -> Num:
     """The exact number ``n / FIXED_SCALE`` (an int when it is whole)."""
     q = _MILLIONTHS.get(n)
     if q is None:
-        q = Fraction(n, FIXED_SCALE)
-        if q.denominator == 1:
-            q = q.numerator
+        g = math.gcd(n, FIXED_SCALE)
+        q = n // g if g == FIXED_SCALE else fraction(n // g, FIXED_SCALE // g)
         if len(_MILLIONTHS) >= _MILLIONTHS_MAX:
             _MILLIONTHS.clear()
         _MILLIONTHS[n] = q

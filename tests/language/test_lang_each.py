@@ -346,8 +346,9 @@ _column_values = st.one_of(
 def raw_populations(draw: st.DrawFn) -> list[dict[str, Any]]:
     size = draw(st.sampled_from([0, 1, 3, 70]))
     pick = draw(st.sampled_from(["ints", "floats", "mixed"]))
-    base: st.SearchStrategy[Any] = {"ints": st.integers(-10**6, 10**6), "floats": decimals.map(float),
-            "mixed": _column_values}[pick]
+    base: st.SearchStrategy[Any] = {"ints": st.integers(-10**6, 10**6),
+                                     "floats": decimals.map(float),
+                                     "mixed": _column_values}[pick]
     out = []
     for i in range(size):
         d: dict[str, Any] = {"agency": f"a{i}"}
