@@ -151,6 +151,9 @@ class Row(tuple):  # type: ignore[type-arg]  # (agency, kind, facts): see the do
     def __repr__(self) -> str:
         return f"Row(agency={self[0]!r}, kind={self[1]!r}, facts={self[2]!r})"
 
+    def __getnewargs__(self) -> tuple[str, str, Mapping[str, Value]]:
+        return self[0], self[1], self[2]  # (pickle and copy make a row as it was made)
+
 
 class RawPopulation(Sequence[Row]):
     """A population given as raw values (mappings as a JSON document gives them, see
@@ -315,6 +318,9 @@ class Context(tuple):  # type: ignore[type-arg]  # (scalars, population, subject
     def __repr__(self) -> str:
         return (f"Context(scalars={self[0]!r}, population={self[1]!r}, "
                 f"subject={self[2]!r})")
+
+    def __getnewargs__(self) -> tuple[Mapping[str, Value], Sequence[Row], str]:
+        return self[0], self[1], self[2]
 
 
 Fn = Callable[[Context, Row | None], Value]

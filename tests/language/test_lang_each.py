@@ -390,3 +390,18 @@ def test_evaluate_over_equals_the_reference(expr: Any, population: list[dict[str
             formula.evaluate_over(population)
         return
     assert same(formula.evaluate_over(population), expected), (expr, population, expected)
+
+
+def test_rows_and_contexts_are_immutable_and_copy_as_made() -> None:
+    import copy
+    import pickle
+
+    row = Row("a", "commune", {"x": Fraction(1, 3)})
+    ctx = Context({"n1": 1}, (row,), "a")
+    assert pickle.loads(pickle.dumps(row)) == row
+    assert pickle.loads(pickle.dumps(ctx)) == ctx
+    assert copy.deepcopy(ctx).population[0].facts == {"x": Fraction(1, 3)}
+    assert repr(row) == "Row(agency='a', kind='commune', facts={'x': Fraction(1, 3)})"
+    with pytest.raises(AttributeError):
+        row.agency = "b"
+    assert Context() == Context({}, (), "")
