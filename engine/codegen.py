@@ -591,7 +591,7 @@ class _Gen:
         flt = None if node.filter is None else self.gen(node.filter, r)
         cond = "" if flt is None else f" if {flt}"
         f = node.func
-        # A plain fact of each agency is summed from the rows' fixed-point integers.
+        # A plain fact of each agency is summed as a column (_csum).
         fact = node.body.name if isinstance(node.body, Name) else None
         column = fact is not None and fact in self.per_agency
         rows = "P" if flt is None else f"[{r} for {r} in P{cond}]"

@@ -227,10 +227,10 @@ class RawPopulation(Sequence[Row]):
             # each value as its count of millionths (a float by its shortest decimal, when that
             # has at most six places: the count reads back as the very float)
             try:  # (min and max may pass over a NaN: then round() refuses it)
-                counts = [round(v * 1e6) for v in column]
+                counts = [n for v in column if (n := round(v * 1e6)) / 1e6 == v]
             except (ValueError, OverflowError):
                 raise codegen.Bail from None
-            if [n / 1e6 for n in counts] == column:
+            if len(counts) == len(column):
                 self._converted.add(name)
                 q = Fraction(sum(counts), FIXED_SCALE)
                 return q.numerator if q.denominator == 1 else q

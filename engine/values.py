@@ -318,10 +318,10 @@ def shift(date: dt.date, days: Num) -> dt.date:
             "invalid", detail="the date falls outside the calendar (years 1 to 9999)")) from None
 
 
-#: The fixed-point scale. A row also holds each of its numbers as an integer count of
-#: millionths, when it is one exactly (every whole number, and every decimal of up to six
-#: places: every share people report), so that the generated code sums integers in C instead
-#: of fractions (:mod:`engine.codegen`).
+#: The fixed-point scale: a number that is an integer count of millionths (every whole number,
+#: and every decimal of up to six places: every share people report) can be summed as that
+#: integer, in C, instead of as a fraction; a float of a JSON document is read as one
+#: (:func:`float_millionths`, :meth:`engine.evaluator.RawPopulation.column_total`).
 FIXED_SCALE = 10**6
 
 
