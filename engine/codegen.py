@@ -52,7 +52,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from operator import attrgetter
 from typing import Any
@@ -72,10 +72,10 @@ from .nodes import (
     Number,
     Text,
     Unary,
+    free_names,
 )
 from .values import (
     EXACT_LIMIT,
-    FIXED_SCALE,
     TooLarge,
     Undefined,
     Unknown,
@@ -83,6 +83,7 @@ from .values import (
     checked,
     common_denominator,
     divide,
+    from_python,
     round_half_away,
     subtract,
     sum_with_fractions,
@@ -189,27 +190,16 @@ def _fsum(values: list[Any]) -> Any:
 
 
 def _csum(rows: Sequence[Any], name: str) -> Any:
-    """``sum(name)`` over ``rows``, exactly (a missing fact raises KeyError).
-
-    Over many rows, the sum is of the rows' fixed-point integers
-    (:attr:`~engine.evaluator.Row.fixed`), in C; when a value has none (a third, a boolean),
-    of the values themselves, by :func:`_xsum`."""
-    if len(rows) >= 64:
-        try:
-            return _unfix(sum([r.fixed[name] for r in rows]))
-        except KeyError:
-            pass
-        return _xsum([r.facts[name] for r in rows])
-    return _fsum([r.facts[name] for r in rows])
-
-
-def _unfix(total: int) -> Any:
-    # Every term is a whole number of millionths: their common denominator divides
-    # FIXED_SCALE, and the quotient is within the bound when the total of millionths is.
-    q = Fraction(total, FIXED_SCALE)
-    if _NEG_LIMIT < total < _LIMIT:
-        return q.numerator if q.denominator == 1 else q
-    return checked(q)
+    """``sum(name)`` over ``rows``, exactly (a missing fact raises KeyError): over many rows by
+    :func:`_xsum` (whole numbers in C, fractions over their common denominator), over a few
+    by :func:`_fsum`."""
+    column_total = getattr(rows, "column_total", None)
+    if column_total is not None:  # a population of raw values (evaluator.RawPopulation)
+        return column_total(name)
+    values = [r.facts[name] for r in rows]
+    if len(values) >= 64:
+        return _xsum(values)
+    return _fsum(values)
 
 
 def _mul(product: Any) -> Any:
@@ -236,21 +226,60 @@ def _is_known(thunk: Callable[[], Any]) -> bool:
     return True
 
 
+def _skip(d: Mapping[str, Any], names: tuple[str, ...], value: Any,
+          numbers: frozenset[str]) -> Any:
+    """``value``, once the raw values of ``names`` (a side of ``and``/``or``/``if`` that was
+    not read) are known to convert: a value is refused whether the formula needs it or not,
+    as the reference refuses it (:func:`generate_each`)."""
+    for name in names:
+        v = d.get(name)
+        if v is not None:
+            _cv(v, name in numbers)
+    return value
+
+
+def _bail() -> Any:
+    raise Bail
+
+
+def _cv(value: Any, number: bool) -> Any:
+    """A raw value (:func:`generate_each`) as the exact value it stands for; anything the
+    conversion refuses, or nothing (None), is handed over (the reference's conversion says
+    why)."""
+    if value is None or (number and value.__class__ is bool):
+        raise Bail
+    try:
+        return from_python(value, number)
+    except (TypeError, ValueError):
+        raise Bail from None
+
+
 _HELPERS: dict[str, Any] = {
     "_known": _known, "_scalar": _scalar, "_div": divide, "_add": add, "_sub": subtract,
     "_nonempty": _nonempty, "_xsum": _xsum, "_csum": _csum, "_round": round_half_away,
     "_mul": _mul, "_L": _LIMIT, "_NL": _NEG_LIMIT,
+    "_cv": _cv, "_bail": _bail, "_INF": math.inf, "_NINF": -math.inf,
     "_coalesce": _coalesce,
     "_is_known": _is_known, "_len": len, "_sum": sum, "_min": min, "_max": max,
-    "_abs": abs, "_all": all, "_any": any, "type": type, "int": int,
+    "_abs": abs, "_all": all, "_any": any, "type": type, "int": int, "float": float,
+    "_Fraction": Fraction,
 }
 
 
+class _NoEach(Exception):
+    """The expression has a form the loop over raw values does not generate (an aggregate)."""
+
+
 class _Gen:
-    def __init__(self, per_agency: frozenset[str]) -> None:
+    def __init__(self, per_agency: frozenset[str], raw: bool = False,
+                 numbers: frozenset[str] = frozenset()) -> None:
         self.per_agency = per_agency
         self.consts: dict[str, Any] = {}
         self.temps = 0
+        #: names are read from ``d``, a mapping of raw values (ints, floats, decimal texts...),
+        #: converted on the spot (:func:`generate_each`); ``numbers`` are the names of numbers
+        self.raw = raw
+        self.numbers = numbers
 
     def temp(self) -> str:
         self.temps += 1
@@ -260,6 +289,8 @@ class _Gen:
         """Literals and facts: the fast path never sees them unknown (missing raises)."""
         if isinstance(node, Number | Bool | Date | Text):
             return True
+        if self.raw and isinstance(node, Name):
+            return True  # a raw read converts or hands over, never an Unknown
         return isinstance(node, Name) and (node.name in self.per_agency
                                            or node.name in AGENCY_NAMES)
 
@@ -270,10 +301,35 @@ class _Gen:
         self.consts[name] = value
         return name
 
+    def named(self, value: Any) -> str:
+        """A constant bound to a name (a large whole number is not written out in the code)."""
+        name = f"_c{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def raw_read(self, name: str) -> str:
+        """A raw value of ``d`` as an exact value: a whole number within the bound as it is,
+        anything else converted (:func:`_cv`)."""
+        t = self.temp()
+        return (f"({t} if ({t} := d[{name!r}]).__class__ is int and _NL < {t} < _L "
+                f"else _cv({t}, {name in self.numbers}))")
+
+    def skip(self, skipped: Expr, read: Expr, value: str) -> str:
+        """``value``, once the raw values of the names of ``skipped`` that ``read`` does not
+        read are checked (:func:`_skip`)."""
+        return self.skip_names(free_names(skipped) - free_names(read), value)
+
+    def skip_names(self, names: set[str], value: str) -> str:
+        if not names:
+            return value
+        return f"_skip(d, {tuple(sorted(names))!r}, {value}, _NUMS)"
+
     def gen(self, node: Expr, row: str | None) -> str:
         match node:
             case Number(value=v) | Bool(value=v) | Date(value=v) | Text(value=v):
                 return self.const(v)
+            case Name(name=name) if self.raw:
+                return self.raw_read(name)
             case Name(name=name):
                 if row is not None and name in self.per_agency:
                     return f"{row}.facts[{name!r}]"
@@ -287,6 +343,12 @@ class _Gen:
             case Binary(op="and" | "or", left=a, right=b):
                 # Every value generated code sees is known (_scalar hands over on an unknown
                 # scalar; a Row holds known facts only): then Python's and/or are Kleene's.
+                if self.raw:  # the values of the side that is not read are checked still
+                    t = self.temp()
+                    skipped = self.skip(b, a, t)
+                    if node.op == "and":
+                        return f"({self.gen(b, row)} if ({t} := {self.gen(a, row)}) else {skipped})"
+                    return f"({skipped} if ({t} := {self.gen(a, row)}) else {self.gen(b, row)})"
                 return f"({self.gen(a, row)} {node.op} {self.gen(b, row)})"
             case Binary(op="*", left=a, right=b):
                 # A whole number within the bound passes on two integer comparisons; anything
@@ -314,36 +376,67 @@ class _Gen:
                 text = parts[0]
                 for op, part in zip(ops, parts[1:], strict=True):
                     text += f" {op} {part}"
+                if self.raw and len(ops) > 1:  # a chain stops at its first false link
+                    rest = set().union(*map(free_names, operands[2:])) - set().union(
+                        *map(free_names, operands[:2]))
+                    return self.skip_names(rest, f"({text})")
                 return f"({text})"
             case In(item=item, options=options):
                 opts = "".join(f"_known({self.gen(o, row)}), " for o in options)
                 return f"(_known({self.gen(item, row)}) in ({opts}))"
             case If(cond=c, then=t, otherwise=o):
+                if self.raw:
+                    then = self.skip_names(free_names(o) - free_names(c) - free_names(t),
+                                           self.gen(t, row))
+                    other = self.skip_names(free_names(t) - free_names(c) - free_names(o),
+                                            self.gen(o, row))
+                    return f"({then} if {self.gen(c, row)} else {other})"
                 return f"({self.gen(t, row)} if {self.gen(c, row)} else {self.gen(o, row)})"
             case Call(func="known", args=(a,)):
                 return f"_is_known(lambda: {self.gen(a, row)})"
             case Call(func="coalesce", args=args):
+                if self.raw:
+                    rest = set().union(*map(free_names, args[1:])) - free_names(args[0])
+                    return self.skip_names(rest, f"_coalesce(lambda: {self.gen(args[0], row)})")
                 return f"_coalesce(lambda: {self.gen(args[0], row)})"
             case Call(func="round", args=(a, d)):
                 return f"_round({self.gen(a, row)}, {self.gen(d, row)})"
             case Call(func=f, args=args):
                 return f"_{f}(" + ", ".join(self.gen(a, row) for a in args) + ")"
             case Aggregate():
+                if self.raw:
+                    raise _NoEach
                 return self.aggregate(node, row)
         raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
     def ratio_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
         """``x / y OP k`` (or ``k OP x / y``) as ``x * k.den OP k.num * y`` when ``y > 0`` and
         both are whole numbers (then ``x / y`` is within the bound, as the reference needs it
-        to be); otherwise as the division and the comparison."""
+        to be); otherwise as the division and the comparison.
+
+        ``x / y * c OP k`` (or ``c * (x / y)``) for a number ``c > 0``, as authors write a
+        percentage (``x / y * 100 >= 99``), is first folded into ``x / y OP k / c``: the same
+        truth for every ``x / y``, since multiplying by a positive number keeps the order. The
+        reference would have no value when ``x / y * c`` is beyond the bound: the fast branch
+        is guarded so that it is not (``|x| * c.num`` and ``y * c.den`` within it), and the
+        other branch multiplies and checks as the reference does."""
         if op not in ("<", "<=", ">", ">=", "==", "!="):
             return None
         flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-        if isinstance(left, Number) and isinstance(right, Binary) and right.op == "/":
+        if isinstance(left, Number) and not isinstance(right, Number):
             left, right, op = right, left, flipped[op]
-        if not (isinstance(left, Binary) and left.op == "/" and isinstance(right, Number)):
+        if not isinstance(right, Number):
             return None
-        k = Fraction(right.value)
+        scale: Fraction | None = None
+        if isinstance(left, Binary) and left.op == "*":
+            for ratio, c in ((left.left, left.right), (left.right, left.left)):
+                if (isinstance(c, Number) and isinstance(ratio, Binary) and ratio.op == "/"
+                        and c.value > 0):
+                    left, scale = ratio, Fraction(c.value)
+                    break
+        if not (isinstance(left, Binary) and left.op == "/"):
+            return None
+        k = Fraction(right.value) if scale is None else Fraction(right.value) / scale
         num, den = left.left, left.right
         if isinstance(num, Number) and type(num.value) is not int:
             return None  # a fraction over a whole number may be beyond the bound
@@ -353,35 +446,116 @@ class _Gen:
         # condition may stop (a chain of `is` evaluates its first two operands first), so the
         # general path after `else` has both. A literal is a whole number > 0 (above) and is
         # written as is. The divisor is computed first. (`.__class__` is a little cheaper than
-        # `type()`: this test runs once per agency in the commonest rule there is.)
-        parts, tests = [], []
+        # `type()`: this test runs once per agency in the commonest rule there is.) A raw
+        # value (generate_each) is read as it is, and bounded before it is used.
+        parts, tests, raws, bounds = [], [], [], []
         for node in (den, num):
-            text = self.gen(node, row)
             if self.cheap(node):
-                parts.append(text)
-            else:
-                t = self.temp()
-                parts.append(t)
-                tests.append(f"({t} := {text}).__class__")
+                parts.append(self.gen(node, row))
+                raws.append(parts[-1])
+                continue
+            raw = self.raw and isinstance(node, Name)
+            text = f"d[{node.name!r}]" if raw else self.gen(node, row)  # type: ignore[union-attr]
+            t = self.temp()
+            parts.append(t)
+            tests.append(f"({t} := {text}).__class__")
+            raws.append(f"_cv({t}, True)" if raw else t)
+            if raw or scale is not None:
+                limit = _LIMIT if scale is None else (
+                    (_LIMIT - 1) // (scale.denominator if node is den else scale.numerator) + 1)
+                bound = self.named(limit) if limit != _LIMIT else "_L"
+                low = "_NL" if bound == "_L" else f"-{bound}"
+                bounds.append(f"0 < {t} < {bound}" if node is den else f"{low} < {t} < {bound}")
         ty, tx = parts
         if not tests:
             return None  # two literals: nothing to gain
         cond = " is ".join([*tests, "int"])
-        if not self.cheap(den):
+        if not self.cheap(den) and not any(b.startswith(f"0 < {ty} ") for b in bounds):
             cond += f" and {ty} > 0"
+        for bound in bounds:
+            cond += f" and {bound}"
+        ry, rx = raws
+        if scale is None:
+            other = f"(_div({rx}, {ry}) {op} {self.const(k)})"
+        else:
+            other = f"(_mul(_div({rx}, {ry}) * {self.const(scale)}) {op} {self.const(right.value)})"
         return (f"(({tx} * {k.denominator} {op} {k.numerator} * {ty}) "
-                f"if {cond} else (_div({tx}, {ty}) {op} {self.const(k)}))")
+                f"if {cond} else {other})")
+
+    def float_compare(self, op: str, t: str, k: Fraction) -> str | None:
+        """``t OP k`` for a float ``t`` (a raw value) as the shortest decimal it stands for,
+        exactly, with one comparison of floats: ``fk``, the float nearest ``k``, splits the
+        floats; every float above it stands for a decimal above ``k``, every float below it for
+        one below (rounding to the nearest float keeps the order), and ``fk`` itself for its
+        own shortest decimal, compared with ``k`` here, once. A float that is not finite is
+        handed over (its conversion refuses it)."""
+        if not abs(k) < 10**300:
+            return None
+        fk = float(k)
+        dk = Fraction(repr(fk))
+        c = self.named(fk)
+        if op in (">=", ">"):
+            ge = dk > k or (op == ">=" and dk == k)  # whether fk itself is on the true side
+            true, false = (f"{c} <= {t} < _INF" if ge else f"{c} < {t} < _INF",
+                           f"_NINF < {t} < {c}" if ge else f"_NINF < {t} <= {c}")
+        elif op in ("<=", "<"):
+            le = dk < k or (op == "<=" and dk == k)
+            true, false = (f"_NINF < {t} <= {c}" if le else f"_NINF < {t} < {c}",
+                           f"{c} < {t} < _INF" if le else f"{c} <= {t} < _INF")
+        else:
+            finite = f"_NINF < {t} < _INF"
+            yes, no = ("True", "False") if op == "==" else ("False", "True")
+            if dk != k:  # no float stands for k: never equal
+                return f"({no} if {finite} else _bail())"
+            return f"({yes} if {t} == {c} else {no} if {finite} else _bail())"
+        return f"(True if {true} else False if {false} else _bail())"
 
     def constant_compare(self, op: str, left: Expr, right: Expr, row: str | None) -> str | None:
         """``x OP k`` for a number literal ``k`` as integer arithmetic, without building a
         Fraction: ``x * k.den OP k.num`` (``x`` an int, or a Fraction's numerator and
-        denominator). The checker guarantees ``x`` is a number here."""
+        denominator). The checker guarantees ``x`` is a number here.
+
+        ``x * c OP k`` (or ``c * x``) for a number ``c > 0`` is folded into ``x OP k / c``,
+        as :meth:`ratio_compare` folds a ratio: the fast branches are guarded so that the
+        product ``x * c`` is within the bound, the other branch multiplies and checks as the
+        reference does."""
         flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
         if isinstance(left, Number) and not isinstance(right, Number):
             left, right, op = right, left, flipped[op]
         if not isinstance(right, Number) or isinstance(left, Number):
             return None
-        k = Fraction(right.value)
+        scale: Fraction | None = None
+        if isinstance(left, Binary) and left.op == "*":
+            for x_node, c in ((left.left, left.right), (left.right, left.left)):
+                if isinstance(c, Number) and c.value > 0 and not isinstance(x_node, Number):
+                    left, scale = x_node, Fraction(c.value)
+                    break
+        k = Fraction(right.value) if scale is None else Fraction(right.value) / scale
+        if scale is None:
+            int_bound = ""
+        else:  # |x| * c.num within the bound (a whole x times c has a denominator <= c.den)
+            limit = (_LIMIT - 1) // scale.numerator + 1
+            bound = self.named(limit) if limit != _LIMIT else "_L"
+            int_bound = f" and -{bound} < {{t}} < {bound}"
+        if self.raw and isinstance(left, Name):
+            # a raw value: a float by one float comparison, a whole number by integers, any
+            # other value converted and compared exactly
+            t = self.temp()
+            # a float times c is within the bound when c is not huge (a float's shortest
+            # decimal has fewer than 1,100 bits above and below)
+            small = scale is None or max(scale.numerator, scale.denominator).bit_length() < 2000
+            floats = self.float_compare(op, t, k) if small else None
+            if scale is None:
+                general = f"(_cv({t}, True) {op} {self.const(k)})"
+            else:
+                general = (f"(_mul(_cv({t}, True) * {self.const(scale)}) {op} "
+                           f"{self.const(right.value)})")
+            if floats is not None:
+                general = f"({floats} if {t}.__class__ is float else {general})"
+            bounds = int_bound.format(t=t) if scale is not None else f" and _NL < {t} < _L"
+            return (f"(({t} * {k.denominator} {op} {k.numerator}) if "
+                    f"({t} := d[{left.name!r}]).__class__ is int{bounds} "
+                    f"else {general})")
         x = self.gen(left, row)
         if not self.never_unknown(left):
             x = f"_known({x})"
@@ -390,6 +564,16 @@ class _Gen:
         else:
             t = self.temp()
             first = f"({t} := {x})"
+        if scale is not None:
+            # a fraction n/d: n * c.num and d * c.den within the bound
+            den_limit = (_LIMIT - 1) // scale.denominator + 1
+            dbound = self.named(den_limit) if den_limit != _LIMIT else "_L"
+            fraction = (f"({t}._numerator * {k.denominator} {op} {k.numerator} * "
+                        f"{t}._denominator) if type({t}) is _Fraction"
+                        f"{int_bound.format(t=t + '._numerator')} and {t}._denominator < {dbound}"
+                        f" else (_mul({t} * {self.const(scale)}) {op} {self.const(right.value)})")
+            return (f"(({t} * {k.denominator} {op} {k.numerator}) if type({first}) is int"
+                    f"{int_bound.format(t=t)} else ({fraction}))")
         return (f"(({t} * {k.denominator} {op} {k.numerator}) if type({first}) is int "
                 f"else ({t}._numerator * {k.denominator} {op} {k.numerator} * "
                 f"{t}._denominator))")
@@ -407,7 +591,7 @@ class _Gen:
         flt = None if node.filter is None else self.gen(node.filter, r)
         cond = "" if flt is None else f" if {flt}"
         f = node.func
-        # A plain fact of each agency is summed from the rows' fixed-point integers.
+        # A plain fact of each agency is summed as a column (_csum).
         fact = node.body.name if isinstance(node.body, Name) else None
         column = fact is not None and fact in self.per_agency
         rows = "P" if flt is None else f"[{r} for {r} in P{cond}]"
@@ -445,4 +629,47 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
     code = compile(source, "<cchc formula>", "exec")
     exec(code, namespace)  # source built from the AST only
     fn: FastFn = namespace["_fast"]
+    return source, fn
+
+
+EachFn = Callable[[Iterable[Mapping[str, Any]], Callable[[Mapping[str, Any]], Any]], list[Any]]
+
+
+def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
+                  ) -> tuple[str, EachFn] | None:
+    """Python source for ``expr`` evaluated for each of many mappings of raw values (an
+    agency's facts as a JSON document gives them: ints, floats, decimal texts, None), and the
+    compiled function ``f(D, slow)``: the list of the values for the mappings of ``D``.
+
+    A value is read from its mapping and converted where it is used: a whole number as it is,
+    a float compared with a literal by one comparison of floats (:meth:`_Gen.float_compare`),
+    anything else by :func:`engine.values.from_python`. For a mapping where that is not the
+    whole story (a name missing or None, a value the conversion refuses, an operation with no
+    value), the function answers ``slow(mapping)`` instead: the reference's answer. The names
+    in ``numbers`` are numbers (a text there is a decimal). None for an expression with an
+    aggregate (then every mapping takes the reference path)."""
+    g = _Gen(frozenset(), raw=True, numbers=frozenset(numbers))
+    try:
+        body = g.gen(expr, None)
+    except _NoEach:
+        return None
+    source = ("def _each(D, slow):\n"
+              "    out = []\n"
+              "    add = out.append\n"
+              "    for d in D:\n"
+              "        try:\n"
+              f"            add({body})\n"
+              "        except _Planned:\n"
+              "            add(slow(d))\n"
+              "        except Exception as error:\n"
+              "            _unplanned(error)\n"
+              "            add(slow(d))\n"
+              "    return out\n")
+    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_Planned": (Bail, Undefined, KeyError),
+                                 "_unplanned": unplanned, "Exception": Exception,
+                                 "_skip": _skip, "_NUMS": frozenset(numbers),
+                                 "__builtins__": {}}
+    code = compile(source, "<cchc formula>", "exec")
+    exec(code, namespace)  # source built from the AST only
+    fn: EachFn = namespace["_each"]
     return source, fn

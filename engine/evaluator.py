@@ -20,11 +20,13 @@ Semantics (each pinned by a property test, see docs/language.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from . import codegen
 from .builtins import AGENCY_NAMES
@@ -45,6 +47,8 @@ from .nodes import (
 )
 from .values import (
     BEYOND_LIMIT,
+    EXACT_LIMIT,
+    FIXED_SCALE,
     Num,
     Reason,
     TooLarge,
@@ -52,9 +56,13 @@ from .values import (
     Unknown,
     Value,
     add,
+    checked,
     divide,
     fits,
     fixed_point,
+    float_millionths,
+    from_millionths,
+    from_python,
     is_number,
     merge,
     multiply,
@@ -63,46 +71,256 @@ from .values import (
     total,
 )
 
+try:  # the C accessor of namedtuple's fields: as fast as a slot
+    from collections import _tuplegetter as _field  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python
+    def _field(index: int, doc: str) -> Any:
+        return property(lambda self: self[index], doc=doc)
 
-@dataclass(frozen=True, slots=True)
-class Row:
+_new_row = tuple.__new__
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
+
+
+class Row(tuple):  # type: ignore[type-arg]  # (agency, kind, facts): see the docstring
     """One agency of a population: its id, kind and reported facts for the period.
 
     A fact the agency did not report is left out (never an :class:`Unknown`: a ``TypeError``
     says so), and a number is within the bound of exact numbers (a ``ValueError`` says so; the
-    readers of facts refuse one long before). The row keeps its own copy of ``facts``, and with
-    it ``fixed``: the numbers among them in fixed point (:func:`engine.values.fixed_point`),
-    which the generated code sums in C over a large population (:func:`engine.codegen._csum`).
+    readers of facts refuse one long before). The row keeps its own copy of ``facts``.
+
+    A row is an immutable triple, so that making one costs little: :func:`engine.report.evaluate`
+    makes one for every agency on every call. :meth:`from_values` makes one from the values of a
+    JSON document or a form (floats, decimals), converting them exactly.
+
+        >>> Row("snv", "department", {"received": 12}).facts
+        {'received': 12}
     """
 
-    agency: str
-    kind: str
-    facts: Mapping[str, Value]
-    fixed: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        facts = dict(self.facts)  # a snapshot: the caller's mapping may change later
-        unknown = sorted(name for name, v in facts.items() if isinstance(v, Unknown))
-        if unknown:
-            raise TypeError(f"the facts of a row are the reported ones; leave out "
-                            f"{', '.join(unknown)} of {self.agency!r} instead of an Unknown")
-        object.__setattr__(self, "facts", facts)
-        object.__setattr__(self, "fixed", fixed_point(facts))
+    if TYPE_CHECKING:
+        agency: str
+        kind: str
+        facts: Mapping[str, Value]
+    else:
+        agency = _field(0, "the agency's id")
+        kind = _field(1, "the agency's kind (commune, district, ...)")
+        facts = _field(2, "the facts the agency reported: name -> known value")
+
+    def __new__(cls, agency: str, kind: str, facts: Mapping[str, Value]) -> Row:
+        facts = dict(facts)  # a snapshot: the caller's mapping may change later
+        for name, v in facts.items():
+            t = v.__class__
+            if t is int:
+                if _NEG_LIMIT < v < _LIMIT:  # type: ignore[operator]
+                    continue
+            elif t is Fraction:
+                if fits(v):  # type: ignore[arg-type]
+                    continue
+            elif t is bool or t is str or isinstance(v, dt.date):
+                continue
+            elif t is Unknown:
+                unknown = sorted(n for n, u in facts.items() if isinstance(u, Unknown))
+                raise TypeError(f"the facts of a row are the reported ones; leave out "
+                                f"{', '.join(unknown)} of {agency!r} instead of an Unknown")
+            else:
+                raise TypeError(f"{name} of {agency!r} is a {t.__name__}, not a value of the "
+                                "language (Row.from_values converts floats and decimals)")
+            raise ValueError(f"{name} is a number {BEYOND_LIMIT}")
+        return _new_row(cls, (agency, kind, facts))
+
+    @classmethod
+    def from_values(cls, agency: str, kind: str, values: Mapping[str, object],
+                    numbers: Container[str] = ()) -> Row:
+        """A row from the values of a JSON document, a form or a data frame: a float becomes
+        the shortest decimal that reads back as it (``0.93`` is exactly 93/100), a ``Decimal``
+        its exact value, a text for a name in ``numbers`` the decimal it writes; ``None`` is
+        not reported (left out). :func:`engine.values.from_python` says what is refused.
+
+            >>> Row.from_values("snv", "department", {"share": 0.93, "gone": None}).facts
+            {'share': Fraction(93, 100)}
+        """
+        return _new_row(cls, (agency, kind, exact_facts(values, numbers)))
+
+    @property
+    def fixed(self) -> Mapping[str, int]:
+        """The numbers among the facts in fixed point (:func:`engine.values.fixed_point`)."""
+        return fixed_point(self[2])
+
+    def __repr__(self) -> str:
+        return f"Row(agency={self[0]!r}, kind={self[1]!r}, facts={self[2]!r})"
+
+    def __getnewargs__(self) -> tuple[str, str, Mapping[str, Value]]:
+        return self[0], self[1], self[2]  # (pickle and copy make a row as it was made)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class RawPopulation(Sequence[Row]):
+    """A population given as raw values (mappings as a JSON document gives them, see
+    :meth:`Row.from_values`), for :meth:`engine.language.Formula.evaluate_over`.
+
+    Its rows are made when something iterates over them (the reference closures, a filter).
+    The generated code sums a fact over it column by column instead (:meth:`column_total`), in
+    C: whole numbers as they are, floats as their shortest decimals counted in millionths,
+    without making a row or an exact number per agency. Only the names in ``reads`` are
+    taken from each mapping (and so converted, and refused if they cannot be)."""
+
+    __slots__ = ("_converted", "_numbers", "_reads", "_rows", "_values", "handing_over")
+
+    def __init__(self, values: Sequence[Mapping[str, object]], reads: frozenset[str],
+                 numbers: frozenset[str]) -> None:
+        self._values = values
+        self._reads = reads
+        self._numbers = numbers
+        self._rows: list[Row] | None = None
+        #: the columns summed, each checked
+        self._converted: set[str] = set()
+        #: a value that cannot be converted hands over (Bail) instead of raising: the
+        #: generated code is running
+        self.handing_over = True
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows, made once: the values the formula reads, converted."""
+        if self._rows is None:
+            reads, numbers = self._reads, self._numbers
+            try:
+                self._rows = [
+                    Row.from_values(_text(d.get("agency")), _text(d.get("kind")),
+                                    {k: v for k, v in d.items() if k in reads}, numbers)
+                    for d in self._values]
+            except (TypeError, ValueError):
+                if self.handing_over:  # the generated code: the reference will say why
+                    raise codegen.Bail from None
+                raise
+        return self._rows
+
+    def column_total(self, name: str) -> Num:
+        """The exact sum of ``name`` over the population, from the raw values; a mapping
+        without it raises ``KeyError`` (the generated code's planned signal); anything the
+        columns cannot decide (a None, a value to refuse) hands over (:class:`codegen.Bail`),
+        so that the reference makes the rows and says why."""
+        column = list(map(itemgetter(name), self._values))
+        if not column:
+            return 0
+        kinds = set(map(type, column))
+        if kinds == _INTS:
+            if min(column) > _NEG_LIMIT and max(column) < _LIMIT:
+                self._converted.add(name)
+                return checked(sum(column))
+            raise codegen.Bail
+        if kinds <= _INT_FLOAT and min(column) > -_FLOAT_MAX and max(column) < _FLOAT_MAX:
+            # each value as its count of millionths (a float by its shortest decimal, when that
+            # has at most six places: the count reads back as the very float)
+            try:  # (min and max may pass over a NaN: then round() refuses it)
+                counts = [n for v in column if (n := round(v * 1e6)) / 1e6 == v]
+            except (ValueError, OverflowError):
+                raise codegen.Bail from None
+            if len(counts) == len(column):
+                self._converted.add(name)
+                q = Fraction(sum(counts), FIXED_SCALE)
+                return q.numerator if q.denominator == 1 else q
+        try:
+            exact = [from_python(v, name in self._numbers) for v in column]
+        except (TypeError, ValueError):
+            raise codegen.Bail from None
+        if any(v.__class__ is bool or not is_number(v) for v in exact):
+            raise codegen.Bail
+        self._converted.add(name)
+        return total(cast(list[Num], exact))
+
+    def check(self) -> None:
+        """Every name read is known to convert (the generated code may not have read one):
+        :class:`codegen.Bail` otherwise."""
+        if self._rows is not None:
+            return
+        for name in self._reads - self._converted:
+            number = name in self._numbers
+            for d in self._values:
+                v = d.get(name)
+                if v is not None:
+                    try:
+                        from_python(v, number)
+                    except (TypeError, ValueError):
+                        raise codegen.Bail from None
+
+
+def _text(value: object) -> str:
+    return value if type(value) is str else ""
+
+
+_INTS = frozenset({int})
+_INT_FLOAT = frozenset({int, float})
+_FLOAT_MAX = 2.0**31
+
+
+def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> dict[str, Value]:
+    """The reported values among ``values`` as run-time values (:meth:`Row.from_values`):
+    ``None`` is left out, ints pass as they are, anything else is converted by
+    :func:`engine.values.from_python` (a float to its shortest decimal). The error of a value
+    that cannot be converted names it."""
+    out: dict[str, Value] = {}
+    for name, v in values.items():
+        t = v.__class__
+        if t is int and _NEG_LIMIT < v < _LIMIT:  # type: ignore[operator]
+            out[name] = v  # type: ignore[assignment]
+        elif t is float and (n := float_millionths(v)) is not None:  # type: ignore[arg-type]
+            out[name] = from_millionths(n)
+        elif v is not None:
+            try:
+                out[name] = from_python(v, name in numbers)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{name}: {error}") from None
+    return out
+
+
+class Context(tuple):  # type: ignore[type-arg]  # (scalars, population, subject)
     """What an evaluation sees: scalar names, and the population aggregates fold over.
 
     ``subject`` is the agency whose facts ``scalars`` hold, named in 'missing' reasons. Its
     numbers are within the bound of exact numbers (:data:`engine.values.MAX_EXACT_DIGITS`), as
     facts, literals and the values of formulas are: evaluation relies on it and does not check
     them again (:meth:`Program.evaluate` checks scalars given as keywords).
+
+    An immutable triple, as :class:`Row` is: a report makes several for every unit of every
+    indicator's breakdown.
     """
 
-    scalars: Mapping[str, Value] = field(default_factory=dict)
-    population: Sequence[Row] = ()
-    subject: str = ""
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        scalars: Mapping[str, Value]
+        population: Sequence[Row]
+        subject: str
+    else:
+        scalars = _field(0, "the values of the scalar names")
+        population = _field(1, "the agencies aggregates fold over")
+        subject = _field(2, "the agency whose facts the scalars hold")
+
+    def __new__(cls, scalars: Mapping[str, Value] | None = None,
+                population: Sequence[Row] = (), subject: str = "") -> Context:
+        return _new_row(cls, ({} if scalars is None else scalars, population, subject))
+
+    def __repr__(self) -> str:
+        return (f"Context(scalars={self[0]!r}, population={self[1]!r}, "
+                f"subject={self[2]!r})")
+
+    def __getnewargs__(self) -> tuple[Mapping[str, Value], Sequence[Row], str]:
+        return self[0], self[1], self[2]
 
 
 Fn = Callable[[Context, Row | None], Value]
@@ -151,6 +369,12 @@ class Program:
             if not codegen.planned(error, self.per_agency):
                 codegen.unplanned(error)
             return self.fn(ctx, None)
+        return self.normal(value)
+
+    @staticmethod
+    def normal(value: Value) -> Value:
+        """A value of the generated code as the reference gives it (an integral Fraction as
+        an int)."""
         if type(value) is Fraction and value.denominator == 1:
             return value.numerator
         return value

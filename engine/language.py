@@ -10,13 +10,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from . import codegen
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
-from .evaluator import Context, Program, compile_expr
-from .nodes import Bool, Date, Expr, Number, Text, Unary
+from .evaluator import Context, Program, RawPopulation, Row, compile_expr, exact_facts
+from .nodes import Bool, Date, Expr, Number, Text, Unary, free_names
 from .source import Source, Span
 from .values import Value
 
@@ -41,11 +45,86 @@ class Formula:
     expr: Expr
     type: Type
     program: Program
+    #: the names that are numbers: a text given for one of them is a decimal
+    #: (:meth:`evaluate_each`)
+    numbers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def evaluate(self, context: Context | None = None, **scalars: Value) -> Value:
         """The formula's value in ``context`` (scalar names and the population aggregates
         fold over), or, without one, for the ``scalars`` given as keywords."""
         return self.program.evaluate(context, **scalars)
+
+    def evaluate_each(self, agencies: Iterable[Mapping[str, object]]) -> list[Value]:
+        """The formula's value for each agency of ``agencies``, each given as its facts: a
+        mapping of names to values as a JSON document or a form holds them. An agency's facts
+        are the formula's names, and the agency alone is the population its aggregates fold
+        over (how a unit of a report's breakdown is evaluated). A name that is absent or None
+        is not reported (the value is ``Unknown``, naming it).
+
+        Values are converted exactly, as the fact readers read them: a ``float`` is the
+        shortest decimal that reads back as it (``0.93`` is exactly 93/100, never
+        0.9300000000000000488...), a ``Decimal`` its value, a text for a number the decimal it
+        writes (``"0.93"``). The keys ``agency`` and ``kind``, when given, are the agency's id
+        and kind. A value that cannot be converted (a float that is not finite, a number beyond
+        the bound of exact numbers, an object of another kind) is a ``ValueError`` or a
+        ``TypeError`` naming it.
+
+        Every value the formula names is converted (and refused if it cannot be), whether
+        its result needs it or not; the others are not looked at.
+
+        The result is the same as evaluating the formula agency by agency, only faster: the
+        common case, known values compared with literals, runs as one loop of generated code
+        without making any exact number."""
+        each = self._each
+        if each is None:
+            return [self._one(d) for d in agencies]
+        return each(agencies, self._one)
+
+    def evaluate_over(self, agencies: Iterable[Mapping[str, object]],
+                      scalars: Mapping[str, object] | None = None) -> Value:
+        """The formula's value with ``agencies`` as the population its aggregates fold over
+        (``sum(received)``), each given as its facts, converted as :meth:`evaluate_each`
+        converts them; ``scalars`` are the values of the other names. A sum of a fact over
+        them is taken column by column, without making a row or an exact number per agency."""
+        numbers = self.numbers
+        population = RawPopulation(list(agencies), self._reads, numbers)
+        reads = self._reads
+        context = Context(exact_facts({k: v for k, v in (scalars or {}).items() if k in reads},
+                                      numbers), population)
+        program = self.program
+        fast = program.fast
+        if fast is not None:
+            try:
+                value = fast(context.scalars, population)
+                population.check()
+            except Exception as error:
+                if not codegen.planned(error, program.per_agency):
+                    codegen.unplanned(error)
+            else:
+                return program.normal(value)
+        population.handing_over = False
+        return program.fn(context, None)
+
+    @functools.cached_property
+    def _each(self) -> codegen.EachFn | None:
+        made = codegen.generate_each(self.expr, self.numbers) if self.program.use_fast else None
+        return None if made is None else made[1]
+
+    @functools.cached_property
+    def _reads(self) -> frozenset[str]:
+        return frozenset(free_names(self.expr))
+
+    def _one(self, values: Mapping[str, object]) -> Value:
+        """The reference path of :meth:`evaluate_each`, for one agency: the values the formula
+        reads, converted."""
+        reads = self._reads
+        facts = exact_facts({k: v for k, v in values.items() if k in reads}, self.numbers)
+        row = Row.from_values(_text(values.get("agency")), _text(values.get("kind")), facts)
+        return self.program.evaluate(Context(facts, (row,), row.agency))
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else ""
 
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:
@@ -54,7 +133,9 @@ def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -
 
     expr = parse(text, source)
     result = check(expr, symbols)
-    return Formula(text, expr, result, compile_expr(expr, set(symbols.per_agency)))
+    numbers = frozenset(name for names in (symbols.scalars, symbols.per_agency)
+                        for name, kind in names.items() if kind == NUMBER)
+    return Formula(text, expr, result, compile_expr(expr, set(symbols.per_agency)), numbers)
 
 
 def parse_literal(text: str, source: Source | None = None) -> tuple[Value, Type]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, Protocol
@@ -134,10 +134,7 @@ class IndicatorResult:
     @functools.cached_property
     def inputs(self) -> Mapping[str, Mapping[str, Value]]:
         """The facts the formulas read, by agency (only agencies that reported some)."""
-        wanted = self.indicator.facts
-        out = {r.agency: {f: r.facts[f] for f in wanted if f in r.facts}
-               for r in self.context.population}
-        return {a: f for a, f in out.items() if f}
+        return _inputs(self.indicator, self.context.population, _same)
 
     @functools.cached_property
     def terms(self) -> tuple[tuple[str, Value], ...]:
@@ -157,8 +154,11 @@ class IndicatorResult:
     def treated_in(self, unit: AgencyResult) -> tuple[Treatment, ...]:
         """The entries of :attr:`treated` for ``unit`` of the breakdown: its agency and the
         agencies below it in the scope."""
+        treated = self.treated
+        if not treated:
+            return ()
         agencies = {unit.agency, *unit.members}
-        return tuple(t for t in self.treated if t.agency in agencies)
+        return tuple(t for t in treated if t.agency in agencies)
 
     def over_unit(self, agency: str) -> IndicatorResult:
         """This result worked out again over the unit of the breakdown that holds ``agency``:
@@ -234,9 +234,32 @@ class IndicatorResult:
             "references": {k: json_value(v) for k, v in self.references.items()},
             "applicable_formula": ind.applicable.text.strip() if ind.applicable else None,
             "applicable": json_value(self.applicable) if self.applicable is not None else None,
-            "inputs": {a: {f: json_value(v) for f, v in facts.items()}
-                       for a, facts in self.inputs.items()},
+            "inputs": _inputs(self.indicator, self.context.population, json_value)
+            if "inputs" not in self.__dict__ else
+            {a: {f: json_value(v) for f, v in facts.items()} for a, facts in self.inputs.items()},
         }
+
+
+def _same(value: Value) -> Value:
+    return value
+
+
+def _inputs(ind: Indicator, population: Iterable[Row], convert: Callable[[Value], Any]
+            ) -> dict[str, dict[str, Any]]:
+    """The facts of ``ind`` that each agency of ``population`` reported (agencies that
+    reported none left out), in the order of ``ind.facts``, each value ``convert``-ed."""
+    wanted = ind.facts
+    every = frozenset(wanted)
+    out: dict[str, dict[str, Any]] = {}
+    for r in population:
+        facts = r.facts
+        if every <= facts.keys():  # (a whole number is its own JSON value)
+            out[r.agency] = {f: v if (v := facts[f]).__class__ is int else convert(v)
+                             for f in wanted}
+        elif some := {f: v if (v := facts[f]).__class__ is int else convert(v)
+                      for f in wanted if f in facts}:
+            out[r.agency] = some
+    return out
 
 
 @dataclass(frozen=True)
@@ -454,6 +477,8 @@ def _status(target: Value, deadline: dt.date | None, as_of: dt.date) -> Status:
 
 
 def _reasons(*values: Value | None) -> tuple[Reason, ...]:
+    if not any(type(v) is Unknown for v in values):
+        return ()
     out: set[Reason] = set()
     for v in values:
         if isinstance(v, Unknown):
@@ -545,52 +570,93 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
                  as_of: dt.date) -> AgencyResult:
     status, value, target, applicable = _judge(ind, scalars, [rows[a] for a in members], unit,
                                                deadline, as_of)
+    if type(target) is not Unknown and type(applicable) is not Unknown:
+        return AgencyResult(unit, status, value, members[1:])
     missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
                             if r.kind == "missing"}))
     return AgencyResult(unit, status, value, members[1:], missing)
 
 
+class _Compiled:
+    """What the explanation of an indicator evaluates besides its formulas, compiled once per
+    indicator (a plan is immutable; reports of many fact sets share it): the aggregates of the
+    value formula with their text, the ``coalesce``/``known`` calls of every formula, and which
+    facts each agency of the scope owes in a period."""
+
+    __slots__ = ("coverage", "indicator", "terms", "treated")
+
+    def __init__(self, ind: Indicator) -> None:
+        from .evaluator import compile_expr
+        from .nodes import Aggregate, Call, walk
+        from .printer import to_text
+
+        self.indicator = ind  # keeps the indicator alive while its id is a key
+        facts = set(ind.facts)
+        self.terms = [(to_text(node), compile_expr(node, facts))
+                      for node in walk(ind.value.expr)
+                      if isinstance(node, Aggregate) and node is not ind.value.expr]
+        self.treated: list[tuple[int, list[tuple[bool, Any, str]]]] = []
+        formulas = [ind.value, ind.target, ind.applicable, ind.deadline]
+        for i, formula in enumerate(formulas):
+            if formula is None:
+                continue
+            expr = formula.expr
+            calls = [n for n in walk(expr)
+                     if isinstance(n, Call) and n.func in ("coalesce", "known")]
+            if not calls:
+                continue
+            per_row = {id(n) for agg in walk(expr) if isinstance(agg, Aggregate)
+                       for part in (agg.body, agg.filter) if part is not None
+                       for n in walk(part)}
+            self.treated.append((i, [(id(call) in per_row, compile_expr(call.args[0]),
+                                      to_text(call)) for call in calls]))
+        self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+
+    def owed(self, plan: Plan, period: str) -> tuple[list[str], dict[str, frozenset[str]]]:
+        """The facts read that are reported in ``period``, and the ones each agency owes."""
+        found = self.coverage.get(period)
+        if found is None:
+            ind = self.indicator
+            facts = [f for f in ind.facts if period in plan.facts[f].periods]
+            reporters = {f: frozenset(plan.facts[f].reporters) for f in facts}
+            by_agency = {a: frozenset(f for f in facts if a in reporters[f])
+                         for a in ind.population}
+            found = self.coverage[period] = (facts, by_agency)
+        return found
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(ind: Indicator) -> _Compiled:
+    found = _COMPILED.get(id(ind))
+    if found is None or found.indicator is not ind:
+        if len(_COMPILED) > 50_000:  # many plans loaded in one process
+            _COMPILED.clear()
+        found = _COMPILED[id(ind)] = _Compiled(ind)
+    return found
+
+
 def _terms(ind: Indicator, ctx: Context) -> tuple[tuple[str, Value], ...]:
     """The aggregates of the value formula with their values: the sums behind a ratio."""
-    from .evaluator import compile_expr
-    from .nodes import Aggregate, walk
-    from .printer import to_text
-
-    out = []
-    for node in walk(ind.value.expr):
-        if isinstance(node, Aggregate) and node is not ind.value.expr:
-            program = compile_expr(node, set(ind.facts), fast=False)
-            out.append((to_text(node), program.evaluate(ctx)))
-    return tuple(out)
+    return tuple((text, program.evaluate(ctx)) for text, program in _compiled(ind).terms)
 
 
 def _treated(ind: Indicator, ctx: Context, value: Value) -> tuple[Treatment, ...]:
     """Every ``coalesce(x, ...)`` and ``known(x)`` of the indicator's formulas whose ``x`` is
     unknown because a fact was not reported: per agency of the scope when the call is inside an
     aggregate, once otherwise."""
-    from .evaluator import compile_expr
-    from .nodes import Aggregate, Call, walk
-    from .printer import to_text
-
-    formulas = [(ind.value, ctx.scalars), (ind.target, {**ctx.scalars, "value": value})]
-    formulas += [(f, ctx.scalars) for f in (ind.applicable, ind.deadline) if f is not None]
+    scopes = [ctx.scalars, {**ctx.scalars, "value": value}, ctx.scalars, ctx.scalars]
     out: set[Treatment] = set()
-    for formula, scalars in formulas:
-        expr = formula.expr
-        calls = [n for n in walk(expr) if isinstance(n, Call) and n.func in ("coalesce", "known")]
-        if not calls:
-            continue
-        per_row = {id(n) for agg in walk(expr) if isinstance(agg, Aggregate)
-                   for part in (agg.body, agg.filter) if part is not None for n in walk(part)}
-        for call in calls:
-            program = compile_expr(call.args[0], fast=False)
-            if id(call) in per_row:  # each agency on its own: its facts are the scalars
+    for i, calls in _compiled(ind).treated:
+        scalars = scopes[i]
+        for per_row, program, rule in calls:
+            if per_row:  # each agency on its own: its facts are the scalars
                 results = [program.evaluate(Context(
                     {**scalars, "kind": r.kind, "agency": r.agency, **r.facts}, (r,), r.agency))
                     for r in ctx.population]
             else:
                 results = [program.evaluate(Context(scalars, ctx.population, ctx.subject))]
-            rule = to_text(call)
             out.update(Treatment(reason.agency, reason.fact, rule) for v in results
                        if isinstance(v, Unknown) for reason in v.reasons
                        if reason.kind == "missing")
@@ -601,14 +667,15 @@ def _coverage(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]
     expected = 0
     reported = 0
     missing: list[str] = []
-    facts = [f for f in ind.facts if period in plan.facts[f].periods]
-    reporters = {f: frozenset(plan.facts[f].reporters) for f in facts}
+    facts, by_agency = _compiled(ind).owed(plan, period)
     for row in population:
-        owed = [f for f in facts if row.agency in reporters[f]]
+        owed = by_agency.get(row.agency)
+        if owed is None:  # (every agency of a population is in the scope)
+            owed = frozenset(f for f in facts if row.agency in plan.facts[f].reporters)
         if not owed:
             continue
         expected += 1
-        if all(f in row.facts for f in owed):
+        if owed <= row.facts.keys():
             reported += 1
         else:
             missing.append(row.agency)

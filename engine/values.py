@@ -16,7 +16,9 @@ numbers larger than about twice the bound, and each step costs microseconds.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -185,14 +187,39 @@ def checked(value: Num) -> Num:
     raise TooLarge
 
 
+def _fraction_from_parts(numerator: int, denominator: int) -> Fraction:
+    q: Fraction = object.__new__(Fraction)
+    q._numerator = numerator  # type: ignore[attr-defined]
+    q._denominator = denominator  # type: ignore[attr-defined]
+    return q
+
+
+def _fraction_normalizing(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator, denominator)
+
+
+#: ``Fraction(numerator, denominator)`` for parts already in lowest terms with a positive
+#: denominator (the caller divided by their greatest common divisor): the fraction is made
+#: from its parts, skipping the checks and the division the constructor repeats, where
+#: Fraction keeps its parts in the two slots it has had since Python 3.
+fraction = (_fraction_from_parts if getattr(Fraction, "__slots__", ()) == ("_numerator",
+                                                                         "_denominator")
+            else _fraction_normalizing)
+
+
 def divide(a: Num, b: Num) -> Num:
     """``a / b`` exactly; :class:`Undefined` when ``b`` is zero, :class:`TooLarge` when the
     quotient is beyond the bound (never for two whole numbers within it)."""
     if b == 0:
         raise Undefined(DIVISION_BY_ZERO)
     if type(a) is int and type(b) is int:
-        q = Fraction(a, b)
-        return q.numerator if q.denominator == 1 else q
+        g = math.gcd(a, b)
+        if b < 0:
+            g = -g
+        if g != 1:
+            a //= g
+            b //= g
+        return a if b == 1 else fraction(a, b)
     return checked(Fraction(a) / b)
 
 
@@ -291,10 +318,10 @@ def shift(date: dt.date, days: Num) -> dt.date:
             "invalid", detail="the date falls outside the calendar (years 1 to 9999)")) from None
 
 
-#: The fixed-point scale. A row also holds each of its numbers as an integer count of
-#: millionths, when it is one exactly (every whole number, and every decimal of up to six
-#: places: every share people report), so that the generated code sums integers in C instead
-#: of fractions (:mod:`engine.codegen`).
+#: The fixed-point scale: a number that is an integer count of millionths (every whole number,
+#: and every decimal of up to six places: every share people report) can be summed as that
+#: integer, in C, instead of as a fraction; a float of a JSON document is read as one
+#: (:func:`float_millionths`, :meth:`engine.evaluator.RawPopulation.column_total`).
 FIXED_SCALE = 10**6
 
 
@@ -383,9 +410,12 @@ def _decimal_places(frac: Fraction) -> int | None:
     return max(twos, fives) if den == 1 else None
 
 
+_CHUNK = 10**4000
+
+
 def _digits(n: int) -> str:
     """``str(n)`` for a non-negative int of any size (Python limits str() to 4300 digits)."""
-    chunk = 10**4000
+    chunk = _CHUNK
     if n < chunk:
         return str(n)
     parts: list[str] = []
@@ -431,6 +461,15 @@ def format_value(value: Value) -> str:
     return format_number(value)
 
 
+_FLOAT_EXACT = 2**53
+#: The denominators of decimals of up to six places: each with the factor that makes it a
+#: power of ten, and that power (n/d == n * factor / power, which int division rounds to the
+#: nearest float, as float() of its decimal text does).
+_DECIMAL_SCALES: dict[int, tuple[int, int]] = {
+    2**a * 5**b: (10**max(a, b) // (2**a * 5**b), 10**max(a, b))
+    for a in range(7) for b in range(7) if a or b}
+
+
 def json_value(value: Value) -> Any:
     """The JSON form of a value: number, boolean, ISO date string, text, or None if unknown.
 
@@ -441,6 +480,17 @@ def json_value(value: Value) -> Any:
         >>> json_value(Fraction(1, 3)), json_value(Fraction(99, 100)), json_value(1200)
         (0.3333333333, 0.99, 1200)
     """
+    t = type(value)
+    if t is int or t is bool or t is str:
+        return value
+    if t is Unknown:
+        return None
+    if t is Fraction:
+        num, den = _NUM(value), _DEN(value)
+        if -_FLOAT_EXACT < num < _FLOAT_EXACT:
+            scaled = _DECIMAL_SCALES.get(den)
+            if scaled is not None:  # a decimal of a few places: the float nearest it
+                return num * scaled[0] / scaled[1]
     if isinstance(value, Unknown):
         return None
     if isinstance(value, bool | str):
@@ -453,3 +503,115 @@ def json_value(value: Value) -> Any:
         return int(format_number(value, places=0))
     text = format_number(value)
     return int(text) if "." not in text else float(text)
+
+
+# Values from Python and JSON
+# ---------------------------------------------------------------------------------------------
+# The facts of an agency given in code (a JSON document, a form) hold floats, decimals and
+# decimal texts. Each becomes the exact number it writes: a float the shortest decimal that
+# reads back as the same float (what ``repr`` prints, and what a fact file holds when a
+# spreadsheet or a JSON encoder wrote the float), so ``0.93`` is exactly 93/100.
+
+#: Below this magnitude a float is at most one multiple of a millionth away (its spacing is
+#: below half a millionth): then the multiple that reads back as the float is its shortest
+#: decimal whenever that has at most six places (:func:`from_float`).
+_FIXED_FLOAT_MAX = 2.0**31
+#: Exact numbers already made from a count of millionths (:func:`from_millionths`): the shares
+#: people report take few values, so most cost a dictionary read instead of a Fraction.
+_MILLIONTHS: dict[int, Num] = {}
+_MILLIONTHS_MAX = 1 << 16
+_INF = math.inf
+
+
+def from_millionths(n: int) -> Num:
+    """The exact number ``n / FIXED_SCALE`` (an int when it is whole)."""
+    q = _MILLIONTHS.get(n)
+    if q is None:
+        g = math.gcd(n, FIXED_SCALE)
+        q = n // g if g == FIXED_SCALE else fraction(n // g, FIXED_SCALE // g)
+        if len(_MILLIONTHS) >= _MILLIONTHS_MAX:
+            _MILLIONTHS.clear()
+        _MILLIONTHS[n] = q
+    return q
+
+
+def float_millionths(value: float) -> int | None:
+    """The shortest decimal of ``value`` as a count of millionths, when it has at most six
+    places and ``value`` is below 2**31 in magnitude; None otherwise (then
+    :func:`from_float` writes the decimal out)."""
+    if -_FIXED_FLOAT_MAX < value < _FIXED_FLOAT_MAX:
+        n = round(value * 1e6)
+        if n / 1e6 == value:
+            return n
+    return None
+
+
+def from_float(value: float) -> Num:
+    """The exact number a float stands for: the shortest decimal that reads back as it
+    (``repr(value)``), as the fact readers read a decimal. A float that is not finite has no
+    number: ``ValueError``.
+
+        >>> from_float(0.93), from_float(120.0), from_float(1e-07), from_float(1e23)
+        (Fraction(93, 100), 120, Fraction(1, 10000000), 100000000000000000000000)
+        >>> from_float(0.1 + 0.2)  # 0.30000000000000004
+        Fraction(7500000000000001, 25000000000000000)
+    """
+    if -_FIXED_FLOAT_MAX < value < _FIXED_FLOAT_MAX:
+        n = round(value * 1e6)
+        if n / 1e6 == value:
+            return from_millionths(n)
+    if not -_INF < value < _INF:
+        raise ValueError(f"{value!r} is not a number")
+    q = Fraction(repr(value))
+    return q.numerator if q.denominator == 1 else q
+
+
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def from_python(value: object, number: bool = False) -> Known:
+    """A value given in code or read from JSON, as a run-time value: ``int``, ``float``
+    (:func:`from_float`), ``Fraction`` and ``Decimal`` numbers exactly; ``bool``, ``str`` and
+    ``datetime.date`` as they are. With ``number`` (the name is a number), a text is read as a
+    decimal (``"0.93"``, ``"-12"``), exactly.
+
+    A value of another kind is a ``TypeError``; a number that is not finite, or beyond the bound
+    of exact numbers (:data:`MAX_EXACT_DIGITS`), or a text for a number that is not a decimal,
+    a ``ValueError``.
+
+        >>> from_python(0.93), from_python("0.93", number=True), from_python(True)
+        (Fraction(93, 100), Fraction(93, 100), True)
+    """
+    t = type(value)
+    if t is int:
+        if _NEG_LIMIT < value < _LIMIT:  # type: ignore[operator]
+            return cast(int, value)
+        raise ValueError(f"a number {BEYOND_LIMIT}")
+    if t is float:
+        return from_float(cast(float, value))
+    if t is bool or t is dt.date:
+        if number:
+            raise TypeError(f"expected a number, found {value!r}")
+        return cast(Known, value)
+    if t is str:
+        text = cast(str, value)
+        if not number:
+            return text
+        s = text.strip()
+        if _DECIMAL_TEXT.fullmatch(s) is None:
+            raise ValueError(f"expected a decimal number, found {text!r}")
+        if len(s) > MAX_EXACT_DIGITS:
+            raise ValueError(f"a number {BEYOND_LIMIT}")
+        return int(s) if "." not in s else norm(Fraction(s))
+    if isinstance(value, Fraction | int) and not isinstance(value, bool):
+        return checked(norm(Fraction(value)))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a number")
+        if not value.is_zero() and not -MAX_EXACT_DIGITS < value.adjusted() < MAX_EXACT_DIGITS:
+            raise ValueError(f"a number {BEYOND_LIMIT}")
+        return checked(norm(Fraction(value)))
+    raise TypeError(f"{type(value).__name__} is not a value of the language "
+                    "(give a number, a bool, a text or a datetime.date)")
