@@ -57,7 +57,7 @@ def main() -> None:
         path = data.national_plan(Path(tmp), args.districts, args.communes)
         _say(step="start")
         t = time.perf_counter()
-        plan = workloads.ours_load_plan(path)
+        plan = workloads.ours_load_plan_cached(path)
         _say(step="load", seconds=time.perf_counter() - t, agencies=len(plan.agencies))
     t = time.perf_counter()
     facts = workloads.ours_facts(plan, data.plan_facts(plan, PERIOD), PERIOD)

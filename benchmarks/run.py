@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,8 @@ class Settings:
     process_rounds: int  # rounds of the fresh-process rows (B6, B7)
     national_rounds: int
     national_budget: float  # seconds of wall time for the whole national child process
-    child_budget: float  # seconds one B7 child process may take
+    child_budget: float  # seconds one B7 child process may take (its plan load included)
+    ingest_rounds: int = 3  # fresh processes per file and per registry in B7
     rule_sizes: tuple[int, int] = (1_000, 10_000)
     compile_sizes: tuple[int, int] = (30, 100)  # expressions
     ingest_sizes: tuple[int, int] = (20_000, 200_000)  # values
@@ -110,13 +111,13 @@ class Settings:
     @staticmethod
     def make(quick: bool) -> Settings:
         if quick:
-            return Settings(True, 5, 1.5, 1.5, 2, 1, 40.0, 60.0)
+            return Settings(True, 5, 1.5, 1.5, 2, 1, 90.0, 120.0, ingest_rounds=1)
         return Settings(False, 15, 20.0, math.inf, 5, 3, 900.0, 300.0)
 
     @staticmethod
     def tiny() -> Settings:
         """For tests/test_benchmarks.py: the structure of every workload at tiny sizes."""
-        return Settings(True, 2, 0.5, math.inf, 1, 1, 60.0, 60.0, rule_sizes=(20, 40),
+        return Settings(True, 2, 0.5, math.inf, 0, 1, 60.0, 60.0, 1, rule_sizes=(20, 40),
                         compile_sizes=(3, 6), ingest_sizes=(100, 200),
                         registry_sizes=(300, 400), national=(4, 3), excel=False,
                         min_sample=0.0)
@@ -655,7 +656,10 @@ class ProcessFailed(Exception):
 
 
 def _process_settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, rounds=settings.process_rounds, budget=math.inf,
+    """Fresh processes: ``process_rounds`` rounds after the warm-up call; with 0 (--tiny), the
+    warm-up call is the only sample."""
+    return dataclasses.replace(settings, rounds=max(1, settings.process_rounds),
+                               budget=math.inf if settings.process_rounds else 0.0,
                                slow_cap=math.inf, min_sample=0.0)
 
 
@@ -748,7 +752,7 @@ def _b7(settings: Settings, cache: Path, tmp: Path) -> list[dict[str, Any]]:
     if made is None:
         raise RuntimeError(f"benchmarks/ingestion.py write failed: {status.get('stderr')}")
     plan = made["plan"]
-    rounds = settings.process_rounds
+    rounds = settings.ingest_rounds
     out: list[dict[str, Any]] = []
     per_value: dict[tuple[str, int], float | None] = {}
     memory: dict[tuple[str, int], float | None] = {}
@@ -861,7 +865,7 @@ def _registry(settings: Settings, cache: Path, tmp: Path) -> list[dict[str, Any]
         yml = Row("PyYAML's C loader, the plan's files alone (reference)")
         second = Row("ours: load_plan, second load (from the cache)")
         n = 0
-        for r in range(settings.process_rounds):
+        for r in range(settings.ingest_rounds):
             plan_cache = tmp / f"cache-{size}-{r}"
             got, st = _child(["registry", str(path)], settings.child_budget, _env(plan_cache))
             if got is None:
@@ -876,6 +880,7 @@ def _registry(settings: Settings, cache: Path, tmp: Path) -> list[dict[str, Any]
                 second.times.append(again["seconds"])
             shutil.rmtree(plan_cache, ignore_errors=True)
         set_ratios([first, yml, second], yml)
+        n = n or 243 + districts * (communes + 1)  # what was written, if it did not load
         firsts.append(first.min)
         agencies.append(n)
         out.append({"workload": "B7", "title": f"a plan with a registry of {n:,} agencies",
@@ -1107,7 +1112,8 @@ def run_all(settings: Settings, only: set[str] | None = None,
             echo: Callable[[dict[str, Any]], None] = print_workload) -> list[dict[str, Any]]:
     """Every workload (or those in ``only``): their results, each shown by ``echo``."""
     results: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="cchc-bench-cache-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-cache-") as tmp, \
+            _cache_dir(Path(tmp) / "parent"):
         cache = Path(tmp)
         steps: dict[str, Callable[[], list[dict[str, Any]]]] = {
             "B1": lambda: rules("B1", workloads.B1_ROWS, settings, 3.0),
@@ -1131,6 +1137,21 @@ def run_all(settings: Settings, only: set[str] | None = None,
     return results
 
 
+@contextlib.contextmanager
+def _cache_dir(folder: Path) -> Iterator[None]:
+    """This process's plan cache in ``folder`` (B4, B5 and B8 load plans here): never the
+    user's."""
+    saved = os.environ.get("CCHC_CACHE_DIR")
+    os.environ["CCHC_CACHE_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("CCHC_CACHE_DIR", None)
+        else:
+            os.environ["CCHC_CACHE_DIR"] = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1139,11 +1160,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", metavar="FILE",
                     help="also write the targets as the rows of a Markdown table")
     ap.add_argument("--only", metavar="B1,B2,...", help="run only these workloads")
+    ap.add_argument("--tiny", action="store_true",
+                    help="tiny sizes, one round: checks the harness (tests/test_benchmarks.py); "
+                    "its times mean nothing")
     args = ap.parse_args(argv)
-    settings = Settings.make(args.quick)
+    settings = Settings.tiny() if args.tiny else Settings.make(args.quick)
     only = {w.strip().upper() for w in args.only.split(",")} if args.only else None
     m = machine()
-    print(f"cchc benchmarks ({'quick' if args.quick else 'full'}): Python {m['python']}, "
+    mode = "tiny" if args.tiny else "quick" if args.quick else "full"
+    print(f"cchc benchmarks ({mode}): Python {m['python']}, "
           f"{m['cpus']} CPUs, {m['cpu']}, commit {m['commit']}, load average {m['load_average']}")
     print(f"calibration: {fmt_time(m['calibration_s'])} for a fixed pure-Python loop (lower is a "
           "faster machine; compare it between runs before comparing absolute times)")
@@ -1163,7 +1188,7 @@ def main(argv: list[str] | None = None) -> int:
     for u in unmet:
         print("  " + u)
     if args.json:
-        out = {"quick": args.quick, "machine": m, "seconds": elapsed,
+        out = {"quick": args.quick, "tiny": args.tiny, "machine": m, "seconds": elapsed,
                "growth_tolerance": GROWTH_TOLERANCE, "targets": targets, "workloads": results}
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str)
                                    + "\n", "utf-8")

@@ -172,6 +172,17 @@ def ours_compile_deferred(text: str, symbols: engine.Symbols) -> engine.Formula:
 
 
 def ours_load_plan(path: str | Path) -> engine.Plan:
+    """Load and validate a plan from its files (no cache: the library's default)."""
+    return engine.load_plan(path)
+
+
+def ours_load_plan_cached(path: str | Path) -> engine.Plan:
+    """Load a plan through the compiled-plan cache (``$CCHC_CACHE_DIR``; the command line's
+    default), when the engine has one (``load_plan(path, cache=True)``); else from its files."""
+    import inspect
+
+    if "cache" in inspect.signature(engine.load_plan).parameters:
+        return engine.load_plan(path, cache=True)  # type: ignore[call-arg,unused-ignore]
     return engine.load_plan(path)
 
 
