@@ -41,14 +41,15 @@ class Agency:
                 SATISFACTION: float(self.satisfaction)}
 
     def json(self) -> dict[str, Any]:
-        """As ``json.loads`` gives it: ints and a float share, with the agency's id and kind."""
-        return {"id": self.id, "kind": self.kind, **self.float_facts()}
+        """As ``json.loads`` gives it: ints and a float share, with the agency's id (``agency``)
+        and ``kind``."""
+        return {"agency": self.id, "kind": self.kind, **self.float_facts()}
 
     def text(self) -> dict[str, Any]:
         """Every value an exact decimal string (``"1200"``, ``"0.913"``), as a form gives it."""
         s = self.satisfaction
         share = str(Decimal(s.numerator) / Decimal(s.denominator))
-        return {"id": self.id, "kind": self.kind, RECEIVED: str(self.received),
+        return {"agency": self.id, "kind": self.kind, RECEIVED: str(self.received),
                 ON_TIME: str(self.on_time), SATISFACTION: share}
 
 
