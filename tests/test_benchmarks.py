@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import types
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -147,6 +148,20 @@ def test_each_expression_has_its_python_equivalent_and_both_compile() -> None:
     for text, python in pairs:
         workloads.ours_compile(text, symbols)
         compile(python, "<expr>", "eval")
+
+
+def test_scoring_is_read_from_benchmarks_scoring_when_it_is_there(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def measure(rounds: int, scales: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [{"scale": "son_la", "units": 243, "median_s": 0.04, "best_s": 0.03},
+                {"scale": "national", "units": 12_000, "median_s": 2.5}]
+    fake = types.ModuleType("scoring")
+    fake.measure = measure  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "scoring", fake)
+    (w,) = run.b9(run.Settings.make(True))
+    assert [(t["id"], t["value"], t["met"]) for t in w["targets"]] == [
+        ("B9.scoring-243", 0.04, True), ("B9.scoring-12000", 2.5, False)]
+    assert [r["name"] for r in w["rows"]] == ["son_la (243 units)", "national (12,000 units)"]
 
 
 @pytest.fixture(scope="module")
