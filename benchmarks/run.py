@@ -1203,7 +1203,9 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + u)
     if args.json:
         out = {"quick": args.quick, "tiny": args.tiny, "machine": m, "seconds": elapsed,
-               "growth_tolerance": GROWTH_TOLERANCE, "targets": targets, "workloads": results}
+               "growth_tolerance": GROWTH_TOLERANCE,
+               "summary": {"targets": len(targets), "met": len(targets) - len(unmet)},
+               "targets": targets, "workloads": results}
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str)
                                    + "\n", "utf-8")
     if args.markdown:
