@@ -215,7 +215,9 @@ def paired(row: Row, base: Row) -> float | None:
     """The median over the rounds both have of ``row``'s time over ``base``'s."""
     if not row.times or not base.times:
         return None
-    return statistics.median(t / b for t, b in zip(row.times, base.times, strict=False))
+    scale = base.scale / row.scale  # per expression for both, when they are scaled
+    return statistics.median(t / b * scale
+                             for t, b in zip(row.times, base.times, strict=False))
 
 
 def set_ratios(rows: Sequence[Row], baseline: Row | None) -> None:

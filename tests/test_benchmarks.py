@@ -35,6 +35,10 @@ def test_the_paired_ratio_is_the_median_of_per_round_ratios() -> None:
     assert ours.ratio_min == pytest.approx(1.1) and ours.ratio_median == pytest.approx(1.9 / 1.5)
     assert slow.ratio_paired == pytest.approx(12.0)  # median of 9 and 15
     assert base.ratio_paired == 1.0
+    # rows timed per call of different sizes compare per item (B4: per expression)
+    per = run.Row("python", times=[1.0, 2.0], scale=100)
+    peer = run.Row("peer", times=[0.04, 0.08], scale=2)  # 20 ms per expression, twice 10 ms
+    assert run.paired(peer, per) == pytest.approx(2.0)
 
 
 def test_growth_is_the_cost_per_item_at_the_larger_size_over_the_smaller() -> None:
