@@ -108,6 +108,7 @@ class Settings:
     registry_sizes: tuple[int, int] = (2_000, 20_000)  # agencies
     national: tuple[int, int] = (690, 16)  # districts, communes per district
     excel: bool = True  # B8 writes 242 workbooks first (5 to 10 s)
+    references: bool = True  # B6's reference rows (they judge nothing; --tiny leaves them out)
     min_sample: float = 0.01
 
     @staticmethod
@@ -122,7 +123,7 @@ class Settings:
         return Settings(True, 2, 0.5, math.inf, 0, 1, 60.0, 60.0, 1, rule_sizes=(20, 40),
                         compile_sizes=(3, 6), ingest_sizes=(100, 200),
                         registry_sizes=(300, 400), national=(4, 3), excel=False,
-                        min_sample=0.0)
+                        references=False, min_sample=0.0)
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -699,6 +700,8 @@ def b6(settings: Settings, cache: Path) -> list[dict[str, Any]]:
     ]
     rows: list[tuple[Row, Callable[[], Any]]] = []
     shown = []
+    if not settings.references:
+        commands = [c for c in commands if "(reference)" not in c[0]]
     for name, cmd, make in commands:
         row = Row(name, note=" ".join(cmd[1:]) if cmd[0] == cchc else "")
         shown.append(row)
