@@ -11,6 +11,7 @@ import random
 import re
 import shutil
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,32 @@ class Agency:
     def float_facts(self) -> dict[str, Any]:
         return {RECEIVED: self.received, ON_TIME: self.on_time,
                 SATISFACTION: float(self.satisfaction)}
+
+    def json(self) -> dict[str, Any]:
+        """As ``json.loads`` gives it: ints and a float share, with the agency's id (``agency``)
+        and ``kind``."""
+        return {"agency": self.id, "kind": self.kind, **self.float_facts()}
+
+    def text(self) -> dict[str, Any]:
+        """Every value an exact decimal string (``"1200"``, ``"0.913"``), as a form gives it."""
+        s = self.satisfaction
+        share = str(Decimal(s.numerator) / Decimal(s.denominator))
+        return {"agency": self.id, "kind": self.kind, RECEIVED: str(self.received),
+                ON_TIME: str(self.on_time), SATISFACTION: share}
+
+
+def inputs(agencies: list[Agency], kind: str, gaps: float = 0.0,
+           seed: int = 5) -> list[dict[str, Any]]:
+    """The input dicts of the rule workloads: ``kind`` "json" or "text"; with ``gaps``, that
+    share of the agencies leave out dossiers_on_time (not reported), for ``coalesce``."""
+    rng = random.Random(seed)
+    out = []
+    for a in agencies:
+        d = a.json() if kind == "json" else a.text()
+        if gaps and rng.random() < gaps:
+            del d[ON_TIME]
+        out.append(d)
+    return out
 
 
 def agencies(n: int, seed: int = 2023) -> list[Agency]:
@@ -101,6 +128,16 @@ def ratio_pairs(plan: Any) -> list[tuple[str, str]]:
 
 def expressions(plan: Any, count: int = 100, seed: int = 7) -> list[str]:
     """``count`` distinct expressions in the shapes plan authors write, over the plan's facts."""
+    return [c for c, _ in expression_pairs(plan, count, seed)]
+
+
+_PY_CMP = {">": ">", ">=": ">=", "==": "==", "<": "<", "<=": "<="}
+
+
+def expression_pairs(plan: Any, count: int = 100, seed: int = 7) -> list[tuple[str, str]]:
+    """``count`` distinct expressions in the shapes plan authors write, over the plan's facts,
+    each with the equivalent Python expression (floats; a scalar fact is a variable, an
+    aggregate walks ``rows``, a list of dicts), for Python's ``compile()`` in workload B4."""
     rng = random.Random(seed)
     pairs = ratio_pairs(plan)
     by_type: dict[str, list[str]] = {}
@@ -113,62 +150,160 @@ def expressions(plan: Any, count: int = 100, seed: int = 7) -> list[str]:
     cats = [(f, d.values) for f, d in plan.facts.items() if d.type == "category"]
     kinds = ["commune", "district", "department", "sector_agency"]
 
-    def pct() -> str:
-        return rng.choice(["80%", "85%", "90%", "95%", "99%", "100%", "30%", "15%", "25%",
-                           "99.5%", "97.5%"])
+    def pct() -> tuple[str, str]:
+        p = rng.choice(["80", "85", "90", "95", "99", "100", "30", "15", "25", "99.5", "97.5"])
+        return f"{p}%", repr(float(p) / 100)
 
     def cmp() -> str:
         return rng.choice([">", ">=", "==", ">="])
 
-    def day() -> str:
-        return (dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 364))).isoformat()
+    def day() -> tuple[str, str]:
+        d = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+        return d.isoformat(), f"date({d.year}, {d.month}, {d.day})"
 
-    templates = [
-        lambda a, b: f"sum({a}) / sum({b}) {cmp()} {pct()}",
-        lambda a, b: f"{a} / {b} {cmp()} {pct()}",
-        lambda a, b: f"{b} > 0 and {a} / {b} {cmp()} {pct()}",
-        lambda a, b: f"if {b} > 0 then {a} / {b} {cmp()} {pct()} else true",
-        lambda a, b: f"all({a} <= {b})",
-        lambda a, b: (f"sum({a} where kind == \"{rng.choice(kinds)}\") / "
-                      f"sum({b} where kind == \"{rng.choice(kinds)}\") {cmp()} {pct()}"),
-        lambda a, b: (f"round(sum({a}) / sum({b}) * 100, {rng.randint(0, 2)}) >= "
-                      f"{rng.randint(80, 99)}"),
-        lambda a, b: f"share({a} / {b} {cmp()} {pct()} where {b} > 0) >= {pct()}",
-        lambda a, b: f"count({a} < {b}) <= {rng.randint(0, 20)}",
-        lambda a, b: f"coalesce({a}, 0) + coalesce({b}, 0) > {rng.randint(10, 5000)}",
-        lambda a, b: f"max({a}) - min({a}) <= {rng.randint(10, 500)}",
-        lambda a, b: (f"1 - sum({a}) / sum({b}) >= {pct()} and "
-                      f"sum({b} where kind in [\"district\", \"commune\"]) > {rng.randint(0, 99)}"),
-        lambda a, b: f"sum({a}) / sum({b}) {cmp()} {pct()} or not any({a} > {b})",
-        lambda a, b: f"avg({a} / {b} where {b} > 0) >= {pct()}",
-    ]
-    extra = [
-        lambda: f"share({rng.choice(bools)}) {cmp()} {pct()}",
-        lambda: (f"count({rng.choice(bools)} where kind == \"{rng.choice(kinds)}\") >= "
-                 f"{rng.randint(1, 40)}"),
-        lambda: f"all({rng.choice(bools)} or {rng.choice(bools)})",
-        lambda: f"min({rng.choice(shares)}) >= {pct()}",
-        lambda: f"{rng.choice(shares)} >= {pct()}",
-        lambda: f"all({rng.choice(dates)} <= {day()} where {rng.choice(bools)})",
-        lambda: f"{rng.choice(dates)} <= period_due + {rng.randint(0, 30)}",
-        lambda: f"max({rng.choice(dates)}) <= {day()}",
-        lambda: (lambda f, vs: f"{f} in [{', '.join(chr(34) + v + chr(34) for v in vs[:2])}]")(
-            *rng.choice(cats)),
-        lambda: f"{rng.choice(nums)} > {rng.choice(nums)} * (1 + {rng.randint(1, 10)}%)",
-        lambda: f"abs({rng.choice(nums)} - {rng.choice(nums)}) <= {rng.randint(0, 9)}",
-    ]
+    def col(a: str, cond: str = "") -> str:
+        return f"(r[{a!r}] for r in rows{' if ' + cond if cond else ''})"
+
+    def kind_is(k: str) -> str:
+        return f"r[{KIND!r}] == {k!r}"
+
+    def ratio(a: str, b: str) -> tuple[str, str]:
+        return f"sum({a}) / sum({b})", f"sum{col(a)} / sum{col(b)}"
+
+    def t_sum_ratio(a: str, b: str) -> tuple[str, str]:
+        c, (p, q), (x, y) = cmp(), pct(), ratio(a, b)
+        return f"{x} {c} {p}", f"{y} {c} {q}"
+
+    def t_ratio(a: str, b: str) -> tuple[str, str]:
+        c, (p, q) = cmp(), pct()
+        return f"{a} / {b} {c} {p}", f"{a} / {b} {c} {q}"
+
+    def t_guarded(a: str, b: str) -> tuple[str, str]:
+        c, (p, q) = cmp(), pct()
+        return f"{b} > 0 and {a} / {b} {c} {p}", f"{b} > 0 and {a} / {b} {c} {q}"
+
+    def t_if(a: str, b: str) -> tuple[str, str]:
+        c, (p, q) = cmp(), pct()
+        return (f"if {b} > 0 then {a} / {b} {c} {p} else true",
+                f"({a} / {b} {c} {q}) if {b} > 0 else True")
+
+    def t_all(a: str, b: str) -> tuple[str, str]:
+        return f"all({a} <= {b})", f"all(r[{a!r}] <= r[{b!r}] for r in rows)"
+
+    def t_where(a: str, b: str) -> tuple[str, str]:
+        k1, k2, c, (p, q) = rng.choice(kinds), rng.choice(kinds), cmp(), pct()
+        return (f'sum({a} where kind == "{k1}") / sum({b} where kind == "{k2}") {c} {p}',
+                f"sum{col(a, kind_is(k1))} / sum{col(b, kind_is(k2))} {c} {q}")
+
+    def t_round(a: str, b: str) -> tuple[str, str]:
+        k, n, (x, y) = rng.randint(0, 2), rng.randint(80, 99), ratio(a, b)
+        return f"round({x} * 100, {k}) >= {n}", f"round({y} * 100, {k}) >= {n}"
+
+    def t_share(a: str, b: str) -> tuple[str, str]:
+        c, (p, q), (p2, q2) = cmp(), pct(), pct()
+        return (f"share({a} / {b} {c} {p} where {b} > 0) >= {p2}",
+                f"sum(1 for r in rows if r[{b!r}] > 0 and r[{a!r}] / r[{b!r}] {c} {q}) / "
+                f"sum(1 for r in rows if r[{b!r}] > 0) >= {q2}")
+
+    def t_count(a: str, b: str) -> tuple[str, str]:
+        n = rng.randint(0, 20)
+        return (f"count({a} < {b}) <= {n}",
+                f"sum(1 for r in rows if r[{a!r}] < r[{b!r}]) <= {n}")
+
+    def t_coalesce(a: str, b: str) -> tuple[str, str]:
+        n = rng.randint(10, 5000)
+        return (f"coalesce({a}, 0) + coalesce({b}, 0) > {n}",
+                f"({a} if {a} is not None else 0) + ({b} if {b} is not None else 0) > {n}")
+
+    def t_range(a: str, b: str) -> tuple[str, str]:
+        n = rng.randint(10, 500)
+        return f"max({a}) - min({a}) <= {n}", f"max{col(a)} - min{col(a)} <= {n}"
+
+    def t_rest(a: str, b: str) -> tuple[str, str]:
+        (p, q), n, (x, y) = pct(), rng.randint(0, 99), ratio(a, b)
+        cond = f"r[{KIND!r}] in ('district', 'commune')"
+        return (f'1 - {x} >= {p} and sum({b} where kind in ["district", "commune"]) > {n}',
+                f"1 - {y} >= {q} and sum{col(b, cond)} > {n}")
+
+    def t_or(a: str, b: str) -> tuple[str, str]:
+        c, (p, q), (x, y) = cmp(), pct(), ratio(a, b)
+        return (f"{x} {c} {p} or not any({a} > {b})",
+                f"{y} {c} {q} or not any(r[{a!r}] > r[{b!r}] for r in rows)")
+
+    def t_avg(a: str, b: str) -> tuple[str, str]:
+        p, q = pct()
+        return (f"avg({a} / {b} where {b} > 0) >= {p}",
+                f"(lambda v: sum(v) / len(v))([r[{a!r}] / r[{b!r}] for r in rows "
+                f"if r[{b!r}] > 0]) >= {q}")
+
+    templates = [t_sum_ratio, t_ratio, t_guarded, t_if, t_all, t_where, t_round, t_share,
+                 t_count, t_coalesce, t_range, t_rest, t_or, t_avg]
+
+    def e_share() -> tuple[str, str]:
+        b, c, (p, q) = rng.choice(bools), cmp(), pct()
+        return f"share({b}) {c} {p}", f"sum(1 for r in rows if r[{b!r}]) / len(rows) {c} {q}"
+
+    def e_count() -> tuple[str, str]:
+        b, k, n = rng.choice(bools), rng.choice(kinds), rng.randint(1, 40)
+        return (f'count({b} where kind == "{k}") >= {n}',
+                f"sum(1 for r in rows if r[{b!r}] and r[{KIND!r}] == {k!r}) >= {n}")
+
+    def e_all_or() -> tuple[str, str]:
+        b1, b2 = rng.choice(bools), rng.choice(bools)
+        return f"all({b1} or {b2})", f"all(r[{b1!r}] or r[{b2!r}] for r in rows)"
+
+    def e_min() -> tuple[str, str]:
+        s, (p, q) = rng.choice(shares), pct()
+        return f"min({s}) >= {p}", f"min{col(s)} >= {q}"
+
+    def e_scalar_share() -> tuple[str, str]:
+        s, (p, q) = rng.choice(shares), pct()
+        return f"{s} >= {p}", f"{s} >= {q}"
+
+    def e_all_dates() -> tuple[str, str]:
+        d, (x, y), b = rng.choice(dates), day(), rng.choice(bools)
+        return (f"all({d} <= {x} where {b})",
+                f"all(r[{d!r}] <= {y} for r in rows if r[{b!r}])")
+
+    def e_due() -> tuple[str, str]:
+        d, n = rng.choice(dates), rng.randint(0, 30)
+        return f"{d} <= period_due + {n}", f"{d} <= period_due + timedelta(days={n})"
+
+    def e_max_date() -> tuple[str, str]:
+        d, (x, y) = rng.choice(dates), day()
+        return f"max({d}) <= {x}", f"max{col(d)} <= {y}"
+
+    def e_category() -> tuple[str, str]:
+        f, vs = rng.choice(cats)
+        two = list(vs[:2])
+        return (f"{f} in [{', '.join(chr(34) + v + chr(34) for v in two)}]",
+                f"{f} in ({', '.join(repr(v) for v in two)},)")
+
+    def e_growth() -> tuple[str, str]:
+        a, b, k = rng.choice(nums), rng.choice(nums), rng.randint(1, 10)
+        return f"{a} > {b} * (1 + {k}%)", f"{a} > {b} * (1 + {k / 100!r})"
+
+    def e_abs() -> tuple[str, str]:
+        a, b, k = rng.choice(nums), rng.choice(nums), rng.randint(0, 9)
+        return f"abs({a} - {b}) <= {k}", f"abs({a} - {b}) <= {k}"
+
+    extra = [e_share, e_count, e_all_or, e_min, e_scalar_share, e_all_dates, e_due, e_max_date,
+             e_category, e_growth, e_abs]
     seen: set[str] = set()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     while len(out) < count:
         if rng.random() < 0.65 and pairs:
             a, b = rng.choice(pairs)
-            text = rng.choice(templates)(a, b)
+            text, py = rng.choice(templates)(a, b)
         else:
-            text = rng.choice(extra)()
+            text, py = rng.choice(extra)()
         if text not in seen:
             seen.add(text)
-            out.append(text)
+            out.append((text, py))
     return out
+
+
+KIND = "kind"
 
 
 # --- B4: facts for a whole plan, and a national-scale registry -----------------------------------
@@ -192,6 +327,22 @@ def plan_facts(plan: Any, period: str, seed: int = 11) -> dict[str, dict[str, An
         for a in d.reporters:
             facts = out.setdefault(a, {})
             facts[f] = _value(rng, d, facts.get(wholes.get(f, ""), None), p.start, span)
+    # The plan's own relations (a fact ``at_most`` another): a part above its whole is cut
+    # down to it, parts of parts too (repeated until nothing changes).
+    relations = [(f, w) for f, d in plan.facts.items() for w in getattr(d, "at_most", ())]
+    changed = bool(relations)
+    while changed:
+        changed = False
+        for facts in out.values():
+            for f, w in relations:
+                part, whole = facts.get(f), facts.get(w)
+                if part is None or whole is None or isinstance(part, bool | str) or \
+                        isinstance(whole, bool | str) or \
+                        isinstance(part, dt.date) != isinstance(whole, dt.date):
+                    continue
+                if part > whole:
+                    facts[f] = whole
+                    changed = True
     return out
 
 
