@@ -164,7 +164,7 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     for key in ("plan", "agencies"):
         if key not in tree.items:
             collector.error("E612", _("missing key '{key}'").format(key=key),
-                            Span(f.source, 0, 0), help=_("add '{key}:' at the top level with the "
+                            Span(f.source, 0, 0), help=_("add 'plan:' at the top level with the "
                                                          "plan's id") if key == "plan" else
                             _("add '{key}:' at the top level").format(key=key))
     f.readable = True
