@@ -210,7 +210,8 @@ def test_fail_on_exits_1_only_when_a_listed_status_occurs() -> None:
 
 
 def test_fail_on_says_which_indicators_tripped_it() -> None:
-    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--format", "json", "--fail-on",
+    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--format", "json",
+        "--fail-on",
                          "unknown,not_met")
     assert code == 1
     report = json.loads(out)  # stdout stays the report alone
@@ -221,7 +222,8 @@ def test_fail_on_says_which_indicators_tripped_it() -> None:
     assert lines[0] == (f"--fail-on not_met,unknown: {len(tripped)} of "
                         f"{len(report['indicators'])} indicators have a listed status:")
     assert [tuple(line.split()) for line in lines[1:]] == tripped
-    code, _, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--fail-on", "not_met,unknown",
+    code, _, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--fail-on",
+        "not_met,unknown",
                        "--area", "overall")
     assert (code, err) == (0, "")
 
@@ -254,7 +256,8 @@ def test_explain(golden: object, indicator: str, agency: str | None) -> None:
     code, out, err = run("explain", PLAN, "examples/2023/q1", indicator, "--period", "q1",
                          *extra)
     assert code == 0, err
-    golden(f"explain/{indicator}{'-' + agency if agency else ''}.txt", out)  # type: ignore[operator]
+    golden(f"explain/{indicator}{'-' + agency if agency else ''}.txt",
+        out)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mermaid", "json"])
