@@ -207,8 +207,7 @@ def test_every_agencys_workbook_into_a_folder(tmp_path: Path, plan2023: Plan) ->
     (folder / "snv.xlsx").write_bytes(b"filled in already")
     code, _, err = run("template", PLAN, "--period", "q1", "--format", "xlsx", "-o",
                        str(folder))
-    assert code == 2 and err.endswith("and 239 more already exist; use --force to overwrite "
-                                      "them\n")
+    assert code == 2 and err.endswith("và 239 tệp khác đã tồn tại; dùng --force để ghi đè\n")
     assert (folder / "snv.xlsx").read_bytes() == b"filled in already"
 
 
