@@ -335,13 +335,13 @@ def plan_facts(plan: Any, period: str, seed: int = 11) -> dict[str, dict[str, An
         changed = False
         for facts in out.values():
             for f, w in relations:
-                part, whole = facts.get(f), facts.get(w)
-                if part is None or whole is None or isinstance(part, bool | str) or \
-                        isinstance(whole, bool | str) or \
-                        isinstance(part, dt.date) != isinstance(whole, dt.date):
+                pv, wv = facts.get(f), facts.get(w)
+                if pv is None or wv is None or isinstance(pv, bool | str) or \
+                        isinstance(wv, bool | str) or \
+                        isinstance(pv, dt.date) != isinstance(wv, dt.date):
                     continue
-                if part > whole:
-                    facts[f] = whole
+                if pv > wv:
+                    facts[f] = wv
                     changed = True
     return out
 

@@ -92,6 +92,26 @@ def test_a_second_load_is_a_hit_with_the_same_plan_and_warnings(
     assert "sct" in second.agencies
 
 
+def test_warnings_from_the_cache_are_in_the_language_of_the_load(
+        plans: Path, tmp_path: Path, builds: list[Path]) -> None:
+    """A plan loaded in Vietnamese, then in English, has its warnings in each language: an
+    entry is kept per language, never a Vietnamese warning for an English load."""
+    from engine import i18n
+
+    store = tmp_path / "cache"
+    with i18n.use("vi"):
+        vi = engine.load_plan("plans/child.yaml", cache=store)
+    en = engine.load_plan("plans/child.yaml", cache=store)
+    again = engine.load_plan("plans/child.yaml", cache=store)
+    assert len(builds) == 2  # one per language; the third load is a hit
+    same(en, engine.load_plan("plans/child.yaml"))
+    same(again, en)
+    with i18n.use("vi"):
+        same(vi, engine.load_plan("plans/child.yaml"))
+    assert vi.warnings[0].message != en.warnings[0].message
+    assert en.warnings[0].message.startswith("the ")
+
+
 def test_formulas_from_the_cache_evaluate_as_compiled_ones(plans: Path, tmp_path: Path,
                                                            builds: list[Path]) -> None:
     store = tmp_path / "cache"

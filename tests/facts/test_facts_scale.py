@@ -138,11 +138,13 @@ def test_max_diagnostics_option(tmp_path: Path) -> None:
     text = runner.invoke(main, args)
     assert text.exit_code == 2
     assert text.stderr.count("error[E642]") == 20
-    assert text.stderr.rstrip("\n").endswith("… and 10 more E642")
-    more = runner.invoke(main, [*args, "--max-diagnostics", "25"])
+    assert text.stderr.rstrip("\n").endswith("… và 10 lỗi E642 khác")  # Vietnamese by default
+    english = runner.invoke(main, [*args, "--lang", "en"])
+    assert english.stderr.rstrip("\n").endswith("… and 10 more E642")
+    more = runner.invoke(main, [*args, "--max-diagnostics", "25", "--lang", "en"])
     assert more.stderr.count("error[E642]") == 25 and "… and 5 more E642" in more.stderr
     every = runner.invoke(main, [*args, "--max-diagnostics", "0"])
-    assert every.stderr.count("error[E642]") == 30 and "more E642" not in every.stderr
+    assert every.stderr.count("error[E642]") == 30 and "E642 khác" not in every.stderr
     data = json.loads(runner.invoke(main, [*args, "--format", "json"]).stdout)
     assert len(data["diagnostics"]) == 20 and data["omitted"] == {"E642": 10}
     data = json.loads(runner.invoke(main, [*args, "--format", "json",
