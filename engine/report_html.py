@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from .escape import visible
+from .languages import check_lang
 from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
@@ -817,8 +818,7 @@ def build_page(report: Report, lang: str = "vi") -> Page:
     """The view of ``report`` that the template renders (every text already in ``lang``)."""
     from . import __version__
 
-    if lang not in WORDS:
-        raise ValueError(f"lang must be one of {', '.join(WORDS)}, not {lang!r}")
+    lang = check_lang(lang, "build_page")
     w = WORDS[lang]
     plan = report.plan
     rows = _rows(report, lang)
@@ -882,5 +882,7 @@ def render_html(report: Report, lang: str = "vi") -> str:
     the indicators that need attention first), every indicator by area with its details
     (formula, facts, a chart of the units against the target, agencies that have not
     reported, rules applied for missing facts), the agency × indicator matrix and the agencies
-    that have not reported."""
+    that have not reported. Another ``lang`` raises :class:`~engine.diagnostics.ArgumentError`
+    (``E805``)."""
+    lang = check_lang(lang, "render_html")
     return str(environment().get_template("report.html.j2").render(page=build_page(report, lang)))

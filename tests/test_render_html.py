@@ -68,8 +68,14 @@ def test_words_exist_in_both_languages() -> None:
 
 
 def test_an_unknown_language_is_refused(report: Report) -> None:
-    with pytest.raises(ValueError, match="lang must be one of vi, en, not 'fr'"):
+    with pytest.raises(engine.ArgumentError) as info:
         render_html(report, "fr")
+    [d] = info.value.diagnostics
+    assert (d.header(), d.help) == ("render_html(lang=): error[E805]: unknown language 'fr'",
+                                    "use vi (Vietnamese) or en (English)")
+    with pytest.raises(engine.ArgumentError) as info:
+        render_html(report, "VI")
+    assert info.value.diagnostics[0].help == "did you mean 'vi'?"
 
 
 # -- the page is one file that needs nothing else ---------------------------------------------
