@@ -40,7 +40,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import visible
-from .languages import check_lang
+from .i18n import check
 from .nodes import Expr, In, Name, Number, Text
 from .numbers import format_number_local
 from .render import STATUS_WORDS, agency_name
@@ -167,7 +167,7 @@ def _t(text: str) -> str:
 
 
 def _words(lang: str) -> dict[str, str]:
-    return WORDS[check_lang(lang, "render_docx")]
+    return WORDS[check(lang, "render_docx(lang=)")]
 
 
 # -- numbers, dates and values -------------------------------------------------------------------
@@ -322,7 +322,7 @@ def render_docx(report: Report, lang: str = "vi") -> bytes:
     raises :class:`~engine.diagnostics.ArgumentError` (``E805``)."""
     import docx
 
-    lang = check_lang(lang, "render_docx")
+    lang = check(lang, "render_docx(lang=)")
 
     w = _words(lang)
     doc = docx.Document()

@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from .escape import visible
-from .languages import check_lang
+from .i18n import check
 from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
@@ -818,7 +818,7 @@ def build_page(report: Report, lang: str = "vi") -> Page:
     """The view of ``report`` that the template renders (every text already in ``lang``)."""
     from . import __version__
 
-    lang = check_lang(lang, "build_page")
+    lang = check(lang, "build_page(lang=)")
     w = WORDS[lang]
     plan = report.plan
     rows = _rows(report, lang)
@@ -884,5 +884,5 @@ def render_html(report: Report, lang: str = "vi") -> str:
     reported, rules applied for missing facts), the agency × indicator matrix and the agencies
     that have not reported. Another ``lang`` raises :class:`~engine.diagnostics.ArgumentError`
     (``E805``)."""
-    lang = check_lang(lang, "render_html")
+    lang = check(lang, "render_html(lang=)")
     return str(environment().get_template("report.html.j2").render(page=build_page(report, lang)))

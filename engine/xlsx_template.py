@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .fact_files import XLSX_WORDS
 from .fact_values import format_decimal
 from .files import nfc
-from .languages import check_lang
+from .i18n import check
 from .messages import Lang
 from .model import FactDef, Plan
 from .template import template_rows
@@ -175,7 +175,7 @@ def template_workbooks(plan: Plan, period: str, *, lang: Lang = "vi") -> dict[st
 
 def _lang(lang: str, call: str) -> Lang:
     """``lang`` checked (an unknown one is ``E805``, located at ``call(lang=)``)."""
-    return "en" if check_lang(lang, call) == "en" else "vi"
+    return "en" if check(lang, f"{call}(lang=)") == "en" else "vi"
 
 
 def _workbook(plan: Plan, period: str, agency: str, facts: list[FactDef], lang: Lang,

@@ -72,10 +72,11 @@ def test_an_unknown_language_is_refused(report: Report) -> None:
         render_html(report, "fr")
     [d] = info.value.diagnostics
     assert (d.header(), d.help) == ("render_html(lang=): error[E805]: unknown language 'fr'",
-                                    "use vi (Vietnamese) or en (English)")
+                                    "the languages are vi (Vietnamese) and en (English)")
     with pytest.raises(engine.ArgumentError) as info:
         render_html(report, "VI")
-    assert info.value.diagnostics[0].help == "did you mean 'vi'?"
+    assert info.value.diagnostics[0].help == \
+        "did you mean 'vi'?; the languages are vi (Vietnamese) and en (English)"
 
 
 # -- the page is one file that needs nothing else ---------------------------------------------
