@@ -124,7 +124,7 @@ def test_a_case_name_is_written_out(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     result = run("test", "plan.yaml", "cases.yaml")
     assert result.exit_code == 0
-    assert result.stdout == "PASS cases.yaml:1: đạt\\x1b[1A\\x1b[2K\n1 passed, 0 failed\n"
+    assert result.stdout == "ĐẠT cases.yaml:1: đạt\\x1b[1A\\x1b[2K\n1 đạt, 0 không đạt\n"
 
 
 _NAMES = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=12)
