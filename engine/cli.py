@@ -97,12 +97,33 @@ def _speaks_json(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-        except engine.EngineError as err:
-            _fail(err, kwargs.get("fmt") == "json" or kwargs.get("as_json") is True)
+        from engine import i18n
+
+        with i18n.use(click.get_current_context().meta.get("cchc.lang", "vi")):
+            try:
+                command(*args, **kwargs)
+            except engine.EngineError as err:
+                _fail(err, kwargs.get("fmt") == "json" or kwargs.get("as_json") is True)
 
     return run
+
+
+def _keep_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Keep ``--lang`` in the command's context, for :func:`_speaks_json`."""
+    ctx.meta["cchc.lang"] = value
+    return value
+
+
+def _lang(help: str = "", expose: bool = True) -> Callable[[Callable[P, None]],
+                                                              Callable[P, None]]:
+    """``--lang vi|en`` (or ``$CCHC_LANG``), which every command takes: the language of its
+    messages and diagnostics (:mod:`engine.i18n`), and of what it writes when ``help`` says
+    so; Vietnamese by default, for officers. Without ``expose``, the command does not see it."""
+    return click.option(
+        "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+        envvar="CCHC_LANG", expose_value=expose, callback=_keep_lang, is_eager=True,
+        help=(help + " " if help else "") + "Language of messages and diagnostics: vi "
+        "(Vietnamese) or en (English); $CCHC_LANG sets it too.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,6 +155,7 @@ def _is_name(text: str) -> bool:
               help="Declare a fact of type number, bool, date or text that was not reported.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print value, type and unknown reasons (or the diagnostics) as JSON.")
+@_lang(expose=False)
 @_speaks_json
 def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
              as_json: bool) -> None:
@@ -270,8 +292,7 @@ def _check_bom(bom: bool | None, is_csv: bool) -> None:
         raise click.UsageError(f"--{'' if bom else 'no-'}bom applies to --format csv only")
 
 
-_LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-                     help="Language of names (English falls back to Vietnamese).")
+_LANG = _lang("Language of names (English falls back to Vietnamese).")
 
 
 @main.command("validate")
@@ -282,6 +303,7 @@ _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", sh
 @click.option("--strict", is_flag=True,
               help="Treat warnings (W9xx: words of a name that disagree with its target or "
                    "the plan's year) as errors: exit 2.")
+@_lang(expose=False)
 @_speaks_json
 def validate_cmd(plan_path: str, fmt: str, strict: bool) -> None:
     """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0).
@@ -353,6 +375,7 @@ for _listing in _LISTINGS:
 
 
 @main.command("schema")
+@_lang(expose=False)
 def schema_cmd() -> None:
     """Print the JSON Schema of plan files (for editors: see docs/plan-format.md)."""
     from engine.loader import plan_schema
@@ -408,7 +431,7 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
               help="html: one self-contained page to open, print on A4 or send; xlsx: an Excel "
                    "workbook (summary, indicators, agency x indicator); docx: the Word annex "
                    "(phụ lục); xlsx and docx to a file given with -o.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the report.")
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
@@ -520,7 +543,7 @@ def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]
 @click.option("--period", required=True, help="Period id, e.g. q1.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Default: the period's due date.")
 @click.option("--agency", help="Explain the result of one agency (with the agencies below it).")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the explanation.")
 @_reads_files
 @_speaks_json
 def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
@@ -549,7 +572,7 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
 @click.option("--format", "fmt",
               type=click.Choice(["table", "markdown", "csv", "json", "xlsx"]), default="table",
               show_default=True, help="xlsx writes a workbook: give -o FILE.xlsx.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the list.")
 @click.option("--fail-on", "fail_on", metavar="STATES",
               help="Exit 1 when any agency is in one of these: missing, partial, invalid, late "
                    "(e.g. missing,invalid).")
@@ -624,6 +647,7 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
               show_default=True)
 @click.option("--indicator", help="Only this indicator and what it depends on.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     """Print the dependency graph: indicators, the facts they read, the indicators they use."""
@@ -648,8 +672,7 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
               help="Write to FILE instead of standard output; for xlsx without --agency, the "
                    "FOLDER that receives one workbook per agency (AGENCY.xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the xlsx workbook's labels, names and sheet titles.")
+@_lang("Language of the xlsx workbook's labels, names and sheet titles.")
 @_BOM
 @_reads_files
 @_speaks_json
@@ -831,6 +854,7 @@ def _write_file(output: str, text: str | bytes) -> None:
               default="text", show_default=True,
               help="Markdown is the table an officer attaches to the draft decision.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
@@ -857,8 +881,7 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
 @click.argument("case_paths", metavar="CASES...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the explanations of failures.")
+@_lang("Language of the explanations of failures.")
 @_reads_files
 @_speaks_json
 def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
@@ -883,6 +906,7 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
               help="Write the new plan here (default: print it).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> None:
     """Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR."""

@@ -1,8 +1,10 @@
 """Find the texts of diagnostics that are not translated: an AST scan of ``engine/``.
 
 A *message argument* is the message, help or notes of a ``Diagnostic(...)``, of a
-``Collector``'s ``.error(...)``/``.warning(...)``, and any argument of a helper function of
-``engine/messages.py`` (other than ``file=``, which locates). It is translated when every
+``Collector``'s ``.error(...)``/``.warning(...)``, what ``engine.checker``'s ``expect`` wants,
+any argument of a helper function of ``engine/messages.py``, and any argument after the code of
+a call given a code (``_refuse(collector, "E660", name, message, help)``), other than
+``file=`` and ``call=``, which locate. It is translated when every
 piece of English in it is inside ``_()``/``ngettext()``: ``_("x {n}").format(n=...)``, a
 concatenation or a choice of such, a name assigned such values in the same function, or a
 value computed by another function (which is checked where it is written). An English string
@@ -46,7 +48,7 @@ def is_words(text: str) -> bool:
 def _messages_helpers() -> set[str]:
     tree = ast.parse((ENGINE / "messages.py").read_text(encoding="utf-8"))
     return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)
-            and not n.name.startswith("_")} - {"show", "describe_reason"}
+            and not n.name.startswith("_")} - {"show", "describe_reason", "year_left"}
 
 
 class _Scope:
@@ -122,6 +124,11 @@ def untranslated(expr: ast.expr, scope: _Scope, seen: set[str] | None = None
             yield from untranslated(value, scope, seen)
 
 
+def _is_code(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        and bool(_CODE.match(node.value))
+
+
 def _message_args(call: ast.Call, helpers: set[str]) -> Iterator[ast.expr]:
     func = call.func
     name = func.id if isinstance(func, ast.Name) else func.attr \
@@ -130,9 +137,20 @@ def _message_args(call: ast.Call, helpers: set[str]) -> Iterator[ast.expr]:
         positions, keywords = _DIAGNOSTIC
     elif name in ("error", "warning") and isinstance(func, ast.Attribute) and len(call.args) >= 2:
         positions, keywords = _COLLECTOR
+        if _is_code(call.args[1]) and not _is_code(call.args[0]):  # cell.error(collector, ...)
+            positions = {2, 3}
+    elif name == "expect" and isinstance(func, ast.Attribute):  # engine.checker: what it wants
+        positions, keywords = {3}, {"what"}
+    elif name == "e412" and isinstance(func, ast.Attribute):  # engine.schema: message, help
+        positions, keywords = {0, 1}, {"message", "help"}
     elif name in helpers:
         yield from (a for a in call.args if not isinstance(a, ast.Starred))
-        yield from (k.value for k in call.keywords if k.arg not in ("file", None))
+        yield from (k.value for k in call.keywords if k.arg not in ("file", "call", None))
+        return
+    elif any(_is_code(a) for a in call.args):  # a module's own helper: _refuse(c, "E660", ...)
+        at = next(i for i, a in enumerate(call.args) if _is_code(a))
+        yield from (a for a in call.args[at + 1:] if not isinstance(a, ast.Starred))
+        yield from (k.value for k in call.keywords if k.arg not in ("file", "call", None))
         return
     else:
         return
@@ -179,3 +197,24 @@ if __name__ == "__main__":
         print(f)
     from collections import Counter
     print(Counter(f.file for f in findings))
+
+
+def rebinds_marker(root: Path = ENGINE) -> list[Finding]:
+    """Places where a module that imports ``_`` from :mod:`engine.i18n` binds ``_`` again in a
+    function (``x, _ = pair``, ``for _ in ...``): the whole function would then see a local
+    ``_`` instead of the translation function. Comprehensions have their own scope."""
+    found: list[Finding] = []
+    for path in sorted(root.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not any(isinstance(n, ast.ImportFrom) and n.module == "i18n"
+                   and any(a.name == "_" for a in n.names) for n in tree.body):
+            continue
+        comprehension_targets = {id(t) for n in ast.walk(tree) if isinstance(
+            n, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp)
+            for g in n.generators for t in ast.walk(g.target)}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) \
+                    and id(n) not in comprehension_targets:
+                found.append(Finding(path.relative_to(ENGINE).as_posix(), n.lineno,
+                                     "'_' is bound here, hiding the translation function"))
+    return found
