@@ -233,8 +233,8 @@ def _counts(report: Report) -> dict[str, int]:
 def _agency_line(report: Report, lang: str) -> list[str]:
     if report.agency is None:
         return []
-    a = report.plan.agencies[report.agency]
-    return [visible(f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})")]
+    name = agency_name(report.plan, report.agency, lang)
+    return [visible(f"{_WORDS[lang]['agency']}: {name}")]
 
 
 #: The narrowest table :func:`render_table` lays out: a narrower width is taken as this one.
