@@ -253,7 +253,7 @@ def run(*args: str) -> Result:
 def test_validate_prints_warnings_like_errors_and_exits_0(monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     monkeypatch.chdir(ROOT)
-    result = run("validate", "tests/data/warnings/w902_comparator.yaml")
+    result = run("validate", "tests/data/warnings/w902_comparator.yaml", "--lang", "en")
     assert result.exit_code == 0
     assert result.stderr.startswith(
         "tests/data/warnings/w902_comparator.yaml:18:20: warning[W902]: the name of "
@@ -262,6 +262,9 @@ def test_validate_prints_warnings_like_errors_and_exits_0(monkeypatch: pytest.Mo
     assert result.stdout == (
         "tests/data/warnings/w902_comparator.yaml: valid plan 'w902' (2023): 1 area, "
         "2 indicators, 1 agency, 0 periods, 3 facts (2 warnings)\n")
+    assert run("validate", "tests/data/warnings/w902_comparator.yaml").stdout == (
+        "tests/data/warnings/w902_comparator.yaml: kế hoạch 'w902' (2023) hợp lệ: 1 lĩnh vực, "
+        "2 chỉ tiêu, 1 cơ quan, 0 kỳ báo cáo, 3 số liệu (2 cảnh báo)\n")
 
 
 def test_validate_strict_makes_warnings_errors(monkeypatch: pytest.MonkeyPatch) -> None:
