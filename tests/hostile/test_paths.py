@@ -172,7 +172,7 @@ def test_a_root_given_allows_what_lies_inside_it(tree: Path) -> None:
     assert engine.load_plan(child, root=tree).id == "mini-2023b"
     assert engine.load_plan(child, root=".").id == "mini-2023b"  # relative to the working dir
     code, out, err = cli("validate", "--root", ".", "plans/child.yaml")
-    assert (code, err) == (0, "") and out.startswith("plans/child.yaml: valid plan 'mini-2023b'")
+    assert (code, err) == (0, "") and out.startswith("plans/child.yaml: kế hoạch 'mini-2023b'")
     # A root that does not hold the parent still refuses it, and names itself.
     code, out, err = cli("validate", "--root", "plans", "plans/child.yaml")
     assert code == 2 and "outside the root folder 'plans'" in err
@@ -347,7 +347,7 @@ def test_the_default_root_of_cases_holds_the_plan_and_the_cases(tree: Path) -> N
     plan = engine.load_plan("plans/parent.yaml")
     assert len(engine.load_cases("plans/tests/2023", plan)) == 1
     code, out, err = cli("test", "plans/parent.yaml", "plans/tests/2023")
-    assert (code, err) == (0, "") and out.endswith("1 passed, 0 failed\n")
+    assert (code, err) == (0, "") and out.endswith("1 đạt, 0 không đạt\n")
     code, out, err = cli("test", "--root", "plans/tests", "plans/parent.yaml", "plans/tests/2023")
     assert code == 2 and "error[E717]" in err and "'plans/tests'" in err
 
