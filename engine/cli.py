@@ -24,6 +24,7 @@ import click
 
 import engine
 from engine.escape import json_safe, visible
+from engine.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from engine.facts import Facts
@@ -49,10 +50,10 @@ def _out(text: str, nl: bool = True) -> None:
         click.echo(text, nl=nl)
     except (OSError, UnicodeEncodeError) as e:
         _drop_stdout()
-        reason = (f"its encoding ({e.encoding}) cannot hold the text; set "
-                  "PYTHONIOENCODING=utf-8" if isinstance(e, UnicodeEncodeError)
-                  else e.strerror or str(e))
-        _cannot_write("to standard output", reason)
+        reason = (_("its encoding ({encoding}) cannot hold the text; set "
+                    "PYTHONIOENCODING=utf-8").format(encoding=e.encoding)
+                  if isinstance(e, UnicodeEncodeError) else e.strerror or str(e))
+        _cannot_write(_("to standard output"), reason)
 
 
 def _drop_stdout() -> None:
@@ -78,7 +79,7 @@ def _say(text: str) -> None:
 
 def _cannot_write(where: str, reason: str) -> NoReturn:
     """``error: cannot write WHERE: REASON`` on stderr, exit 2."""
-    _say(visible(f"error: cannot write {where}: {reason}"))
+    _say(visible(_("error: cannot write {where}: {reason}").format(where=where, reason=reason)))
     sys.exit(EXIT_INVALID)
 
 
@@ -458,13 +459,14 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
     if fmt in _DOCUMENTS and output is None:
         what, suffix = _DOCUMENTS[fmt]
-        _say(f"error: --format {fmt} writes {what}, which is not text for a terminal "
-             f"or a pipe: name the file with -o FILE{suffix}")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(fmt=fmt, what=_(what),
+                                                                 suffix=suffix))
         sys.exit(EXIT_INVALID)
     _check_bom(bom, fmt == "csv")
     if output is not None and not force:
         _refuse_existing(output)
-    _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
+    _facts, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
     out = _render_report(report, fmt, lang, output, bom)
     if output is None:
         assert isinstance(out, str)
@@ -478,7 +480,8 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
 
 
 #: Report formats that are files, not text: what they are and the suffix of their files.
-_DOCUMENTS = {"xlsx": ("an Excel workbook", ".xlsx"), "docx": ("a Word document", ".docx")}
+_DOCUMENTS = {"xlsx": (N_("an Excel workbook"), ".xlsx"),
+              "docx": (N_("a Word document"), ".docx")}
 
 
 def _render_report(report: Report, fmt: str, lang: str, output: str | None,
@@ -527,9 +530,10 @@ def _columns(output: str | None) -> int:
 def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:
     """Say on stderr which indicators made ``--fail-on`` exit 1, each with its status."""
     width = max(len(r.id) for r in tripped)
-    _say(f"--fail-on {','.join(statuses)}: {len(tripped)} of {total} "
-         f"indicator{'s' if total != 1 else ''} "
-         f"{'has' if len(tripped) == 1 else 'have'} a listed status:")
+    _say(ngettext("--fail-on {statuses}: {n} of {total} indicators has a listed status:",
+                  "--fail-on {statuses}: {n} of {total} indicators have a listed status:",
+                  len(tripped)).format(statuses=",".join(statuses), n=len(tripped),
+                                       total=total))
     for r in tripped:
         _say(visible(f"  {r.id.ljust(width)}  {r.status}"))
 
@@ -554,8 +558,8 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
                               indicator=indicator, narrow=False)
     result = report.result(indicator)
     if agency is not None and agency not in result.indicator.population:
-        raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
-                                 param_hint="--agency")
+        raise click.BadParameter(_("'{agency}' is not in the scope of {indicator}").format(
+            agency=agency, indicator=indicator), param_hint="--agency")
     _out(render_explain(result, lang, agency, facts.where), nl=False)
 
 
@@ -601,8 +605,9 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
                                      f"{', '.join(CONDITIONS)})", param_hint="--fail-on")
         wanted = [c for c in CONDITIONS if c in given]
     if fmt == "xlsx" and output is None:
-        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-             "or a pipe: name the file with -o FILE.xlsx")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(
+            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
         sys.exit(EXIT_INVALID)
     if output is not None and not force:
         _refuse_existing(output)
@@ -631,9 +636,10 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
     if tripped:
         width = max(len(a.agency) for a in tripped)
         total = len(status.agencies)
-        _say(f"--fail-on {','.join(wanted)}: {len(tripped)} of {total} "
-             f"agenc{'ies' if total != 1 else 'y'} "
-             f"{'is' if len(tripped) == 1 else 'are'} in a listed state:")
+        _say(ngettext("--fail-on {states}: {n} of {total} agencies is in a listed state:",
+                      "--fail-on {states}: {n} of {total} agencies are in a listed state:",
+                      len(tripped)).format(states=",".join(wanted), n=len(tripped),
+                                           total=total))
         for a in tripped:
             states = [a.state] + [c for c in ("invalid", "late") if a.has(c)]
             _say(visible(f"  {a.agency.ljust(width)}  {', '.join(states)}"))
@@ -708,8 +714,8 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
     from engine.xlsx_template import template_workbook, template_workbooks
 
     if output is None:
-        _usage("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
-               "-o FOLDER for every agency's workbook")
+        _usage(_("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
+                 "-o FOLDER for every agency's workbook"))
     target = Path(output)
     try:
         is_dir, exists = target.is_dir(), target.exists()
@@ -717,37 +723,39 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
         is_dir = exists = False
     if agency is not None:
         if is_dir:
-            _usage(f"'{output}' is a folder: with --agency, give the workbook's file name "
-                   "(-o snv.xlsx)")
+            _usage(_("'{output}' is a folder: with --agency, give the workbook's file name "
+                     "(-o snv.xlsx)").format(output=output))
         if not force:
             _refuse_existing(output)
         plan = _load_plan(plan_path)
         _write_files([(output, template_workbook(plan, period, agency, lang=lang))])
         return
     if target.suffix.lower() == ".xlsx" and not is_dir:
-        _usage(f"'{output}' names a workbook: give --agency for one agency's workbook, or a "
-               "folder for every agency's")
+        _usage(_("'{output}' names a workbook: give --agency for one agency's workbook, or a "
+                 "folder for every agency's").format(output=output))
     if exists and not is_dir:
-        _usage(f"'{output}' is a file, not a folder")
+        _usage(_("'{output}' is a file, not a folder").format(output=output))
     plan = _load_plan(plan_path)
     books = template_workbooks(plan, period, lang=lang)
     files = [(os.path.join(output, f"{a}.xlsx"), data) for a, data in books.items()]
     if not force:
         there = [f for f, _ in files if os.path.lexists(f)]
         if there:
-            more = f" and {len(there) - 3} more" if len(there) > 3 else ""
-            _usage(f"{', '.join(there[:3])}{more} already exist; use --force to overwrite them")
+            more = _(" and {n} more").format(n=len(there) - 3) if len(there) > 3 else ""
+            _usage(_("{files}{more} already exist; use --force to overwrite them").format(
+                files=", ".join(there[:3]), more=more))
     try:
         target.mkdir(exist_ok=True)
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
     _write_files(files)
-    _say(visible(f"wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {output}"))
+    _say(visible(ngettext("wrote {n} workbook to {output}", "wrote {n} workbooks to {output}",
+                          len(files)).format(n=len(files), output=output)))
 
 
 def _usage(message: str) -> NoReturn:
     """``error: MESSAGE`` on stderr, exit 2: options that do not go together."""
-    _say(visible(f"error: {message}"))
+    _say(visible(_("error: {message}").format(message=message)))
     sys.exit(EXIT_INVALID)
 
 
@@ -775,12 +783,12 @@ def _write_files(files: list[tuple[str, bytes]]) -> None:
         for tmp, output in done:
             os.replace(tmp, output)
     except OSError as e:
-        for tmp, _ in done:
+        for tmp, _target in done:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         _cannot_write(f"'{output}'", e.strerror or str(e))
     except BaseException:
-        for tmp, _ in done:
+        for tmp, _target in done:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         raise
@@ -797,7 +805,8 @@ def _refuse_existing(output: str) -> None:
         return
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
-    _say(visible(f"error: '{output}' already exists; use --force to overwrite it"))
+    _say(visible(_("error: '{output}' already exists; use --force to overwrite it").format(
+        output=output)))
     sys.exit(EXIT_INVALID)
 
 
@@ -916,8 +925,8 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
 
     plan = _load_plan(plan_path)
     if year <= plan.year:
-        raise click.BadParameter(f"{year} is not after the plan's year {plan.year}",
-                                 param_hint="--year")
+        raise click.BadParameter(_("{year} is not after the plan's year {plan_year}").format(
+            year=year, plan_year=plan.year), param_hint="--year")
     target = Path(output) if output else None
     base = target.parent if target is not None else Path.cwd()
     parent_ref = os.path.relpath(Path(plan_path).resolve(), base.resolve()).replace(os.sep, "/")
@@ -928,7 +937,8 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
     if not force:
         _refuse_existing(str(target))
     if not target.parent.is_dir():
-        raise click.BadParameter(visible(f"folder {target.parent} does not exist"),
-                                 param_hint="-o")
+        raise click.BadParameter(visible(_("folder {folder} does not exist").format(
+            folder=target.parent)), param_hint="-o")
     _write_file(str(target), text)
-    _say(visible(f"wrote {target}: the {year} plan, extending {plan_path}"))
+    _say(visible(_("wrote {target}: the {year} plan, extending {parent}").format(
+        target=target, year=year, parent=plan_path)))

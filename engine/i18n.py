@@ -67,7 +67,10 @@ def check(lang: object, where: str = "lang") -> Lang:
     if isinstance(lang, str) and lang in LANGS:
         return lang
     from .diagnostics import ArgumentError, Diagnostic, did_you_mean
-    from .messages import show
+    from .escape import visible
+
+    def show(text: str) -> str:
+        return "'" + visible(text)[:40] + "'"
 
     hint = did_you_mean(lang.strip().lower(), LANGS) if isinstance(lang, str) else None
     help = _("the languages are vi (Vietnamese) and en (English)")

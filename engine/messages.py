@@ -403,7 +403,7 @@ def date_in_name(what: str, written: str, day: dt.date | None, formula_days: lis
                  "that date), or of a period").format(whose=whose)
     return Diagnostic("W904", _("{what} says '{written}', but neither {whose} nor a period of "
                                 "the plan has the date {date}").format(
-                          what=what, written=written, whose=whose, date=_day(day)), span,
+                          what=what, written=written, whose=whose, date=day.isoformat()), span,
                       _override(help, from_file, plan_file), "warning")
 
 def warning_as_error(diagnostic: Diagnostic) -> Diagnostic:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .diagnostics import ArgumentError, Diagnostic
 from .escape import visible
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .messages import year_left
 from .model import Indicator, Label, Plan
 from .nodes import Date, Expr, Number, walk
@@ -104,9 +104,11 @@ def _unmovable(plan: Plan, year: int) -> list[Diagnostic]:
         return dt.MINYEAR <= day.year + years <= dt.MAXYEAR
 
     def help_(day: dt.date) -> str:
-        return (f"a date in {day.year} in a plan for {plan.year} is probably mistyped: fix it "
-                f"in the plan (new-year moves every date by {years} "
-                f"year{'' if abs(years) == 1 else 's'})")
+        return ngettext("a date in {year} in a plan for {plan_year} is probably mistyped: fix "
+                        "it in the plan (new-year moves every date by {n} year)",
+                        "a date in {year} in a plan for {plan_year} is probably mistyped: fix "
+                        "it in the plan (new-year moves every date by {n} years)",
+                        abs(years)).format(year=day.year, plan_year=plan.year, n=years)
 
     for p in plan.periods.values():
         for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):

@@ -363,7 +363,7 @@ def test_explain_for_an_agency_keeps_its_unit(report: Report) -> None:
 def test_explain_says_why_a_result_is_not_decided(report: Report) -> None:
     apologies = render_explain(report.result("procedures.apologies")).splitlines()
     assert "  điều kiện áp dụng: sum(coalesce(late, 0)) > 0 -> sai" in apologies
-    assert "        = chưa xác định" in apologies
+    assert "        = chưa biết" in apologies
     assert ("  chưa báo cáo, xử lý theo quy tắc của kế hoạch: late của Xã A1 (Huyện A) -> "
             "coalesce(late, 0)" in apologies)
     english = render_explain(report.result("procedures.apologies"), "en").splitlines()

@@ -202,23 +202,23 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     parent = engine.load_plan("2023.yaml")
     runner = CliRunner()
     out = Path("2024.yaml")
-    result = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out)])
+    result = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     golden("inherit/new-year-2024.yaml", text)  # type: ignore[operator]
-    english = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "--lang", "en"])
-    assert english.exit_code == 0, english.output
-    golden("inherit/new-year-2024-en.yaml", english.stdout)  # type: ignore[operator]
-    assert "# QUYẾT ĐỊNH: " in text and "# DECIDE: " in english.stdout
+    vietnamese = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024"])
+    assert vietnamese.exit_code == 0, vietnamese.output
+    golden("inherit/new-year-2024-vi.yaml", vietnamese.stdout)  # type: ignore[operator]
+    assert "# DECIDE: " in text and "# QUYẾT ĐỊNH: " in vietnamese.stdout
     plan = engine.load_plan(out)
     assert plan.year == 2024 and plan.periods["q1"].due == dt.date(2024, 3, 14)
     assert plan.indicators["implementation.agency_plans_issued"].deadline is not None
     diff = diff_plans(parent, plan)
     golden("inherit/diff-2023-2024.md", render_diff_markdown(diff))  # type: ignore[operator]
-    again = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out)])
+    again = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
     assert out.read_text("utf-8") == text
-    forced = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out),
+    forced = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o", str(out),
                                   "--force"])
     assert forced.exit_code == 0
 
