@@ -161,11 +161,16 @@ def _status(status: Status, lang: str, colour: bool) -> str:
 
 
 def _facts_note(word: str, facts: Sequence[tuple[str, str]], lang: str) -> str:
-    """``missing 2 facts from 1 agencies`` (``word`` is ``missing`` or ``treated``) for
-    ``(agency, fact)`` pairs."""
-    w = _WORDS[lang]
-    agencies = len({a for a, _ in facts})
-    return f"{w[word]} {len(facts)} {w['facts_from']} {agencies} {w['agencies']}"
+    """``missing 2 facts from 1 agency`` (``word`` is ``missing`` or ``treated``) for
+    ``(agency, fact)`` pairs, singular or plural as the counts say, numbers in ``lang``'s way."""
+    n, m = len(facts), len({a for a, _f in facts})
+    with use(lang):
+        what = ngettext("missing {n} fact", "missing {n} facts", n) if word == "missing" else \
+            ngettext("the rule for missing facts applied to {n} fact",
+                     "the rule for missing facts applied to {n} facts", n)
+        who = ngettext("from {m} agency", "from {m} agencies", m)
+    return what.format(n=format_number_local(n, lang)) + " " + \
+        who.format(m=format_number_local(m, lang))
 
 
 def agency_name(plan: Plan, agency: str, lang: str) -> str:
@@ -210,7 +215,6 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     if report.agency is None or not r.agencies:
         return r.value, r.status, _notes(report, r, lang)
     own = r.agencies[0]
-    w = _WORDS[lang]
     note = ""
     treated = r.treated_in(own)
     if own.missing:
@@ -218,7 +222,10 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     elif treated:
         note = _facts_note("treated", [(t.agency, t.fact) for t in treated], lang)
     elif own.members:
-        note = f"{w['with']} {len(own.members)} {w['below_it']}"
+        with use(lang):
+            note = ngettext("with {n} agency below it", "with {n} agencies below it",
+                            len(own.members)).format(n=format_number_local(len(own.members),
+                                                                          lang))
     return own.value, own.status, note
 
 

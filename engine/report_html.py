@@ -610,7 +610,10 @@ def _units(report: Report, r: IndicatorResult, lang: str) -> tuple[tuple[UnitRow
     for u in r.agencies:
         rows.append(UnitRow(
             agency_name(plan, u.agency, lang),
-            w["with_below"].format(n=len(u.members)) if u.members else "",
+            (w["with_below"] if len(u.members) != 1 or lang != "en"
+             else "with {n} agency below it").format(n=format_number_local(len(u.members),
+                                                                          lang))
+            if u.members else "",
             show_value(u.value, ind.unit, lang),
             _badge(u.status, lang),
             _bar(u.value, lo, hi, threshold),

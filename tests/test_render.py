@@ -175,8 +175,8 @@ def test_table_says_why_in_its_notes(report: Report) -> None:
     rows = dict(zip(STATUSES, _rows(render_table(report, "en", width=200)), strict=True))
     assert rows["procedures.on_time"].endswith("1 below target: District A")  # names, not ids
     assert rows["procedures.apologies"].endswith(
-        "the rule for missing facts applied to 1 facts from 1 agencies")
-    assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agencies")
+        "the rule for missing facts applied to 1 fact from 1 agency")
+    assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agency")
     assert rows["implementation.plans"].endswith("plan_issued is not reported in this period")
     assert render_table(report, "en").endswith(
         "Summary: met 1, not met 0, pending 0, unknown 1, not applicable 2 (Total 4)\n")

@@ -280,7 +280,7 @@ def test_the_details_of_an_indicator(report: Report) -> None:
                                                       ("sum(received)", "1,000")]
     assert [(u.name, u.below, u.value, u.badge.status) for u in on_time.units] == [
         ("Home Affairs", "", "100%", "met"), ("Justice", "", "100%", "met"),
-        ("District A", "with 1 agencies below it", "98.33%", "not_met")]
+        ("District A", "with 1 agency below it", "98.33%", "not_met")]
     bars = [u.bar for u in on_time.units]
     assert all(b is not None and b.target is not None for b in bars)
     # the axis starts below the lowest value, so District A shows left of the target line

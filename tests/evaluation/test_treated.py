@@ -127,4 +127,4 @@ def test_an_agency_checking_its_own_sheet_sees_the_rule_applied_to_it(
     for agency, says in (("h1_x1", True), ("h1", True), ("h2", False)):
         table = render_table(evaluate(plan, facts, period="q1", agency=agency), "en", width=200)
         row = next(line for line in table.splitlines() if "on_time_count:" in line)
-        assert ("the rule for missing facts applied to 1 facts from 1 agencies" in row) == says
+        assert ("the rule for missing facts applied to 1 fact from 1 agency" in row) == says
