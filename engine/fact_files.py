@@ -164,7 +164,7 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     for key in ("plan", "agencies"):
         if key not in tree.items:
             collector.error("E612", _("missing key '{key}'").format(key=key),
-                            Span(f.source, 0, 0), help=_("add '{key}:' at the top level with the "
+                            Span(f.source, 0, 0), help=_("add 'plan:' at the top level with the "
                                                          "plan's id") if key == "plan" else
                             _("add '{key}:' at the top level").format(key=key))
     f.readable = True
@@ -217,7 +217,8 @@ def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
 
 def _cell(record: Record, i: int, name: str) -> Place:
     span = record.span(i)
-    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
+    return Place(span, (_("CSV row {row}, column {column} ({name})").format(
+        row=span.begin.line, column=i + 1, name=name),))
 
 
 def read_csv(f: FactFile, text: str, collector: Collector) -> None:
@@ -308,9 +309,9 @@ _START = N_("start from the fact sheet `cchc template PLAN --period P --agency A
 
 
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")
-_TEXT_NUMBER = ("Excel keeps this cell as text, not as a number (it was typed after an "
-                "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
-                "written")
+_TEXT_NUMBER = N_("Excel keeps this cell as text, not as a number (it was typed after an "
+                  "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
+                  "written")
 
 
 def _word(text: str) -> str | None:
@@ -415,7 +416,7 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
         if f.agency is None:  # no agency to give them to: the header says why
             continue
         entries += 1
-        notes = (_TEXT_NUMBER,) if value_cell is not None and value_cell.kind == "text" and \
+        notes = (_(_TEXT_NUMBER),) if value_cell is not None and value_cell.kind == "text" and \
             _NUMBER_LIKE.fullmatch(value) else ()
         if value_cell is not None and value_cell.kind in ("number", "percent"):
             # a number Excel holds is no thousands-separated text: 1.001 is one and a thousandth

@@ -70,7 +70,7 @@ from . import files, messages
 from .consistency import check_consistency
 from .diagnostics import Collector, Diagnostic, PlanError
 from .formulas import compile_indicators
-from .i18n import _
+from .i18n import N_, _
 from .inherit import INCLUDABLE, Resolver, fold_includes
 from .model import Area, Decision, Plan, frozen
 from .registry import Registry, date, entries, label, text_of
@@ -377,14 +377,14 @@ class _Kind:
                          re.M) is not None
 
 
-_NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"
-_INCLUDED = _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
-                  "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
-                  + _NOT_QUOTED)
+_INCLUDED = _Kind(INCLUDABLE, N_("none of its top-level keys is agencies, groups or facts"),
+                  N_("an included file holds 'agencies:', 'groups:' or 'facts:'; check the path "
+                     "(its content is not shown: cchc quotes only plan files)"))
 #: Every plan has ``cchc:`` (required of a plan that extends none) or ``extends:``.
-_PLAN = _Kind(("cchc", "extends"), "it has neither 'cchc:' nor 'extends:' at its top",
-              "a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
-              "another; check the path" + _NOT_QUOTED)
+_PLAN = _Kind(("cchc", "extends"), N_("it has neither 'cchc:' nor 'extends:' at its top"),
+              N_("a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
+                 "another; check the path (its content is not shown: cchc quotes only plan "
+                 "files)"))
 
 
 def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
@@ -396,7 +396,7 @@ def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
     text = files.read_text(path, name, reading.limit)
     if isinstance(text, files.Unreadable):
         if text.span is not None and not kind.looks_like(text.span.source.text):
-            collector.add(_not_a_plan(name, at, kind, "it is not UTF-8 text"))
+            collector.add(_not_a_plan(name, at, kind, _("it is not UTF-8 text")))
         else:
             collector.add(messages.unreadable(text, name, files.PLAN_FILES, at))
         return None
@@ -409,13 +409,13 @@ def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
     if tree is None and (not text.strip() or kind.looks_like(text)):
         collector.extend(diags)  # a plan file with a YAML error: its one line is shown
         return None
-    collector.add(_not_a_plan(name, at, kind, kind.lacks if isinstance(tree, YMap) else
-                              "it is not YAML of a plan" if tree is None else
-                              "it is not a mapping of keys"))
+    collector.add(_not_a_plan(name, at, kind, _(kind.lacks) if isinstance(tree, YMap) else
+                              _("it is not YAML of a plan") if tree is None else
+                              _("it is not a mapping of keys")))
     return None
 
 
 def _not_a_plan(name: str, at: Span, kind: _Kind, reason: str) -> Diagnostic:
     return Diagnostic("E415", _("{show} is not a plan file: {reason}").format(
                                   show=messages.show(name, 120), reason=reason), at,
-                      help=kind.help)
+                      help=_(kind.help))

@@ -200,9 +200,9 @@ def _refuse(collector: Collector, code: str, name: str, message: str, help: str)
 def _lock_file_help(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if base.startswith("~$"):
-        return (f"'{base}' is the lock file Excel keeps while '{base[2:]}' is open: close "
-                "the workbook in Excel, or leave this file out")
-    return "check that the file is an Excel workbook (.xlsx) and that it opens in Excel"
+        return _("'{base}' is the lock file Excel keeps while '{name}' is open: close the "
+                 "workbook in Excel, or leave this file out").format(base=base, name=base[2:])
+    return _("check that the file is an Excel workbook (.xlsx) and that it opens in Excel")
 
 
 def _check_package(name: str, data: bytes, collector: Collector) -> bool:

@@ -314,22 +314,22 @@ def _kids(node: yaml.Node) -> list[yaml.Node]:
 
 def _yaml_help(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted, e.g. \"a: b\""
+        return _("a value containing ': ' must be quoted, e.g. \"a: b\"")
     if "found character '\\t'" in problem or "found character\t" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "could not find expected ':'" in problem:
-        return "each line of a mapping needs 'key: value'"
+        return _("each line of a mapping needs 'key: value'")
     if "did not find expected key" in problem:
-        return "check the indentation: keys of one mapping start in the same column"
+        return _("check the indentation: keys of one mapping start in the same column")
     if "found undefined alias" in problem:
-        return "an alias (*name) needs an anchor (&name) earlier in the file"
+        return _("an alias (*name) needs an anchor (&name) earlier in the file")
     if "found unexpected end of stream" in problem:
-        return "a quote or a bracket is not closed"
+        return _("a quote or a bracket is not closed")
     if "expected a single document" in problem:
-        return "a plan file holds one document: remove the '---' separator"
+        return _("a plan file holds one document: remove the '---' separator")
     if "did not find expected" in problem:
-        return "a quote or a bracket is not closed, or the indentation is off"
-    return "check the quoting and the indentation around this place"
+        return _("a quote or a bracket is not closed, or the indentation is off")
+    return _("check the quoting and the indentation around this place")
 
 
 def _span(node: yaml.Node, source: Source) -> Span:

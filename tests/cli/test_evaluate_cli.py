@@ -210,7 +210,8 @@ def test_fail_on_exits_1_only_when_a_listed_status_occurs() -> None:
 
 
 def test_fail_on_says_which_indicators_tripped_it() -> None:
-    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--format", "json", "--fail-on",
+    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--format", "json",
+        "--fail-on",
                          "unknown,not_met")
     assert code == 1
     report = json.loads(out)  # stdout stays the report alone
@@ -221,7 +222,8 @@ def test_fail_on_says_which_indicators_tripped_it() -> None:
     assert lines[0] == (f"--fail-on not_met,unknown: {len(tripped)} of "
                         f"{len(report['indicators'])} indicators have a listed status:")
     assert [tuple(line.split()) for line in lines[1:]] == tripped
-    code, _, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--fail-on", "not_met,unknown",
+    code, _, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--fail-on",
+        "not_met,unknown",
                        "--area", "overall")
     assert (code, err) == (0, "")
 

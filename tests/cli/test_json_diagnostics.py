@@ -128,7 +128,8 @@ def test_explain_checks_its_indicator_and_agency() -> None:
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("INDICATOR: error[E802]: unknown indicator 'procedures.on_tme'")
     assert "help: did you mean 'procedures.on_time'?" in result.stderr
-    result = run("explain", "--lang", "en", PLAN, Q1, "procedures.on_time", "--period", "q1", "--agency", "snv2")
+    result = run("explain", "--lang", "en", PLAN, Q1, "procedures.on_time", "--period", "q1",
+        "--agency", "snv2")
     assert result.exit_code == 2
     assert result.stderr.startswith("--agency: error[E630]: unknown agency 'snv2'")
 

@@ -63,7 +63,8 @@ def test_validate_invalid_plan_text(name: str, golden: object) -> None:
 
 
 def test_validate_invalid_plan_json(golden: object) -> None:
-    result = run("validate", "--lang", "en", "tests/data/invalid/e412_wrong_type.yaml", "--format", "json")
+    result = run("validate", "--lang", "en", "tests/data/invalid/e412_wrong_type.yaml", "--format",
+        "json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert [d["code"] for d in data["diagnostics"]] == ["E412"] * 6

@@ -330,7 +330,8 @@ def test_cli_reports_every_invalid_plan_and_exits_2(golden: object,
     assert code == 2 and out == ""
     golden("diff/invalid.txt", err)  # type: ignore[operator]
     # both plans are checked before giving up
-    code, out, err = run("diff", "--lang", "en", "tests/data/diff/invalid.yaml", "tests/data/diff/missing.yaml")
+    code, out, err = run("diff", "--lang", "en", "tests/data/diff/invalid.yaml",
+        "tests/data/diff/missing.yaml")
     assert code == 2 and out == ""
     assert "tests/data/diff/invalid.yaml:" in err and "error[E420]" in err
     assert "tests/data/diff/missing.yaml" in err and "error[E407]" in err

@@ -76,7 +76,8 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
 
 def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "annex.docx"
-    result = run("evaluate", "--lang", "en", *ARGS[:2], "--period", "q5", "--format", "docx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", *ARGS[:2], "--period", "q5", "--format", "docx", "-o",
+        str(out))
     assert result.exit_code == 2
     assert "--period: error[E620]: unknown period 'q5'" in result.stderr
     assert not out.exists()

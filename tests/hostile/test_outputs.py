@@ -213,7 +213,8 @@ def test_a_file_name_with_an_escape_is_written_out_in_the_header(
         "4 |   snvv: {received: 1}",
         "  |   ^^^^",
     ]
-    as_json = run("evaluate", "--lang", "en", str(ROOT / HOSTILE), name, "--period", "q1", "--format", "json")
+    as_json = run("evaluate", "--lang", "en", str(ROOT / HOSTILE), name, "--period", "q1",
+        "--format", "json")
     assert json.loads(as_json.stdout)["diagnostics"][0]["file"] == name  # exact in JSON
     assert raw_controls(as_json.stdout) == []
 
@@ -295,7 +296,8 @@ def test_deep_nesting_in_a_json_fact_file_is_located(
 # -- no traceback: dates, names, disks and pipes -----------------------------------------------
 
 def test_new_year_refuses_a_date_that_would_leave_the_calendar() -> None:
-    result = CliRunner().invoke(main, ["new-year", "--lang", "en", "tests/data/outputs/period_9999.yaml",
+    result = CliRunner().invoke(main, ["new-year", "--lang", "en",
+        "tests/data/outputs/period_9999.yaml",
                                        "--year", "2024"])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)

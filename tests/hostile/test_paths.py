@@ -310,12 +310,14 @@ def test_a_case_plan_outside_the_root_is_refused(tree: Path, opened: list[Path])
     code, out, err = cli("test", "--lang", "en", "plans/parent.yaml", "cases/c.yaml")
     assert code == 2 and err.startswith("cases/c.yaml:2:9: error[E415]: 'secret/config.yaml' is "
                                         "not a plan file")
-    code, out, err = cli("test", "--lang", "en", "--root", "cases", "plans/parent.yaml", "cases/c.yaml")
+    code, out, err = cli("test", "--lang", "en", "--root", "cases", "plans/parent.yaml",
+        "cases/c.yaml")
     assert code == 2 and err.startswith("cases/c.yaml:2:9: error[E717]: '../secret/config.yaml' "
                                         "is outside the root folder 'cases'\n")
     assert_no_leak(out, err)
     write(case, CASE.format(plan="/etc/passwd"))
-    code, out, err = cli("test", "--lang", "en", "plans/parent.yaml", "cases/c.yaml", "--format", "json")
+    code, out, err = cli("test", "--lang", "en", "plans/parent.yaml", "cases/c.yaml", "--format",
+        "json")
     [d2] = json.loads(out)["diagnostics"]
     assert (code, d2["code"], d2["line"], d2["col"]) == (2, "E717", 2, 9)
     assert "root:x" not in out
@@ -403,22 +405,26 @@ def test_the_size_limit_option(tree: Path) -> None:
     assert (code, out) == (2, "")
     assert err.startswith("plans/parent.yaml: error[E407]: cannot read the file: it is larger "
                           "than the limit of 1 024 bytes\n")
-    code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size", str(size))
+    code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size",
+        str(size))
     assert (code, err) == (0, "")
     code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size", "lots")
     assert code == 2 and "'lots' is not a size" in err and "error[" not in err
     write(tree / "facts.yaml", "plan: mini-2023\nperiod: q1\nagencies:\n"
           "  snv: {received: 10, on_time: 10}\n" + "#" * size + "\n")
-    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", "50", "--format", "json")
     assert code == 2
     assert [(d["code"], d["file"]) for d in json.loads(out)["diagnostics"]] == [
         ("E407", "plans/parent.yaml")]
-    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", str(size), "--format", "json")
     assert code == 2
     assert [(d["code"], d["file"]) for d in json.loads(out)["diagnostics"]] == [
         ("E600", "facts.yaml")]
-    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", "64M", "--format", "json")
     assert (code, err) == (0, "") and json.loads(out)["period"] == "q1"

@@ -218,3 +218,33 @@ def rebinds_marker(root: Path = ENGINE) -> list[Finding]:
                 found.append(Finding(path.relative_to(ENGINE).as_posix(), n.lineno,
                                      "'_' is bound here, hiding the translation function"))
     return found
+
+
+_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*(?:![rsa])?(?::[^{}]*)?\}")
+
+
+def unfilled(root: Path = ENGINE) -> list[Finding]:
+    """Marked texts with ``{name}`` placeholders that are used without ``.format(...)``: the
+    reader would see the braces."""
+    found: list[Finding] = []
+    for path in sorted(root.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        receivers = [n.func.value for n in ast.walk(tree) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Attribute) and n.func.attr == "format"]
+        names = {r.id for r in receivers if isinstance(r, ast.Name)}
+        receivers += [a.value for a in ast.walk(tree) if isinstance(a, ast.Assign)
+                      and any(isinstance(t, ast.Name) and t.id in names for t in a.targets)]
+        formatted: set[int] = set()
+        while receivers:  # a choice of texts, formatted once: (_("a") if x else _("b")).format
+            r = receivers.pop()
+            formatted.add(id(r))
+            if isinstance(r, ast.IfExp):
+                receivers += [r.body, r.orelse]
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) \
+                    and n.func.id in ("_", "ngettext") and id(n) not in formatted \
+                    and any(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                            and _PLACEHOLDER.search(a.value) for a in n.args):
+                found.append(Finding(path.relative_to(ENGINE).as_posix(), n.lineno,
+                                     "placeholders never filled: " + ast.unparse(n)[:80]))
+    return found

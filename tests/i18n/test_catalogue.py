@@ -80,3 +80,10 @@ def test_no_module_hides_the_translation_function() -> None:
 
     found = rebinds_marker()
     assert not found, "\n".join(map(str, found))
+
+
+def test_every_placeholder_of_a_marked_text_is_filled() -> None:
+    from tests.i18n.scan import unfilled
+
+    found = unfilled()
+    assert not found, "\n".join(map(str, found))

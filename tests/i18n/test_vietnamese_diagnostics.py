@@ -129,7 +129,7 @@ def test_the_command_line_speaks_vietnamese_by_default_and_english_when_asked(
 
 
 def test_every_command_takes_lang() -> None:
-    for name, command in main.commands.items():  # type: ignore[attr-defined]
+    for name, command in main.commands.items():
         options = {o for p in command.params for o in getattr(p, "opts", ())}
         assert "--lang" in options, f"cchc {name} has no --lang"
 

@@ -70,7 +70,8 @@ def test_an_existing_file_is_kept_unless_force(tmp_path: Path, report: Report) -
 
 def test_invalid_input_writes_no_file(tmp_path: Path) -> None:
     out = tmp_path / "q1.xlsx"
-    result = run("evaluate", "--lang", "en", PLAN, FACTS, "--period", "q5", "--format", "xlsx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", PLAN, FACTS, "--period", "q5", "--format", "xlsx",
+        "-o", str(out))
     assert result.exit_code == 2
     assert "--period: error[E620]: unknown period 'q5'" in result.stderr
     assert list(tmp_path.iterdir()) == []
