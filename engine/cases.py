@@ -66,7 +66,7 @@ from .files import (
     read,
     within,
 )
-from .i18n import _
+from .i18n import N_, _
 from .language import compile_formula
 from .model import Indicator, Plan
 from .render import render_explain
@@ -189,7 +189,7 @@ class CaseResult:
             named = {a for a, _ in self.case.explicit}
             keep = [a for a in inputs if a in named][:MAX_INPUTS]
             hidden = frozenset(inputs) - set(keep)
-            why = "" if hidden & named else " (all with the case's defaults)"
+            why = "" if hidden & named else N_(" (all with the case's defaults)")
         return render_explain(result, lang, where=lambda agency, fact: origins.get((agency, fact)),
                               hidden_agencies=hidden, hidden_why=why)
 

@@ -362,8 +362,7 @@ def validate_cmd(plan_path: str, fmt: str, strict: bool) -> None:
     count = len(plan.warnings)
     if count:
         _say(render_all(plan.warnings, _max_diagnostics()))
-    _out(render_summary(plan)
-         + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
+    _out(render_summary(plan, count))
 
 
 @dataclass(frozen=True)

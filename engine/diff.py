@@ -19,7 +19,7 @@ by id (periods by due date), so the diff does not depend on the order of the fil
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from .language import Formula
@@ -165,6 +165,16 @@ class PlanDiff:
     groups: SectionDiff
     periods: SectionDiff
     facts: SectionDiff
+    #: Every agency of either plan by its name for people, in each language
+    #: (``{"snv": {"vi": "Sở Nội vụ", "en": "Department of Home Affairs"}}``; a commune with its
+    #: district, the new plan's name when both plans have it): what the text and Markdown show
+    #: for an agency, where the JSON keeps ids.
+    agency_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False,
+                                                          repr=False)
+
+    def agency_name(self, agency: str, lang: str) -> str:
+        """``agency`` by its name in ``lang`` (its id when neither plan has it)."""
+        return self.agency_names.get(agency, {}).get(lang, agency)
 
     @property
     def sections(self) -> tuple[SectionDiff, ...]:
@@ -342,4 +352,12 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         groups=_section("groups", old, new),
         periods=_section("periods", old, new),
         facts=_section("facts", old, new),
+        agency_names=_agency_names(old, new),
     )
+
+
+def _agency_names(old: Plan, new: Plan) -> dict[str, dict[str, str]]:
+    from .render import agency_name
+
+    return {a: {lang: agency_name(plan, a, lang) for lang in ("vi", "en")}
+            for plan in (old, new) for a in plan.agencies}

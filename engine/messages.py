@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
@@ -241,21 +242,66 @@ def share_out_of_range(share: int | Fraction, part: object = None, whole: object
     return text
 
 
-def describe_reason(reason: Reason, lang: Lang | str = "en") -> str:
-    """Why a value is unknown, in ``lang`` ("vi" or "en").
+def describe_reason(reason: Reason, lang: Lang | str = "en", *,
+                    name: Callable[[str], str] | None = None) -> str:
+    """Why a value is unknown, in ``lang`` ("vi" or "en"), numbers written its way
+    (:mod:`engine.numbers`: ``200%``, ``1.234`` in Vietnamese); ``name`` shows an agency by its
+    name for people (:func:`engine.render.agency_name`; the id when None).
 
         >>> describe_reason(Reason("invalid", detail="1/2 is not a whole number of days"), "en")
         '1/2 is not a whole number of days'
         >>> describe_reason(Reason("division_by_zero"), "vi")
         'chia cho 0'
+        >>> describe_reason(Reason("invalid", detail=share_out_of_range(
+        ...     Fraction(12345, 1000), 12345, 1000, "sum(a) / sum(b)")), "vi")
+        'giá trị không hợp lệ (tỉ lệ là 1.234,5%, trên 100%: 12.345 trên 1.000 (sum(a) / sum(b)))'
     """
-    words = REASON_WORDS[reason.kind]["vi" if lang == "vi" else "en"]
+    lang = "vi" if lang == "vi" else "en"
+    words = REASON_WORDS[reason.kind][lang]
+    agency = name(reason.agency) if name is not None and reason.agency else reason.agency
+    detail = _local_detail(reason.detail, lang)
     return words.format(
-        fact=reason.fact, agency=reason.agency,
-        of_agency=f" of {reason.agency}" if reason.agency else "",
-        agency_or_nobody=reason.agency or "cơ quan",
-        detail=reason.detail, paren_detail=f" ({reason.detail})" if reason.detail else "",
-        detail_or_invalid=reason.detail or "no valid value")
+        fact=reason.fact, agency=agency,
+        of_agency=f" of {agency}" if agency else "",
+        agency_or_nobody=agency or "cơ quan",
+        detail=detail, paren_detail=f" ({detail})" if detail else "",
+        detail_or_invalid=detail or "no valid value")
+
+
+#: The detail of :func:`share_out_of_range`, read back so that :func:`describe_reason` can say
+#: it in another language, with the numbers written its way.
+_SHARE_DETAIL = re.compile(r"the share is (?P<share>-?[\d.]+)%, (?P<side>above 100%|below 0%)"
+                           r"(?:: (?P<part>-?[\d.]+) of (?P<whole>-?[\d.]+)"
+                           r"(?: \((?P<formula>.*)\))?)?")
+_DAYS_DETAIL = re.compile(r"(?P<days>-?[\d.]+) is not a whole number of days")
+_CALENDAR_DETAIL = "the date falls outside the calendar (years 1 to 9999)"
+
+
+def _local_detail(detail: str, lang: str) -> str:
+    """The detail of a reason (written in English, with machine numbers, when the value was
+    worked out) in ``lang``: the Vietnamese words and numbers of the details that
+    :func:`share_out_of_range` and the date arithmetic write; any other detail as it is."""
+    if lang != "vi" or not detail:
+        return detail
+    from .numbers import format_number_local
+
+    def number(text: str) -> str:
+        return format_number_local(Fraction(text), lang, places=None)
+
+    share = _SHARE_DETAIL.fullmatch(detail)
+    if share is not None:
+        side = "trên 100%" if share["side"] == "above 100%" else "dưới 0%"
+        text = f"tỉ lệ là {number(share['share'])}%, {side}"
+        if share["part"] is not None:
+            text += f": {number(share['part'])} trên {number(share['whole'])}"
+            text += f" ({share['formula']})" if share["formula"] is not None else ""
+        return text
+    days = _DAYS_DETAIL.fullmatch(detail)
+    if days is not None:
+        return f"{number(days['days'])} không phải là một số ngày nguyên"
+    if detail == _CALENDAR_DETAIL:
+        return "ngày nằm ngoài lịch (từ năm 1 đến năm 9999)"
+    return detail
 
 
 # ---------------------------------------------------------------------------------------------

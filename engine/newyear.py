@@ -27,7 +27,7 @@ from typing import Any
 
 from .diagnostics import ArgumentError, Diagnostic
 from .escape import visible
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .messages import year_left
 from .model import Indicator, Label, Plan
 from .nodes import Date, Expr, Number, walk
@@ -35,7 +35,14 @@ from .printer import to_text
 from .wording import fact_years, formula_dates, move_years
 from .yamlout import scalar
 
-DECIDE = "QUYẾT ĐỊNH (decide)"
+#: The mark of a line that needs a person's decision (translated where written:
+#: ``QUYẾT ĐỊNH`` in Vietnamese).
+DECIDE = N_("DECIDE")
+_YEAR_MOVED = N_("year moved")
+_INHERITED = N_("inherited unchanged")
+_DATES_MOVED = N_("dates moved a year")
+_THE_NAME = N_("the name")
+_THE_LABEL = N_("the label")
 
 
 def shift_date(day: dt.date, years: int) -> dt.date:
@@ -128,7 +135,8 @@ def _unmovable(plan: Plan, year: int) -> list[Diagnostic]:
 
 
 def new_year(plan: Plan, parent_ref: str, year: int) -> str:
-    """The YAML text of next year's draft plan, extending the plan at ``parent_ref``.
+    """The YAML text of next year's draft plan, extending the plan at ``parent_ref``, its
+    comments in the current language (:func:`engine.i18n.current`; ``cchc new-year --lang``).
 
     Raises :class:`~engine.diagnostics.ArgumentError` (``E804``) when a date of the plan
     cannot move to ``year`` (it would leave the calendar)."""
@@ -137,11 +145,13 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
         raise ArgumentError(problems)
     years = year - plan.year
     ref = visible(parent_ref)
+    decide = _(DECIDE)
     out = [
-        f"# Kế hoạch CCHC năm {year}: bản nháp do `cchc new-year` tạo từ {ref}.",
-        f"# Draft plan for {year}, written by `cchc new-year` from {ref}.",
-        "# Everything not written here is inherited. Each line marked",
-        f"# {DECIDE} needs a person: thresholds to keep or raise, baselines to update.",
+        "# " + _("Draft plan for {year}, written by `cchc new-year` from {ref}.").format(
+            year=year, ref=ref),
+        "# " + _("Everything not written here is inherited. Each line marked"),
+        "# " + _("{decide} needs a person: thresholds to keep or raise, baselines to update."
+                 ).format(decide=decide),
         "cchc: 1",
         f"extends: {_line(parent_ref)}",
         f"id: {_line(_retitle(plan.id, plan.year, year))}",
@@ -152,7 +162,8 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
     if plan.title.en:
         out.append(f"  en: {_line(_retitle(plan.title.en, plan.year, year))}")
     out += [
-        f"# {DECIDE}: the decision that issues this plan, once it is signed:",
+        "# " + _("{decide}: the decision that issues this plan, once it is signed:").format(
+            decide=decide),
         "# decision: {number: ..., date: YYYY-MM-DD, signer: ...}",
         "",
         "periods:",
@@ -171,16 +182,16 @@ def new_year(plan: Plan, parent_ref: str, year: int) -> str:
     for area in plan.areas.values():
         rendered = [_indicator(plan.indicators[iid], years, moves) for iid in area.indicators]
         name, left = moves.label(area.name)
-        said = [f"{DECIDE}: {visible(year_left('the name', left))}"] if left else []
+        said = [f"{decide}: {visible(year_left(_(_THE_NAME), left))}"] if left else []
         if name is not None or any(changed for _, changed in rendered):
             out.append(f"  {area.id}:")
             out += [f"    # {n}" for n in said]
-            out += [f"    name: {name}   # year moved"] if name is not None else []
+            out += [f"    name: {name}   # {_(_YEAR_MOVED)}"] if name is not None else []
             if any(changed for _, changed in rendered):
                 out.append("    indicators:")
             out += [line for lines, _ in rendered for line in lines]
         else:
-            out.append(f"  # {visible(area.id)}: inherited unchanged")
+            out.append(f"  # {visible(area.id)}: {_(_INHERITED)}")
             out += [f"  #   {visible(n)}" for n in said]
             out += ["  #   " + line[8:] for lines, _ in rendered for line in lines]
     return "\n".join(out) + "\n"
@@ -191,25 +202,28 @@ def _indicator(ind: Indicator, years: int, moves: _Moves) -> tuple[list[str], bo
     key = ind.id.split(".", 1)[1]
     real: list[str] = []
     name, left = moves.label(ind.name)
+    decide = _(DECIDE)
     if name is not None:
-        real.append(f"        name: {name}   # year moved")
+        real.append(f"        name: {name}   # {_(_YEAR_MOVED)}")
     for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
                          ("deadline", ind.deadline)):
         if formula is not None and _has_date(formula.expr):
             real.append(f"        {fld}: {_line(to_text(_shift_expr(formula.expr, years)))}"
-                        "   # dates moved a year")
+                        f"   # {_(_DATES_MOVED)}")
     target = ind.target.text.strip().replace("\n", " ")
     thresholds = [n for n in walk(ind.target.expr) if isinstance(n, Number)]
-    notes = [f"{DECIDE}: keep or raise the target `{visible(target)}`?" if thresholds
-             else f"target `{visible(target)}` carried over"]
+    notes = [_("{decide}: keep or raise the target `{target}`?").format(
+        decide=decide, target=visible(target)) if thresholds
+        else _("target `{target}` carried over").format(target=visible(target))]
     if ind.baseline is not None:
-        notes.append(f"{DECIDE}: the baseline should become last year's result")
+        notes.append(_("{decide}: the baseline should become last year's result").format(
+            decide=decide))
     last_year = [f for f in ind.facts if re.search(r"_(19|20)\d\d\b", f)]
     if last_year:
-        notes.append(f"{DECIDE}: last year's figures ({visible(', '.join(last_year))}) are "
-                     "facts; check their labels")
+        notes.append(_("{decide}: last year's figures ({facts}) are facts; check their labels"
+                       ).format(decide=decide, facts=visible(", ".join(last_year))))
     if left:
-        notes.append(f"{DECIDE}: {visible(year_left('the name', left))}")
+        notes.append(f"{decide}: {visible(year_left(_(_THE_NAME), left))}")
     if real:
         return [f"      {key}:", *(f"        # {n}" for n in notes), *real], True
     return [f"      # {key}: {notes[0]}", *(f"      #   {n}" for n in notes[1:])], False
@@ -254,10 +268,11 @@ class _Moves:
                 continue
             label, left = self.label(fact.label)
             if left:
-                lines.append(f"  # {fact.id}: {DECIDE}: {year_left('the label', left)}")
+                left_text = year_left(_(_THE_LABEL), left)
+                lines.append(f"  # {fact.id}: {_(DECIDE)}: {left_text}")
             if label is not None:
-                lines += [f"  {fact.id}:", f"    label: {label}   # year moved"]
+                lines += [f"  {fact.id}:", f"    label: {label}   # {_(_YEAR_MOVED)}"]
                 changed = True
         if not lines:
             return []
-        return ["", "facts:" if changed else "# facts: inherited unchanged", *lines]
+        return ["", "facts:" if changed else "# facts: " + _(_INHERITED), *lines]

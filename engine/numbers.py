@@ -12,11 +12,12 @@ report, the Word annex) goes through it; JSON and CSV keep the machine form of
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 from .values import format_number
 
-__all__ = ["format_number_local", "format_percent"]
+__all__ = ["format_date_local", "format_number_local", "format_percent"]
 
 
 def format_number_local(value: int | Fraction, lang: str = "vi", *,
@@ -45,3 +46,15 @@ def format_percent(value: int | Fraction, lang: str = "vi", *, places: int = 2) 
     """A share as a percentage with up to ``places`` decimals: ``99,72%`` (``99.72%`` in
     English)."""
     return format_number_local(Fraction(value) * 100, lang, places=places) + "%"
+
+
+def format_date_local(day: dt.date, lang: str = "vi") -> str:
+    """A date as people of ``lang`` write it: day first in Vietnamese (``14/03/2023``), ISO in
+    English (``2023-03-14``).
+
+        >>> format_date_local(dt.date(2023, 3, 14)), format_date_local(dt.date(2023, 3, 14), "en")
+        ('14/03/2023', '2023-03-14')
+    """
+    if lang == "vi":
+        return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+    return day.isoformat()

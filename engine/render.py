@@ -7,6 +7,7 @@ table, Markdown, CSV and ``explain``, escaped the JSON way in JSON."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Collection, Sequence
@@ -14,9 +15,10 @@ from fractions import Fraction
 
 from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
 from .files import nfc
+from .i18n import _, ngettext, use
 from .messages import describe_reason
 from .model import Plan
-from .numbers import format_number_local
+from .numbers import format_date_local, format_number_local
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
 
@@ -71,11 +73,19 @@ def _number(value: int | Fraction, lang: str | None, places: int | None) -> str:
     return format_number_local(value, lang, places=places)
 
 
-def _explained(value: Value, lang: str) -> str:
-    """A value in ``explain``: a number exact, in the way of ``lang``; any other value as the
-    plan writes it (:func:`engine.values.format_value`)."""
-    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+def explained_value(value: Value, lang: str) -> str:
+    """A value in ``explain``: a number exact and a date in the way of ``lang``
+    (``1.234,5``, ``14/03/2023`` in Vietnamese), true and false and an unknown value in words
+    of the current language; a text as the plan writes it (:func:`engine.values.format_value`).
+    """
+    if isinstance(value, bool):
+        return _("true") if value else _("false")
+    if isinstance(value, int | Fraction):
         return format_number_local(value, lang, places=None)
+    if isinstance(value, dt.date):
+        return format_date_local(value, lang)
+    if isinstance(value, Unknown):
+        return _("unknown")
     return format_value(value)
 
 
@@ -151,11 +161,16 @@ def _status(status: Status, lang: str, colour: bool) -> str:
 
 
 def _facts_note(word: str, facts: Sequence[tuple[str, str]], lang: str) -> str:
-    """``missing 2 facts from 1 agencies`` (``word`` is ``missing`` or ``treated``) for
-    ``(agency, fact)`` pairs."""
-    w = _WORDS[lang]
-    agencies = len({a for a, _ in facts})
-    return f"{w[word]} {len(facts)} {w['facts_from']} {agencies} {w['agencies']}"
+    """``missing 2 facts from 1 agency`` (``word`` is ``missing`` or ``treated``) for
+    ``(agency, fact)`` pairs, singular or plural as the counts say, numbers in ``lang``'s way."""
+    n, m = len(facts), len({a for a, _f in facts})
+    with use(lang):
+        what = ngettext("missing {n} fact", "missing {n} facts", n) if word == "missing" else \
+            ngettext("the rule for missing facts applied to {n} fact",
+                     "the rule for missing facts applied to {n} facts", n)
+        who = ngettext("from {m} agency", "from {m} agencies", m)
+    return what.format(n=format_number_local(n, lang)) + " " + \
+        who.format(m=format_number_local(m, lang))
 
 
 def agency_name(plan: Plan, agency: str, lang: str) -> str:
@@ -188,7 +203,8 @@ def _notes(report: Report, r: IndicatorResult, lang: str) -> str:
         shown = ", ".join(below[:4]) + (" …" if len(below) > 4 else "")
         return f"{len(below)} {w['below']}: {shown}"
     if r.status in ("not_applicable", "unknown") and r.reasons:  # e.g. an invalid share
-        return describe_reason(r.reasons[0], lang)
+        return describe_reason(r.reasons[0], lang,
+                               name=lambda a: agency_name(report.plan, a, lang))
     if r.status == "not_applicable" and r.indicator.applicable is not None:
         return f"{r.indicator.applicable.text.strip()}: false"
     return ""
@@ -199,7 +215,6 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     if report.agency is None or not r.agencies:
         return r.value, r.status, _notes(report, r, lang)
     own = r.agencies[0]
-    w = _WORDS[lang]
     note = ""
     treated = r.treated_in(own)
     if own.missing:
@@ -207,7 +222,10 @@ def _shown(report: Report, r: IndicatorResult, lang: str) -> tuple[Value, Status
     elif treated:
         note = _facts_note("treated", [(t.agency, t.fact) for t in treated], lang)
     elif own.members:
-        note = f"{w['with']} {len(own.members)} {w['below_it']}"
+        with use(lang):
+            note = ngettext("with {n} agency below it", "with {n} agencies below it",
+                            len(own.members)).format(n=format_number_local(len(own.members),
+                                                                          lang))
     return own.value, own.status, note
 
 
@@ -222,8 +240,8 @@ def _counts(report: Report) -> dict[str, int]:
 def _agency_line(report: Report, lang: str) -> list[str]:
     if report.agency is None:
         return []
-    a = report.plan.agencies[report.agency]
-    return [visible(f"{_WORDS[lang]['agency']}: {a.name.text(lang)} ({a.id})")]
+    name = agency_name(report.plan, report.agency, lang)
+    return [visible(f"{_WORDS[lang]['agency']}: {name}")]
 
 
 #: The narrowest table :func:`render_table` lays out: a narrower width is taken as this one.
@@ -266,7 +284,7 @@ def render_table(report: Report, lang: str = "vi", colour: bool = False,
         if not shown:
             continue
         lines += wrap(f"{area.name.text(lang)} ({area.id})", size)
-        for _, row, status in shown:
+        for _r, row, status in shown:
             parts = [wrap(text, n, "  " if i == 0 else "")
                      for i, (text, n) in enumerate(zip(row, sizes, strict=True)) if n]
             for i in range(max(len(p) for p in parts)):
@@ -383,72 +401,113 @@ def render_json(report: Report) -> str:
 def render_explain(result: IndicatorResult, lang: str = "vi", agency: str | None = None,
                    where: Callable[[str, str], str | None] | None = None, *,
                    hidden_agencies: Collection[str] = (), hidden_why: str = "") -> str:
-    """The derivation of one result, readable: formula, terms, inputs by agency, breakdown.
+    """The derivation of one result, readable: formula, terms, inputs by agency, breakdown,
+    every line in ``lang`` (numbers and dates written its way, agencies by name).
 
     ``where(agency, fact)`` names the file place a fact came from, when known. The inputs of
     ``hidden_agencies`` are not listed, only counted (with ``hidden_why`` after the count, such
-    as " (all with the case's defaults)"): a case over hundreds of agencies lists the few it
-    names. With ``agency``, all of it (status, terms, coverage, inputs, breakdown) is worked
-    out over the unit of the breakdown that holds the agency, as the header's value is
+    as " (all with the case's defaults)", translated): a case over hundreds of agencies lists the
+    few it names. With ``agency``, all of it (status, terms, coverage, inputs, breakdown) is
+    worked out over the unit of the breakdown that holds the agency, as the header's value is
     (:meth:`~engine.report.IndicatorResult.over_unit`)."""
+    with use(lang):
+        return _explain(result, lang, agency, where, hidden_agencies, hidden_why)
+
+
+def _explain(result: IndicatorResult, lang: str, agency: str | None,
+             where: Callable[[str, str], str | None] | None,
+             hidden_agencies: Collection[str], hidden_why: str) -> str:
     if agency is not None:
         result = result.over_unit(agency)
     ind = result.indicator
     unit = ind.unit
+    plan = result.plan
+    status_words = STATUS_WORDS[lang]
+
+    def name(a: str) -> str:
+        return agency_name(plan, a, lang)
+
+    def shown(value: Value) -> str:
+        if isinstance(value, bool | dt.date):
+            return explained_value(value, lang)
+        return display_value(value, unit, lang)
+
     lines = [f"{ind.id}: {ind.name.text(lang)}",
-             f"  status: {result.status} ({STATUS_WORDS[lang][result.status]})"]
+             "  " + _("status: {status}").format(status=status_words[result.status])]
     if agency is not None:
         for u in result.agencies:  # the one unit the result is now over
-            below = f" with {len(u.members)} agencies below it" if u.members else ""
-            lines.append(f"  agency {u.agency}{below}: {display_value(u.value, unit, lang)} -> "
-                         f"{u.status} ({STATUS_WORDS[lang][u.status]})")
-    lines.append(f"  value = {ind.value.text.strip()}")
+            fields = {"agency": name(u.agency), "n": len(u.members), "value": shown(u.value),
+                      "status": status_words[u.status]}
+            lines.append("  " + (ngettext(
+                "agency {agency}, with {n} agency below it: {value} -> {status}",
+                "agency {agency}, with {n} agencies below it: {value} -> {status}",
+                len(u.members)) if u.members else _("agency {agency}: {value} -> {status}")
+            ).format(**fields))
+    lines.append("  " + _("value = {formula}").format(formula=ind.value.text.strip()))
     for term, v in result.terms:
-        lines.append(f"    {term} = {_explained(v, lang)}")
-    lines.append(f"        = {_explained(result.value, lang)}"
-                 + (f" ({display_value(result.value, unit, lang)})" if unit in ("percent", "rate")
-                    else ""))
+        lines.append(f"    {term} = {explained_value(v, lang)}")
+    lines.append(f"        = {explained_value(result.value, lang)}"
+                 + (f" ({shown(result.value)})" if unit in ("percent", "rate")
+                    and not isinstance(result.value, Unknown) else ""))
     for ref, v in result.references.items():
-        lines.append(f"    {ref} = {_explained(v, lang)}")
+        lines.append(f"    {ref} = {explained_value(v, lang)}")
     if ind.applicable is not None:
-        lines.append(f"  applicable: {ind.applicable.text.strip()} -> "
-                     f"{format_value(result.applicable) if result.applicable is not None else '-'}")
-    lines.append(f"  target: {ind.target.text.strip()} -> {_explained(result.target_value, lang)}")
+        lines.append("  " + _("applicable: {formula} -> {value}").format(
+            formula=ind.applicable.text.strip(),
+            value="-" if result.applicable is None else explained_value(result.applicable, lang)))
+    lines.append("  " + _("target: {formula} -> {value}").format(
+        formula=ind.target.text.strip(), value=explained_value(result.target_value, lang)))
     if result.deadline is not None:
-        lines.append(f"  deadline: {result.deadline}")
+        lines.append("  " + _("deadline: {date}").format(
+            date=format_date_local(result.deadline, lang)))
     for reason in result.reasons:
-        lines.append(f"  because: {describe_reason(reason)}")
+        lines.append("  " + _("because: {reason}").format(
+            reason=describe_reason(reason, lang, name=name)))
     for t in result.treated[:10]:
-        lines.append(f"  not reported, decided by the plan's rule: {t.fact} of {t.agency} "
-                     f"-> {t.rule}")
+        lines.append("  " + _("not reported, decided by the plan's rule: {fact} of {agency} -> "
+                              "{rule}").format(fact=t.fact, agency=name(t.agency), rule=t.rule))
     if len(result.treated) > 10:
-        lines.append(f"  … and {len(result.treated) - 10} more (see the JSON report)")
+        lines.append("  " + _("… and {n} more (see the JSON report)").format(
+            n=format_number_local(len(result.treated) - 10, lang)))
     cov = result.coverage
     if cov.expected:
-        lines.append(f"  coverage: {cov.reported} of {cov.expected} agencies reported"
-                     + (f"; missing: {', '.join(cov.missing_agencies[:10])}"
-                        + (" …" if len(cov.missing_agencies) > 10 else "")
-                        if cov.missing_agencies else ""))
+        missing = ""
+        if cov.missing_agencies:
+            missing = _("; not reported: {agencies}").format(
+                agencies=", ".join(name(a) for a in cov.missing_agencies[:10])
+                + (" …" if len(cov.missing_agencies) > 10 else ""))
+        lines.append("  " + ngettext("coverage: {reported} of {n} agency reported",
+                                     "coverage: {reported} of {n} agencies reported",
+                                     cov.expected).format(
+            reported=format_number_local(cov.reported, lang),
+            n=format_number_local(cov.expected, lang)) + missing)
     units = result.agencies
-    shown: list[str] = []
+    listed: list[str] = []
     for a in result.inputs:
         facts = result.inputs.get(a)
         if not facts or a in hidden_agencies:
             continue
-        shown.append(f"    {a}:")
+        listed.append(f"    {name(a)}:")
         for f, v in facts.items():
             place = where(a, f) if where is not None else None
-            shown.append(f"      {f} = {_explained(v, lang)}" + (f"   ({place})" if place else ""))
-    if shown:
-        lines += ["  inputs:", *shown]
+            listed.append(f"      {f} = {explained_value(v, lang)}"
+                          + (f"   ({place})" if place else ""))
+    if listed:
+        lines += ["  " + _("inputs:"), *listed]
     if hidden_agencies:
         n = len(hidden_agencies)
-        lines.append(f"    … and {n} more agencies{hidden_why}" if shown else
-                     f"  inputs: {n} agencies{hidden_why}, not listed")
+        why = _(hidden_why) if hidden_why else ""
+        count = format_number_local(n, lang)
+        lines.append("    " + ngettext("… and {n} more agency{why}", "… and {n} more agencies{why}",
+                                         n).format(n=count, why=why) if listed else
+                     "  " + ngettext("inputs: {n} agency{why}, not listed",
+                                     "inputs: {n} agencies{why}, not listed", n).format(
+                                         n=count, why=why))
     if units:
-        lines.append("  breakdown:")
+        lines.append("  " + _("breakdown:"))
         for u in units:
-            extra = f" (+{len(u.members)} below)" if u.members else ""
-            lines.append(f"    {u.agency}{extra}: {display_value(u.value, unit, lang)} -> "
-                         f"{u.status}")
+            fields = {"agency": name(u.agency), "n": format_number_local(len(u.members), lang),
+                      "value": shown(u.value), "status": status_words[u.status]}
+            lines.append("    " + (_("{agency} (+{n} below): {value} -> {status}") if u.members
+                                   else "{agency}: {value} -> {status}").format(**fields))
     return visible_lines("\n".join(lines) + "\n")

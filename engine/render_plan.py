@@ -8,11 +8,11 @@ name is written out (``\\x1b``), and counted as the cells it then takes.
     >>> from engine.loader import load_plan
     >>> plan = load_plan("plans/2023.yaml")
     >>> print(render_periods(plan))
-    ID    NAME                          FROM        UNTIL       DUE         DAYS
-    q1    Báo cáo Quý I/2023            2022-12-15  2023-03-13  2023-03-14    89
-    h1    Báo cáo 6 tháng đầu năm 2023  2022-12-15  2023-06-13  2023-06-14   181
-    q3    Báo cáo Quý III/2023          2023-06-14  2023-09-13  2023-09-14    92
-    year  Báo cáo năm 2023              2022-12-15  2023-12-13  2023-12-14   364
+    MÃ    TÊN                           TỪ NGÀY     ĐẾN NGÀY    HẠN BÁO CÁO  SỐ NGÀY
+    q1    Báo cáo Quý I/2023            15/12/2022  13/03/2023  14/03/2023        89
+    h1    Báo cáo 6 tháng đầu năm 2023  15/12/2022  13/06/2023  14/06/2023       181
+    q3    Báo cáo Quý III/2023          14/06/2023  13/09/2023  14/09/2023        92
+    year  Báo cáo năm 2023              15/12/2022  13/12/2023  14/12/2023       364
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from .escape import visible
+from .i18n import N_, _, current, ngettext, use
 from .language import Formula
 from .model import Indicator, Label, Plan
+from .numbers import format_date_local, format_number_local
 from .values import json_value
+
+#: The kinds of agency in the count of ``cchc agencies`` (English; translated where shown).
+_KIND_WORDS = {"province": N_("province"), "department": N_("department"),
+               "sector_agency": N_("sector agency"), "centre": N_("centre"),
+               "district": N_("district"), "commune": N_("commune"), "unit": N_("other unit")}
 
 #: Width of text listings, in characters.
 WIDTH = 100
@@ -64,16 +71,31 @@ def formula_text(formula: Formula | None) -> str:
 
 # -- summary ------------------------------------------------------------------------------------
 
-#: The singular of each count of :meth:`Plan.summary` ("1 agency", not "1 agencie").
-_SINGULAR = {"areas": "area", "indicators": "indicator", "agencies": "agency",
-             "periods": "period", "facts": "fact"}
+def _counted(what: str, n: int) -> str:
+    """``1 agency``, ``243 agencies``: a count of :meth:`Plan.summary` in the current
+    language, the number written its way."""
+    if what == "areas":
+        text = ngettext("{n} area", "{n} areas", n)
+    elif what == "indicators":
+        text = ngettext("{n} indicator", "{n} indicators", n)
+    elif what == "agencies":
+        text = ngettext("{n} agency", "{n} agencies", n)
+    elif what == "periods":
+        text = ngettext("{n} period", "{n} periods", n)
+    elif what == "facts":
+        text = ngettext("{n} fact", "{n} facts", n)
+    else:
+        text = ngettext("{n} warning", "{n} warnings", n)
+    return text.format(n=format_number_local(n, current()))
 
 
-def render_summary(plan: Plan) -> str:
-    """The one-line summary ``cchc validate`` prints for a valid plan."""
-    counts = plan.summary()
-    parts = ", ".join(f"{n} {what if n != 1 else _SINGULAR[what]}" for what, n in counts.items())
-    return visible(f"{plan.path or plan.id}: valid plan '{plan.id}' ({plan.year}): {parts}")
+def render_summary(plan: Plan, warnings: int = 0) -> str:
+    """The one-line summary ``cchc validate`` prints for a valid plan, in the current language
+    (:func:`engine.i18n.current`), with the count of its ``warnings`` when there are any."""
+    parts = ", ".join(_counted(what, n) for what, n in plan.summary().items())
+    line = _("{file}: valid plan '{plan}' ({year}): {counts}").format(
+        file=plan.path or plan.id, plan=plan.id, year=plan.year, counts=parts)
+    return visible(line + (f" ({_counted('warnings', warnings)})" if warnings else ""))
 
 
 def summary_data(plan: Plan) -> dict[str, Any]:
@@ -127,8 +149,13 @@ def render_indicators(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     The first line holds the key (the full id is ``AREA.KEY``), unit, owner, scope, deadline
     and the section of the plan text; the second the target and the name, cut to ``width``.
     """
-    head1 = ["KEY", "UNIT", "OWNER", "SCOPE", "DEADLINE", "REF"]
-    head2 = ["TARGET", "NAME" if lang == "vi" else "NAME (en)"]
+    with use(lang):
+        return _indicators(plan, lang, width)
+
+
+def _indicators(plan: Plan, lang: str, width: int) -> str:
+    head1 = [_("KEY"), _("UNIT"), _("OWNER"), _("SCOPE"), _("DEADLINE"), _("REF")]
+    head2 = [_("TARGET"), _("NAME")]
     rows: list[tuple[str, list[str], list[str]]] = []
     for area in plan.areas.values():
         for iid in area.indicators:
@@ -149,7 +176,9 @@ def render_indicators(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
         if area_id != current:
             current = area_id
             area = plan.areas[area_id]
-            lead = f" (lead: {area.lead})" if area.lead else ""
+            lead_agency = plan.agencies.get(area.lead) if area.lead is not None else None
+            lead = "" if lead_agency is None else \
+                " (" + _("lead: {agency}").format(agency=_name(lead_agency.name, lang)) + ")"
             lines.append("")
             lines.append(fit(f"{area_id} · {_name(area.name, lang)}{lead}", width))
         lines.append(" " * indent + _row(first, widths))
@@ -157,12 +186,9 @@ def render_indicators(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
                                                 [target_w, name_w]))
     count = sum(len(a.indicators) for a in plan.areas.values())
     lines.append("")
-    lines.append(f"{_plural(count, 'indicator')} in {_plural(len(plan.areas), 'area')}")
+    lines.append(_("{indicators} in {areas}").format(
+        indicators=_counted("indicators", count), areas=_counted("areas", len(plan.areas))))
     return "\n".join(lines)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -179,10 +205,13 @@ def periods_data(plan: Plan) -> dict[str, Any]:
 
 
 def render_periods(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
-    """The reporting periods as an aligned table; DAYS counts the data window, both ends in."""
-    head = ["ID", "NAME", "FROM", "UNTIL", "DUE", "DAYS"]
-    rows = [[visible(p.id), _name(p.name, lang), p.start.isoformat(), p.end.isoformat(),
-             p.due.isoformat(), str((p.end - p.start).days + 1)] for p in plan.periods.values()]
+    """The reporting periods as an aligned table in ``lang`` (dates day first in Vietnamese);
+    DAYS counts the data window, both ends in."""
+    with use(lang):
+        head = [_("ID"), _("NAME"), _("FROM"), _("UNTIL"), _("DUE"), _("DAYS")]
+    rows = [[visible(p.id), _name(p.name, lang), format_date_local(p.start, lang),
+             format_date_local(p.end, lang), format_date_local(p.due, lang),
+             str((p.end - p.start).days + 1)] for p in plan.periods.values()]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
     fixed = sum(w for i, w in enumerate(widths) if i != 1) + 2 * (len(head) - 1)
     widths[1] = max(4, min(widths[1], width - fixed))
@@ -211,6 +240,11 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     column of official codes when the plan gives any; then the count of agencies by kind, the
     commune-level units under each district (:func:`commune_counts`) and the groups with their
     size and definition."""
+    with use(lang):
+        return _agencies(plan, lang, width)
+
+
+def _agencies(plan: Plan, lang: str, width: int) -> str:
     lines: list[str] = []
     code_w = max((len(a.code) for a in plan.agencies.values() if a.code), default=0)
 
@@ -231,12 +265,13 @@ def render_agencies(plan: Plan, lang: str = "vi", width: int = WIDTH) -> str:
     for a in plan.agencies.values():
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
     lines.append("")
-    lines.append(fit(f"{len(plan.agencies)} agencies: "
-                     + ", ".join(f"{kind} {n}" for kind, n in kinds.items()), width))
+    lines.append(fit(_counted("agencies", len(plan.agencies)) + ": "
+                     + ", ".join(f"{_(_KIND_WORDS.get(kind, kind))} {n}"
+                                 for kind, n in kinds.items()), width))
     lines += _commune_lines(plan, lang, width)
     if plan.groups:
         lines.append("")
-        lines.append("groups:")
+        lines.append(_("groups:"))
         id_w = max(len(visible(g)) for g in plan.groups)
         for g in plan.groups.values():
             head = f"  {visible(g.id).ljust(id_w)}  {len(g.members):>4}  "
@@ -292,10 +327,10 @@ def _commune_lines(plan: Plan, lang: str, width: int) -> list[str]:
     if not counts:
         return []
     districts = all(plan.agencies[p].kind == "district" for p in counts)
-    lines = ["", "communes by district:" if districts else "communes by parent agency:"]
+    lines = ["", _("communes by district:") if districts else _("communes by parent agency:")]
     for parent, by_type in counts.items():
         a = plan.agencies[parent]
-        code = f" (code {a.code})" if a.code else ""
+        code = " (" + _("code {code}").format(code=a.code) + ")" if a.code else ""
         lines.append("  " + fit(f"{_name(a.name, lang)}{code} — {_count_text(by_type, lang)}",
                                 width - 2))
     if len(counts) > 1:
@@ -303,7 +338,7 @@ def _commune_lines(plan: Plan, lang: str, width: int) -> list[str]:
         for by_type in counts.values():
             for t, n in by_type.items():
                 total[t] = total.get(t, 0) + n
-        lines.append("  " + fit(f"total — {_count_text(total, lang)}", width - 2))
+        lines.append("  " + fit(_("total") + f" — {_count_text(total, lang)}", width - 2))
     return lines
 
 
@@ -311,12 +346,12 @@ def _definition(kinds: Sequence[str], agencies: Sequence[str], union: Sequence[s
                 minus: Sequence[str]) -> str:
     parts = []
     if kinds:
-        parts.append("kinds " + ", ".join(kinds))
+        parts.append(_("kinds {kinds}").format(kinds=", ".join(kinds)))
     if agencies:
         parts.append(", ".join(agencies))
     if union:
         parts.append(" + ".join(union))
-    text = " + ".join(parts) or "(empty)"
+    text = " + ".join(parts) or _("(empty)")
     if minus:
         text += " - " + " - ".join(minus)
     return text

@@ -8,15 +8,16 @@ way in JSON, kept from starting a formula in CSV and in the workbook's cells."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import posixpath
-import textwrap
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic
 from .escape import csv_row, json_safe, markdown_inline, visible
-from .render import fit, width
+from .numbers import format_date_local
+from .render import width, wrap
 from .status import STATES, AgencyStatus, Group, ReportingStatus
 
 #: The words of the chase list, by language.
@@ -76,8 +77,11 @@ def _period_line(status: ReportingStatus, lang: str) -> str:
     days = (status.due - status.as_of).days
     when = (w["days_late"].format(n=-days) if days < 0 else w["today"] if days == 0
             else w["days_left"].format(n=days))
-    return (f"{w['period']}: {p.name.text(lang)} ({p.start} – {p.end}), {w['due_on']} {p.due}, "
-            f"{w['as_of']} {status.as_of} ({when})")
+    def day(d: dt.date) -> str:
+        return format_date_local(d, lang)
+
+    return (f"{w['period']}: {p.name.text(lang)} ({day(p.start)} – {day(p.end)}), "
+            f"{w['due_on']} {day(p.due)}, {w['as_of']} {day(status.as_of)} ({when})")
 
 
 def summary_line(status: ReportingStatus, lang: str = "vi") -> str:
@@ -97,11 +101,12 @@ def group_heading(status: ReportingStatus, group: Group, lang: str = "vi") -> st
     if group.district is None:
         return kind
     d = status.plan.agencies[group.district]
-    return f"{kind} {_w(lang)['of']} {d.name.text(lang)} ({d.id})"
+    return f"{kind} {_w(lang)['of']} {d.name.text(lang)}"
 
 
 def _name(status: ReportingStatus, a: AgencyStatus, lang: str) -> str:
-    return f"{status.plan.agencies[a.agency].name.text(lang)} ({a.agency})"
+    """An agency by its name (its group's heading names the district of a commune)."""
+    return status.plan.agencies[a.agency].name.text(lang)
 
 
 def _label(status: ReportingStatus, fact: str, lang: str) -> str:
@@ -137,17 +142,16 @@ def _files(a: AgencyStatus) -> str:
     return ", ".join(posixpath.basename(f.replace("\\", "/")) for f in a.files) or "-"
 
 
-def _wrap(text: str, size: int, indent: str = "") -> list[str]:
-    """``text`` shown (:func:`engine.escape.visible`) in lines of at most ``size`` cells, the
-    lines after the first indented by ``indent``."""
-    return textwrap.wrap(visible(text), max(size, 8), subsequent_indent=indent) or [""]
+def _pad(text: str, size: int, right: bool = False) -> str:
+    room = " " * max(0, size - width(text))
+    return room + text if right else text + room
 
 
 def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int = 100) -> str:
     """The chase list for the terminal, every line at most ``columns`` wide: one row per agency,
-    grouped by kind, communes by district. Names and file names are cut with ``…`` when the
-    terminal is narrow; the notes (what is missing, the errors) are never cut: they wrap in
-    their column or, when there is no room for one, on the lines under the row."""
+    by name, grouped by kind, communes by district. Nothing is cut: names and file names wrap
+    within their column (:func:`engine.render.wrap`), and the notes (what is missing, the
+    errors) wrap in theirs or, when there is no room for one, on the lines under the row."""
     w = _w(lang)
     columns = max(columns, 60)
     head = [w["agency"], w["state"], w["facts"], w["file"], w["notes"]]
@@ -160,8 +164,8 @@ def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int 
     fixed = indent + widths[1] + widths[2] + 3 * gap
 
     def share(space: int) -> None:
-        """Give the names and the file names ``space`` cells: cut the names to no less than
-        20, then the file names to no less than 12."""
+        """Give the names and the file names ``space`` cells: names no wider than 40 and file
+        names than 24 (they wrap), then narrower down to 20 and 12, then names down to 8."""
         widths[0], widths[3] = min(names, 40), min(files, 24)
         while widths[0] + widths[3] > space and widths[0] > 20:
             widths[0] -= 1
@@ -176,41 +180,42 @@ def render_status_table(status: ReportingStatus, lang: str = "vi", columns: int 
     if not in_column:
         share(columns - fixed)
     widths[4] = max(width(visible(head[4])), min(widths[4], room)) if in_column else 0
-    start = columns - widths[4]
 
-    def line(cells: Sequence[str], agency: str = "") -> list[str]:
-        shown = [fit(c, n) for c, n in zip(cells[:4], widths, strict=False)]
-        tail = f" ({visible(agency)})"
-        if agency and width(visible(cells[0])) > widths[0] and widths[0] > len(tail) + 1:
-            shown[0] = fit(cells[0][:-len(tail)], widths[0] - len(tail)) + tail  # keep the id
-        shown[2] = visible(cells[2]).rjust(widths[2])
-        first = " " * indent + (" " * gap).join(shown)
-        if not cells[4]:
-            return [first.rstrip()]
-        if in_column:
-            notes = _wrap(cells[4], widths[4])
-            return [(first + " " * gap + notes[0]).rstrip(),
-                    *(" " * start + more for more in notes[1:])]
-        under = " " * (indent + 2)
-        return [first.rstrip(), *(under + more for more in
-                                  _wrap(cells[4], columns - len(under)))]
+    def line(cells: Sequence[str]) -> list[str]:
+        name = wrap(cells[0], widths[0], "  ")
+        file = wrap(cells[3], widths[3], "  ")
+        notes = wrap(cells[4], widths[4]) if in_column and cells[4] else []
+        out = []
+        for i in range(max(len(name), len(file), len(notes))):
+            shown = [name[i] if i < len(name) else "", visible(cells[1]) if i == 0 else "",
+                     visible(cells[2]) if i == 0 else "", file[i] if i < len(file) else ""]
+            text = " " * indent + (" " * gap).join(
+                _pad(c, n, right=k == 2) for k, (c, n) in enumerate(zip(shown, widths,
+                                                                        strict=False)))
+            if i < len(notes):
+                text += " " * gap + notes[i]
+            out.append(text.rstrip())
+        if cells[4] and not in_column:
+            under = " " * (indent + 2)
+            out += [under + more for more in wrap(cells[4], columns - len(under))]
+        return out
 
-    lines = [*_wrap(status.plan.title.text(lang), columns),
-             *_wrap(_period_line(status, lang), columns), "",
+    lines = [*wrap(status.plan.title.text(lang), columns),
+             *wrap(_period_line(status, lang), columns), "",
              *line([*head[:4], head[4] if in_column else ""])]
     by_agency = dict(zip((a.agency for a in status.agencies), rows, strict=True))
     for group in status.groups():
-        lines += ["", *_wrap(group_heading(status, group, lang), columns)]
+        lines += ["", *wrap(group_heading(status, group, lang), columns)]
         for a in group.agencies:
-            lines += line(by_agency[a.agency], a.agency)
+            lines += line(by_agency[a.agency])
     if status.problems:
-        lines += ["", *_wrap(w["problems"] + ":", columns)]
+        lines += ["", *wrap(w["problems"] + ":", columns)]
         for d in status.problems:
-            lines += ["  " + text for text in _wrap(d.header(), columns - 2, "  ")]
+            lines += ["  " + text for text in wrap(d.header(), columns - 2, "  ")]
     read = w["read"].format(n=len(status.files))
     if status.warnings:
         read += "; " + w["not_read"].format(n=len(status.warnings))
-    lines += ["", *_wrap(read, columns), *_wrap(summary_line(status, lang), columns)]
+    lines += ["", *wrap(read, columns), *wrap(summary_line(status, lang), columns)]
     return "\n".join(text.rstrip() for text in lines) + "\n"
 
 
@@ -220,7 +225,8 @@ def _md(text: str) -> str:
 
 def render_status_markdown(status: ReportingStatus, lang: str = "vi") -> str:
     """The chase list as Markdown, to send round or paste into the periodic report: a summary,
-    then a table per group with every missing fact and every error in full."""
+    then a table per group (agencies by name; their ids are in the CSV and JSON) with every
+    missing fact and every error in full."""
     w = _w(lang)
     s = status.summary
     out = [f"# {_md(status.plan.title.text(lang))}", "", _md(_period_line(status, lang)) + ".",
@@ -230,16 +236,15 @@ def render_status_markdown(status: ReportingStatus, lang: str = "vi") -> str:
     out.append(f"| **{w['total']}** | **{s['total']}** |")
     for group in status.groups():
         out += ["", f"## {_md(group_heading(status, group, lang))}", "",
-                f"| {w['agency']} | {w['id']} | {w['state']} | {w['facts']} | {w['file']} | "
-                f"{w['missing_facts']} | {w['errors']} |", "|---|---|---|---:|---|---|---|"]
+                f"| {w['agency']} | {w['state']} | {w['facts']} | {w['file']} | "
+                f"{w['missing_facts']} | {w['errors']} |", "|---|---|---:|---|---|---|"]
         for a in group.agencies:
             state = w[a.state] + (f", {w['late'].lower()}" if a.late else "")
             missing = "; ".join(_label(status, f, lang) for f in a.missing)
             errors = "; ".join(d.header() for d in a.errors)
             out.append(
-                f"| {_md(status.plan.agencies[a.agency].name.text(lang))} | `{_md(a.agency)}` | "
-                f"{state} | {len(a.filled)}/{len(a.due)} | {_md(', '.join(a.files)) or '-'} | "
-                f"{_md(missing)} | {_md(errors)} |")
+                f"| {_md(_name(status, a, lang))} | {state} | {len(a.filled)}/{len(a.due)} | "
+                f"{_md(', '.join(a.files)) or '-'} | {_md(missing)} | {_md(errors)} |")
     if status.problems:
         out += ["", f"## {w['problems']}", ""]
         out += [f"- {_md(d.header())}" for d in status.problems]

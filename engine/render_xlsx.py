@@ -44,6 +44,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from . import __version__
 from .escape import visible, visible_lines
+from .i18n import check
 from .model import Plan
 from .render import _WORDS, STATUS_WORDS, _shown
 from .report import STATUSES, IndicatorResult, Report, Status
@@ -151,8 +152,7 @@ def render_xlsx(report: Report, lang: str = "vi") -> bytes:
         >>> data[:2]
         b'PK'
     """
-    if lang not in ("vi", "en"):
-        raise ValueError(f"unknown language {lang!r}: use 'vi' or 'en'")
+    lang = check(lang, "render_xlsx(lang=)")
     wb = Workbook()
     summary = wb.active
     assert summary is not None

@@ -40,6 +40,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import visible
+from .i18n import check
 from .nodes import Expr, In, Name, Number, Text
 from .numbers import format_number_local
 from .render import STATUS_WORDS, agency_name
@@ -166,9 +167,7 @@ def _t(text: str) -> str:
 
 
 def _words(lang: str) -> dict[str, str]:
-    if lang not in WORDS:
-        raise ValueError(f"lang must be one of {', '.join(WORDS)}, not {lang!r}")
-    return WORDS[lang]
+    return WORDS[check(lang, "render_docx(lang=)")]
 
 
 # -- numbers, dates and values -------------------------------------------------------------------
@@ -319,8 +318,11 @@ def _not_reported(report: Report, numbers: dict[str, int]
 
 def render_docx(report: Report, lang: str = "vi") -> bytes:
     """The annex of ``report`` as the bytes of a Word (``.docx``) file, in ``lang`` (``"vi"``
-    or ``"en"``; names fall back to Vietnamese where the plan has no English)."""
+    or ``"en"``; names fall back to Vietnamese where the plan has no English); another ``lang``
+    raises :class:`~engine.diagnostics.ArgumentError` (``E805``)."""
     import docx
+
+    lang = check(lang, "render_docx(lang=)")
 
     w = _words(lang)
     doc = docx.Document()

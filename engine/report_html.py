@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from .escape import visible
+from .i18n import check
 from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
@@ -609,7 +610,10 @@ def _units(report: Report, r: IndicatorResult, lang: str) -> tuple[tuple[UnitRow
     for u in r.agencies:
         rows.append(UnitRow(
             agency_name(plan, u.agency, lang),
-            w["with_below"].format(n=len(u.members)) if u.members else "",
+            (w["with_below"] if len(u.members) != 1 or lang != "en"
+             else "with {n} agency below it").format(n=format_number_local(len(u.members),
+                                                                          lang))
+            if u.members else "",
             show_value(u.value, ind.unit, lang),
             _badge(u.status, lang),
             _bar(u.value, lo, hi, threshold),
@@ -817,8 +821,7 @@ def build_page(report: Report, lang: str = "vi") -> Page:
     """The view of ``report`` that the template renders (every text already in ``lang``)."""
     from . import __version__
 
-    if lang not in WORDS:
-        raise ValueError(f"lang must be one of {', '.join(WORDS)}, not {lang!r}")
+    lang = check(lang, "build_page(lang=)")
     w = WORDS[lang]
     plan = report.plan
     rows = _rows(report, lang)
@@ -882,5 +885,7 @@ def render_html(report: Report, lang: str = "vi") -> str:
     the indicators that need attention first), every indicator by area with its details
     (formula, facts, a chart of the units against the target, agencies that have not
     reported, rules applied for missing facts), the agency × indicator matrix and the agencies
-    that have not reported."""
+    that have not reported. Another ``lang`` raises :class:`~engine.diagnostics.ArgumentError`
+    (``E805``)."""
+    lang = check(lang, "render_html(lang=)")
     return str(environment().get_template("report.html.j2").render(page=build_page(report, lang)))

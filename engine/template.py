@@ -1,14 +1,16 @@
 """Fact templates: the skeleton an agency fills in for one period.
 
 A template lists every fact the agency reports in that period (every reporting agency when no
-agency is named), values left empty, each with its Vietnamese label, type, unit and allowed values:
-as a comment after the key in YAML, in the ``label`` and ``note`` columns in CSV. A filled template
+agency is named), values left empty, each with its label, type, unit and allowed values in the
+current language (Vietnamese unless ``--lang en``): as a comment after the key in YAML, in the
+``label`` and ``note`` columns in CSV. A filled template
 loads with :func:`engine.facts.load_facts`; a value left empty means "not reported".
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Literal
 
@@ -16,7 +18,9 @@ from . import messages
 from .diagnostics import Collector, FactsError
 from .escape import csv_row, visible
 from .files import nfc
+from .i18n import _, current
 from .model import FactDef, Plan
+from .numbers import format_date_local
 from .yamlout import key as _key
 
 TemplateFormat = Literal["yaml", "csv"]
@@ -26,21 +30,22 @@ CSV_TEMPLATE_COLUMNS = ("period", "agency", "fact", "label", "value", "note")
 
 
 def fact_hint(fdef: FactDef) -> str:
-    """What to write for a fact, in a few words: ``count (dossier)``, ``one of: A | B``."""
+    """What to write for a fact, in a few words of the current language
+    (:func:`engine.i18n.current`): ``count (dossier)``, ``one of: A | B``."""
     unit = f" ({fdef.unit})" if fdef.unit and fdef.unit != "percent" else ""
     match fdef.type:
         case "number":
-            return f"number{unit}"
+            return _("number{unit}").format(unit=unit)
         case "count":
-            return f"count{unit}"
+            return _("count{unit}").format(unit=unit)
         case "share":
-            return "share: 95% or 0.95"
+            return _("share: 95% or 0.95")
         case "bool":
-            return "true/false (có/không)"
+            return _("true/false (có/không)")
         case "date":
-            return "date: 2023-01-09 or 09/01/2023"
+            return _("date: 2023-01-09 or 09/01/2023")
         case _:
-            return "one of: " + " | ".join(fdef.values)
+            return _("one of: {values}").format(values=" | ".join(fdef.values))
 
 
 def _one_line(text: str) -> str:
@@ -78,9 +83,11 @@ def template(plan: Plan, period: str, agency: str | None = None,
              fmt: TemplateFormat = "yaml", *, bom: bool = False) -> str:
     """The fact template of ``period`` for ``agency`` (every reporting agency when None).
 
-    ``fmt`` is ``"yaml"`` or ``"csv"``; ``bom`` starts a CSV template with a byte order mark,
-    so that Excel opens it as UTF-8 (:data:`engine.render.BOM`). Raises :class:`FactsError`
-    (``E620``, ``E630``) for an unknown period or agency.
+    Its comments (and a CSV template's labels and notes) are in the current language
+    (:func:`engine.i18n.current`, which ``cchc template --lang`` sets), agencies and facts by
+    their names in it. ``fmt`` is ``"yaml"`` or ``"csv"``; ``bom`` starts a CSV template with a
+    byte order mark, so that Excel opens it as UTF-8 (:data:`engine.render.BOM`). Raises
+    :class:`FactsError` (``E620``, ``E630``) for an unknown period or agency.
     """
     if fmt not in ("yaml", "csv"):
         raise ValueError(f"unknown template format {fmt!r}: use 'yaml' or 'csv'")
@@ -94,49 +101,60 @@ def template(plan: Plan, period: str, agency: str | None = None,
 
 
 def _yaml(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
+    from .render import agency_name
+
     p = plan.periods[period]
+    lang = current()
+
+    def day(d: dt.date) -> str:
+        return format_date_local(d, lang)
+
     out = [
-        f"# Mẫu báo cáo số liệu / fact template: {_one_line(p.name.vi)}",
-        f"# {_one_line(plan.title.vi)}",
-        f"# Kỳ báo cáo / period '{period}': số liệu từ {p.start.isoformat()} đến "
-        f"{p.end.isoformat()}, hạn gửi {p.due.isoformat()}",
-        "# Điền giá trị sau dấu hai chấm; để trống nếu không báo cáo.",
-        "# Fill in each value after the colon; leave it empty when not reported.",
-        "# Numbers: 1200 or 1200.5 (no thousands separators); shares: 95% or 0.95;",
-        "# dates: 2023-01-09 or 09/01/2023; true/false (có/không).",
+        "# " + _("Fact template: {period}").format(period=_one_line(p.name.text(lang))),
+        f"# {_one_line(plan.title.text(lang))}",
+        "# " + _("Period '{period}': data from {start} to {end}, due {due}").format(
+            period=visible(period), start=day(p.start), end=day(p.end), due=day(p.due)),
+        "# " + _("Fill in each value after the colon; leave it empty when not reported."),
+        "# " + _("Numbers: 1200 or 1200.5 (no thousands separators); shares: 95% or 0.95;"),
+        "# " + _("dates: 2023-01-09 or 09/01/2023; true/false (có/không)."),
         f"plan: {_key(plan.id)}",
         f"period: {_key(period)}",
     ]
     if not rows:
-        out.append("agencies: {}  # no agency reports a fact in this period")
+        out.append("agencies: {}  # " + _("no agency reports a fact in this period"))
         return "\n".join(out) + "\n"
     out.append("agencies:")
     for agency, facts in rows:
-        name = _one_line(plan.agencies[agency].name.vi)
+        name = _one_line(agency_name(plan, agency, lang))
         if not facts:
-            out.append(f"  {_key(agency)}: {{}}  # {name}: no facts to report in this period")
+            out.append(f"  {_key(agency)}: {{}}  # "
+                       + _("{agency}: no facts to report in this period").format(agency=name))
             continue
         out.append(f"  {_key(agency)}:  # {name}")
         keys = [_key(f.id) + ":" for f in facts]
         width = min(max(len(k) for k in keys), 40)
         for key, fdef in zip(keys, facts, strict=True):
-            label = _one_line(fdef.label.vi)
+            label = _one_line(fdef.label.text(lang))
             out.append(f"    {key.ljust(width)}  # {label} [{fact_hint(fdef)}]")
     return "\n".join(out) + "\n"
 
 
 def _csv(plan: Plan, period: str, rows: list[tuple[str, list[FactDef]]]) -> str:
+    from .render import agency_name
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_TEMPLATE_COLUMNS)
     if not any(facts for _, facts in rows):
         # a row with only a label still says which period the (empty) file is for
-        who = (_one_line(plan.agencies[rows[0][0]].name.vi) + ": " if rows else "")
-        writer.writerow(csv_row([period, "", "",
-                                 f"{who}không có số liệu phải báo cáo trong kỳ này", "",
-                                 "no facts to report in this period"]))
+        lang = current()
+        who = _one_line(agency_name(plan, rows[0][0], lang)) if rows else ""
+        text = _("{agency}: no facts to report in this period").format(agency=who) if who \
+            else _("no agency reports a fact in this period")
+        writer.writerow(csv_row([period, "", "", text, "", ""]))
     for agency, facts in rows:
         for fdef in facts:
-            writer.writerow(csv_row([period, agency, fdef.id, _one_line(fdef.label.vi), "",
+            writer.writerow(csv_row([period, agency, fdef.id,
+                                     _one_line(fdef.label.text(current())), "",
                                      fact_hint(fdef)]))
     return buffer.getvalue()

@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .fact_files import XLSX_WORDS
 from .fact_values import format_decimal
 from .files import nfc
+from .i18n import check
 from .messages import Lang
 from .model import FactDef, Plan
 from .template import template_rows
@@ -156,23 +157,25 @@ def template_workbook(plan: Plan, period: str, agency: str, *, lang: Lang = "vi"
     as ``99.5%``; a number a float cannot hold to 15 significant digits, as its exact text), a
     date as a date, yes/no as the words of the cell's list; facts not in ``values`` are left
     blank. Raises :class:`~engine.diagnostics.FactsError` (``E620``, ``E630``) for an unknown
-    period or agency, located by ``--period`` and ``--agency``."""
+    period or agency, located by ``--period`` and ``--agency``, and
+    :class:`~engine.diagnostics.ArgumentError` (``E805``) for an unknown ``lang``."""
+    lang = _lang(lang, "template_workbook")
     ((agency_id, facts),) = template_rows(plan, period, agency)
-    return _workbook(plan, nfc(period.strip()), agency_id, facts, _lang(lang), values or {})
+    return _workbook(plan, nfc(period.strip()), agency_id, facts, lang, values or {})
 
 
 def template_workbooks(plan: Plan, period: str, *, lang: Lang = "vi") -> dict[str, bytes]:
     """The fact sheets of every agency that reports a fact in ``period``, by agency id, in the
     order of the plan's registry (file names: ``{agency}.xlsx``)."""
+    lang = _lang(lang, "template_workbooks")
     rows = template_rows(plan, period)
     period = nfc(period.strip())
-    return {a: _workbook(plan, period, a, facts, _lang(lang), {}) for a, facts in rows if facts}
+    return {a: _workbook(plan, period, a, facts, lang, {}) for a, facts in rows if facts}
 
 
-def _lang(lang: str) -> Lang:
-    if lang not in ("vi", "en"):
-        raise ValueError(f"unknown language {lang!r}: use 'vi' or 'en'")
-    return "en" if lang == "en" else "vi"
+def _lang(lang: str, call: str) -> Lang:
+    """``lang`` checked (an unknown one is ``E805``, located at ``call(lang=)``)."""
+    return "en" if check(lang, f"{call}(lang=)") == "en" else "vi"
 
 
 def _workbook(plan: Plan, period: str, agency: str, facts: list[FactDef], lang: Lang,

@@ -175,8 +175,8 @@ def test_table_says_why_in_its_notes(report: Report) -> None:
     rows = dict(zip(STATUSES, _rows(render_table(report, "en", width=200)), strict=True))
     assert rows["procedures.on_time"].endswith("1 below target: District A")  # names, not ids
     assert rows["procedures.apologies"].endswith(
-        "the rule for missing facts applied to 1 facts from 1 agencies")
-    assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agencies")
+        "the rule for missing facts applied to 1 fact from 1 agency")
+    assert rows["procedures.feedback"].endswith("missing 2 facts from 1 agency")
     assert rows["implementation.plans"].endswith("plan_issued is not reported in this period")
     assert render_table(report, "en").endswith(
         "Summary: met 1, not met 0, pending 0, unknown 1, not applicable 2 (Total 4)\n")
@@ -190,7 +190,7 @@ def test_colour_only_adds_escape_codes(report: Report) -> None:
 
 def test_table_narrowed_to_an_agency_shows_its_own_results(narrowed: Report) -> None:
     table = render_table(narrowed, "vi", width=200)
-    assert "Cơ quan: Huyện A (huyen_a)" in table.splitlines()[2]
+    assert table.splitlines()[2] == "Cơ quan: Huyện A"  # by name; the id is for JSON and CSV
     rows = _rows(table)
     assert len(rows) == 3  # implementation.plans is not measured over huyen_a
     assert "98,33%" in rows[0] and "Không đạt" in rows[0]
@@ -314,36 +314,68 @@ def test_explain_shows_the_terms_of_a_ratio_and_where_facts_came_from(
         report: Report, facts: engine.Facts) -> None:
     text = render_explain(report.result("procedures.on_time"), "vi", where=facts.where)
     lines = text.splitlines()
-    assert lines[:2] == ["procedures.on_time: Trên 99% hồ sơ đúng hạn", "  status: met (Đạt)"]
+    assert lines[:2] == ["procedures.on_time: Trên 99% hồ sơ đúng hạn", "  kết quả: Đạt"]
     # numbers the Vietnamese way: a dot between thousands, a decimal comma
     assert "    sum(on_time) = 995" in lines and "    sum(received) = 1.000" in lines
     assert "        = 0,995 (99,5%)" in lines
-    assert "  coverage: 4 of 4 agencies reported" in lines
+    assert "  đã báo cáo: 4/4 cơ quan" in lines
     place = next(line for line in lines if line.startswith("      on_time = 245"))
     assert place.endswith("q1.yaml:8:37)")  # huyen_a's line, the column of its value
-    assert lines[-4:] == ["  breakdown:", "    snv: 100% -> met", "    stp: 100% -> met",
-                          "    huyen_a (+1 below): 98,33% -> not_met"]
+    assert lines[-4:] == ["  theo đơn vị:", "    Sở Nội vụ: 100% -> Đạt",
+                          "    Sở Tư pháp: 100% -> Đạt",
+                          "    Huyện A (+1 đơn vị trực thuộc): 98,33% -> Không đạt"]
     english = render_explain(report.result("procedures.on_time"), "en").splitlines()
     assert "    sum(received) = 1,000" in english and "        = 0.995 (99.5%)" in english
+    assert english[-4:] == ["  breakdown:", "    Home Affairs: 100% -> met",
+                            "    Justice: 100% -> met",
+                            "    District A (+1 below): 98.33% -> not met"]
+
+
+def test_explain_names_agencies_and_communes_with_their_district(report: Report) -> None:
+    """Names, never ids, in every line of explain: inputs, breakdown, coverage, rules, reasons."""
+    lines = render_explain(report.result("procedures.feedback"), "vi").splitlines()
+    assert "  lý do: Xã A1 (Huyện A) chưa báo cáo feedback" in lines
+    assert "  đã báo cáo: 3/4 cơ quan; chưa báo cáo: Xã A1 (Huyện A)" in lines
+    inputs = lines[lines.index("  số liệu đầu vào:") + 1 : lines.index("  theo đơn vị:")]
+    assert [line.strip() for line in inputs if line.endswith(":")] == [
+        "Sở Nội vụ:", "Sở Tư pháp:", "Huyện A:"]
+    text = "\n".join(render_explain(report.result(i), lang) for i in report.plan.indicators
+                     for lang in ("vi", "en"))
+    for agency in ("snv", "stp", "huyen_a", "xa_a1"):
+        assert re.search(rf"\b{agency}\b", text) is None, agency
 
 
 def test_explain_for_an_agency_keeps_its_unit(report: Report) -> None:
     lines = render_explain(report.result("procedures.on_time"), "en",
                            agency="xa_a1").splitlines()
-    assert "  agency huyen_a with 1 agencies below it: 98.33% -> not_met (not met)" in lines
+    assert lines[1:3] == ["  status: not met",
+                          "  agency District A, with 1 agency below it: 98.33% -> not met"]
+    assert "  coverage: 2 of 2 agencies reported" in lines
     inputs = lines[lines.index("  inputs:") + 1 : lines.index("  breakdown:")]
-    assert [line.strip() for line in inputs if line.endswith(":")] == ["huyen_a:", "xa_a1:"]
-    assert lines[-1] == "    huyen_a (+1 below): 98.33% -> not_met"
+    assert [line.strip() for line in inputs if line.endswith(":")] == [
+        "District A:", "Commune A1 (District A):"]
+    assert lines[-1] == "    District A (+1 below): 98.33% -> not met"
+    vi = render_explain(report.result("procedures.on_time"), "vi", agency="xa_a1").splitlines()
+    assert vi[1:3] == ["  kết quả: Không đạt",
+                       "  cơ quan Huyện A, gồm 1 đơn vị trực thuộc: 98,33% -> Không đạt"]
 
 
 def test_explain_says_why_a_result_is_not_decided(report: Report) -> None:
     apologies = render_explain(report.result("procedures.apologies")).splitlines()
-    assert "  applicable: sum(coalesce(late, 0)) > 0 -> false" in apologies
-    assert ("  not reported, decided by the plan's rule: late of xa_a1 -> coalesce(late, 0)"
-            in apologies)
-    feedback = render_explain(report.result("procedures.feedback")).splitlines()
-    assert "  because: feedback of xa_a1 was not reported" in feedback
-    assert "  coverage: 3 of 4 agencies reported; missing: xa_a1" in feedback
-    plans = render_explain(report.result("implementation.plans")).splitlines()
+    assert "  điều kiện áp dụng: sum(coalesce(late, 0)) > 0 -> sai" in apologies
+    assert "        = chưa biết" in apologies
+    assert ("  chưa báo cáo, xử lý theo quy tắc của kế hoạch: late của Xã A1 (Huyện A) -> "
+            "coalesce(late, 0)" in apologies)
+    english = render_explain(report.result("procedures.apologies"), "en").splitlines()
+    assert "  applicable: sum(coalesce(late, 0)) > 0 -> false" in english
+    assert ("  not reported, decided by the plan's rule: late of Commune A1 (District A) -> "
+            "coalesce(late, 0)" in english)
+    feedback = render_explain(report.result("procedures.feedback"), "en").splitlines()
+    assert "  because: feedback of Commune A1 (District A) was not reported" in feedback
+    assert ("  coverage: 3 of 4 agencies reported; not reported: Commune A1 (District A)"
+            in feedback)
+    plans = render_explain(report.result("implementation.plans"), "en").splitlines()
     assert plans[-1] == "  because: plan_issued is not reported in this period"
     assert "  breakdown:" not in plans
+    assert render_explain(report.result("implementation.plans")).splitlines()[-1] == \
+        "  lý do: plan_issued không báo cáo trong kỳ này"

@@ -68,8 +68,15 @@ def test_words_exist_in_both_languages() -> None:
 
 
 def test_an_unknown_language_is_refused(report: Report) -> None:
-    with pytest.raises(ValueError, match="lang must be one of vi, en, not 'fr'"):
+    with pytest.raises(engine.ArgumentError) as info:
         render_html(report, "fr")
+    [d] = info.value.diagnostics
+    assert (d.header(), d.help) == ("render_html(lang=): error[E805]: unknown language 'fr'",
+                                    "the languages are vi (Vietnamese) and en (English)")
+    with pytest.raises(engine.ArgumentError) as info:
+        render_html(report, "VI")
+    assert info.value.diagnostics[0].help == \
+        "did you mean 'vi'?; the languages are vi (Vietnamese) and en (English)"
 
 
 # -- the page is one file that needs nothing else ---------------------------------------------
@@ -273,7 +280,7 @@ def test_the_details_of_an_indicator(report: Report) -> None:
                                                       ("sum(received)", "1,000")]
     assert [(u.name, u.below, u.value, u.badge.status) for u in on_time.units] == [
         ("Home Affairs", "", "100%", "met"), ("Justice", "", "100%", "met"),
-        ("District A", "with 1 agencies below it", "98.33%", "not_met")]
+        ("District A", "with 1 agency below it", "98.33%", "not_met")]
     bars = [u.bar for u in on_time.units]
     assert all(b is not None and b.target is not None for b in bars)
     # the axis starts below the lowest value, so District A shows left of the target line

@@ -117,7 +117,8 @@ def test_indicators_data_follows_the_file_order(plan: engine.Plan) -> None:
 def test_indicators_table(golden: object, plan: engine.Plan, lang: str) -> None:
     text = render_indicators(plan, lang)
     assert not text.endswith("\n")  # the CLI adds the line break
-    assert text.splitlines()[-1] == "4 indicators in 2 areas"
+    assert text.splitlines()[-1] == {"vi": "4 chỉ tiêu thuộc 2 lĩnh vực",
+                                     "en": "4 indicators in 2 areas"}[lang]
     golden(f"render_plan/small-indicators-{lang}.txt", text + "\n")  # type: ignore[operator]
 
 
@@ -144,12 +145,16 @@ def test_indicators_table_keeps_to_its_width(plan_2023: engine.Plan, width: int,
 # -- periods ------------------------------------------------------------------------------------
 
 def test_periods(plan: engine.Plan) -> None:
-    assert render_periods(plan).splitlines() == [
-        "ID    NAME      FROM        UNTIL       DUE         DAYS",
-        "q1    Quý I     2022-12-15  2023-03-13  2023-03-14    89",
-        "year  Năm 2023  2022-12-15  2023-12-13  2023-12-14   364",
+    assert render_periods(plan).splitlines() == [  # Vietnamese: dates day first
+        "MÃ    TÊN       TỪ NGÀY     ĐẾN NGÀY    HẠN BÁO CÁO  SỐ NGÀY",
+        "q1    Quý I     15/12/2022  13/03/2023  14/03/2023        89",
+        "year  Năm 2023  15/12/2022  13/12/2023  14/12/2023       364",
     ]
-    assert "Year 2023" in render_periods(plan, "en")
+    assert render_periods(plan, "en").splitlines() == [
+        "ID    NAME       FROM        UNTIL       DUE         DAYS",
+        "q1    Q1         2022-12-15  2023-03-13  2023-03-14    89",
+        "year  Year 2023  2022-12-15  2023-12-13  2023-12-14   364",
+    ]
     data = periods_data(plan)
     assert data["periods"][0] == {"id": "q1", "name": {"vi": "Quý I", "en": "Q1"},
                                   "from": "2022-12-15", "until": "2023-03-13",
@@ -166,7 +171,7 @@ def test_periods_and_agencies_keep_to_their_width(plan_2023: engine.Plan, width:
 
 def test_a_narrow_period_table_cuts_names_not_dates(plan: engine.Plan) -> None:
     lines = render_periods(plan, "vi", 52).splitlines()
-    assert lines[1].split() == ["q1", "Quý…", "2022-12-15", "2023-03-13", "2023-03-14", "89"]
+    assert lines[1].split() == ["q1", "Quý…", "15/12/2022", "13/03/2023", "14/03/2023", "89"]
 
 
 # -- agencies -----------------------------------------------------------------------------------
@@ -210,12 +215,16 @@ agencies:
         "       ├── x1  Xã Hai  [commune]",
         "7      └── b1  Bản Ba  [commune]",
         "",
-        "4 agencies: province 1, commune 3",
+        "4 cơ quan: tỉnh 1, xã 3",
     ]
     # communes under the province, not districts; a name that does not say its type is "other"
     assert render_agencies(plan).splitlines()[6:9] == [
-        "", "communes by parent agency:", "  UBND tỉnh — 3 (1 phường, 1 xã, 1 khác)"]
-    assert "  UBND tỉnh — 3 (1 ward, 1 commune, 1 other)" in render_agencies(plan, "en")
+        "", "xã, phường, thị trấn theo cơ quan cấp trên:",
+        "  UBND tỉnh — 3 (1 phường, 1 xã, 1 khác)"]
+    english = render_agencies(plan, "en").splitlines()
+    assert "4 agencies: province 1, commune 3" in english
+    assert english[-2:] == ["communes by parent agency:",
+                            "  UBND tỉnh — 3 (1 ward, 1 commune, 1 other)"]
     assert [a["code"] for a in agencies_data(plan)["agencies"]] == [None, "00001", None, "7"]
     # names that say no type: the number alone
     unnamed = loads_plan("cchc: 1\nid: u\nyear: 2023\ntitle: {vi: K}\nagencies:\n"

@@ -14,6 +14,7 @@ import yaml
 
 from engine.diagnostics import FactsError
 from engine.facts import load_facts
+from engine.i18n import use
 from engine.loader import load_plan
 from engine.model import Agency, FactDef, Label, Plan, frozen
 from engine.template import CSV_TEMPLATE_COLUMNS, fact_hint, template, template_rows
@@ -122,3 +123,30 @@ def test_share_values_read_from_a_filled_template_are_exact(tmp_path: Path) -> N
     path = tmp_path / "snv.yaml"
     path.write_text(text, encoding="utf-8")
     assert load_facts(plan, path).get("snv", "sipas_index") == Fraction(7, 8)
+
+
+def test_the_comments_are_in_one_language_with_names_and_local_dates(plan: Plan) -> None:
+    """Vietnamese by default (dates day first, a commune with its district), English with
+    --lang en; the keys stay ids, so the filled file loads the same either way."""
+    with use("vi"):
+        vi = template(plan, "q1", "xa_a1").splitlines()
+    assert vi == [
+        "# Mẫu báo cáo số liệu: Quý I",
+        "# Kế hoạch CCHC thử nghiệm năm 2023",
+        "# Kỳ báo cáo 'q1': số liệu từ 15/12/2022 đến 13/03/2023, hạn gửi 14/03/2023",
+        "# Điền giá trị sau dấu hai chấm; để trống nếu không báo cáo.",
+        "# Số: 1200 hoặc 1200.5 (dấu chấm thập phân, không phân cách hàng nghìn); tỷ lệ: 95% "
+        "hoặc 0.95;",
+        "# ngày: 09/01/2023 hoặc 2023-01-09; có/không (true/false).",
+        "plan: mini-2023", "period: q1", "agencies:",
+        "  xa_a1:  # Xã A1 (Huyện A)",
+        "    received:  # Số hồ sơ tiếp nhận [số nguyên ≥ 0 (dossier)]",
+        "    on_time:   # Số hồ sơ đúng hạn [số nguyên ≥ 0 (dossier)]"]
+    with use("en"):
+        en = template(plan, "q1", "xa_a1").splitlines()
+    assert en[:3] == ["# Fact template: Quý I", "# Test plan 2023",
+                      "# Period 'q1': data from 2022-12-15 to 2023-03-13, due 2023-03-14"]
+    assert en[-3:] == ["  xa_a1:  # Xã A1 (Huyện A)",  # no English name: Vietnamese
+                       "    received:  # Số hồ sơ tiếp nhận [count (dossier)]",
+                       "    on_time:   # Số hồ sơ đúng hạn [count (dossier)]"]
+    assert yaml.safe_load("\n".join(vi)) == yaml.safe_load("\n".join(en))

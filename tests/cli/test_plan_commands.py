@@ -33,6 +33,9 @@ def test_validate_valid_plan(golden: object) -> None:
     result = run("validate", PLAN)
     assert result.exit_code == 0
     assert result.stderr == ""
+    assert result.stdout == ("plans/2023.yaml: kế hoạch 'son-la-cchc-2023' (2023) hợp lệ: "
+                             "9 lĩnh vực, 60 chỉ tiêu, 243 cơ quan, 4 kỳ báo cáo, 117 số liệu\n")
+    result = run("validate", PLAN, "--lang", "en")
     assert result.stdout == ("plans/2023.yaml: valid plan 'son-la-cchc-2023' (2023): 9 areas, "
                              "60 indicators, 243 agencies, 4 periods, 117 facts\n")
 
@@ -141,8 +144,8 @@ def test_agencies_tree(golden: object) -> None:
     assert "116    ├── tp_son_la  Thành phố Sơn La  [district]" in lines
     assert "03646  │   ├── tp_son_la_chieng_le  Phường Chiềng Lề  [commune]" in lines
     assert sum(1 for line in lines if line.endswith("[commune]")) == 204
-    assert "  Thành phố Sơn La (code 116) — 12 (7 phường, 5 xã)" in lines
-    assert "  total — 204 (7 phường, 9 thị trấn, 188 xã)" in lines
+    assert "  Thành phố Sơn La (mã 116) — 12 (7 phường, 5 xã)" in lines
+    assert "  tổng — 204 (7 phường, 9 thị trấn, 188 xã)" in lines
     assert max(len(line) for line in lines) <= 100
     golden("plan/cli_agencies_2023.txt", result.stdout)  # type: ignore[operator]
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 import engine
 from cli import main
 from engine.diff import FieldChange, PlanDiff, diff_plans
+from engine.i18n import use
 from engine.render_diff import render_diff_json, render_diff_markdown, render_diff_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,8 +86,13 @@ def test_a_new_scope_lists_the_agencies_that_came_and_went(tmp_path: Path,
     change = diff.indicators.changed[0].get("scope")
     assert change == FieldChange("scope", "receiving", "departments", (),
                                  ("huyen_a", "xa_a1"))
-    assert "receiving -> departments (members -2 agencies: huyen_a, xa_a1)" in \
-        render_diff_text(diff)
+    # agencies by name (a commune with its district), in the language of the caller
+    assert "scope: receiving -> departments (members -2 agencies: Huyện A, Xã A1 (Huyện A))" \
+        in render_diff_text(diff).splitlines()[-1]
+    with use("vi"):
+        assert render_diff_text(diff).splitlines()[-1] == (
+            "      phạm vi: receiving -> departments (thành viên -2 cơ quan: Huyện A, Xã A1 "
+            "(Huyện A))")
 
 
 def test_a_group_that_changes_its_members_shows_in_its_users(tmp_path: Path,
@@ -151,10 +157,14 @@ def test_an_official_code_given_or_changed_is_a_change(tmp_path: Path,
     assert commune is not None
     assert commune.get("code") == FieldChange("code", "03646", "03649")
     text = render_diff_text(diff)
-    assert "  ~ huyen_a\n      code: (none) -> 116\n" in text
-    assert "      code: 03646 -> 03649\n" in text
-    assert "| `xa_a1` | Mã số đơn vị hành chính (official code) | 03646 | 03649 |" in \
-        render_diff_markdown(diff)
+    assert "  ~ huyen_a\n      official code: (none) -> 116\n" in text
+    assert "      official code: 03646 -> 03649\n" in text
+    assert "| `xa_a1` | Official code | 03646 | 03649 |" in render_diff_markdown(diff)
+    with use("vi"):
+        assert "  ~ huyen_a\n      mã số đơn vị hành chính: (không có) -> 116\n" in \
+            render_diff_text(diff)
+        assert "| `xa_a1` | Mã số đơn vị hành chính | 03646 | 03649 |" in \
+            render_diff_markdown(diff)
     # the same code written plain or in quotes is no change
     assert diff_plans(new, variant(tmp_path, ("kind: district, parent: tinh}",
                                               "kind: district, parent: tinh, code: 116}"),
@@ -249,9 +259,14 @@ def test_long_member_lists_are_cut_in_text_but_whole_in_json(tmp_path: Path) -> 
     diff = diff_plans(old, engine.load_plan(tmp_path / "p.yaml"))
     change = diff.indicators.changed[0].get("scope")
     assert change is not None and len(change.removed) == 216 and not change.added
-    assert "receiving -> departments (members -216 agencies: bac_yen, bac_yen_bac_yen, " \
-        "bac_yen_chieng_sai, bac_yen_chim_van, bac_yen_hang_chu, bac_yen_hang_dong, " \
-        "bac_yen_hong_ngai, bac_yen_hua_nhan and 208 more)" in render_diff_text(diff)
+    with use("vi"):
+        assert "receiving -> departments (thành viên -216 cơ quan: Huyện Bắc Yên, Thị trấn " \
+            "Bắc Yên (Huyện Bắc Yên), Xã Chiềng Sại (Huyện Bắc Yên), Xã Chim Vàn (Huyện Bắc " \
+            "Yên), Xã Hang Chú (Huyện Bắc Yên), Xã Háng Đồng (Huyện Bắc Yên), Xã Hồng Ngài " \
+            "(Huyện Bắc Yên), Xã Hua Nhàn (Huyện Bắc Yên) và 208 cơ quan khác)" in \
+            render_diff_text(diff)
+    assert "(members -216 agencies: Bắc Yên District, " in render_diff_text(diff)
+    assert "Hua Nhàn Commune (Bắc Yên district) and 208 more agencies)" in render_diff_text(diff)
     assert len(json.loads(render_diff_json(diff))["indicators"]["changed"][0]["changes"][0]
                ["members_removed"]) == 216
 
@@ -275,19 +290,37 @@ def test_cli_golden_2023_against_a_modified_copy(fmt: str, golden: object,
     golden(f"diff/2023-2024.{suffix}", out)  # type: ignore[operator]
     render = {"text": render_diff_text, "markdown": render_diff_markdown,
               "json": render_diff_json}[fmt]
-    assert out == render(diff_2024)
+    with use("vi"):
+        assert out == render(diff_2024)
+    code, english, err = run("diff", PLAN_2023, PLAN_2024, "--format", fmt, "--root", ".",
+                             "--lang", "en")
+    assert (code, err) == (0, "")
+    if fmt == "json":
+        assert english == out  # ids and machine values: the same in both languages
+    else:
+        golden(f"diff/2023-2024-en.{suffix}", english)  # type: ignore[operator]
+        assert english == render(diff_2024)
 
 
 def test_cli_says_no_differences_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out, _ = run("diff", PLAN_2023, PLAN_2023)
     assert code == 0
+    assert out == ("cũ: son-la-cchc-2023 2023 (plans/2023.yaml)\n"
+                   "mới: son-la-cchc-2023 2023 (plans/2023.yaml)\nkhông có khác biệt\n")
+    code, out, _ = run("diff", PLAN_2023, PLAN_2023, "--lang", "en")
+    assert code == 0
     assert out == ("old: son-la-cchc-2023 2023 (plans/2023.yaml)\n"
                    "new: son-la-cchc-2023 2023 (plans/2023.yaml)\nno differences\n")
     code, out, _ = run("diff", PLAN_2023, PLAN_2023, "--format", "json")
     assert code == 0 and json.loads(out)["empty"] is True
     code, out, _ = run("diff", PLAN_2023, PLAN_2023, "--format", "markdown")
-    assert code == 0 and "Không có khác biệt (no differences)." in out
+    assert code == 0 and out.splitlines() == [
+        "# So sánh kế hoạch", "", "- Kế hoạch cũ: `son-la-cchc-2023` (2023), `plans/2023.yaml`",
+        "- Kế hoạch mới: `son-la-cchc-2023` (2023), `plans/2023.yaml`", "",
+        "Không có khác biệt."]
+    code, out, _ = run("diff", PLAN_2023, PLAN_2023, "--format", "markdown", "--lang", "en")
+    assert code == 0 and out.splitlines()[0::5] == ["# Plan comparison", "No differences."]
 
 
 def test_cli_reports_every_invalid_plan_and_exits_2(golden: object,
@@ -314,4 +347,6 @@ def test_areas_and_notes(tmp_path: Path, minimal: engine.Plan) -> None:
     assert changes(diff) == {("areas", "procedures", "name.vi"),
                              ("areas", "procedures", "name.en"),
                              ("areas", "procedures", "lead")}
-    assert "Lĩnh vực (Areas)" in render_diff_markdown(diff)
+    assert "## Areas" in render_diff_markdown(diff).splitlines()
+    with use("vi"):
+        assert "## Lĩnh vực" in render_diff_markdown(diff).splitlines()

@@ -54,12 +54,12 @@ def test_the_aggregates_for_an_agency_sum_only_its_own_population(
     assert list(own.inputs) == ["mai_son", *unit.members]
     assert own.agencies == (unit,)
     lines = render_explain(result, "en", "mai_son", facts.where).splitlines()
-    assert lines[1:3] == ["  status: met (met)",
-                          "  agency mai_son with 22 agencies below it: 99.66% -> met (met)"]
+    assert lines[1:3] == ["  status: met",
+                          "  agency Mai Sơn District, with 22 agencies below it: 99.66% -> met"]
     assert "    sum(dossiers_received) = 4,652" in lines
     assert "        = 0.9965606191 (99.66%)" in lines
     assert "  coverage: 23 of 23 agencies reported" in lines
-    assert lines[-2:] == ["  breakdown:", "    mai_son (+22 below): 99.66% -> met"]
+    assert lines[-2:] == ["  breakdown:", "    Mai Sơn District (+22 below): 99.66% -> met"]
 
 
 def test_a_district_below_the_target_is_not_met_under_its_own_header(
@@ -69,10 +69,11 @@ def test_a_district_below_the_target_is_not_met_under_its_own_header(
     assert result.status == "met"  # the province
     hand = _by_hand("huyen-muong_la.yaml")
     lines = render_explain(result, "vi", "muong_la", facts.where).splitlines()
-    assert lines[1] == "  status: not_met (Không đạt)"
+    assert lines[1:3] == ["  kết quả: Không đạt",
+                          "  cơ quan Huyện Mường La, gồm 16 đơn vị trực thuộc: 98,98% -> Không đạt"]
     assert f"    sum(dossiers_received) = {hand['dossiers_received']:,}".replace(",", ".") \
         in lines  # written the Vietnamese way
-    assert "  target: value > 99% -> false" in lines
+    assert "  mục tiêu: value > 99% -> sai" in lines
 
 
 def test_the_province_wide_explanation_is_unchanged(
@@ -80,7 +81,8 @@ def test_the_province_wide_explanation_is_unchanged(
     _, report = q1
     result = report.result("procedures.on_time")
     assert dict(result.terms)["sum(dossiers_received)"] == 75154
-    assert "  coverage: 236 of 236 agencies reported" in render_explain(result, "vi")
+    assert "  đã báo cáo: 236/236 cơ quan" in render_explain(result, "vi")
+    assert "  coverage: 236 of 236 agencies reported" in render_explain(result, "en")
 
 
 def test_a_commune_is_explained_with_its_district_and_a_single_agency_as_itself(

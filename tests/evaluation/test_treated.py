@@ -74,9 +74,13 @@ def test_the_renderers_say_the_rule_was_applied(plan: engine.Plan) -> None:
     assert "áp dụng quy tắc khi thiếu số liệu cho 2 số liệu của 2 cơ quan" in table
     assert "the rule for missing facts applied to 2 facts from 2 agencies" in \
         render_table(report, "en", width=200)
-    explained = render_explain(report.result("procedures.on_time_count"))
-    assert "on_time of h1_x1 -> coalesce(on_time, 0)" in explained
-    assert "on_time of h2_x2 -> coalesce(on_time, 0)" in explained
+    explained = render_explain(report.result("procedures.on_time_count")).splitlines()
+    rule = "  chưa báo cáo, xử lý theo quy tắc của kế hoạch: on_time của {} -> coalesce(on_time, 0)"
+    assert rule.format("Xã 1 huyện Một") in explained  # the commune by name, never its id
+    assert rule.format("Xã 2 huyện Hai") in explained
+    english = render_explain(report.result("procedures.on_time_count"), "en").splitlines()
+    assert ("  not reported, decided by the plan's rule: on_time of Xã 1 huyện Một -> "
+            "coalesce(on_time, 0)") in english
     header, first = render_csv(report).splitlines()[:2]
     assert header.split(",")[7] == "treated" and first.split(",")[7] == "2"
 
@@ -123,4 +127,4 @@ def test_an_agency_checking_its_own_sheet_sees_the_rule_applied_to_it(
     for agency, says in (("h1_x1", True), ("h1", True), ("h2", False)):
         table = render_table(evaluate(plan, facts, period="q1", agency=agency), "en", width=200)
         row = next(line for line in table.splitlines() if "on_time_count:" in line)
-        assert ("the rule for missing facts applied to 1 facts from 1 agencies" in row) == says
+        assert ("the rule for missing facts applied to 1 fact from 1 agency" in row) == says

@@ -109,7 +109,8 @@ def test_every_text_output_writes_them_out_and_json_keeps_them_exact() -> None:
 def test_a_diff_and_a_template_write_them_out() -> None:
     diff = run("diff", "tests/data/plans/minimal.yaml", HOSTILE)
     assert diff.exit_code == 0 and raw_controls(diff.stdout) == []
-    assert '  ~ snv\n      name.vi: Sở Nội vụ -> Sở\\x1b]0;pwned\\x07 Nội vụ\n' in diff.stdout
+    assert ('  ~ snv\n      name (Vietnamese): Sở Nội vụ -> Sở\\x1b]0;pwned\\x07 Nội vụ\n'
+            in diff.stdout)
     template = run("template", HOSTILE, "--period", "q1", "--agency", "snv")
     assert template.exit_code == 0 and raw_controls(template.stdout) == []
     assert "  snv:  # Sở\\x1b]0;pwned\\x07 Nội vụ\n" in template.stdout
@@ -320,7 +321,7 @@ def test_new_year_refuses_a_date_of_a_formula_at_the_date() -> None:
     text = text.replace("target: value > 99%",
                         "target: value > 99%\n        applicable: 9950-01-01 > 2023-01-01")
     plan = engine.loads_plan(text, "plan.yaml")
-    assert new_year(plan, "plan.yaml", 2024).startswith("# Kế hoạch CCHC năm 2024")
+    assert new_year(plan, "plan.yaml", 2024).startswith("# Draft plan for 2024")
     with pytest.raises(ArgumentError) as caught:
         new_year(plan, "plan.yaml", 2100)
     [d] = caught.value.diagnostics

@@ -375,7 +375,10 @@ def test_a_share_above_100_percent_is_unknown_not_met(undeclared: engine.Plan) -
     assert r.reasons == (engine.Reason("invalid", detail=OVER_DETAIL),)
     assert r.to_dict()["reasons"] == [OVER_DETAIL]
     assert [(a.agency, a.status) for a in r.agencies] == [("snv", "unknown"), ("stp", "met")]
-    assert describe_reason(r.reasons[0], "vi") == f"giá trị không hợp lệ ({OVER_DETAIL})"
+    assert describe_reason(r.reasons[0], "en") == OVER_DETAIL  # the JSON's words
+    assert describe_reason(r.reasons[0], "vi") == (  # numbers and words of the language
+        "giá trị không hợp lệ (tỉ lệ là 150%, trên 100%: 15 trên 10 (sum(on_time) / "
+        "sum(received)))")
     # an indicator that reads it is not decided on invalid data either
     assert report.result("procedures.on_time_again").status == "unknown"
 

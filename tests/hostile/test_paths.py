@@ -349,7 +349,7 @@ def test_the_default_root_of_cases_holds_the_plan_and_the_cases(tree: Path) -> N
     plan = engine.load_plan("plans/parent.yaml")
     assert len(engine.load_cases("plans/tests/2023", plan)) == 1
     code, out, err = cli("test", "plans/parent.yaml", "plans/tests/2023")
-    assert (code, err) == (0, "") and out.endswith("1 passed, 0 failed\n")
+    assert (code, err) == (0, "") and out.endswith("1 đạt, 0 không đạt\n")
     code, out, err = cli("test", "--root", "plans/tests", "plans/parent.yaml", "plans/tests/2023")
     assert code == 2 and "error[E717]" in err and "'plans/tests'" in err
 

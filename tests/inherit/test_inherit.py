@@ -208,6 +208,10 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     golden("inherit/new-year-2024.yaml", text)  # type: ignore[operator]
+    vietnamese = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024"])
+    assert vietnamese.exit_code == 0, vietnamese.output
+    golden("inherit/new-year-2024-vi.yaml", vietnamese.stdout)  # type: ignore[operator]
+    assert "# DECIDE: " in text and "# QUYẾT ĐỊNH: " in vietnamese.stdout
     plan = engine.load_plan(out)
     assert plan.year == 2024 and plan.periods["q1"].due == dt.date(2024, 3, 14)
     assert plan.indicators["implementation.agency_plans_issued"].deadline is not None

@@ -136,21 +136,21 @@ def test_every_code_is_official_and_unique(plan: Plan) -> None:
 
 def test_the_listing_shows_codes_and_the_official_counts(plan: Plan) -> None:
     lines = render_agencies(plan).splitlines()
-    start = lines.index("communes by district:")
+    start = lines.index("xã, phường, thị trấn theo huyện:")
     assert lines[start + 1:start + 14] == [
-        "  Thành phố Sơn La (code 116) — 12 (7 phường, 5 xã)",
-        "  Huyện Quỳnh Nhai (code 118) — 11 (11 xã)",
-        "  Huyện Thuận Châu (code 119) — 29 (1 thị trấn, 28 xã)",
-        "  Huyện Mường La (code 120) — 16 (1 thị trấn, 15 xã)",
-        "  Huyện Bắc Yên (code 121) — 16 (1 thị trấn, 15 xã)",
-        "  Huyện Phù Yên (code 122) — 27 (1 thị trấn, 26 xã)",
-        "  Huyện Mộc Châu (code 123) — 15 (2 thị trấn, 13 xã)",
-        "  Huyện Vân Hồ (code 128) — 14 (14 xã)",
-        "  Huyện Yên Châu (code 124) — 15 (1 thị trấn, 14 xã)",
-        "  Huyện Mai Sơn (code 125) — 22 (1 thị trấn, 21 xã)",
-        "  Huyện Sông Mã (code 126) — 19 (1 thị trấn, 18 xã)",
-        "  Huyện Sốp Cộp (code 127) — 8 (8 xã)",
-        "  total — 204 (7 phường, 9 thị trấn, 188 xã)",
+        "  Thành phố Sơn La (mã 116) — 12 (7 phường, 5 xã)",
+        "  Huyện Quỳnh Nhai (mã 118) — 11 (11 xã)",
+        "  Huyện Thuận Châu (mã 119) — 29 (1 thị trấn, 28 xã)",
+        "  Huyện Mường La (mã 120) — 16 (1 thị trấn, 15 xã)",
+        "  Huyện Bắc Yên (mã 121) — 16 (1 thị trấn, 15 xã)",
+        "  Huyện Phù Yên (mã 122) — 27 (1 thị trấn, 26 xã)",
+        "  Huyện Mộc Châu (mã 123) — 15 (2 thị trấn, 13 xã)",
+        "  Huyện Vân Hồ (mã 128) — 14 (14 xã)",
+        "  Huyện Yên Châu (mã 124) — 15 (1 thị trấn, 14 xã)",
+        "  Huyện Mai Sơn (mã 125) — 22 (1 thị trấn, 21 xã)",
+        "  Huyện Sông Mã (mã 126) — 19 (1 thị trấn, 18 xã)",
+        "  Huyện Sốp Cộp (mã 127) — 8 (8 xã)",
+        "  tổng — 204 (7 phường, 9 thị trấn, 188 xã)",
     ]
     assert "04135  │   ├── mai_son_xa_hat_lot  Xã Hát Lót  [commune]" in lines
     english = render_agencies(plan, "en", 120).splitlines()

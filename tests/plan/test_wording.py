@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import engine
 from cli import main
 from engine.diagnostics import Diagnostic
+from engine.i18n import use
 from engine.loader import load_plan, loads_plan
 from engine.newyear import new_year
 from engine.wording import move_years, say_target, thresholds
@@ -262,6 +263,9 @@ def test_validate_prints_warnings_like_errors_and_exits_0(monkeypatch: pytest.Mo
     assert result.stdout == (
         "tests/data/warnings/w902_comparator.yaml: valid plan 'w902' (2023): 1 area, "
         "2 indicators, 1 agency, 0 periods, 3 facts (2 warnings)\n")
+    assert run("validate", "tests/data/warnings/w902_comparator.yaml").stdout == (
+        "tests/data/warnings/w902_comparator.yaml: kế hoạch 'w902' (2023) hợp lệ: 1 lĩnh vực, "
+        "2 chỉ tiêu, 1 cơ quan, 0 kỳ báo cáo, 3 số liệu (2 cảnh báo)\n")
 
 
 def test_validate_strict_makes_warnings_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,9 +324,12 @@ def test_new_year_marks_the_years_it_does_not_move(tmp_path: Path) -> None:
     text = new_year(load_plan(ROOT / "plans" / "2023.yaml"), "2023.yaml", 2024)
     lines = text.splitlines()
     at = lines.index("      domestic_revenue_growth:")
-    assert lines[at + 2] == ("        # QUYẾT ĐỊNH (decide): the name keeps 'năm 2022': check the "
+    assert lines[at + 2] == ("        # DECIDE: the name keeps 'năm 2022': check the "
                              "year (a year compared with, or a date the formulas do not have)")
     assert "so với đánh giá ước thực hiện năm 2022" in lines[at + 3]
+    with use("vi"):
+        vi = new_year(load_plan(ROOT / "plans" / "2023.yaml"), "2023.yaml", 2024).splitlines()
+    assert vi[at + 2].startswith("        # QUYẾT ĐỊNH: tên ")
 
 
 def test_move_years_keeps_the_form_of_a_date_and_leaves_what_it_cannot_tell() -> None:
@@ -351,8 +358,11 @@ def test_new_year_moves_area_names_and_marks_what_it_leaves(tmp_path: Path) -> N
     assert plan.warnings == ()
     text = new_year(plan, "2023.yaml", 2024)
     assert "  overall:\n    name: {vi: Mục đích năm 2024}   # year moved\n" in text
-    assert ("  # sipas_index: QUYẾT ĐỊNH (decide): the label keeps 'năm 2022': check the year "
+    assert ("  # sipas_index: DECIDE: the label keeps 'năm 2022': check the year "
             "(a year compared with, or a date the formulas do not have)\n") in text
+    with use("vi"):
+        assert "  overall:\n    name: {vi: Mục đích năm 2024}   # đã chuyển năm\n" in \
+            new_year(plan, "2023.yaml", 2024)
     (tmp_path / "2024.yaml").write_text(text, encoding="utf-8")
     child = load_plan(tmp_path / "2024.yaml")
     assert child.warnings == ()

@@ -387,10 +387,10 @@ def test_explain_names_the_cell_of_each_input(plan2023: Plan) -> None:
     result = CliRunner().invoke(main, ["explain", str(ROOT / "plans" / "2023.yaml"), "snv.xlsx",
                                        "procedures.on_time", "--period", "q1", "--agency", "snv"])
     assert result.exit_code == 0, result.output
-    assert ("    snv:\n"
+    assert ("    Sở Nội vụ:\n"
             "      dossiers_in_process_within_limit = 0   (snv.xlsx:Số liệu!D17)\n"
             "      dossiers_on_time = 19   (snv.xlsx:Số liệu!D15)\n"
             "      dossiers_received = 120   (snv.xlsx:Số liệu!D11)\n"
             "      dossiers_settled_early = 100   (snv.xlsx:Số liệu!D14)\n"
-            "  breakdown:\n"
-            "    snv: 99,17% -> met\n") in result.stdout  # numbers the Vietnamese way
+            "  theo đơn vị:\n"
+            "    Sở Nội vụ: 99,17% -> Đạt\n") in result.stdout  # Vietnamese, names

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import engine
 from cli import main
-from engine.diagnostics import FactsError
+from engine.diagnostics import ArgumentError, FactsError
 from engine.model import FactDef, Label, Plan
 from engine.xlsx_template import FIRST_FACT_ROW, template_workbook, template_workbooks
 
@@ -163,8 +163,10 @@ def test_unknown_period_or_agency(plan: Plan) -> None:
     assert [d.header() for d in info.value.diagnostics] == [
         "--period: error[E620]: unknown period 'q5'",
         "--agency: error[E630]: unknown agency 'snvv'"]
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    with pytest.raises(ArgumentError) as lang_info:
         template_workbook(plan, "q1", "snv", lang="fr")  # type: ignore[arg-type]
+    assert [d.header() for d in lang_info.value.diagnostics] == [
+        "template_workbook(lang=): error[E805]: unknown language 'fr'"]
 
 
 def test_every_reporting_agency(plan: Plan) -> None:

@@ -191,8 +191,10 @@ def test_english(report: Report) -> None:
     assert summary.cell(1, 1).value == report.plan.title.en
     dates = [c for c in summary["B"] if isinstance(c.value, dt.datetime)]
     assert dates and all(c.number_format == "yyyy-mm-dd" for c in dates)
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    with pytest.raises(engine.ArgumentError) as info:
         render_xlsx(report, "fr")
+    assert [d.header() for d in info.value.diagnostics] == [
+        "render_xlsx(lang=): error[E805]: unknown language 'fr'"]
 
 
 def test_narrowed_to_an_agency_rows_show_its_own_results(plan: Plan) -> None:
