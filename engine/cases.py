@@ -66,6 +66,7 @@ from .files import (
     read,
     within,
 )
+from .i18n import _
 from .language import compile_formula
 from .model import Indicator, Plan
 from .render import render_explain
@@ -248,12 +249,12 @@ class _Loader:
         if tree is None:
             return []
         if not isinstance(tree, YSeq):
-            self.error("E710", "a case file is a list of cases", tree.span,
-                       help="start each case with '- name: ...' (see docs/adopting.md)")
+            self.error("E710", _("a case file is a list of cases"), tree.span,
+                       help=_("start each case with '- name: ...' (see docs/adopting.md)"))
             return []
         if not tree.items:
-            self.error("E713", "this file holds no cases", tree.span,
-                       help="add cases: '- name: ...' with period, facts and expect")
+            self.error("E713", _("this file holds no cases"), tree.span,
+                       help=_("add cases: '- name: ...' with period, facts and expect"))
             return []
         cases: list[Case] = []
         names: dict[str, Span] = {}
@@ -266,18 +267,19 @@ class _Loader:
     # -- one case ------------------------------------------------------------------------------
     def case(self, node: YNode, path: Path, names: dict[str, Span]) -> Case | None:
         if not isinstance(node, YMap):
-            self.error("E710", "a case is a mapping with name, period, facts and expect",
-                       node.span, help="write the case's keys on indented lines under '- '")
+            self.error("E710", _("a case is a mapping with name, period, facts and expect"),
+                       node.span, help=_("write the case's keys on indented lines under '- '"))
             return None
         before = len(self.collector.diagnostics)
-        for key, (kscalar, _) in node.items.items():
+        for key, (kscalar, _unused) in node.items.items():
             if key not in CASE_KEYS:
-                self.error("E711", f"unknown key '{key}' in a case", kscalar.span,
+                self.error("E711", _("unknown key '{key}' in a case").format(key=key), kscalar.span,
                            help=did_you_mean(key, CASE_KEYS) or
-                           f"a case has the keys {', '.join(CASE_KEYS)}")
+                           _("a case has the keys {CASE_KEYS}").format(
+                               CASE_KEYS=', '.join(CASE_KEYS)))
         for key in REQUIRED_KEYS:
             if node.get(key) is None:
-                self.error("E712", f"this case has no '{key}'", _head(node),
+                self.error("E712", _("this case has no '{key}'").format(key=key), _head(node),
                            help={"name": "add 'name: <what the case shows>'",
                                  "period": "add 'period: <id>', e.g. period: q1",
                                  "expect": "add 'expect:' with '<indicator id>: <status>'"}[key])
@@ -287,9 +289,11 @@ class _Loader:
             assert name_node is not None
             if name in names:
                 first = names[name].begin
-                self.error("E714", f"two cases are named '{name}'", name_node.span,
-                           help=f"the other is at line {first.line}; give each case its own "
-                           "name")
+                self.error("E714", _("two cases are named '{name}'").format(name=name),
+                    name_node.span,
+                           help=_("the other is at line {line}; give each case its own "
+                                  "name").format(
+                                    line=first.line))
             else:
                 names[name] = name_node.span
         plan = self.plan_of(node, path)
@@ -309,7 +313,7 @@ class _Loader:
         if node is None:
             return None
         if not isinstance(node, YScalar) or is_null(node) or not node.text.strip():
-            self.error("E710", f"'{key}' must be a text", node.span)
+            self.error("E710", _("'{key}' must be a text").format(key=key), node.span)
             return None
         return nfc(node.text.strip())
 
@@ -317,9 +321,9 @@ class _Loader:
         pnode = node.get("plan")
         if pnode is None:
             if self.given is None:
-                self.error("E715", "this case names no plan, and none was given", _head(node),
-                           help="add 'plan: <path of the plan file>' (relative to this file), "
-                                "or give the plan: cchc test PLAN CASES")
+                self.error("E715", _("this case names no plan, and none was given"), _head(node),
+                           help=_("add 'plan: <path of the plan file>' (relative to this file), "
+                                   "or give the plan: cchc test PLAN CASES"))
             return self.given
         rel = self.text(pnode, "plan")
         if rel is None:
@@ -327,17 +331,17 @@ class _Loader:
         if not within(path.parent / rel, self.root):
             self.collector.add(messages.outside_root(
                 "E717", rel, display_name(self.root), pnode.span,
-                default="by default, the deepest folder that holds the plan and the cases "
-                        "given", call="load_cases"))
+                default=_("by default, the deepest folder that holds the plan and the cases "
+                           "given"), call="load_cases"))
             return None
         target = (path.parent / rel).resolve()
         if target in self.plans:
             return self.plans[target]
         plan: Plan | None = None
         if not target.is_file():
-            self.error("E715", f"there is no plan file '{rel}'", pnode.span,
-                       help="the path is relative to the case file: "
-                            f"{display_name(target)} does not exist")
+            self.error("E715", _("there is no plan file '{rel}'").format(rel=rel), pnode.span,
+                       help=_("the path is relative to the case file: {display_name} does not "
+                               "exist").format(display_name=display_name(target)))
         else:
             from .loader import load_named_plan
 
@@ -369,8 +373,8 @@ class _Loader:
                 raise ValueError(text)
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.error("E716", f"'{text}' is not a date", node.span,
-                       help="write the date as YYYY-MM-DD, e.g. 2023-12-14")
+            self.error("E716", _("'{text}' is not a date").format(text=text), node.span,
+                       help=_("write the date as YYYY-MM-DD, e.g. 2023-12-14"))
             return None
 
     # -- facts ---------------------------------------------------------------------------------
@@ -384,23 +388,26 @@ class _Loader:
         facts_node = node.get("facts")
         if facts_node is not None and not is_null(facts_node):
             if not isinstance(facts_node, YMap):
-                self.error("E710", "'facts' maps agency ids to their facts", facts_node.span,
-                           help="write 'facts:' then '  <agency>: {<fact>: <value>}'")
+                self.error("E710", _("'facts' maps agency ids to their facts"), facts_node.span,
+                           help=_("write 'facts:' then '  <agency>: {<fact>: <value>}'"))
             else:
                 for agency, (akey, anode) in facts_node.items.items():
                     if is_null(anode):
                         bare.append((agency, Place(akey.span)))
                     elif not isinstance(anode, YMap):
-                        self.error("E710", f"the facts of '{agency}' map fact ids to values",
-                                   anode.span, help="write '{<fact>: <value>}' or "
-                                   "'<fact>: <value>' on indented lines")
+                        self.error("E710",
+                            _("the facts of '{agency}' map fact ids to values").format(
+                                               agency=agency),
+                                   anode.span, help=
+                                       _("write '{<fact>: <value>}' or '<fact>: <value>' on "
+                                          "indented lines"))
                     else:
                         entries.extend(self.entries(agency, Place(akey.span), anode))
         defaults = node.get("defaults")
         if defaults is not None and not is_null(defaults):
             if not isinstance(defaults, YMap):
-                self.error("E710", "'defaults' maps fact ids to a value", defaults.span,
-                           help="write 'defaults:' then '  <fact>: <value>'")
+                self.error("E710", _("'defaults' maps fact ids to a value"), defaults.span,
+                           help=_("write 'defaults:' then '  <fact>: <value>'"))
             else:
                 entries.extend(self.entries(None, Place(defaults.span), defaults))
         check_agencies(plan, bare, self.collector)
@@ -425,8 +432,9 @@ class _Loader:
         out: list[Entry] = []
         for fact, (fkey, vnode) in node.items.items():
             if not isinstance(vnode, YScalar):
-                self.error("E710", f"the value of '{fact}' must be a single value", vnode.span,
-                           help="write one value after the colon")
+                self.error("E710", _("the value of '{fact}' must be a single value").format(
+                                       fact=fact), vnode.span,
+                           help=_("write one value after the colon"))
                 continue
             out.append(Entry(agency, at, fact, Place(fkey.span),
                              None if is_null(vnode) else vnode.text, Place(vnode.span)))
@@ -437,20 +445,20 @@ class _Loader:
         if node is None:
             return ()
         if not isinstance(node, YMap):
-            self.error("E710", "'expect' maps indicator ids to their expected status",
-                       node.span, help="write 'expect:' then '  <indicator id>: met'")
+            self.error("E710", _("'expect' maps indicator ids to their expected status"),
+                       node.span, help=_("write 'expect:' then '  <indicator id>: met'"))
             return ()
         if not node.items:
-            self.error("E713", "this case expects nothing, so it cannot fail", node.span,
-                       help="add '<indicator id>: <status>' under 'expect'")
+            self.error("E713", _("this case expects nothing, so it cannot fail"), node.span,
+                       help=_("add '<indicator id>: <status>' under 'expect'"))
             return ()
         out: list[Expectation] = []
         for iid, (key, value) in node.items.items():
             ind = plan.indicators.get(iid)
             if ind is None:
-                self.error("E720", f"unknown indicator '{iid}'", key.span,
+                self.error("E720", _("unknown indicator '{iid}'").format(iid=iid), key.span,
                            help=did_you_mean(iid, plan.indicators) or
-                           "indicator ids are '<area>.<indicator>', e.g. procedures.on_time")
+                           _("indicator ids are '<area>.<indicator>', e.g. procedures.on_time"))
                 continue
             expectation = self.expectation(ind, key, value)
             if expectation is not None:
@@ -462,26 +470,28 @@ class _Loader:
             word = self.status(node)
             return Expectation(ind.id, word, span=key.span) if word else None
         if not isinstance(node, YMap):
-            self.error("E710", f"the expectation of '{ind.id}' is a status or "
-                       "{status: ..., value: ...}", node.span)
+            self.error("E710", _("the expectation of '{ind}' is a status or {{status: ..., "
+                                  "value: ...}}").format(ind=ind.id), node.span)
             return None
         bad = False
-        for k, (kscalar, _) in node.items.items():
+        for k, (kscalar, _unused) in node.items.items():
             if k not in EXPECT_KEYS:
-                self.error("E711", f"unknown key '{k}' in an expectation", kscalar.span,
+                self.error("E711", _("unknown key '{k}' in an expectation").format(k=k),
+                    kscalar.span,
                            help=did_you_mean(k, EXPECT_KEYS) or
-                           "an expectation has the keys status and value")
+                           _("an expectation has the keys status and value"))
                 bad = True
         snode, vnode = node.get("status"), node.get("value")
         if snode is None and vnode is None:
-            self.error("E713", f"the expectation of '{ind.id}' checks nothing", node.span,
-                       help="give a status, a value, or both")
+            self.error("E713", _("the expectation of '{ind}' checks nothing").format(ind=ind.id),
+                node.span,
+                       help=_("give a status, a value, or both"))
             return None
         status: Status | None = None
         if snode is not None:
             if not isinstance(snode, YScalar):
-                self.error("E721", "a status is one word", snode.span,
-                           help=f"one of {', '.join(STATUSES)}")
+                self.error("E721", _("a status is one word"), snode.span,
+                           help=_("one of {STATUSES}").format(STATUSES=', '.join(STATUSES)))
                 bad = True
             else:
                 status = self.status(snode)
@@ -501,15 +511,15 @@ class _Loader:
         for s in STATUSES:
             if s == word:
                 return s
-        self.error("E721", f"unknown status '{word}'", node.span,
+        self.error("E721", _("unknown status '{word}'").format(word=word), node.span,
                    help=did_you_mean(word.replace(" ", "_"), STATUSES)
-                   or f"a status is one of {', '.join(STATUSES)}")
+                   or _("a status is one of {STATUSES}").format(STATUSES=', '.join(STATUSES)))
         return None
 
     def expected_value(self, ind: Indicator, node: YNode) -> Known | None:
         want = ind.value.type
         if not isinstance(node, YScalar) or is_null(node):
-            self.error("E722", "an expected value is a single value", node.span,
+            self.error("E722", _("an expected value is a single value"), node.span,
                        help=_value_help(want))
             return None
         text = node.text.strip()
@@ -519,13 +529,16 @@ class _Loader:
         try:
             value = compile_formula(node.text, Symbols({}), source).evaluate()
         except EngineError as e:
-            self.collector.extend(Diagnostic("E722", f"'{text}' is not a value: {d.message}",
+            self.collector.extend(Diagnostic("E722",
+                _("'{text}' is not a value: {message}").format(text=text, message=d.message),
                                           d.span, _value_help(want)) for d in e.diagnostics)
             return None
         got = type_of(value)
         if isinstance(value, Unknown) or got != want.value:
-            self.error("E722", f"'{ind.id}' has a {want} value, but '{text}' is "
-                       f"{'unknown' if isinstance(value, Unknown) else 'a ' + got}", node.span,
+            self.error("E722", _("'{ind}' has a {want} value, but '{text}' is {value}").format(
+                                   ind=ind.id, want=want, text=text,
+                                       value=_("unknown") if isinstance(value, Unknown)
+                                   else _("a {type}").format(type=got)), node.span,
                        help=_value_help(want))
             return None
         return value
@@ -542,7 +555,7 @@ def _value_help(want: Type) -> str:
 
 def _head(node: YMap) -> Span:
     """The first key of a mapping: where a missing key is reported."""
-    for key, _ in node.items.values():
+    for key, _unused in node.items.values():
         return key.span
     return node.span
 

@@ -24,6 +24,7 @@ import click
 
 import engine
 from engine.escape import json_safe, visible
+from engine.i18n import N_, _, ngettext
 from engine.launcher import NO_CACHE_HELP, keep_no_cache
 
 if TYPE_CHECKING:
@@ -50,10 +51,10 @@ def _out(text: str, nl: bool = True) -> None:
         click.echo(text, nl=nl)
     except (OSError, UnicodeEncodeError) as e:
         _drop_stdout()
-        reason = (f"its encoding ({e.encoding}) cannot hold the text; set "
-                  "PYTHONIOENCODING=utf-8" if isinstance(e, UnicodeEncodeError)
-                  else e.strerror or str(e))
-        _cannot_write("to standard output", reason)
+        reason = (_("its encoding ({encoding}) cannot hold the text; set "
+                    "PYTHONIOENCODING=utf-8").format(encoding=e.encoding)
+                  if isinstance(e, UnicodeEncodeError) else e.strerror or str(e))
+        _cannot_write(_("to standard output"), reason)
 
 
 def _drop_stdout() -> None:
@@ -79,7 +80,7 @@ def _say(text: str) -> None:
 
 def _cannot_write(where: str, reason: str) -> NoReturn:
     """``error: cannot write WHERE: REASON`` on stderr, exit 2."""
-    _say(visible(f"error: cannot write {where}: {reason}"))
+    _say(visible(_("error: cannot write {where}: {reason}").format(where=where, reason=reason)))
     sys.exit(EXIT_INVALID)
 
 
@@ -98,12 +99,33 @@ def _speaks_json(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-        except engine.EngineError as err:
-            _fail(err, kwargs.get("fmt") == "json" or kwargs.get("as_json") is True)
+        from engine import i18n
+
+        with i18n.use(click.get_current_context().meta.get("cchc.lang", "vi")):
+            try:
+                command(*args, **kwargs)
+            except engine.EngineError as err:
+                _fail(err, kwargs.get("fmt") == "json" or kwargs.get("as_json") is True)
 
     return run
+
+
+def _keep_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Keep ``--lang`` in the command's context, for :func:`_speaks_json`."""
+    ctx.meta["cchc.lang"] = value
+    return value
+
+
+def _lang(help: str = "", expose: bool = True) -> Callable[[Callable[P, None]],
+                                                              Callable[P, None]]:
+    """``--lang vi|en`` (or ``$CCHC_LANG``), which every command takes: the language of its
+    messages and diagnostics (:mod:`engine.i18n`), and of what it writes when ``help`` says
+    so; Vietnamese by default, for officers. Without ``expose``, the command does not see it."""
+    return click.option(
+        "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+        envvar="CCHC_LANG", expose_value=expose, callback=_keep_lang, is_eager=True,
+        help=(help + " " if help else "") + "Language of messages and diagnostics: vi "
+        "(Vietnamese) or en (English); $CCHC_LANG sets it too.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,6 +159,7 @@ def _is_name(text: str) -> bool:
               help="Declare a fact of type number, bool, date or text that was not reported.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print value, type and unknown reasons (or the diagnostics) as JSON.")
+@_lang(expose=False)
 @_speaks_json
 def expr_cmd(expression: str, sets: tuple[str, ...], missing: tuple[str, ...],
              as_json: bool) -> None:
@@ -277,8 +300,7 @@ def _check_bom(bom: bool | None, is_csv: bool) -> None:
         raise click.UsageError(f"--{'' if bom else 'no-'}bom applies to --format csv only")
 
 
-_LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-                     help="Language of names (English falls back to Vietnamese).")
+_LANG = _lang("Language of names (English falls back to Vietnamese).")
 
 
 @main.command("validate")
@@ -289,6 +311,7 @@ _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", sh
 @click.option("--strict", is_flag=True,
               help="Treat warnings (W9xx: words of a name that disagree with its target or "
                    "the plan's year) as errors: exit 2.")
+@_lang(expose=False)
 @_speaks_json
 def validate_cmd(plan_path: str, fmt: str, strict: bool) -> None:
     """Check PLAN and its included files; print every problem (exit 2) or a summary (exit 0).
@@ -360,6 +383,7 @@ for _listing in _LISTINGS:
 
 
 @main.command("schema")
+@_lang(expose=False)
 def schema_cmd() -> None:
     """Print the JSON Schema of plan files (for editors: see docs/plan-format.md)."""
     from engine.loader import plan_schema
@@ -415,7 +439,7 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
               help="html: one self-contained page to open, print on A4 or send; xlsx: an Excel "
                    "workbook (summary, indicators, agency x indicator); docx: the Word annex "
                    "(phụ lục); xlsx and docx to a file given with -o.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the report.")
 @click.option("--area", help="Only the indicators of this area.")
 @click.option("--agency", help="Only the indicators measured over this agency.")
 @click.option("--fail-on", "fail_on", metavar="STATUSES",
@@ -443,13 +467,14 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
                                      f"{', '.join(STATUSES)})", param_hint="--fail-on")
     if fmt in _DOCUMENTS and output is None:
         what, suffix = _DOCUMENTS[fmt]
-        _say(f"error: --format {fmt} writes {what}, which is not text for a terminal "
-             f"or a pipe: name the file with -o FILE{suffix}")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(fmt=fmt, what=_(what),
+                                                                 suffix=suffix))
         sys.exit(EXIT_INVALID)
     _check_bom(bom, fmt == "csv")
     if output is not None and not force:
         _refuse_existing(output)
-    _, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
+    _facts, report = _evaluate(plan_path, facts_paths, period, as_of, area, agency)
     out = _render_report(report, fmt, lang, output, bom)
     if output is None:
         assert isinstance(out, str)
@@ -463,7 +488,8 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
 
 
 #: Report formats that are files, not text: what they are and the suffix of their files.
-_DOCUMENTS = {"xlsx": ("an Excel workbook", ".xlsx"), "docx": ("a Word document", ".docx")}
+_DOCUMENTS = {"xlsx": (N_("an Excel workbook"), ".xlsx"),
+              "docx": (N_("a Word document"), ".docx")}
 
 
 def _render_report(report: Report, fmt: str, lang: str, output: str | None,
@@ -512,9 +538,10 @@ def _columns(output: str | None) -> int:
 def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]) -> None:
     """Say on stderr which indicators made ``--fail-on`` exit 1, each with its status."""
     width = max(len(r.id) for r in tripped)
-    _say(f"--fail-on {','.join(statuses)}: {len(tripped)} of {total} "
-         f"indicator{'s' if total != 1 else ''} "
-         f"{'has' if len(tripped) == 1 else 'have'} a listed status:")
+    _say(ngettext("--fail-on {statuses}: {n} of {total} indicators has a listed status:",
+                  "--fail-on {statuses}: {n} of {total} indicators have a listed status:",
+                  len(tripped)).format(statuses=",".join(statuses), n=len(tripped),
+                                       total=total))
     for r in tripped:
         _say(visible(f"  {r.id.ljust(width)}  {r.status}"))
 
@@ -527,7 +554,7 @@ def _say_tripped(tripped: list[IndicatorResult], total: int, statuses: list[str]
 @click.option("--period", required=True, help="Period id, e.g. q1.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Default: the period's due date.")
 @click.option("--agency", help="Explain the result of one agency (with the agencies below it).")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the explanation.")
 @_reads_files
 @_speaks_json
 def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
@@ -539,8 +566,8 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
                               indicator=indicator, narrow=False)
     result = report.result(indicator)
     if agency is not None and agency not in result.indicator.population:
-        raise click.BadParameter(f"'{agency}' is not in the scope of {indicator}",
-                                 param_hint="--agency")
+        raise click.BadParameter(_("'{agency}' is not in the scope of {indicator}").format(
+            agency=agency, indicator=indicator), param_hint="--agency")
     _out(render_explain(result, lang, agency, facts.where), nl=False)
 
 
@@ -556,7 +583,7 @@ def explain_cmd(plan_path: str, facts_path: str, indicator: str, period: str,
 @click.option("--format", "fmt",
               type=click.Choice(["table", "markdown", "csv", "json", "xlsx"]), default="table",
               show_default=True, help="xlsx writes a workbook: give -o FILE.xlsx.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the list.")
 @click.option("--fail-on", "fail_on", metavar="STATES",
               help="Exit 1 when any agency is in one of these: missing, partial, invalid, late "
                    "(e.g. missing,invalid).")
@@ -586,8 +613,9 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
                                      f"{', '.join(CONDITIONS)})", param_hint="--fail-on")
         wanted = [c for c in CONDITIONS if c in given]
     if fmt == "xlsx" and output is None:
-        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-             "or a pipe: name the file with -o FILE.xlsx")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(
+            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
         sys.exit(EXIT_INVALID)
     if output is not None and not force:
         _refuse_existing(output)
@@ -616,9 +644,10 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
     if tripped:
         width = max(len(a.agency) for a in tripped)
         total = len(status.agencies)
-        _say(f"--fail-on {','.join(wanted)}: {len(tripped)} of {total} "
-             f"agenc{'ies' if total != 1 else 'y'} "
-             f"{'is' if len(tripped) == 1 else 'are'} in a listed state:")
+        _say(ngettext("--fail-on {states}: {n} of {total} agencies is in a listed state:",
+                      "--fail-on {states}: {n} of {total} agencies are in a listed state:",
+                      len(tripped)).format(states=",".join(wanted), n=len(tripped),
+                                           total=total))
         for a in tripped:
             states = [a.state] + [c for c in ("invalid", "late") if a.has(c)]
             _say(visible(f"  {a.agency.ljust(width)}  {', '.join(states)}"))
@@ -631,6 +660,7 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
               show_default=True)
 @click.option("--indicator", help="Only this indicator and what it depends on.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
     """Print the dependency graph: indicators, the facts they read, the indicators they use."""
@@ -655,8 +685,7 @@ def graph_cmd(plan_path: str, fmt: str, indicator: str | None) -> None:
               help="Write to FILE instead of standard output; for xlsx without --agency, the "
                    "FOLDER that receives one workbook per agency (AGENCY.xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the xlsx workbook's labels, names and sheet titles.")
+@_lang("Language of the xlsx workbook's labels, names and sheet titles.")
 @_BOM
 @_reads_files
 @_speaks_json
@@ -693,8 +722,8 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
     from engine.xlsx_template import template_workbook, template_workbooks
 
     if output is None:
-        _usage("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
-               "-o FOLDER for every agency's workbook")
+        _usage(_("an Excel workbook is written to a file: give -o FILE.xlsx with --agency, or "
+                 "-o FOLDER for every agency's workbook"))
     target = Path(output)
     try:
         is_dir, exists = target.is_dir(), target.exists()
@@ -702,37 +731,39 @@ def _template_xlsx(plan_path: str, period: str, agency: str | None, output: str 
         is_dir = exists = False
     if agency is not None:
         if is_dir:
-            _usage(f"'{output}' is a folder: with --agency, give the workbook's file name "
-                   "(-o snv.xlsx)")
+            _usage(_("'{output}' is a folder: with --agency, give the workbook's file name "
+                     "(-o snv.xlsx)").format(output=output))
         if not force:
             _refuse_existing(output)
         plan = _load_plan(plan_path)
         _write_files([(output, template_workbook(plan, period, agency, lang=lang))])
         return
     if target.suffix.lower() == ".xlsx" and not is_dir:
-        _usage(f"'{output}' names a workbook: give --agency for one agency's workbook, or a "
-               "folder for every agency's")
+        _usage(_("'{output}' names a workbook: give --agency for one agency's workbook, or a "
+                 "folder for every agency's").format(output=output))
     if exists and not is_dir:
-        _usage(f"'{output}' is a file, not a folder")
+        _usage(_("'{output}' is a file, not a folder").format(output=output))
     plan = _load_plan(plan_path)
     books = template_workbooks(plan, period, lang=lang)
     files = [(os.path.join(output, f"{a}.xlsx"), data) for a, data in books.items()]
     if not force:
         there = [f for f, _ in files if os.path.lexists(f)]
         if there:
-            more = f" and {len(there) - 3} more" if len(there) > 3 else ""
-            _usage(f"{', '.join(there[:3])}{more} already exist; use --force to overwrite them")
+            more = _(" and {n} more").format(n=len(there) - 3) if len(there) > 3 else ""
+            _usage(_("{files}{more} already exist; use --force to overwrite them").format(
+                files=", ".join(there[:3]), more=more))
     try:
         target.mkdir(exist_ok=True)
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
     _write_files(files)
-    _say(visible(f"wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {output}"))
+    _say(visible(ngettext("wrote {n} workbook to {output}", "wrote {n} workbooks to {output}",
+                          len(files)).format(n=len(files), output=output)))
 
 
 def _usage(message: str) -> NoReturn:
     """``error: MESSAGE`` on stderr, exit 2: options that do not go together."""
-    _say(visible(f"error: {message}"))
+    _say(visible(_("error: {message}").format(message=message)))
     sys.exit(EXIT_INVALID)
 
 
@@ -760,12 +791,12 @@ def _write_files(files: list[tuple[str, bytes]]) -> None:
         for tmp, output in done:
             os.replace(tmp, output)
     except OSError as e:
-        for tmp, _ in done:
+        for tmp, _target in done:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         _cannot_write(f"'{output}'", e.strerror or str(e))
     except BaseException:
-        for tmp, _ in done:
+        for tmp, _target in done:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         raise
@@ -782,7 +813,8 @@ def _refuse_existing(output: str) -> None:
         return
     except OSError as e:
         _cannot_write(f"'{output}'", e.strerror or str(e))
-    _say(visible(f"error: '{output}' already exists; use --force to overwrite it"))
+    _say(visible(_("error: '{output}' already exists; use --force to overwrite it").format(
+        output=output)))
     sys.exit(EXIT_INVALID)
 
 
@@ -838,6 +870,7 @@ def _write_file(output: str, text: str | bytes) -> None:
               default="text", show_default=True,
               help="Markdown is the table an officer attaches to the draft decision.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
     """Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they differ)."""
@@ -864,8 +897,7 @@ def diff_cmd(old_path: str, new_path: str, fmt: str) -> None:
 @click.argument("case_paths", metavar="CASES...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the explanations of failures.")
+@_lang("Language of the explanations of failures.")
 @_reads_files
 @_speaks_json
 def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -> None:
@@ -890,6 +922,7 @@ def test_cmd(plan_path: str, case_paths: tuple[str, ...], fmt: str, lang: str) -
               help="Write the new plan here (default: print it).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @_reads_files
+@_lang(expose=False)
 @_speaks_json
 def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> None:
     """Scaffold next year's plan: a plan that extends PLAN, with dates moved to YEAR."""
@@ -900,8 +933,8 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
 
     plan = _load_plan(plan_path)
     if year <= plan.year:
-        raise click.BadParameter(f"{year} is not after the plan's year {plan.year}",
-                                 param_hint="--year")
+        raise click.BadParameter(_("{year} is not after the plan's year {plan_year}").format(
+            year=year, plan_year=plan.year), param_hint="--year")
     target = Path(output) if output else None
     base = target.parent if target is not None else Path.cwd()
     parent_ref = os.path.relpath(Path(plan_path).resolve(), base.resolve()).replace(os.sep, "/")
@@ -912,10 +945,11 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
     if not force:
         _refuse_existing(str(target))
     if not target.parent.is_dir():
-        raise click.BadParameter(visible(f"folder {target.parent} does not exist"),
-                                 param_hint="-o")
+        raise click.BadParameter(visible(_("folder {folder} does not exist").format(
+            folder=target.parent)), param_hint="-o")
     _write_file(str(target), text)
-    _say(visible(f"wrote {target}: the {year} plan, extending {plan_path}"))
+    _say(visible(_("wrote {target}: the {year} plan, extending {parent}").format(
+        target=target, year=year, parent=plan_path)))
 
 
 # -- cchc score (issue 16): scorecards, kept in one hunk ------------------------------------------
@@ -935,7 +969,7 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
 @click.option("--unit", help="Explain one unit: every criterion, its input, rule and points.")
 @click.option("--stages", is_flag=True,
               help="List the criteria where appraisal changed the self-assessment.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang("Language of the scorecard's labels, names and explanations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE instead of standard output (needed for xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .diagnostics import Collector
 from .formulas import TYPE_SAID
+from .i18n import _
 from .model import Indicator
 from .nodes import Date
 from .registry import Registry
@@ -36,20 +37,25 @@ def check_consistency(year: int, indicators: Mapping[str, Indicator], registry: 
         if want is not None and ind.value.type not in (want, Type.ERROR):
             fits = ", ".join(UNITS_FOR.get(ind.value.type, []))
             collector.error(
-                "E432", f"unit '{ind.unit}' needs {TYPE_SAID[want]} as value, but the value of "
-                f"'{ind.id}' is {TYPE_SAID[ind.value.type]}", ind.value.expr.span,
-                help=f"fix the value formula, or choose a unit for this value: {fits}")
+                "E432", _("unit '{unit}' needs {want} as value, but the value of '{ind}' is "
+                          "{type}").format(unit=ind.unit, want=_(TYPE_SAID[want]), ind=ind.id,
+                                           type=_(TYPE_SAID[ind.value.type])),
+                ind.value.expr.span,
+                help=_("fix the value formula, or choose a unit for this value: {fits}").format(
+                    fits=fits))
         if ind.deadline is not None:
             expr = ind.deadline.expr
             if isinstance(expr, Date) and abs(expr.value.year - year) > DEADLINE_SLACK_YEARS:
                 collector.error(
-                    "E431", f"the deadline {expr.value} of '{ind.id}' is far from the plan year "
-                    f"{year}", expr.span,
-                    help=f"check the year: a deadline is expected between "
-                         f"{year - DEADLINE_SLACK_YEARS} and {year + DEADLINE_SLACK_YEARS}")
+                    "E431", _("the deadline {date} of '{ind}' is far from the plan year "
+                              "{year}").format(date=expr.value, ind=ind.id, year=year), expr.span,
+                    help=_("check the year: a deadline is expected between {first} and "
+                           "{last}").format(first=year - DEADLINE_SLACK_YEARS,
+                                            last=year + DEADLINE_SLACK_YEARS))
         if not ind.population:
             scope_node = registry.indicators[ind.id][2].get("scope")
-            collector.error("E424", f"the scope '{ind.scope}' of '{ind.id}' has no agencies",
+            collector.error("E424", _("the scope '{scope}' of '{ind}' has no agencies").format(
+                                        scope=ind.scope, ind=ind.id),
                             scope_node.span if scope_node else ind.span,
-                            help="add members to the group (check its kinds), or choose "
-                                 "another scope")
+                            help=_("add members to the group (check its kinds), or choose "
+                                    "another scope"))

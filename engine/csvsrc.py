@@ -20,6 +20,7 @@ import csv
 from dataclasses import dataclass
 
 from .diagnostics import Collector, Diagnostic
+from .i18n import _
 from .source import Source, Span
 
 __all__ = ["Record", "delimiter", "read_records"]
@@ -82,13 +83,13 @@ def read_records(source: Source, delim: str, collector: Collector, code: str) ->
         except csv.Error as e:
             begin = starts[min(first, len(starts) - 1)]
             if "end of data" in str(e):
-                message, hint = ("a quoted cell of this row is never closed",
-                                 'close the cell with a double quote (")')
+                message, hint = (_("a quoted cell of this row is never closed"),
+                                 _("close the cell with a double quote (\")"))
             elif "expected after" in str(e):
-                message, hint = (f"a quote inside a cell is not doubled ({e})",
-                                 'inside a quoted cell write a double quote as ""')
+                message, hint = (_("a quote inside a cell is not doubled ({e})").format(e=e),
+                                 _("inside a quoted cell write a double quote as \"\""))
             else:  # pragma: no cover - other csv errors (field too large)
-                message, hint = f"unreadable CSV row: {e}", "check this row"
+                message, hint = _("unreadable CSV row: {e}").format(e=e), _("check this row")
             collector.add(Diagnostic(code, message, Span(source, begin, begin + len(lines[first])),
                                      help=hint))
             return records

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .escape import visible
+from .i18n import _
 from .source import Span, excerpt
 
 Severity = Literal["error", "warning"]
@@ -85,7 +86,7 @@ class Diagnostic:
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    file, line, col, _, _ = d.location
+    file, line, col, _end, _end2 = d.location
     return (file, line, col, d.code)
 
 
@@ -109,7 +110,7 @@ class EngineError(Exception):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         first = self.diagnostics[0].header() if self.diagnostics else "error"
         more = len(self.diagnostics) - 1
-        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+        super().__init__(first + (_(" (and {n} more)").format(n=more) if more > 0 else ""))
 
     def render(self) -> str:
         return render_all(self.diagnostics)
@@ -193,4 +194,4 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     import difflib
 
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{found[0]}'?" if found else None
+    return _("did you mean '{name}'?").format(name=found[0]) if found else None

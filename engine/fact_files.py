@@ -32,6 +32,7 @@ from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
 from .fact_values import unambiguous
 from .files import nfc
+from .i18n import N_, _
 from .messages import show
 from .source import Source, Span
 from .yamlsrc import YMap, YNode, YScalar, read_yaml
@@ -150,28 +151,29 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
         return
     f.source = tree.span.source
     if not isinstance(tree, YMap):
-        collector.error("E610", "a fact file must be a mapping with the keys plan, period and "
-                        "agencies", tree.span,
-                        help="see docs/facts.md, or start from `cchc template`")
+        collector.error("E610", _("a fact file must be a mapping with the keys plan, period and "
+                                   "agencies"), tree.span,
+                        help=_("see docs/facts.md, or start from `cchc template`"))
         return
     known = ("plan", "period", "agencies")
-    for key, (kscalar, _) in tree.items.items():
+    for key, (kscalar, _unused) in tree.items.items():
         if key not in known:
-            collector.error("E611", f"unknown key '{key}'", kscalar.span,
+            collector.error("E611", _("unknown key '{key}'").format(key=key), kscalar.span,
                             help=did_you_mean(key, known) or
-                            "a fact file has the keys plan, period and agencies")
+                            _("a fact file has the keys plan, period and agencies"))
     for key in ("plan", "agencies"):
         if key not in tree.items:
-            collector.error("E612", f"missing key '{key}'", Span(f.source, 0, 0),
-                            help=f"add '{key}:' at the top level"
-                            + (" with the plan's id" if key == "plan" else ""))
+            collector.error("E612", _("missing key '{key}'").format(key=key),
+                            Span(f.source, 0, 0), help=_("add 'plan:' at the top level with the "
+                                                         "plan's id") if key == "plan" else
+                            _("add '{key}:' at the top level").format(key=key))
     f.readable = True
     plan = tree.get("plan")
     if plan is not None:
         f.plan = _scalar_id(plan, "plan", collector)
         if f.plan is None and isinstance(plan, YScalar):
-            collector.error("E612", "'plan' has no value", plan.span,
-                            help="write the plan's id after 'plan:'")
+            collector.error("E612", _("'plan' has no value"), plan.span,
+                            help=_("write the plan's id after 'plan:'"))
     period = tree.get("period")
     if period is not None:
         stated = _scalar_id(period, "period", collector)
@@ -181,23 +183,24 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     if agencies is None or is_null(agencies):
         return
     if not isinstance(agencies, YMap):
-        collector.error("E610", "'agencies' must map agency ids to their facts", agencies.span,
-                        help="write `agencies:` then `  snv:` then `    fact_id: value` on "
-                        "indented lines")
+        collector.error("E610", _("'agencies' must map agency ids to their facts"), agencies.span,
+                        help=_("write `agencies:` then `  snv:` then `    fact_id: value` on "
+                                "indented lines"))
         return
     for agency, (akey, facts) in agencies.items.items():
         if is_null(facts) or (isinstance(facts, YMap) and not facts.items):
             f.bare_agencies.append((agency, Place(akey.span)))
             continue
         if not isinstance(facts, YMap):
-            collector.error("E610", f"the facts of '{agency}' must map fact ids to values",
-                            facts.span, help="write `fact_id: value` on indented lines")
+            collector.error("E610", _("the facts of '{agency}' must map fact ids to values").format(
+                                        agency=agency),
+                            facts.span, help=_("write `fact_id: value` on indented lines"))
             continue
         for fact, (fkey, value) in facts.items.items():
             if not isinstance(value, YScalar):
-                collector.error("E610", f"the value of '{fact}' must be a single value, not a "
-                                "list or mapping", value.span,
-                                help="write one value after the colon")
+                collector.error("E610", _("the value of '{fact}' must be a single value, not a "
+                                           "list or mapping").format(fact=fact), value.span,
+                                help=_("write one value after the colon"))
                 continue
             f.entries.append(Entry(agency, Place(akey.span), fact, Place(fkey.span),
                                    None if is_null(value) else value.text, Place(value.span)))
@@ -205,7 +208,7 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
 
 def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
     if not isinstance(node, YScalar):
-        collector.error("E610", f"'{key}' must be an id", node.span)
+        collector.error("E610", _("'{key}' must be an id").format(key=key), node.span)
         return None
     if is_null(node):
         return None
@@ -214,14 +217,15 @@ def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
 
 def _cell(record: Record, i: int, name: str) -> Place:
     span = record.span(i)
-    return Place(span, (f"CSV row {span.begin.line}, column {i + 1} ({name})",))
+    return Place(span, (_("CSV row {row}, column {column} ({name})").format(
+        row=span.begin.line, column=i + 1, name=name),))
 
 
 def read_csv(f: FactFile, text: str, collector: Collector) -> None:
     records = read_records(f.source, delimiter(text), collector, "E615")
     if not records:
-        collector.error("E614", "the CSV file has no header row", Span(f.source, 0, 0),
-                        help="the first row must name the columns: agency,fact,value")
+        collector.error("E614", _("the CSV file has no header row"), Span(f.source, 0, 0),
+                        help=_("the first row must name the columns: agency,fact,value"))
         return
     head, rows = records[0], records[1:]
     header = [nfc(c.strip()).lower() for c in head.cells]
@@ -230,23 +234,24 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
     bad = False
     for i, name in enumerate(header):
         if name in columns:
-            _cell(head, i, name).error(collector, "E614", f"column '{name}' appears twice",
-                                       "keep one of the two")
+            _cell(head, i, name).error(collector, "E614", _("column '{name}' appears "
+                                                            "twice").format(name=name),
+                                       _("keep one of the two"))
             bad = True
         elif name not in known:
             _cell(head, i, name).error(
-                collector, "E614", f"unknown column {show(head.cell(i))}",
+                collector, "E614", _("unknown column {cell}").format(cell=show(head.cell(i))),
                 did_you_mean(name, known) or
-                "the columns are agency, fact, value and optionally period, label, note")
+                _("the columns are agency, fact, value and optionally period, label, note"))
             bad = True
         else:
             columns[name] = i
     for name in CSV_REQUIRED:
         if name not in columns:
-            collector.error("E614", f"the header has no '{name}' column",
+            collector.error("E614", _("the header has no '{name}' column").format(name=name),
                             Span(f.source, head.places[0][0], head.places[-1][1]),
-                            help="the first row must name the columns: agency,fact,value "
-                                 "(and optionally period, label, note)")
+                            help=_("the first row must name the columns: agency,fact,value (and "
+                                    "optionally period, label, note)"))
             bad = True
     if bad:
         return
@@ -254,8 +259,9 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
     for row in rows:
         if len(row.cells) > len(header) and any(c.strip() for c in row.cells[len(header):]):
             _cell(row, len(header), "extra").error(
-                collector, "E615", f"this row has {len(row.cells)} cells but the header has "
-                f"{len(header)}", "a value containing the delimiter must be in double quotes")
+                collector, "E615", _("this row has {cells} cells but the header has "
+                                     "{header}").format(cells=len(row.cells), header=len(header)),
+                _("a value containing the delimiter must be in double quotes"))
             continue
         agency, fact, value = (row.cell(columns[c]) for c in CSV_REQUIRED)
         if "period" in columns and row.cell(columns["period"]):
@@ -266,7 +272,9 @@ def read_csv(f: FactFile, text: str, collector: Collector) -> None:
         if not agency or not fact:
             missing = "agency" if not agency else "fact"
             _cell(row, columns[missing], missing).error(
-                collector, "E615", f"this row has no {missing}", f"fill in the {missing} id")
+                collector, "E615", _("this row has no agency") if not agency
+                else _("this row has no fact"), _("fill in the agency id") if not agency
+                else _("fill in the fact id"))
             continue
         f.entries.append(Entry(agency, _cell(row, columns["agency"], "agency"), fact,
                                _cell(row, columns["fact"], "fact"), value or None,
@@ -294,14 +302,16 @@ XLSX_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 _XLSX_KEYS = {nfc(w).casefold(): key for key, words in XLSX_WORDS.items()
               for w in (*words.values(), key)}
-_START = "start from the fact sheet `cchc template PLAN --period P --agency A --format xlsx` " \
-         "writes"
+#: The keys of a fact sheet's header, as a message names them.
+_KEY_NAMES = {"plan": N_("plan"), "period": N_("period"), "agency": N_("agency")}
+_START = N_("start from the fact sheet `cchc template PLAN --period P --agency A --format xlsx` "
+            "writes")
 
 
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")
-_TEXT_NUMBER = ("Excel keeps this cell as text, not as a number (it was typed after an "
-                "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
-                "written")
+_TEXT_NUMBER = N_("Excel keeps this cell as text, not as a number (it was typed after an "
+                  "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
+                  "written")
 
 
 def _word(text: str) -> str | None:
@@ -315,15 +325,17 @@ def _usable(cell: Cell | None, collector: Collector) -> bool:
     if cell is None or cell.kind not in ("formula", "error"):
         return True
     if cell.kind == "formula":
-        collector.error("E664", f"the formula {show(cell.text)} has no value saved in the "
-                        "workbook: the file was written by a program and never opened in Excel",
-                        cell.span, help="open the workbook in Excel (or LibreOffice Calc) and "
-                        "save it, so that the formula's value is saved with it; or type the "
-                        "value instead of the formula")
+        collector.error("E664", _("the formula {cell} has no value saved in the workbook: the "
+                                  "file was written by a program and never opened in "
+                                  "Excel").format(cell=show(cell.text)), cell.span,
+                        help=_("open the workbook in Excel (or LibreOffice Calc) and save it, so "
+                               "that the formula's value is saved with it; or type the value "
+                               "instead of the formula"))
     else:
-        collector.error("E664", f"the cell holds the Excel error {cell.text}", cell.span,
-                        help="correct the formula, or type the value; leave the cell empty if "
-                        "the fact is not reported")
+        collector.error("E664", _("the cell holds the Excel error {cell}").format(
+            cell=cell.text), cell.span,
+                        help=_("correct the formula, or type the value; leave the cell empty if "
+                               "the fact is not reported"))
     return False
 
 
@@ -347,29 +359,36 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
             header[key] = (row, sheet.text(row, 2) if usable else None)
     words = XLSX_WORDS
     if table is None:
-        collector.error("E662", f"the sheet '{sheet.title}' is not a fact sheet: no row starts "
-                        f"with '{words['fact']['vi']}' ('{words['fact']['en']}') above the facts",
-                        file=f.name, help=_START)
+        collector.error("E662", _("the sheet '{title}' is not a fact sheet: no row starts with "
+                                  "'{vi}' ('{en}') above the facts").format(
+                            title=sheet.title, vi=words["fact"]["vi"], en=words["fact"]["en"]),
+                        file=f.name, help=_(_START))
         return
     if value_col is None:
-        collector.error("E662", f"the table of facts has no '{words['value']['vi']}' "
-                        f"('{words['value']['en']}') column", sheet.span(table, 1),
-                        help=f"head the column of values '{words['value']['vi']}'; {_START}")
+        collector.error("E662", _("the table of facts has no '{vi}' ('{en}') column").format(
+                            vi=words["value"]["vi"], en=words["value"]["en"]),
+                        sheet.span(table, 1), help=_("head the column of values '{vi}'; "
+                                                     "{start}").format(
+                            vi=words["value"]["vi"], start=_(_START)))
         return
     for key in ("plan", "agency"):
         if key not in header:
-            collector.error("E662", f"the sheet has no '{words[key]['vi']}' "
-                            f"('{words[key]['en']}') row above the facts",
-                            sheet.span(table, 1), help=f"the header names the {key} by its id "
-                            f"in column B; {_START}")
+            collector.error("E662", _("the sheet has no '{vi}' ('{en}') row above the "
+                                      "facts").format(vi=words[key]["vi"], en=words[key]["en"]),
+                            sheet.span(table, 1), help=(
+                                _("the header names the plan by its id in column B; {start}")
+                                if key == "plan" else _("the header names the agency by its id "
+                                                        "in column B; {start}")).format(
+                                start=_(_START)))
     f.readable = True
     for key, (row, text) in header.items():
         at = Place(sheet.span(row, 2))
         if text is None or (not text and key == "period"):  # no period: E621 if none given
             continue
         if not text:
-            collector.error("E662", f"the {key} id is empty", at.span,
-                            help=f"write the {key}'s id in this cell; {_START}")
+            collector.error("E662", _("the {key} id is empty").format(key=_(_KEY_NAMES[key])),
+                            at.span, help=_("write the {key}'s id in this cell; {start}").format(
+                                key=_(_KEY_NAMES[key]), start=_(_START)))
             continue
         stated = Stated(nfc(text), at)
         if key == "plan":
@@ -389,15 +408,15 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
         value = sheet.text(row, value_col)
         if not fact:
             if value:
-                collector.error("E665", "this row has a value but no fact id",
+                collector.error("E665", _("this row has a value but no fact id"),
                                 sheet.span(row, value_col),
-                                help="a value goes on the row of its fact: move it there, or "
-                                "delete it")
+                                help=_("a value goes on the row of its fact: move it there, or "
+                                        "delete it"))
             continue
         if f.agency is None:  # no agency to give them to: the header says why
             continue
         entries += 1
-        notes = (_TEXT_NUMBER,) if value_cell is not None and value_cell.kind == "text" and \
+        notes = (_(_TEXT_NUMBER),) if value_cell is not None and value_cell.kind == "text" and \
             _NUMBER_LIKE.fullmatch(value) else ()
         if value_cell is not None and value_cell.kind in ("number", "percent"):
             # a number Excel holds is no thousands-separated text: 1.001 is one and a thousandth

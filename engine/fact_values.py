@@ -28,6 +28,7 @@ from fractions import Fraction
 
 from .diagnostics import did_you_mean
 from .files import nfc
+from .i18n import N_, _, current
 from .messages import show
 from .model import FactDef
 from .values import Known, Num, norm
@@ -61,12 +62,12 @@ class Problem:
 
 #: What each type expects, in words (messages and templates).
 EXPECTED: dict[str, str] = {
-    "number": "a number (1200 or 1200.5)",
-    "count": "a whole number >= 0",
-    "share": "a share (95% or 0.95)",
-    "bool": "true or false (or có / không)",
-    "date": "a date (2023-01-09 or 09/01/2023)",
-    "category": "one of the allowed values",
+    "number": N_("a number (1200 or 1200.5)"),
+    "count": N_("a whole number >= 0"),
+    "share": N_("a share (95% or 0.95)"),
+    "bool": N_("true or false (or có / không)"),
+    "date": N_("a date (2023-01-09 or 09/01/2023)"),
+    "category": N_("one of the allowed values"),
 }
 
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -94,12 +95,12 @@ def read_number(text: str) -> Num | Problem:
     """An exact decimal number from its text (``-12``, ``1200.5``), or why it was refused."""
     n = _number(text.strip())
     if n is None:
-        return Problem("E640", f"expected a number, found {show(text.strip())}",
-                       "write digits with an optional decimal point, e.g. 1200 or 1200.5")
+        return Problem("E640", _("expected a number, found {text}").format(text=show(text.strip())),
+                       _("write digits with an optional decimal point, e.g. 1200 or 1200.5"))
     return n
 
 
-_NO_SEPARATORS = "no thousands separators; the decimal separator is a dot"
+_NO_SEPARATORS = N_("no thousands separators; the decimal separator is a dot")
 
 
 #: The most digits a fact value may have before and after the decimal point: far beyond any
@@ -113,7 +114,7 @@ _DENOMINATOR_LIMIT = 10**MAX_DECIMALS
 
 def _magnitude(t: str, u: str = "") -> Problem | None:
     """A problem when the decimal ``t`` has more digits than any real fact value."""
-    whole, _, frac = t.lstrip("-").partition(".")
+    whole, _sep, frac = t.lstrip("-").partition(".")
     if len(whole.lstrip("0")) <= MAX_WHOLE_DIGITS and len(frac) <= MAX_DECIMALS:
         return None
     return _too_big(show(t + u) if len(t) <= 40 else f"a number of {len(whole) + len(frac)} "
@@ -121,9 +122,10 @@ def _magnitude(t: str, u: str = "") -> Problem | None:
 
 
 def _too_big(shown: str) -> Problem:
-    return Problem("E640", f"{shown} has more digits than any real value",
-                   f"a fact value has at most {MAX_WHOLE_DIGITS} digits before the decimal "
-                   f"point and {MAX_DECIMALS} after it: check the cell")
+    return Problem("E640", _("{shown} has more digits than any real value").format(shown=shown),
+                   _("a fact value has at most {MAX_WHOLE_DIGITS} digits before the decimal "
+                      "point and {MAX_DECIMALS} after it: check the cell").format(
+                       MAX_WHOLE_DIGITS=MAX_WHOLE_DIGITS, MAX_DECIMALS=MAX_DECIMALS))
 
 
 def _number(t: str, unit: str = "") -> Num | Problem | None:
@@ -145,43 +147,56 @@ def _number(t: str, unit: str = "") -> Num | Problem | None:
     shown = show(t + u)
     if decimal_text:
         if _THOUSANDS_DOT.fullmatch(t):
-            whole, _, frac = t.partition(".")
+            whole, _sep, frac = t.partition(".")
             decimal = (whole + "." + frac.rstrip("0")).rstrip(".")
             if decimal == t:
                 decimal = t + "0"
             return Problem(
-                "E641", f"{shown} is ambiguous: the dot looks like a thousands separator",
-                f"write {_digits(t)}{u} if the dot separates thousands, or {decimal}{u} if it is "
-                f"a decimal point ({_NO_SEPARATORS})")
+                "E641", _("{shown} is ambiguous: the dot looks like a thousands separator").format(
+                            shown=shown),
+                _("write {digits}{u} if the dot separates thousands, or {decimal}{u} if it is a "
+                   "decimal point ({sep})").format(
+                    digits=_digits(t), u=u, decimal=decimal, sep=_(_NO_SEPARATORS)))
         return norm(Fraction(t))
     if _THOUSANDS_DOT.fullmatch(t) or _THOUSANDS_COMMA.fullmatch(t):
-        return Problem("E641", f"{shown} is written with thousands separators",
-                       f"write {_digits(t)}{u} ({_NO_SEPARATORS})")
+        return Problem("E641", _("{shown} is written with thousands separators").format(
+                                   shown=shown),
+                       _("write {digits}{u} ({sep})").format(
+                           digits=_digits(t), u=u, sep=_(_NO_SEPARATORS)))
     if _THOUSANDS_SPACE.fullmatch(t):
         plain = re.sub(r"[ \u00a0\u202f]", "", t).replace(",", ".")
-        return Problem("E641", f"{shown} is written with spaces between digit groups",
-                       f"write {plain}{u} ({_NO_SEPARATORS})")
+        return Problem("E641", _("{shown} is written with spaces between digit groups").format(
+                                   shown=shown),
+                       _("write {plain}{u} ({sep})").format(
+                           plain=plain, u=u, sep=_(_NO_SEPARATORS)))
     if m := (_VN_GROUPED.fullmatch(t) or _EN_GROUPED.fullmatch(t)):
-        return Problem("E641", f"{shown} is written with thousands separators",
-                       f"write {_digits(m.group(1))}.{m.group(2)}{u} ({_NO_SEPARATORS})")
+        return Problem("E641", _("{shown} is written with thousands separators").format(
+                                   shown=shown),
+                       _("write {digits}.{group}{u} ({sep})").format(
+                           digits=_digits(m.group(1)), group=m.group(2), u=u,
+                               sep=_(_NO_SEPARATORS)))
     if _DECIMAL_COMMA.fullmatch(t):
-        whole, _, frac = t.partition(",")
+        whole, _sep, frac = t.partition(",")
         if len(frac) == 3 and not whole.lstrip("-").startswith("0"):
-            return Problem("E642", f"{shown} is ambiguous: the comma is either a decimal "
-                           "comma or a thousands separator",
-                           f"write {whole}.{frac}{u} if it is a decimal comma, or {whole}{frac}{u} "
-                           f"if it separates thousands ({_NO_SEPARATORS})")
-        return Problem("E642", f"{shown} is written with a decimal comma",
-                       f"write {whole}.{frac}{u} (the decimal separator is a dot)")
+            return Problem("E642", _("{shown} is ambiguous: the comma is either a decimal comma "
+                                      "or a thousands separator").format(shown=shown),
+                           _("write {whole}.{frac}{u} if it is a decimal comma, or "
+                              "{whole}{frac}{u} if it separates thousands ({sep})").format(
+                               whole=whole, frac=frac, u=u, sep=_(_NO_SEPARATORS)))
+        return Problem("E642", _("{shown} is written with a decimal comma").format(shown=shown),
+                       _("write {whole}.{frac}{u} (the decimal separator is a dot)").format(
+                           whole=whole, frac=frac, u=u))
     if _BARE_POINT.fullmatch(t):
         fixed = t[:-1] if t.endswith(".") else t.replace(".", "0.", 1)
-        return Problem("E640", f"{shown} is not a complete number", f"write {fixed}{u}")
+        return Problem("E640", _("{shown} is not a complete number").format(shown=shown),
+            _("write {fixed}{u}").format(fixed=fixed, u=u))
     if _EXPONENT.fullmatch(t):
         exponent = int(re.split("[eE]", t)[1])
         exact = _fraction_text(Fraction(t)) if len(t) < 30 and abs(exponent) <= 30 else "/"
-        return Problem("E640", f"{shown} is written in exponent notation",
-                       "write the number out in full" if "/" in exact
-                       else f"write the number out in full: {unambiguous(exact)}{u}")
+        return Problem("E640", _("{shown} is written in exponent notation").format(shown=shown),
+                       _("write the number out in full") if "/" in exact
+                       else _("write the number out in full: {unambiguous}{u}").format(
+                                unambiguous=unambiguous(exact), u=u))
     return None
 
 
@@ -199,8 +214,9 @@ def read_value(fdef: FactDef, text: str) -> Known | Problem:
                 return True
             if word in FALSE_WORDS:
                 return False
-            return Problem("E646", f"expected true or false for '{fdef.id}', found {show(t)}",
-                           "write true or false (or có / không)")
+            return Problem("E646", _("expected true or false for '{fdef}', found {t}").format(
+                                       fdef=fdef.id, t=show(t)),
+                           _("write true or false (or có / không)"))
         case "date":
             return _read_date(fdef, t)
         case _:
@@ -209,21 +225,25 @@ def read_value(fdef: FactDef, text: str) -> Known | Problem:
 
 def _read_number_fact(fdef: FactDef, t: str) -> Known | Problem:
     if t.endswith("%"):
-        return Problem("E640", f"{show(t)} is a percentage, but '{fdef.id}' is a {fdef.type}",
-                       "write the number without %")
+        return Problem("E640", _("{t} is a percentage, but '{fdef}' is a {type}").format(
+                                   t=show(t), fdef=fdef.id, type=fdef.type),
+                       _("write the number without %"))
     n = _number(t)
     if n is None:
-        return Problem("E640", f"expected {EXPECTED[fdef.type]} for '{fdef.id}', found "
-                       f"{show(t)}", "write a whole number, e.g. 1200" if fdef.type == "count"
-                       else "write digits with an optional decimal point, e.g. 1200 or 1200.5")
+        return Problem("E640", _("expected {what} for '{fdef}', found {t}").format(
+                                   what=_(EXPECTED[fdef.type]), fdef=fdef.id, t=show(t)),
+                                       _("write a whole number, e.g. 1200") if fdef.type == "count"
+                       else _("write digits with an optional decimal point, e.g. 1200 or 1200.5"))
     if isinstance(n, Problem) or fdef.type != "count":
         return n
     if n < 0:
-        return Problem("E643", f"a count cannot be negative: {show(t)} for '{fdef.id}'",
-                       "write 0 or a positive whole number")
+        return Problem("E643", _("a count cannot be negative: {t} for '{fdef}'").format(
+                                   t=show(t), fdef=fdef.id),
+                       _("write 0 or a positive whole number"))
     if not isinstance(n, int):
-        return Problem("E643", f"a count is a whole number: {show(t)} for '{fdef.id}'",
-                       "write a whole number, e.g. 1200")
+        return Problem("E643", _("a count is a whole number: {t} for '{fdef}'").format(
+                                   t=show(t), fdef=fdef.id),
+                       _("write a whole number, e.g. 1200"))
     return n
 
 
@@ -232,21 +252,27 @@ def _read_share(fdef: FactDef, t: str) -> Known | Problem:
     body = t[:-1].rstrip() if percent else t
     n = _number(body, "%" if percent else "")
     if n is None:
-        return Problem("E640", f"expected {EXPECTED['share']} for '{fdef.id}', found {show(t)}",
-                       "write a percentage such as 95% or a fraction such as 0.95")
+        return Problem("E640", _("expected {what} for '{fdef}', found {t}").format(
+                                   what=_(EXPECTED['share']), fdef=fdef.id, t=show(t)),
+                       _("write a percentage such as 95% or a fraction such as 0.95"))
     if isinstance(n, Problem):
         return n
     if not percent and n > 1:
-        return Problem("E645", f"{show(t)} is not a share: a bare number must be between 0 "
-                       "and 1", f"write {body}% or {_fraction_text(Fraction(n) / 100)}"
-                       if n <= 100 else "write a percentage such as 95% or a fraction such as 0.95")
+        return Problem("E645",
+            _("{t} is not a share: a bare number must be between 0 and 1").format(
+                                   t=show(t)), _("write {body}% or {fraction_text}").format(
+                                    body=body, fraction_text=_fraction_text(Fraction(n) / 100))
+                       if n <= 100 else _("write a percentage such as 95% or a fraction such as "
+                                           "0.95"))
     value = Fraction(n) / 100 if percent else Fraction(n)
     if value > 1:
-        return Problem("E644", f"a share cannot be above 100%: {show(t)} for '{fdef.id}'",
-                       "write a share between 0% and 100%")
+        return Problem("E644", _("a share cannot be above 100%: {t} for '{fdef}'").format(
+                                   t=show(t), fdef=fdef.id),
+                       _("write a share between 0% and 100%"))
     if value < 0:
-        return Problem("E644", f"a share cannot be below 0%: {show(t)} for '{fdef.id}'",
-                       "write a share between 0% and 100%")
+        return Problem("E644", _("a share cannot be below 0%: {t} for '{fdef}'").format(
+                                   t=show(t), fdef=fdef.id),
+                       _("write a share between 0% and 100%"))
     return norm(value)
 
 
@@ -281,16 +307,23 @@ def format_decimal(value: Num) -> str:
 
 def _date_problem(fdef: FactDef, t: str, y: int, m: int, d: int, dmy: bool) -> Problem:
     if dmy and m > 12 and 1 <= d <= 12:
-        return Problem("E648", f"{show(t)} is not a date: dates are written day first "
-                       "(dd/mm/yyyy), and there is no month " + str(m),
-                       f"if you meant {calendar.month_name[d]} {m}, write "
-                       f"{m:02d}/{d:02d}/{y} or {y}-{d:02d}-{m:02d}")
+        return Problem("E648", _("{t} is not a date: dates are written day first (dd/mm/yyyy), "
+                                 "and there is no month {m}").format(t=show(t), m=m),
+                       _("if you meant {month} {m}, write {m:02d}/{d:02d}/{y} or "
+                         "{y}-{d:02d}-{m:02d}").format(month=_month(d), m=m, d=d, y=y))
     if not 1 <= m <= 12:
-        return Problem("E648", f"{show(t)} is not a date: there is no month {m}",
-                       "write dd/mm/yyyy or yyyy-mm-dd")
+        return Problem("E648", _("{t} is not a date: there is no month {m}").format(t=show(t),
+                                                                                    m=m),
+                       _("write dd/mm/yyyy or yyyy-mm-dd"))
     days = calendar.monthrange(y, m)[1]
-    return Problem("E648", f"{show(t)} is not a date: {calendar.month_name[m]} {y} has "
-                   f"{days} days", f"check the day of '{fdef.id}'")
+    return Problem("E648", _("{t} is not a date: {month} {y} has {days} days").format(
+        t=show(t), month=_month(m), y=y, days=days), _("check the day of '{fact}'").format(
+            fact=fdef.id))
+
+
+def _month(m: int) -> str:
+    """The name of month ``m`` (1-12): "March", "tháng 3"."""
+    return _("month {m}").format(m=m) if current() != "en" else calendar.month_name[m]
 
 
 def _read_date(fdef: FactDef, t: str) -> Known | Problem:
@@ -307,21 +340,26 @@ def _read_date(fdef: FactDef, t: str) -> Known | Problem:
         except ValueError:
             return _date_problem(fdef, t, y, mo, d, dmy=True)
     if m := _DATETIME.fullmatch(t):
-        return Problem("E647", f"{show(t)} has a time of day; '{fdef.id}' is a date",
-                       f"write the date alone: {m.group(1)}")
+        return Problem("E647", _("{t} has a time of day; '{fdef}' is a date").format(
+                                   t=show(t), fdef=fdef.id),
+                       _("write the date alone: {group}").format(group=m.group(1)))
     if _ISO_LOOSE.fullmatch(t):
         y, mo, d = (int(g) for g in t.split("-"))
-        return Problem("E647", f"{show(t)} is not a date in the form yyyy-mm-dd",
-                       f"write {y:04d}-{mo:02d}-{d:02d} (two digits for the month and the day)")
+        return Problem("E647", _("{t} is not a date in the form yyyy-mm-dd").format(t=show(t)),
+                       _("write {y:04d}-{mo:02d}-{d:02d} (two digits for the month and the "
+                         "day)").format(
+                           y=y, mo=mo, d=d))
     if m := _DMY_OTHER.fullmatch(t):
         d, mo, y = (int(g) for g in m.groups())
-        return Problem("E647", f"{show(t)} is not a date in an accepted form",
-                       f"write {d:02d}/{mo:02d}/{y} or {y}-{mo:02d}-{d:02d}")
+        return Problem("E647", _("{t} is not a date in an accepted form").format(t=show(t)),
+                       _("write {d:02d}/{mo:02d}/{y} or {y}-{mo:02d}-{d:02d}").format(
+                           d=d, mo=mo, y=y))
     if _DMY_SHORT_YEAR.fullmatch(t):
-        return Problem("E647", f"{show(t)} has a two-digit year",
-                       "write the year in full: dd/mm/yyyy or yyyy-mm-dd")
-    return Problem("E647", f"expected a date for '{fdef.id}', found {show(t)}",
-                   "write 2023-01-09 or 09/01/2023 (day first); leave it empty if not reported")
+        return Problem("E647", _("{t} has a two-digit year").format(t=show(t)),
+                       _("write the year in full: dd/mm/yyyy or yyyy-mm-dd"))
+    return Problem("E647", _("expected a date for '{fdef}', found {t}").format(
+                               fdef=fdef.id, t=show(t)),
+                   _("write 2023-01-09 or 09/01/2023 (day first); leave it empty if not reported"))
 
 
 def _read_category(fdef: FactDef, t: str) -> Known | Problem:
@@ -331,10 +369,12 @@ def _read_category(fdef: FactDef, t: str) -> Known | Problem:
         return allowed[v]
     listing = ", ".join(fdef.values)
     folded = [a for a in fdef.values if nfc(a).casefold() == v.casefold()]
-    hint = (f"did you mean '{folded[0]}'? (categories are case-sensitive)" if folded
+    hint = (_("did you mean '{folded}'? (categories are case-sensitive)").format(
+        folded=folded[0]) if folded
             else did_you_mean(v, fdef.values))
-    return Problem("E649", f"{show(t)} is not an allowed value of '{fdef.id}' ({listing})",
-                   hint or f"write one of: {listing}")
+    return Problem("E649", _("{t} is not an allowed value of '{fdef}' ({listing})").format(
+                               t=show(t), fdef=fdef.id, listing=listing),
+                   hint or _("write one of: {listing}").format(listing=listing))
 
 
 def format_fact_value(fdef: FactDef, value: Known) -> str:
@@ -370,13 +410,13 @@ _WRONG_KIND = {"number": "E640", "count": "E640", "share": "E640", "bool": "E646
                "date": "E647", "category": "E649"}
 #: What to pass instead, by fact type.
 _PASS = {
-    "number": "pass an int, a Fraction, a Decimal or the text as written in a fact file "
-              "('1200.5')",
-    "count": "pass an int >= 0 (or its text, '1200')",
-    "share": "pass a Fraction or Decimal between 0 and 1, or the text '95%' or '0.95'",
-    "bool": "pass True or False (or the text 'có' / 'không')",
-    "date": "pass a datetime.date (or the text '2023-01-09' or '09/01/2023')",
-    "category": "pass the category as a str",
+    "number": N_("pass an int, a Fraction, a Decimal or the text as written in a fact file "
+                 "('1200.5')"),
+    "count": N_("pass an int >= 0 (or its text, '1200')"),
+    "share": N_("pass a Fraction or Decimal between 0 and 1, or the text '95%' or '0.95'"),
+    "bool": N_("pass True or False (or the text 'có' / 'không')"),
+    "date": N_("pass a datetime.date (or the text '2023-01-09' or '09/01/2023')"),
+    "category": N_("pass the category as a str"),
 }
 
 
@@ -405,10 +445,12 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
             return value
         return _wrong_kind(fdef, value)
     if isinstance(value, float):
-        return Problem(_WRONG_KIND[kind], f"{show(repr(value))} for '{fdef.id}' is a float, "
-                       "which is not exact", f"pass Fraction('{value!r}'), Decimal('{value!r}') "
-                       f"or the string '{value!r}'" if kind in ("number", "count", "share")
-                       else _PASS[kind])
+        return Problem(_WRONG_KIND[kind], _("{value} for '{fact}' is a float, which is not "
+                                            "exact").format(value=show(repr(value)),
+                                                            fact=fdef.id),
+                       _("pass Fraction('{value}'), Decimal('{value}') or the string "
+                         "'{value}'").format(value=repr(value))
+                       if kind in ("number", "count", "share") else _(_PASS[kind]))
     if isinstance(value, int | Fraction | decimal.Decimal) and kind in ("number", "count",
                                                                          "share"):
         if isinstance(value, decimal.Decimal):
@@ -427,24 +469,30 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
             return read_value(fdef, unambiguous(text))
         # a fraction without a decimal form (1/3): the checks of the text, on the number
         if kind == "count":
-            return Problem("E643", f"a count is a whole number: {show(text)} for '{fdef.id}'",
-                           "write a whole number, e.g. 1200")
+            return Problem("E643", _("a count is a whole number: {text} for '{fdef}'").format(
+                                       text=show(text), fdef=fdef.id),
+                           _("write a whole number, e.g. 1200"))
         if kind == "share" and not 0 <= value <= 1:
-            side = "above 100%" if value > 1 else "below 0%"
-            return Problem("E644", f"a share cannot be {side}: {show(text)} for '{fdef.id}'",
-                           "write a share between 0% and 100%")
+            return Problem("E644", (_("a share cannot be above 100%: {text} for '{fdef}'")
+                                    if value > 1 else
+                                    _("a share cannot be below 0%: {text} for '{fdef}'")).format(
+                text=show(text), fdef=fdef.id),
+                           _("write a share between 0% and 100%"))
         return norm(Fraction(value))
     if isinstance(value, dt.date) and kind == "date":
         if isinstance(value, dt.datetime):
-            return Problem("E647", f"{show(value.isoformat())} has a time of day; "
-                           f"'{fdef.id}' is a date", f"pass the date alone: {value.date()!r}")
+            return Problem("E647", _("{isoformat} has a time of day; '{fdef}' is a date").format(
+                                       isoformat=show(value.isoformat()), fdef=fdef.id),
+                               _("pass the date alone: {date!r}").format(date=value.date()))
         return value
     return _wrong_kind(fdef, value)
 
 
 def _wrong_kind(fdef: FactDef, value: object) -> Problem:
-    what = EXPECTED[fdef.type]
+    what = _(EXPECTED[fdef.type])
     if fdef.type == "category":
-        what = "one of " + ", ".join(fdef.values)
-    return Problem(_WRONG_KIND[fdef.type], f"expected {what} for '{fdef.id}', found "
-                   f"{show(repr(value))} ({type(value).__name__})", _PASS[fdef.type])
+        what = _("one of {values}").format(values=", ".join(fdef.values))
+    return Problem(_WRONG_KIND[fdef.type], _("expected {what} for '{fact}', found {value} "
+                                             "({type})").format(
+        what=what, fact=fdef.id, value=show(repr(value)), type=type(value).__name__),
+                   _(_PASS[fdef.type]))

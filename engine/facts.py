@@ -93,6 +93,7 @@ from .files import (
     read,
     read_bytes,
 )
+from .i18n import N_, _
 from .messages import show
 from .model import Plan
 from .source import Source, Span
@@ -256,9 +257,12 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
         first = places[0].at
         shown = first.span.text.strip() if first.span is not None else show(str(places[0].value))
         for c in places[1:]:
-            c.at.error(collector, "E634", f"'{fact}' of '{agency}' is reported twice: here and "
-                       f"at {first.where}", "keep one of the two values",
-                       (f"first reported at {first.where}: {shown}",))
+            c.at.error(collector, "E634", _("'{fact}' of '{agency}' is reported twice: here and "
+                                            "at {where}").format(fact=fact, agency=agency,
+                                                                 where=first.where),
+                       _("keep one of the two values"), (_("first reported at {where}: "
+                                                           "{shown}").format(where=first.where,
+                                                                             shown=shown),))
     check_relations(plan, checked, collector)
     return checked
 
@@ -305,15 +309,18 @@ def check_relations(plan: Plan, checked: Sequence[Checked], collector: Collector
             if not _exceeds(part_at.value, whole_at.value):
                 continue
             reported.add((id(part_at), id(whole_at)))
-            of = f" of '{agency}'" if part_at.agency is not None or \
+            of = _(" of '{agency}'").format(agency=agency) if part_at.agency is not None or \
                 whole_at.agency is not None else ""
             part_shown, whole_shown = _written(part_at), _written(whole_at)
             part_at.at.error(
-                collector, "E650", f"'{fact}'{of} is {part_shown}, more than '{whole}' "
-                f"({whole_shown}), which it is a part of",
-                f"the plan says '{fact}' is at most '{whole}': correct whichever of the two "
-                "values is wrong",
-                (f"'{whole}'{of} is reported at {whole_at.at.where}: {whole_shown}",))
+                collector, "E650", _("'{fact}'{of} is {part_shown}, more than '{whole}' "
+                                     "({whole_shown}), which it is a part of").format(
+                    fact=fact, of=of, part_shown=part_shown, whole=whole,
+                    whole_shown=whole_shown),
+                _("the plan says '{fact}' is at most '{whole}': correct whichever of the two "
+                  "values is wrong").format(fact=fact, whole=whole),
+                (_("'{whole}'{of} is reported at {where}: {whole_shown}").format(
+                    whole=whole, of=of, where=whole_at.at.where, whole_shown=whole_shown),))
 
 
 def _exceeds(part: Known | None, whole: Known | None) -> bool:
@@ -417,8 +424,10 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
 
 def _given_period(plan: Plan, period: object, collector: Collector, label: str) -> str | None:
     if not isinstance(period, str):
-        collector.error("E620", f"the period is an id, not {show(repr(period))}", file=label,
-                        help=f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}")
+        collector.error("E620", _("the period is an id, not {period}").format(
+                                    period=show(repr(period))), file=label,
+                        help=_("the periods of plan '{plan}' are {periods}").format(
+                                 plan=plan.id, periods=', '.join(plan.periods)))
         return None
     text = nfc(period.strip())
     if text not in plan.periods:
@@ -433,20 +442,23 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
         for agency, facts in data.items():
             at = Place(label=f"{name}[{_quoted(agency)}]")
             if not isinstance(agency, str):
-                at.error(collector, "E610", f"an agency id is a str, not {show(repr(agency))}")
+                at.error(collector, "E610", _("an agency id is a str, not {agency}").format(
+                                                agency=show(repr(agency))))
                 continue
             if facts is None or (isinstance(facts, Mapping) and not facts):
                 check_agencies(plan, [(agency, at)], collector)
                 continue
             if not isinstance(facts, Mapping):
-                at.error(collector, "E610", f"the facts of '{agency}' must map fact ids to "
-                         f"values, not a {type(facts).__name__}",
-                         "pass {fact id: value, ...}")
+                at.error(collector, "E610", _("the facts of '{agency}' must map fact ids to "
+                                               "values, not a {name}").format(
+                                                agency=agency, name=type(facts).__name__),
+                         _("pass {fact id: value, ...}"))
                 continue
             for fact, value in facts.items():
                 fat = Place(label=f"{at.label}[{_quoted(fact)}]")
                 if not isinstance(fact, str):
-                    fat.error(collector, "E610", f"a fact id is a str, not {show(repr(fact))}")
+                    fat.error(collector, "E610", _("a fact id is a str, not {fact}").format(
+                                                     fact=show(repr(fact))))
                     continue
                 yield Entry(agency, at, fact, fat, value, fat)
         return
@@ -454,20 +466,22 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
         for i, row in enumerate(data):
             at = Place(label=f"{name}[{i}]")
             if not isinstance(row, Mapping):
-                at.error(collector, "E610", f"a row must be a mapping with the keys agency, "
-                         f"fact and value, not a {type(row).__name__}")
+                at.error(collector, "E610", _("a row must be a mapping with the keys agency, "
+                                               "fact and value, not a {name}").format(
+                                                name=type(row).__name__))
                 continue
             unknown = [k for k in row if k not in (*CSV_REQUIRED, *CSV_OPTIONAL)]
             for k in unknown:
-                at.error(collector, "E611", f"unknown key {show(str(k))} in a row",
+                at.error(collector, "E611", _("unknown key {k} in a row").format(k=show(str(k))),
                          did_you_mean(str(k), CSV_REQUIRED + CSV_OPTIONAL)
-                         or "a row has the keys agency, fact and value")
+                         or _("a row has the keys agency, fact and value"))
             agency, fact = row.get("agency"), row.get("fact")
             if not isinstance(agency, str) or not isinstance(fact, str) or unknown:
                 if not unknown:
-                    missing = "agency" if not isinstance(agency, str) else "fact"
-                    at.error(collector, "E615", f"this row has no {missing} id (a str)",
-                             f"give the {missing} id")
+                    no_agency = not isinstance(agency, str)
+                    at.error(collector, "E615", _("this row has no agency id (a str)") if no_agency
+                             else _("this row has no fact id (a str)"),
+                             _("give the agency id") if no_agency else _("give the fact id"))
                 continue
 
             def place(key: str, i: int = i) -> Place:
@@ -476,8 +490,8 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
             yield Entry(agency, place("agency"), fact, place("fact"), row.get("value"),
                         place("value"))
         return
-    collector.error("E610", f"facts must be a mapping {{agency: {{fact: value}}}} or a list "
-                    f"of rows, not a {type(data).__name__}", file=name)
+    collector.error("E610", _("facts must be a mapping {{agency: {{fact: value}}}} or a list of "
+                               "rows, not a {name}").format(name=type(data).__name__), file=name)
 
 
 def _quoted(key: object) -> str:
@@ -510,7 +524,7 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     if collector.has_errors:  # the warnings too, after them: every problem at once
         raise FactsError([*collector.errors(), *collector.warnings()])
     if resolved is None:  # pragma: no cover - a missing period is always reported
-        raise FactsError([Diagnostic("E621", "no period", file=FACT_FILES.label)])
+        raise FactsError([Diagnostic("E621", _("no period"), file=FACT_FILES.label)])
     return _build(plan, resolved, checked, [f.name for f in files], collector.warnings())
 
 
@@ -527,10 +541,13 @@ def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | No
     resolved = _resolve_period(plan, files, period, collector)
     for f in files:
         if f.plan is not None and f.plan.text != nfc(plan.id):
-            f.plan.at.error(collector, "E613", f"this file is for plan {show(f.plan.text)}, not "
-                            f"'{plan.id}'", "check that the facts are for this plan, then "
-                            + ("write its id in the header" if _is_workbook(f.name) else
-                               f"write 'plan: {plan.id}'"))
+            f.plan.at.error(collector, "E613", _("this file is for plan {plan}, not "
+                                                 "'{id}'").format(plan=show(f.plan.text),
+                                                                  id=plan.id),
+                            _("check that the facts are for this plan, then write its id in the "
+                              "header") if _is_workbook(f.name) else
+                            _("check that the facts are for this plan, then write 'plan: "
+                              "{id}'").format(id=plan.id))
         if f.agency is not None:
             _check_sheet_agency(plan, f, f.agency, collector)
         check_agencies(plan, f.bare_agencies, collector)
@@ -538,8 +555,8 @@ def _read_files(plan: Plan, paths: PathArg | Iterable[PathArg], period: str | No
 
 
 #: Spreadsheets that are fact files only once saved as ``.xlsx`` (refused with ``E660``).
-_OTHER_SHEETS = {".xls": "an Excel 97-2003 workbook (.xls)",
-                 ".ods": "an OpenDocument spreadsheet (.ods)"}
+_OTHER_SHEETS = {".xls": N_("an Excel 97-2003 workbook (.xls)"),
+                 ".ods": N_("an OpenDocument spreadsheet (.ods)")}
 
 
 def _is_workbook(name: str) -> bool:
@@ -554,8 +571,8 @@ def _read_fact_file(path: Path, collector: Collector, limit: int) -> FactFile | 
     lower = path.name.lower()
     suffix = lower[lower.rfind("."):]
     if suffix in _OTHER_SHEETS:
-        collector.error("E660", f"this is {_OTHER_SHEETS[suffix]}, which is not read",
-                        file=name, help=SAVE_AS_XLSX)
+        collector.error("E660", _("this is {what}, which is not read").format(
+                            what=_(_OTHER_SHEETS[suffix])), file=name, help=_(SAVE_AS_XLSX))
         return None
     if suffix == ".xlsx":
         data = read_bytes(path, limit)
@@ -585,12 +602,14 @@ def _check_sheet_agency(plan: Plan, f: FactFile, agency: Stated, collector: Coll
     stem = nfc(Path(f.name).name.rsplit(".", 1)[0]).strip().casefold()
     if stem not in plan.agencies or stem == agency.text or agency.text not in plan.agencies:
         return
-    agency.at.error(collector, "E663", f"this sheet is for agency '{agency.text}' "
-                    f"({plan.agencies[agency.text].name.vi}), but the file is named for "
-                    f"'{stem}' ({plan.agencies[stem].name.vi})",
-                    f"check that the sheet is the one of '{stem}': each agency fills in its own "
-                    f"(cchc template --agency {stem} --format xlsx); if the sheet is right, "
-                    f"rename the file {agency.text}.xlsx")
+    agency.at.error(collector, "E663", _("this sheet is for agency '{agency}' ({name}), but the "
+                                         "file is named for '{stem}' ({stem_name})").format(
+        agency=agency.text, name=plan.agencies[agency.text].name.vi, stem=stem,
+        stem_name=plan.agencies[stem].name.vi),
+                    _("check that the sheet is the one of '{stem}': each agency fills in its "
+                      "own (cchc template --agency {stem} --format xlsx); if the sheet is "
+                      "right, rename the file {agency}.xlsx").format(stem=stem,
+                                                                      agency=agency.text))
 
 
 def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
@@ -614,33 +633,37 @@ def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
         if period is None and f.readable and not f.periods:
             csv_file = f.name.lower().endswith(".csv")
             collector.error(
-                "E621", "this file does not say which period its facts are for",
+                "E621", _("this file does not say which period its facts are for"),
                 Span(f.source, 0, 0),
-                help="add a 'period' column or give the period (--period)" if csv_file else
-                "add a 'Kỳ báo cáo' row with the period id in column B, or give the period "
-                "(--period)" if _is_workbook(f.name) else
-                "add 'period: <id>' at the top level, or give the period (--period)")
+                help=_("add a 'period' column or give the period (--period)") if csv_file else
+                _("add a 'Kỳ báo cáo' row with the period id in column B, or give the period "
+                   "(--period)") if _is_workbook(f.name) else
+                _("add 'period: <id>' at the top level, or give the period (--period)"))
     stated.sort(key=lambda x: (x[0], x[1]))
     if period is not None:
-        for _, _, s in stated:
+        for _unused, _unused2, s in stated:
             if resolved is not None and s.text != resolved:
-                s.at.error(collector, "E622", f"this file is for period '{s.text}', but the "
-                           f"period given is '{resolved}'",
-                           "give the period of the files, or the files of that period")
+                s.at.error(collector, "E622", _("this file is for period '{s}', but the period "
+                                                 "given is '{resolved}'").format(
+                                                  s=s.text, resolved=resolved),
+                           _("give the period of the files, or the files of that period"))
         return resolved
     if not stated:
         return None
     reference = stated[0][2]
     disagree = False
-    for _, _, s in stated[1:]:
+    for _unused, _unused2, s in stated[1:]:
         if s.text != reference.text:
             disagree = True
             same = s.at.span is not None and reference.at.span is not None and \
                 s.at.span.source is reference.at.span.source
-            s.at.error(collector, "E622", f"the {'rows' if same else 'files'} disagree on the "
-                       f"period: '{s.text}' here, '{reference.text}' at {reference.at.where}",
-                       "the rows of a file must be for one period" if same else
-                       "fact files loaded together must be for the same period")
+            s.at.error(collector, "E622", (_("the rows disagree on the period: '{here}' here, "
+                                             "'{there}' at {where}") if same else
+                                           _("the files disagree on the period: '{here}' here, "
+                                             "'{there}' at {where}")).format(
+                here=s.text, there=reference.text, where=reference.at.where),
+                       _("the rows of a file must be for one period") if same else
+                       _("fact files loaded together must be for the same period"))
     return None if disagree else reference.text
 
 

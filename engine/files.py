@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from .diagnostics import Collector
+from .i18n import N_, _, current
 from .source import Source, Span
 
 PathArg: TypeAlias = str | os.PathLike[str]
@@ -109,6 +110,18 @@ def _exists(path: Path) -> bool:
         return True
 
 
+#: The reasons the system gives most often for a file it cannot open, for the catalogue: a
+#: reason is looked up in the current language (:func:`_os_reason`), and said as the system
+#: says it when it is not one of these.
+_OS_REASONS = (N_("no such file or directory"), N_("permission denied"), N_("is a directory"),
+               N_("not a directory"), N_("file name too long"),
+               N_("too many levels of symbolic links"), N_("input/output error"))
+
+
+def _os_reason(e: OSError) -> str:
+    return _(str(e.strerror or e).lower())
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """Why the text of a file could not be read: ``reason`` when the file itself cannot be
@@ -176,21 +189,24 @@ def _read_bytes(path: Path, limit: int) -> bytes | Unreadable:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
-        return Unreadable("it is a folder" if _is_dir(path) else str(e.strerror or e).lower())
+        return Unreadable(_("it is a folder") if _is_dir(path) else _os_reason(e))
     except ValueError:  # a NUL character in the name
-        return Unreadable("its name is not a valid file name")
+        return Unreadable(_("its name is not a valid file name"))
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        return Unreadable("it is a folder" if stat.S_ISDIR(mode) else
-                          "it is not a regular file (a device, a pipe or a socket)")
+        return Unreadable(_("it is a folder") if stat.S_ISDIR(mode) else
+                          _("it is not a regular file (a device, a pipe or a socket)"))
     with os.fdopen(fd, "rb") as f:
         try:
             data = f.read(limit + 1)
         except OSError as e:  # pragma: no cover - a regular file that fails while read
-            return Unreadable(str(e.strerror or e).lower())
+            return Unreadable(_os_reason(e))
     if len(data) > limit:
-        return Unreadable(f"it is larger than the limit of {limit:,} bytes".replace(",", " "),
+        from .numbers import format_number_local
+
+        shown = format_number_local(limit) if current() == "vi" else f"{limit:,}".replace(",", " ")
+        return Unreadable(_("it is larger than the limit of {limit} bytes").format(limit=shown),
                           too_large=True)
     return data
 
@@ -218,7 +234,7 @@ class FileKind:
     ``cannot_read`` is the code of a path that is missing, a folder without such files, or not
     of the kind; ``not_utf8`` the code of a file that is not UTF-8."""
 
-    #: plural noun, for messages: "fact files"
+    #: plural noun, for messages: "fact files" (translated where it is used)
     noun: str
     #: how a problem with no file of its own is located: "<facts>"
     label: str
@@ -236,9 +252,15 @@ class FileKind:
         return path.name.lower().endswith(self.suffixes)
 
     @property
+    def singular(self) -> str:
+        """The noun of one file: "fact file" (translated where it is used)."""
+        return self.noun.removesuffix("s")
+
+    @property
     def endings(self) -> str:
         names = list(self.suffixes)
-        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        return _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1]) \
+            if len(names) > 1 else names[0]
 
 
 #: What a folder read one level deep may hold besides files of its kind, and why each is not
@@ -322,7 +344,7 @@ def _listing(path: Path, kind: FileKind, collector: Collector) -> list[Path]:
     try:
         entries = sorted(path.iterdir())
     except OSError as e:
-        collector.add(messages.unreadable(Unreadable(str(e.strerror or e).lower()),
+        collector.add(messages.unreadable(Unreadable(_os_reason(e)),
                                           display_name(path), kind))
         return []
     found: list[Path] = []
@@ -390,11 +412,13 @@ def read(path: Path, kind: FileKind, collector: Collector, name: str | None = No
 
 
 #: The kinds of input file the engine reads.
-PLAN_FILES = FileKind("plan files", "<plan>", (".yaml", ".yml"), "E407", "E401")
+PLAN_FILES = FileKind(N_("plan files"), "<plan>", (".yaml", ".yml"), "E407", "E401")
 #: Fact files: ``.xls`` and ``.ods`` are among them so that a folder's old spreadsheets are
 #: refused with the way to save them as ``.xlsx`` (``E660``), never passed over.
-FACT_FILES = FileKind("fact files", "<facts>",
+FACT_FILES = FileKind(N_("fact files"), "<facts>",
                       (".yaml", ".yml", ".json", ".csv", ".xlsx", ".xls", ".ods"), "E600", "E606",
-                      utf8_help=" (in a spreadsheet: 'CSV UTF-8')")
-CASE_FILES = FileKind("case files", "<cases>", (".yaml", ".yml"), "E700", "E706",
+                      utf8_help=N_(" (in a spreadsheet: 'CSV UTF-8')"))
+CASE_FILES = FileKind(N_("case files"), "<cases>", (".yaml", ".yml"), "E700", "E706",
                       recursive=True, named_by_suffix=False)
+#: The singular nouns of the kinds (:attr:`FileKind.singular`), for the catalogue.
+_SINGULARS = (N_("plan file"), N_("fact file"), N_("case file"))

@@ -21,6 +21,7 @@ from .checker import Symbols, check
 from .diagnostics import Collector, Diagnostic, EngineError, PlanError, did_you_mean
 from .evaluator import compile_expr
 from .graph import cycle_paths, dependency_order
+from .i18n import N_, _, ngettext
 from .language import Formula, parse_literal
 from .model import Indicator, breakdown_units
 from .nodes import Expr, Name, free_names, walk
@@ -36,14 +37,14 @@ FACT_LANGUAGE_TYPES: dict[str, Type] = {
     "category": TEXT,
 }
 #: How a type is said in messages.
-TYPE_SAID = {NUMBER: "a number", BOOL: "a condition (true or false)", DATE: "a date",
-             TEXT: "a text"}
+TYPE_SAID = {NUMBER: N_("a number"), BOOL: N_("a condition (true or false)"),
+             DATE: N_("a date"), TEXT: N_("a text")}
 #: The formula fields of an indicator, in the order they are checked.
 FIELDS = ("value", "applicable", "deadline", "target")
 #: The type a field other than the value must have, and how to write one.
-WANTED = {"target": (BOOL, "a target is a condition on the value, e.g. value >= 90%"),
-          "applicable": (BOOL, "write a condition, e.g. sum(late) > 0"),
-          "deadline": (DATE, "write a date, e.g. 2023-12-14, or period_due")}
+WANTED = {"target": (BOOL, N_("a target is a condition on the value, e.g. value >= 90%")),
+          "applicable": (BOOL, N_("write a condition, e.g. sum(late) > 0")),
+          "deadline": (DATE, N_("write a date, e.g. 2023-12-14, or period_due"))}
 
 #: The parsed formulas of one indicator: field -> (expression, its source)
 Parsed = dict[str, tuple[Expr, Source]]
@@ -95,15 +96,15 @@ def _order(deps: dict[str, list[str]], parsed: dict[str, Parsed],
         return order
     for path in cycle_paths(deps, list(deps)):
         # Point at the reference of the indicator written first to the next one.
-        collector.error("E503", "indicators depend on each other in a cycle: "
+        collector.error("E503", _("indicators depend on each other in a cycle: ")
                         + " -> ".join(path), _reference(parsed[path[0]], path[1]),
-                        help="an indicator cannot use its own value, directly or through "
-                             "others: compute one of them from facts instead")
+                        help=_("an indicator cannot use its own value, directly or through "
+                                "others: compute one of them from facts instead"))
     return []
 
 
 def _reference(formulas: Parsed, name: str) -> Span | None:
-    for expr, _ in formulas.values():
+    for expr, _unused in formulas.values():
         for n in walk(expr):
             if isinstance(n, Name) and n.name == name:
                 return n.span
@@ -121,8 +122,11 @@ class _Scope:
 
     @property
     def hint(self) -> str:
-        return (f"the scope '{self.scope}' has {len(self.population)} agencies: use an "
-                "aggregate such as sum(...), all(...) or share(...)")
+        return ngettext("the scope '{scope}' has {n} agency: use an aggregate such as "
+                        "sum(...), all(...) or share(...)",
+                        "the scope '{scope}' has {n} agencies: use an aggregate such as "
+                        "sum(...), all(...) or share(...)", len(self.population)).format(
+            scope=self.scope, n=len(self.population))
 
     def symbols(self, **extra: Type) -> Symbols:
         return Symbols({**self.scalars, **extra}, self.fact_types, self.hint)
@@ -174,20 +178,22 @@ class _IndicatorCompiler:
             used = [n for expr, _ in formulas.values() for n in walk(expr)
                     if isinstance(n, Name) and n.name == "baseline"]
             if used:
-                self.collector.error("E434", f"'{iid}' uses 'baseline' but gives none",
-                                     used[0].span, help="add 'baseline: <last year's value>' "
-                                     "to the indicator, e.g. baseline: 86.78%")
+                self.collector.error("E434", _("'{iid}' uses 'baseline' but gives none").format(
+                    iid=iid), used[0].span, help=_("add 'baseline: <last year's value>' to the "
+                                                   "indicator, e.g. baseline: 86.78%"))
                 scope.scalars["baseline"] = Type.ERROR
             return None
         try:
             value, btype = parse_literal(node.text, scalar_source(node, node.span.source.name))
         except EngineError as e:
             scope.scalars["baseline"] = Type.ERROR
-            hint = "write decimals with a point: " + node.text.replace(",", ".") \
+            hint = _("write decimals with a point: {number}").format(
+                number=node.text.replace(",", ".")) \
                 if re.fullmatch(r"-?\d+,\d+%?", node.text) else \
-                "the baseline is a literal: 86.78%, 1200, 2022-12-31, \"B\" or true"
+                _("the baseline is a literal: 86.78%, 1200, 2022-12-31, \"B\" or true")
             self.collector.extend(Diagnostic(
-                "E434", f"the baseline of '{iid}' is not a literal: {d.message}", d.span, hint)
+                "E434", _("the baseline of '{iid}' is not a literal: {message}").format(
+                            iid=iid, message=d.message), d.span, hint)
                 for d in e.diagnostics)
             return None
         scope.scalars["baseline"] = btype
@@ -217,8 +223,10 @@ class _IndicatorCompiler:
                 continue
             wanted, help = WANTED.get(fld, (rtype, ""))
             if rtype != wanted:
-                self.collector.error("E433", f"the {fld} of '{iid}' is {TYPE_SAID[rtype]}, not "
-                                     f"{TYPE_SAID[wanted]}", expr.span, help=help)
+                self.collector.error("E433", _("the {fld} of '{iid}' is {type}, not "
+                                               "{wanted}").format(
+                    fld=fld, iid=iid, type=_(TYPE_SAID[rtype]), wanted=_(TYPE_SAID[wanted])),
+                    expr.span, help=_(help) if help else None)
                 failed = True
                 continue
             compiled[fld] = Formula(src.text, expr, rtype,
@@ -230,8 +238,8 @@ class _IndicatorCompiler:
         if d.code != "E201" or d.span is None or "." not in d.span.text:
             return d
         name = d.span.text
-        return Diagnostic(d.code, f"unknown indicator '{name}'", d.span,
+        return Diagnostic(d.code, _("unknown indicator '{name}'").format(name=name), d.span,
                           did_you_mean(name, self.registry.indicators)
-                          or "refer to another indicator by its full id AREA.KEY, e.g. "
-                             "procedures.on_time", d.severity, d.notes, d.file)
+                          or _("refer to another indicator by its full id AREA.KEY, e.g. "
+                                "procedures.on_time"), d.severity, d.notes, d.file)
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from . import messages
 from .diagnostics import Collector, EngineError, did_you_mean
+from .i18n import N_, _
 from .schema import required_fields
 from .yamlsrc import YMap, YNode, YScalar, YSeq
 
@@ -92,10 +93,12 @@ class Resolver:
                                                                      and f in v.items)]
                 if missing and coll != "groups":
                     hint = did_you_mean(eid, out)
-                    self.error("E440", f"no {_singular(coll)} '{eid}' in the parent plan to "
-                               "override", k.span,
+                    self.error("E440",
+                        _("no {singular} '{eid}' in the parent plan to override").format(
+                                           singular=_singular(coll), eid=eid), k.span,
                                help=(hint + " " if hint else "")
-                               + f"a new {_singular(coll)} needs " + ", ".join(missing))
+                               + _("a new {singular} needs {keys}").format(
+                                   singular=_singular(coll), keys=", ".join(missing)))
                     continue
                 out[eid] = (k, v)
                 continue
@@ -124,12 +127,12 @@ class Resolver:
         rename: dict[str, str] = {}
         for target, (tk, absorbed) in spec.items.items():
             if target not in known:
-                self.unknown(tk, "agency", known)
+                self.unknown(tk, N_("agency"), known)
                 continue
             for item in (absorbed.items if isinstance(absorbed, YSeq) else []):
                 if isinstance(item, YScalar):
                     if item.text not in known:
-                        self.unknown(item, "agency", known)
+                        self.unknown(item, N_("agency"), known)
                     elif item.text != target:
                         rename[item.text] = target
         if not rename:
@@ -142,8 +145,9 @@ class Resolver:
 
     def unknown(self, node: YScalar, what: str, known: set[str] | dict[str, object]) -> None:
         hint = did_you_mean(node.text, list(known))
-        self.error("E441", f"no {what} '{node.text}' in the plan", node.span,
-                   help=hint or "check the id against the parent plan")
+        self.error("E441", _("no {what} '{node}' in the plan").format(what=_(what),
+                                                                      node=node.text), node.span,
+                   help=hint or _("check the id against the parent plan"))
 
     def apply_removals(self, tree: YMap, child: YMap) -> YMap:
         spec = child.get("remove")
@@ -152,8 +156,8 @@ class Resolver:
         removed: dict[str, dict[str, YScalar]] = {}
         for coll, (ck, listed) in spec.items.items():
             if coll not in REMOVABLE:
-                self.error("E410", f"unknown key '{coll}' in remove", ck.span,
-                           help="remove takes: " + ", ".join(REMOVABLE))
+                self.error("E410", _("unknown key '{coll}' in remove").format(coll=coll), ck.span,
+                           help=_("remove takes: ") + ", ".join(REMOVABLE))
                 continue
             for item in (listed.items if isinstance(listed, YSeq) else []):
                 if isinstance(item, YScalar):
@@ -165,7 +169,7 @@ class Resolver:
             kinds = removed.pop("agency_kinds")
             own = child.get("agencies")
             mentioned = set(own.items) if isinstance(own, YMap) else set()
-            for aid, (_, a) in agencies.items.items():
+            for aid, (_unused, a) in agencies.items.items():
                 kind = a.get("kind") if isinstance(a, YMap) else None
                 if isinstance(kind, YScalar) and kind.text in kinds and aid not in mentioned:
                     removed.setdefault("agencies", {})[aid] = kinds[kind.text]
@@ -203,7 +207,7 @@ class Resolver:
             new_areas[aid] = (ak, _with(area, "indicators", YMap(inds.span, kept)))
         for iid, item in ids.items():
             if iid not in found:
-                self.unknown(item, "indicator", set(all_ids))
+                self.unknown(item, N_("indicator"), set(all_ids))
         return _with(tree, "areas", YMap(areas.span, new_areas))
 
     def check_users(self, tree: YMap, removed: dict[str, dict[str, YScalar]]) -> None:
@@ -215,20 +219,24 @@ class Resolver:
         for where, node in _references(tree):
             if node.text in gone:
                 b = node.span.begin
-                users.setdefault(node.text, []).append(f"{where}, at {b.file}:{b.line}")
+                users.setdefault(node.text, []).append(_("{where}, at {file}:{line}").format(
+                    where=where, file=b.file, line=b.line))
         for eid, places in users.items():
             item = gone[eid][1]
-            notes = [f"used by {p}" for p in places[:10]]
+            notes = [_("used by {p}").format(p=p) for p in places[:10]]
             if len(places) > 10:
-                notes.append(f"and {len(places) - 10} more")
-            self.error("E442", f"'{eid}' is removed but {len(places)} part(s) of the plan still "
-                       "use it", item.span, help="override or remove those parts too, or keep it",
+                notes.append(_("and {n} more").format(n=len(places) - 10))
+            self.error("E442", _("'{eid}' is removed but {n} part(s) of the plan still use "
+                                 "it").format(eid=eid, n=len(places)), item.span,
+                       help=_("override or remove those parts too, or keep it"),
                        notes=notes)
 
 
 def _singular(coll: str) -> str:
-    return {"agencies": "agency", "groups": "group", "periods": "period", "facts": "fact",
-            "areas": "area", "indicators": "indicator"}.get(coll, coll)
+    """The noun of one entry of ``coll``, in the current language."""
+    return _({"agencies": N_("agency"), "groups": N_("group"), "periods": N_("period"),
+              "facts": N_("fact"), "areas": N_("area"),
+              "indicators": N_("indicator")}.get(coll, coll))
 
 
 def _with(tree: YMap, key: str, value: YNode) -> YMap:
@@ -266,21 +274,21 @@ def _references(tree: YMap) -> list[tuple[str, YScalar]]:
                 scalar(where, n)
 
     for aid, a in _entries(tree, "agencies"):
-        scalar(f"agency {aid} (parent)", a.get("parent"))
+        scalar(_("agency {id} (parent)").format(id=aid), a.get("parent"))
     for gid, g in _entries(tree, "groups"):
         for part in ("agencies", "union", "minus"):
-            seq(f"group {gid}", g.get(part))
+            seq(_("group {id}").format(id=gid), g.get(part))
     for fid, f in _entries(tree, "facts"):
-        scalar(f"fact {fid} (reported_by)", f.get("reported_by"))
-        seq(f"fact {fid} (periods)", f.get("periods"))
-        scalar(f"fact {fid} (at_most)", f.get("at_most"))
-        seq(f"fact {fid} (at_most)", f.get("at_most"))
+        scalar(_("fact {id} ({key})").format(id=fid, key="reported_by"), f.get("reported_by"))
+        seq(_("fact {id} ({key})").format(id=fid, key="periods"), f.get("periods"))
+        scalar(_("fact {id} ({key})").format(id=fid, key="at_most"), f.get("at_most"))
+        seq(_("fact {id} ({key})").format(id=fid, key="at_most"), f.get("at_most"))
     for area_id, area in _entries(tree, "areas"):
-        scalar(f"area {area_id} (lead)", area.get("lead"))
+        scalar(_("area {id} ({key})").format(id=area_id, key="lead"), area.get("lead"))
         for key, ind in _entries(area, "indicators"):
             iid = f"{area_id}.{key}"
             for fld in ("owner", "scope"):
-                scalar(f"indicator {iid} ({fld})", ind.get(fld))
+                scalar(_("indicator {id} ({key})").format(id=iid, key=fld), ind.get(fld))
             for fld in ("value", "target", "applicable", "deadline"):
                 node = ind.get(fld)
                 if not isinstance(node, YScalar):
@@ -290,7 +298,8 @@ def _references(tree: YMap) -> list[tuple[str, YScalar]]:
                 except EngineError:
                     continue  # a syntax error, reported when the merged plan is compiled
                 for name in sorted(names):
-                    out.append((f"indicator {iid} ({fld})", YScalar(name, None, node.span)))
+                    out.append((_("indicator {id} ({key})").format(id=iid, key=fld),
+                                YScalar(name, None, node.span)))
     return out
 
 

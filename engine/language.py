@@ -16,6 +16,7 @@ from .builtins import BOOL, DATE, NUMBER, TEXT, Type
 from .checker import Symbols, check
 from .diagnostics import Diagnostic, ExpressionError
 from .evaluator import Context, Program, compile_expr
+from .i18n import _
 from .nodes import Bool, Date, Expr, Number, Text, Unary
 from .source import Source, Span
 from .values import Value
@@ -76,6 +77,6 @@ def parse_literal(text: str, source: Source | None = None) -> tuple[Value, Type]
             return v, TEXT
     src = source or Source("<input>", text)
     raise ExpressionError([Diagnostic(
-        "E107", f"'{text}' is not a literal", Span(src, 0, len(text)),
-        help='give a number (1200, 95%), a date (2023-01-09), a text ("B"), true or false',
+        "E107", _("'{text}' is not a literal").format(text=text), Span(src, 0, len(text)),
+        help=_("give a number (1200, 95%), a date (2023-01-09), a text (\"B\"), true or false"),
     )])

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING
 
 from . import files, messages
 from .diagnostics import Collector, Diagnostic, PlanError
+from .i18n import N_, _
 from .schema import plan_schema
 
 # What compiles a plan (YAML, the schema's validator, the registry and its graphs, the formula
@@ -196,8 +197,9 @@ def _load(origin: _Origin, text: str, reading: _Reading) -> Plan:
     reading.collector.extend(diags)
     if tree is not None and not isinstance(tree, YMap):
         reading.collector.error(
-            "E412", "a plan file must be a mapping of keys such as cchc, id, year, title, "
-            "agencies", tree.span, help="start from the example in docs/plan-format.md")
+            "E412", _("a plan file must be a mapping of keys such as cchc, id, year, title, "
+                       "agencies"), tree.span,
+                           help=_("start from the example in docs/plan-format.md"))
     reading.collector.raise_if_any(PlanError)
     assert isinstance(tree, YMap)
     return _compile(origin, tree, reading)
@@ -284,10 +286,13 @@ def _layer(docs: list[_Doc], reading: _Reading, chain: tuple[Path, ...]) -> YMap
         for directive in ("remove", "merge_agencies"):
             if directive in docs[0].tree.items:
                 collector.error(
-                    "E441", f"'{directive}' does nothing in a plan that extends no other plan",
+                    "E441",
+                        _("'{directive}' does nothing in a plan that extends no other plan").format(
+                                directive=directive),
                     docs[0].tree.key_span(directive),
-                    help=f"add 'extends: <parent plan>' to change a parent plan, or delete "
-                         f"'{directive}' and edit this plan's own entries")
+                    help=_("add 'extends: <parent plan>' to change a parent plan, or delete "
+                            "'{directive}' and edit this plan's own entries").format(
+                             directive=directive))
         return tree
     parent = _parent(docs[0].origin, extends, reading, chain)
     if parent is None:
@@ -300,8 +305,10 @@ def _parent(origin: _Origin, extends: YScalar, reading: _Reading,
     """The merged tree of the plan that ``extends`` names, or None with the reason reported."""
     collector = reading.collector
     if "://" in extends.text:
-        collector.error("E407", f"'{extends.text}' is not a file path", extends.span,
-                        help="extends takes a path relative to this plan file; URLs are refused")
+        collector.error("E407", _("'{extends}' is not a file path").format(extends=extends.text),
+            extends.span,
+                        help=_("extends takes a path relative to this plan file; URLs are "
+                                "refused"))
         return None
     path = _named_file(origin, extends, reading)
     if path is None:
@@ -309,16 +316,19 @@ def _parent(origin: _Origin, extends: YScalar, reading: _Reading,
     key = files.resolved(path)
     here = () if origin.key is None else (origin.key,)
     if len(chain) + len(here) >= MAX_EXTENDS:
-        collector.error("E408", f"plans extend each other more than {MAX_EXTENDS} deep",
-                        extends.span, help="a plan extends last year's plan, which may extend "
-                        f"the year before: a chain of more than {MAX_EXTENDS} plans is refused")
+        collector.error("E408", _("plans extend each other more than {MAX_EXTENDS} deep").format(
+                                    MAX_EXTENDS=MAX_EXTENDS),
+                        extends.span, help=_("a plan extends last year's plan, which may extend "
+                                              "the year before: a chain of more than "
+                                              "{MAX_EXTENDS} plans is refused").format(
+                                               MAX_EXTENDS=MAX_EXTENDS))
         return None
     if key in (*chain, *here):
         loop = (*chain, *here)
         names = [p.name for p in (*loop[loop.index(key):], key)]
-        collector.error("E408", "plans extend each other in a cycle: " + " -> ".join(names),
-                        extends.span, help="a plan cannot extend itself, directly or through "
-                                           "others")
+        collector.error("E408", _("plans extend each other in a cycle: ") + " -> ".join(names),
+                        extends.span, help=_("a plan cannot extend itself, directly or through "
+                                              "others"))
         return None
     tree = _reach(path, extends.span, reading, _PLAN)
     if tree is None:
@@ -333,16 +343,17 @@ def _named_file(origin: _Origin, node: YScalar, reading: _Reading) -> Path | Non
     for a path that leads outside the root folder (the file is not opened)."""
     collector = reading.collector
     if origin.folder is None or reading.root is None:
-        collector.error("E407", f"cannot read '{node.text}': a plan given as text can only "
-                        "include or extend files when a folder is given (base_dir=)", node.span,
-                        help="pass base_dir= to loads_plan (the folder the paths are relative "
-                             "to), or load the plan from its file with load_plan")
+        collector.error("E407", _("cannot read '{node}': a plan given as text can only include "
+                                   "or extend files when a folder is given (base_dir=)").format(
+                                    node=node.text), node.span,
+                        help=_("pass base_dir= to loads_plan (the folder the paths are relative "
+                                "to), or load the plan from its file with load_plan"))
         return None
     path = origin.folder / node.text
     if not files.within(path, reading.root):
         collector.add(messages.outside_root(
             "E409", node.text, files.display_name(reading.root), node.span,
-            default="by default, the folder of the plan given", call="load_plan"))
+            default=_("by default, the folder of the plan given"), call="load_plan"))
         return None
     return path
 
@@ -374,10 +385,11 @@ def _read_docs(origin: _Origin, tree: YMap, reading: _Reading) -> list[_Doc]:
 
 
 def _included_twice(item: YScalar, first: YScalar | None) -> Diagnostic:
-    return Diagnostic("E406", f"'{item.text}' is included twice", item.span,
-                      help="remove this line: " + (
-                          "a plan cannot include itself" if first is None else
-                          f"it is already included at line {first.span.begin.line}"))
+    return Diagnostic("E406", _("'{item}' is included twice").format(item=item.text), item.span,
+                      help=_("remove this line: ") + (
+                          _("a plan cannot include itself") if first is None else
+                          _("it is already included at line {line}").format(
+                              line=first.span.begin.line)))
 
 
 @dataclass(frozen=True)
@@ -404,24 +416,22 @@ class _Kind:
                          re.M) is not None
 
 
-_NOT_QUOTED = " (its content is not shown: cchc quotes only plan files)"
-
-
 @functools.cache
 def _included() -> _Kind:
     """What an included file looks like (made on first use: the merging of plans,
     :mod:`engine.inherit`, is not imported when a plan comes from the cache)."""
     from .inherit import INCLUDABLE
 
-    return _Kind(INCLUDABLE, "none of its top-level keys is agencies, groups or facts",
-                 "an included file holds 'agencies:', 'groups:' or 'facts:'; check the path"
-                 + _NOT_QUOTED)
+    return _Kind(INCLUDABLE, N_("none of its top-level keys is agencies, groups or facts"),
+                 N_("an included file holds 'agencies:', 'groups:' or 'facts:'; check the path "
+                    "(its content is not shown: cchc quotes only plan files)"))
 
 
 #: Every plan has ``cchc:`` (required of a plan that extends none) or ``extends:``.
-_PLAN = _Kind(("cchc", "extends"), "it has neither 'cchc:' nor 'extends:' at its top",
-              "a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
-              "another; check the path" + _NOT_QUOTED)
+_PLAN = _Kind(("cchc", "extends"), N_("it has neither 'cchc:' nor 'extends:' at its top"),
+              N_("a plan file starts with 'cchc: 1', or 'extends:' for a plan that changes "
+                 "another; check the path (its content is not shown: cchc quotes only plan "
+                 "files)"))
 
 
 def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
@@ -435,7 +445,7 @@ def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
     text = files.read_text(path, name, reading.limit)
     if isinstance(text, files.Unreadable):
         if text.span is not None and not kind.looks_like(text.span.source.text):
-            collector.add(_not_a_plan(name, at, kind, "it is not UTF-8 text"))
+            collector.add(_not_a_plan(name, at, kind, _("it is not UTF-8 text")))
         else:
             collector.add(messages.unreadable(text, name, files.PLAN_FILES, at))
         return None
@@ -448,12 +458,13 @@ def _reach(path: Path, at: Span, reading: _Reading, kind: _Kind) -> YMap | None:
     if tree is None and (not text.strip() or kind.looks_like(text)):
         collector.extend(diags)  # a plan file with a YAML error: its one line is shown
         return None
-    collector.add(_not_a_plan(name, at, kind, kind.lacks if isinstance(tree, YMap) else
-                              "it is not YAML of a plan" if tree is None else
-                              "it is not a mapping of keys"))
+    collector.add(_not_a_plan(name, at, kind, _(kind.lacks) if isinstance(tree, YMap) else
+                              _("it is not YAML of a plan") if tree is None else
+                              _("it is not a mapping of keys")))
     return None
 
 
 def _not_a_plan(name: str, at: Span, kind: _Kind, reason: str) -> Diagnostic:
-    return Diagnostic("E415", f"{messages.show(name, 120)} is not a plan file: {reason}", at,
-                      help=kind.help)
+    return Diagnostic("E415", _("{show} is not a plan file: {reason}").format(
+                                  show=messages.show(name, 120), reason=reason), at,
+                      help=_(kind.help))

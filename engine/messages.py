@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from .diagnostics import Diagnostic, did_you_mean
 from .escape import visible
 from .files import FileKind, Skipped, Unreadable, nfc
+from .i18n import _, ngettext
 from .source import Span
 from .values import Reason, ReasonKind, format_number
 
@@ -46,26 +47,31 @@ def show(text: str, limit: int = 40) -> str:
 
 
 def no_files(kind: FileKind) -> Diagnostic:
-    return Diagnostic(kind.cannot_read, f"no {kind.noun} given", file=kind.label,
-                      help=f"give {kind.noun} or a directory of them")
+    return Diagnostic(kind.cannot_read, _("no {noun} given").format(noun=_(kind.noun)),
+                      file=kind.label, help=_("give {noun} or a directory of them").format(
+                          noun=_(kind.noun)))
 
 
 def empty_folder(kind: FileKind, name: str) -> Diagnostic:
-    return Diagnostic(kind.cannot_read, f"this directory holds no {kind.noun}", file=name,
-                      help=f"{kind.noun} end in {kind.endings}")
+    return Diagnostic(kind.cannot_read, _("this directory holds no {noun}").format(
+                          noun=_(kind.noun)), file=name, help=_ends_in(kind))
+
+
+def _ends_in(kind: FileKind) -> str:
+    return _("{noun} end in {endings}").format(noun=_(kind.noun), endings=kind.endings)
 
 
 def no_such_file(kind: FileKind, name: str) -> Diagnostic:
-    return Diagnostic(kind.cannot_read, "cannot read the file: there is no such file",
-                      file=name, help="check the path")
+    return Diagnostic(kind.cannot_read, _("cannot read the file: there is no such file"),
+                      file=name, help=_("check the path"))
 
 
 def wrong_kind(kind: FileKind, name: str, suffix: str) -> Diagnostic:
-    singular = kind.noun.removesuffix("s")
     spreadsheet = ".xlsx" in kind.suffixes and suffix in (".xlsb", ".xlsm", ".numbers")
-    return Diagnostic(kind.cannot_read, f"cannot read the file: it is not a {singular}",
-                      file=name, help="save the sheet as an Excel Workbook (.xlsx)" if spreadsheet
-                      else f"{kind.noun} end in {kind.endings}")
+    return Diagnostic(kind.cannot_read, _("cannot read the file: it is not a {singular}").format(
+                          singular=_(kind.singular)), file=name,
+                      help=_("save the sheet as an Excel Workbook (.xlsx)") if spreadsheet
+                      else _ends_in(kind))
 
 
 def unreadable(text: Unreadable, name: str, kind: FileKind, at: Span | None = None
@@ -74,18 +80,21 @@ def unreadable(text: Unreadable, name: str, kind: FileKind, at: Span | None = No
     located at the first byte that is not, whose value it names). ``at`` is where the file was
     named in another file, if it was."""
     if text.span is None:
-        help = ("if the file is right, raise the limit: --max-file-size SIZE on the command "
-                "line, max_file_bytes= in the library" if text.too_large else
-                "check the file name; a file named in a plan is looked up next to the plan "
-                "that names it" if at is not None else "check the path and its permissions")
+        help = (_("if the file is right, raise the limit: --max-file-size SIZE on the command "
+                  "line, max_file_bytes= in the library") if text.too_large else
+                _("check the file name; a file named in a plan is looked up next to the plan "
+                  "that names it") if at is not None else _("check the path and its permissions"))
+        reason = text.reason
         if at is not None:
-            return Diagnostic(kind.cannot_read, f"cannot read '{name}': {text.reason}", at,
-                              help=help)
-        return Diagnostic(kind.cannot_read, f"cannot read the file: {text.reason}", file=name,
-                          help=help)
-    return Diagnostic(kind.not_utf8, f"the file is not UTF-8 text (byte 0x{text.byte:02X})",
-                      text.span, help="save the file as UTF-8" + kind.utf8_help + "; Vietnamese "
-                      "legacy encodings such as Windows-1258, TCVN3 or VNI are not read")
+            return Diagnostic(kind.cannot_read, _("cannot read '{name}': {reason}").format(
+                name=name, reason=reason), at, help=help)
+        return Diagnostic(kind.cannot_read, _("cannot read the file: {reason}").format(
+            reason=reason), file=name, help=help)
+    return Diagnostic(kind.not_utf8, _("the file is not UTF-8 text (byte 0x{byte:02X})").format(
+                          byte=text.byte), text.span,
+                      help=_("save the file as UTF-8{hint}; Vietnamese legacy encodings such as "
+                             "Windows-1258, TCVN3 or VNI are not read").format(
+                          hint=_(kind.utf8_help) if kind.utf8_help else ""))
 
 
 def outside_root(code: str, written: str, root: str, at: Span, *, default: str,
@@ -94,10 +103,11 @@ def outside_root(code: str, written: str, root: str, at: Span, *, default: str,
     ``plan:``: ``E717``) that leads, links followed, outside the root folder of the load. The
     path is named as written; the file is never opened. ``default`` says which folder the root
     is when none is given, ``call`` the library call that takes ``root=``."""
-    return Diagnostic(code, f"{show(written, 120)} is outside the root folder {show(root, 120)}",
-                      at, help=f"only files inside the root folder are read ({default}); to "
-                      f"allow this one, give a folder that holds it: --root DIR on the command "
-                      f"line, root= in {call}")
+    return Diagnostic(code, _("{written} is outside the root folder {root}").format(
+                          written=show(written, 120), root=show(root, 120)), at,
+                      help=_("only files inside the root folder are read ({default}); to allow "
+                             "this one, give a folder that holds it: --root DIR on the command "
+                             "line, root= in {call}").format(default=default, call=call))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,10 +119,10 @@ def unknown_period(plan: Plan, text: str, span: Span | None = None, *,
                    file: str | None = None) -> Diagnostic:
     """``E620``: ``text`` names no period of ``plan`` (in a file at ``span``, or an option or
     argument named by ``file``, such as ``--period``)."""
-    return Diagnostic("E620", f"unknown period {show(text)}", span, file=file,
-                      help=did_you_mean(text, plan.periods)
-                      or f"the periods of plan '{plan.id}' are {', '.join(plan.periods)}")
-
+    return Diagnostic("E620", _("unknown period {text}").format(text=show(text)), span,
+                      file=file, help=did_you_mean(text, plan.periods)
+                      or _("the periods of plan '{plan}' are {periods}").format(
+                          plan=plan.id, periods=", ".join(plan.periods)))
 
 def unknown_agency(plan: Plan, text: str, span: Span | None = None, *,
                    file: str | None = None) -> Diagnostic:
@@ -120,63 +130,72 @@ def unknown_agency(plan: Plan, text: str, span: Span | None = None, *,
     by_name = {nfc(a.name.vi).casefold(): a.id for a in plan.agencies.values()}
     found = by_name.get(nfc(text).casefold())
     if found:
-        help = f"write the agency id '{found}' ({plan.agencies[found].name.vi})"
+        help = _("write the agency id '{found}' ({name})").format(
+            found=found, name=plan.agencies[found].name.vi)
     else:
-        help = did_you_mean(text, plan.agencies) or "agency ids are listed in the plan's agencies"
-    return Diagnostic("E630", f"unknown agency {show(text)}", span, help, file=file)
-
+        help = did_you_mean(text, plan.agencies) or _(
+            "agency ids are listed in the plan's agencies")
+    return Diagnostic("E630", _("unknown agency {text}").format(text=show(text)), span, help,
+                      file=file)
 
 def unknown_fact(plan: Plan, text: str, span: Span | None = None, *,
                  file: str | None = None) -> Diagnostic:
     """``E631``: ``text`` names no fact of ``plan``'s catalogue."""
-    return Diagnostic("E631", f"unknown fact {show(text)}", span,
-                      did_you_mean(text, plan.facts) or "fact ids are listed in the plan's facts",
-                      file=file)
-
+    return Diagnostic("E631", _("unknown fact {text}").format(text=show(text)), span,
+                      did_you_mean(text, plan.facts) or _("fact ids are listed in the plan's "
+                                                           "facts"), file=file)
 
 def not_reporter(plan: Plan, agency: str, fact: FactDef, span: Span | None = None, *,
                  file: str | None = None) -> Diagnostic:
     """``E632``: ``agency`` does not report ``fact``; the help says who does."""
     if not fact.reporters:
-        help = f"no agency reports '{fact.id}'"
+        help = _("no agency reports '{fact}'").format(fact=fact.id)
     elif len(fact.reporters) == 1:
         rid = fact.reporters[0]
         name = plan.agencies[rid].name.vi if rid in plan.agencies else rid
-        help = f"'{fact.id}' is reported only by '{rid}' ({name})"
+        help = _("'{fact}' is reported only by '{rid}' ({name})").format(
+            fact=fact.id, rid=rid, name=name)
     else:
-        help = (f"'{fact.id}' is reported by the agencies of '{fact.reported_by}' "
-                f"({len(fact.reporters)} agencies)")
-    return Diagnostic("E632", f"'{agency}' does not report '{fact.id}'", span, help, file=file)
-
+        help = ngettext("'{fact}' is reported by the agencies of '{group}' ({n} agency)",
+                        "'{fact}' is reported by the agencies of '{group}' ({n} agencies)",
+                        len(fact.reporters)).format(fact=fact.id, group=fact.reported_by,
+                                                    n=len(fact.reporters))
+    return Diagnostic("E632", _("'{agency}' does not report '{fact}'").format(
+        agency=agency, fact=fact.id), span, help, file=file)
 
 def not_in_period(fact: FactDef, period: str, span: Span | None = None, *,
                   file: str | None = None) -> Diagnostic:
     """``E633``: ``fact`` is not reported in ``period``."""
-    return Diagnostic("E633", f"'{fact.id}' is not reported in period '{period}'", span,
-                      f"'{fact.id}' is reported in: {', '.join(fact.periods)}" if fact.periods
-                      else f"'{fact.id}' is not reported in any period", file=file)
-
+    return Diagnostic("E633", _("'{fact}' is not reported in period '{period}'").format(
+                          fact=fact.id, period=period), span,
+                      _("'{fact}' is reported in: {periods}").format(
+                          fact=fact.id, periods=", ".join(fact.periods)) if fact.periods
+                      else _("'{fact}' is not reported in any period").format(fact=fact.id),
+                      file=file)
 
 def defined_twice(id: str, collection: str, span: Span, first: Span) -> Diagnostic:
-    """``E406``: ``id`` is defined twice in ``collection`` (in one file or across files)."""
+    """``E406``: ``id`` is defined twice in ``collection`` (in one file or across files;
+    marked with ``N_`` by the caller, translated here)."""
     b = first.begin
-    return Diagnostic("E406", f"'{id}' is defined twice in {collection}", span,
-                      help=f"it is already defined at {b.file}:{b.line}; keep one of the two, "
-                           "or give this one another id")
-
+    return Diagnostic("E406", _("'{id}' is defined twice in {collection}").format(
+                          id=id, collection=_(collection)), span,
+                      help=_("it is already defined at {file}:{line}; keep one of the two, or "
+                             "give this one another id").format(file=b.file, line=b.line))
 
 def unknown_name(code: str, what: str, text: str, candidates: Iterable[str],
                  span: Span | None = None, *, file: str | None = None) -> Diagnostic:
-    """An unknown id of some kind (``what``: "indicator", "area"), with a did-you-mean, or the
-    known ids when there are few."""
+    """An unknown id of some kind (``what``: "indicator", "area", marked with ``N_`` by the
+    caller, translated here), with a did-you-mean, or the known ids when there are few."""
     names = list(candidates)
     help = did_you_mean(text, names)
     if help is None:
-        help = (f"known {what} ids: " + ", ".join(names) if len(names) <= 8 else
-                f"the {what} ids are listed by 'cchc indicators'" if what == "indicator" else
-                f"check the spelling of the {what} id")
-    return Diagnostic(code, f"unknown {what} {show(text)}", span, help, file=file)
-
+        help = (_("known {what} ids: {ids}").format(what=_(what), ids=", ".join(names))
+                if len(names) <= 8 else
+                _("the {what} ids are listed by 'cchc indicators'").format(what=_(what))
+                if what == "indicator" else
+                _("check the spelling of the {what} id").format(what=_(what)))
+    return Diagnostic(code, _("unknown {what} {text}").format(what=_(what), text=show(text)),
+                      span, help, file=file)
 
 # ---------------------------------------------------------------------------------------------
 # Why a value is unknown
@@ -248,11 +267,17 @@ def _override(help: str, from_file: str | None, plan_file: str) -> str:
     """``help``, and where to correct a text that the plan inherits from another file."""
     if from_file is None:
         return help
-    return f"{help}; this text is inherited from {from_file}: override it in {plan_file}"
+    return _("{help}; this text is inherited from {file}: override it in {plan_file}").format(
+        help=help, file=from_file, plan_file=plan_file)
 
 
 def _day(day: dt.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _fix_target_or_name(canonical: str, suggest: str) -> str:
+    return _("if the target is right, write '{canonical}' in the name; if the name is right, "
+             "make the target `{suggest}`").format(canonical=canonical, suggest=suggest)
 
 
 def number_in_name(iid: str, number: str, phrase: str, target: str, threshold: str,
@@ -262,9 +287,9 @@ def number_in_name(iid: str, number: str, phrase: str, target: str, threshold: s
     target sets ``threshold``."""
     said = f"'{phrase}'" if phrase == number else f"{number} ('{phrase}')"
     return Diagnostic(
-        "W901", f"the name of '{iid}' says {said}, but its target `{target}` sets {threshold}",
-        span, _override(f"if the target is right, write '{canonical}' in the name; if the "
-                        f"name is right, make the target `{suggest}`", from_file, plan_file),
+        "W901", _("the name of '{iid}' says {said}, but its target `{target}` sets "
+                  "{threshold}").format(iid=iid, said=said, target=target, threshold=threshold),
+        span, _override(_fix_target_or_name(canonical, suggest), from_file, plan_file),
         "warning")
 
 
@@ -278,13 +303,15 @@ def comparator_in_name(iid: str, phrase: str, meaning: str, target: str, target_
     notes: tuple[str, ...] = ()
     if boundary is not None:
         n, name_met, target_met = boundary
-        notes = (f"at exactly {n}, the name reads as {'met' if name_met else 'not met'} and "
-                 f"the target is {'met' if target_met else 'not met'}",)
+        notes = (_("at exactly {n}, the name reads as {name_met} and the target is "
+                   "{target_met}").format(
+            n=n, name_met=_("met") if name_met else _("not met"),
+            target_met=_("met") if target_met else _("not met")),)
     return Diagnostic(
-        "W902", f"the name of '{iid}' says '{phrase}' ({meaning}), but its target `{target}` "
-        f"means {target_meaning}", span,
-        _override(f"if the target is right, write '{canonical}' in the name; if the name is "
-                  f"right, make the target `{suggest}`", from_file, plan_file),
+        "W902", _("the name of '{iid}' says '{phrase}' ({meaning}), but its target `{target}` "
+                  "means {target_meaning}").format(iid=iid, phrase=phrase, meaning=meaning,
+                                                   target=target, target_meaning=target_meaning),
+        span, _override(_fix_target_or_name(canonical, suggest), from_file, plan_file),
         "warning", notes)
 
 
@@ -293,17 +320,21 @@ def year_in_name(what: str, phrase: str, year: int, plan_year: int, id_years: li
     """``W903``: ``what`` ("the name of 'x'") says the year ``year`` (in ``phrase``), which
     is neither the plan's year nor, for a fact whose id holds years, one of those."""
     if id_years:
-        holds = " and ".join(str(y) for y in id_years)
+        holds = _(" and ").join(str(y) for y in id_years)
         return Diagnostic(
-            "W903", f"{what} says '{phrase}', but its id holds {holds}", span,
-            _override(f"write '{phrase.replace(str(year), str(id_years[0]))}' if the fact is "
-                      f"the figure of {id_years[0]}; otherwise give the fact an id with the "
-                      "year it holds", from_file, plan_file), "warning")
-    help = (f"write '{phrase.replace(str(year), str(plan_year))}' (cchc new-year does this "
-            "for next year's plan)")
+            "W903", _("{what} says '{phrase}', but its id holds {years}").format(
+                what=what, phrase=phrase, years=holds), span,
+            _override(_("write '{phrase}' if the fact is the figure of {year}; otherwise give "
+                        "the fact an id with the year it holds").format(
+                phrase=phrase.replace(str(year), str(id_years[0])), year=id_years[0]),
+                from_file, plan_file), "warning")
+    help = _("write '{phrase}' (cchc new-year does this for next year's plan)").format(
+        phrase=phrase.replace(str(year), str(plan_year)))
     if phrase[:3].lower() == "năm":
-        help += f", or, for a year the text compares with, 'so với {phrase}'"
-    return Diagnostic("W903", f"{what} says '{phrase}', but the plan is for {plan_year}", span,
+        help = _("{help}, or, for a year the text compares with, 'so với {phrase}'").format(
+            help=help, phrase=phrase)
+    return Diagnostic("W903", _("{what} says '{phrase}', but the plan is for {year}").format(
+                          what=what, phrase=phrase, year=plan_year), span,
                       _override(help, from_file, plan_file), "warning")
 
 
@@ -313,33 +344,32 @@ def date_in_name(what: str, written: str, day: dt.date | None, formula_days: lis
     """``W904``: ``what`` says the date ``written``, which no formula (of indicator ``iid``,
     when given) or period of the plan has, or which is no date of the calendar."""
     if day is None:
-        return Diagnostic("W904", f"{what} says '{written}', which is not a date of the "
-                          "calendar", span, _override(
-                              "write a date of the calendar, day first: dd/mm/yyyy", from_file,
-                              plan_file), "warning")
-    whose = "its formulas" if iid else "the formulas"
+        return Diagnostic("W904", _("{what} says '{written}', which is not a date of the "
+                                    "calendar").format(what=what, written=written), span,
+                          _override(_("write a date of the calendar, day first: dd/mm/yyyy"),
+                                    from_file, plan_file), "warning")
+    whose = _("its formulas") if iid else _("the formulas")
     if formula_days:
-        help = (f"{whose} have {', '.join(_day(d) for d in formula_days)}: write the date "
-                "meant, or correct the formula")
+        help = _("{whose} have {dates}: write the date meant, or correct the formula").format(
+            whose=whose, dates=", ".join(_day(d) for d in formula_days))
     else:
-        help = (f"{whose} have no date: write the date of the deadline (and give "
-                "'deadline:' that date), or of a period")
-    return Diagnostic("W904", f"{what} says '{written}', but neither {whose} nor a period of "
-                      f"the plan has the date {day.isoformat()}", span,
+        help = _("{whose} have no date: write the date of the deadline (and give 'deadline:' "
+                 "that date), or of a period").format(whose=whose)
+    return Diagnostic("W904", _("{what} says '{written}', but neither {whose} nor a period of "
+                                "the plan has the date {date}").format(
+                          what=what, written=written, whose=whose, date=day.isoformat()), span,
                       _override(help, from_file, plan_file), "warning")
-
 
 def warning_as_error(diagnostic: Diagnostic) -> Diagnostic:
     """A warning made an error (``cchc validate --strict``)."""
-    return dataclasses.replace(diagnostic, severity="error",
-                               notes=(*diagnostic.notes, "a warning, made an error by --strict"))
+    return dataclasses.replace(diagnostic, severity="error", notes=(
+        *diagnostic.notes, _("a warning, made an error by --strict")))
 
 
 def year_left(what: str, phrases: tuple[str, ...]) -> str:
     """What ``cchc new-year`` says of the years and dates of a text that it did not move."""
-    return (f"{what} keeps {', '.join(phrases)}: check the year (a year compared with, or a "
-            "date the formulas do not have)")
-
+    return _("{what} keeps {phrases}: check the year (a year compared with, or a date the "
+             "formulas do not have)").format(what=what, phrases=", ".join(phrases))
 
 # ---------------------------------------------------------------------------------------------
 # Files of a folder that are not read (warnings W680-W684, found by engine.files.expand)
@@ -351,44 +381,46 @@ def skipped_file(skipped: Skipped, name: str, kind: FileKind) -> Diagnostic:
     ``W680`` not a file of the kind (or no regular file), ``W681`` the lock file of an open
     document, ``W682`` a hidden file, ``W683`` a folder, ``W684`` a spreadsheet format that is
     not read. ``--strict`` (:func:`warning_as_error`) makes it an error."""
-    singular = kind.noun.removesuffix("s")
+    singular, noun = _(kind.singular), _(kind.noun)
     suffix = skipped.path.suffix.lower()
     match skipped.reason:
         case "lock":
             locks = show(skipped.locks, 60)
             return Diagnostic(
-                "W681", f"not read: the lock file an office program keeps while {locks} is "
-                "open", file=name, severity="warning",
-                notes=(f"while {locks} is open, what is read from it is what was last saved, "
-                       "not what is on the screen",),
-                help=f"save and close {locks} (the lock file goes with it); if it stays after "
-                     "the program is closed, delete it")
+                "W681", _("not read: the lock file an office program keeps while {locks} is "
+                          "open").format(locks=locks), file=name, severity="warning",
+                notes=(_("while {locks} is open, what is read from it is what was last saved, "
+                         "not what is on the screen").format(locks=locks),),
+                help=_("save and close {locks} (the lock file goes with it); if it stays after "
+                       "the program is closed, delete it").format(locks=locks))
         case "hidden":
             return Diagnostic(
-                "W682", "not read: a hidden file (its name starts with a dot)", file=name,
+                "W682", _("not read: a hidden file (its name starts with a dot)"), file=name,
                 severity="warning",
-                help=f"if it is a {singular}, rename it without the dot; otherwise move it out "
-                     "of the folder")
+                help=_("if it is a {singular}, rename it without the dot; otherwise move it out "
+                       "of the folder").format(singular=singular))
         case "folder":
             return Diagnostic(
-                "W683", f"not read: a folder inside a folder of {kind.noun} (a folder is read "
-                "one level deep)", file=name, severity="warning",
-                help="to read the files in it too, name it as well: "
-                     f"cchc evaluate PLAN FOLDER {visible(name)}")
+                "W683", _("not read: a folder inside a folder of {noun} (a folder is read one "
+                          "level deep)").format(noun=noun), file=name, severity="warning",
+                help=_("to read the files in it too, name it as well: cchc evaluate PLAN FOLDER "
+                       "{name}").format(name=visible(name)))
         case "spreadsheet":
-            save_as = ("'Excel Workbook (.xlsx)'" if ".xlsx" in kind.suffixes else
-                       "'CSV UTF-8 (.csv)'")
+            save_as = (_("'Excel Workbook (.xlsx)'") if ".xlsx" in kind.suffixes else
+                       _("'CSV UTF-8 (.csv)'"))
             return Diagnostic(
-                "W684", f"not read: a {suffix or 'spreadsheet'} spreadsheet, a format cchc "
-                "does not read", file=name, severity="warning",
-                help=f"open it and save it as {save_as}, in this folder")
+                "W684", _("not read: a {suffix} spreadsheet, a format cchc does not read").format(
+                    suffix=suffix or _("spreadsheet")), file=name, severity="warning",
+                help=_("open it and save it as {save_as}, in this folder").format(save_as=save_as))
         case "special":
             return Diagnostic(
-                "W680", "not read: not a regular file (a link to nothing, a device or a pipe)",
-                file=name, severity="warning", help="replace it with the file itself")
-    what = f"a '{visible(suffix)}' file" if suffix else "a file without an ending"
+                "W680", _("not read: not a regular file (a link to nothing, a device or a pipe)"),
+                file=name, severity="warning", help=_("replace it with the file itself"))
+    what = (_("a '{suffix}' file").format(suffix=visible(suffix)) if suffix
+            else _("a file without an ending"))
     return Diagnostic(
-        "W680", f"not read: {what} is not a {singular} ({kind.noun} end in {kind.endings})",
+        "W680", _("not read: {what} is not a {singular} ({noun} end in {endings})").format(
+            what=what, singular=singular, noun=noun, endings=kind.endings),
         file=name, severity="warning",
-        help="if it holds facts, save it as one of those; otherwise move it out of the folder "
-             "or leave it: it is not read")
+        help=_("if it holds facts, save it as one of those; otherwise move it out of the folder "
+               "or leave it: it is not read"))

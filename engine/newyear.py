@@ -27,6 +27,7 @@ from typing import Any
 
 from .diagnostics import ArgumentError, Diagnostic
 from .escape import visible
+from .i18n import _, ngettext
 from .messages import year_left
 from .model import Indicator, Label, Plan
 from .nodes import Date, Expr, Number, walk
@@ -96,17 +97,21 @@ def _unmovable(plan: Plan, year: int) -> list[Diagnostic]:
         return dt.MINYEAR <= day.year + years <= dt.MAXYEAR
 
     def help_(day: dt.date) -> str:
-        return (f"a date in {day.year} in a plan for {plan.year} is probably mistyped: fix it "
-                f"in the plan (new-year moves every date by {years} "
-                f"year{'' if abs(years) == 1 else 's'})")
+        return ngettext("a date in {year} in a plan for {plan_year} is probably mistyped: fix "
+                        "it in the plan (new-year moves every date by {n} year)",
+                        "a date in {year} in a plan for {plan_year} is probably mistyped: fix "
+                        "it in the plan (new-year moves every date by {n} years)",
+                        abs(years)).format(year=day.year, plan_year=plan.year, n=years)
 
     for p in plan.periods.values():
         for key, day in (("from", p.start), ("until", p.end), ("due", p.due)):
             if not moves(day):
                 problems.append(Diagnostic(
-                    "E804", f"period '{p.id}' cannot move to {year}: its '{key}' date {day} "
-                    f"would fall in the year {day.year + years}, past the last date there is "
-                    f"({dt.date.max})", p.span, help_(day)))
+                    "E804", _("period '{p}' cannot move to {year}: its '{key}' date {day} would "
+                               "fall in the year {value}, past the last date there is "
+                               "({max})").format(
+                                p=p.id, year=year, key=key, day=day, value=day.year + years,
+                                    max=dt.date.max), p.span, help_(day)))
                 break
     for ind in plan.indicators.values():
         for fld, formula in (("value", ind.value), ("applicable", ind.applicable),
@@ -114,9 +119,11 @@ def _unmovable(plan: Plan, year: int) -> list[Diagnostic]:
             for node in walk(formula.expr) if formula is not None else ():
                 if isinstance(node, Date) and not moves(node.value):
                     problems.append(Diagnostic(
-                        "E804", f"the date {node.value} in the {fld} of '{ind.id}' cannot move "
-                        f"to the year {node.value.year + years}, past the last date there is "
-                        f"({dt.date.max})", node.span, help_(node.value)))
+                        "E804", _("the date {node} in the {fld} of '{ind}' cannot move to the "
+                                   "year {value}, past the last date there is ({max})").format(
+                                    node=node.value, fld=fld, ind=ind.id,
+                                        value=node.value.year + years, max=dt.date.max), node.span,
+                                            help_(node.value)))
     return problems
 
 

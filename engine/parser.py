@@ -23,6 +23,7 @@ from lark import Token, Tree
 
 from .builtins import AGGREGATES
 from .diagnostics import Diagnostic, ExpressionError
+from .i18n import _
 from .nodes import (
     Aggregate,
     Binary,
@@ -40,7 +41,7 @@ from .nodes import (
     children,
 )
 from .source import Source, Span
-from .values import BEYOND_LIMIT, MAX_EXACT_DIGITS, fits
+from .values import MAX_EXACT_DIGITS, fits
 
 #: Longest formula accepted, in characters. Real plan formulas are under 300.
 MAX_LENGTH = 4000
@@ -114,16 +115,17 @@ def _expected(accepts: set[str]) -> str:
     """What the parser would have accepted, in words: ``')' or an operator``."""
     words = [word for term, word in _PUNCTUATION.items() if term in accepts]
     if "NUMBER" in accepts:
-        words.append("a value (a number, a name, a date, a text, true or false)")
+        words.append(_("a value (a number, a name, a date, a text, true or false)"))
     elif "NAME" in accepts:
-        words.append("a name")
+        words.append(_("a name"))
     if accepts & (_OPERATORS - {"MINUS"}):
-        words.append("an operator")
+        words.append(_("an operator"))
     if "$END" in accepts:
-        words.append("the end of the formula")
+        words.append(_("the end of the formula"))
     if not words:
-        return "'('" if "LPAR" in accepts else "something else"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return "'('" if "LPAR" in accepts else _("something else")
+    return words[0] if len(words) == 1 else _("{some} or {last}").format(
+        some=", ".join(words[:-1]), last=words[-1])
 
 
 def _accepts(error: lark.exceptions.UnexpectedInput) -> set[str]:
@@ -136,17 +138,20 @@ def _accepts(error: lark.exceptions.UnexpectedInput) -> set[str]:
 def _character_help(ch: str, accepts: set[str]) -> tuple[str, str]:
     """The message and help for a character no token can start with."""
     if ch == '"':
-        return ("this text is not closed",
-                'end it with a double quote on the same line (write a line break as \\n)')
+        return (_("this text is not closed"),
+                _('end it with a double quote on the same line (write a line break as \\n)'))
     if ch == "'":
-        return ("unexpected character \"'\"", 'write texts in double quotes, for example "B"')
+        return (_("unexpected character {ch}").format(ch="\"'\""),
+                _('write texts in double quotes, for example "B"'))
     if ch == "=":
-        return "unexpected character '='", "compare with == (or !=, <, <=, >, >=)"
+        return (_("unexpected character {ch}").format(ch="'='"),
+                _("compare with == (or !=, <, <=, >, >=)"))
     if ch.isalpha():
-        return (f"unexpected character {ch!r}",
-                "names are written with the letters a-z and A-Z, digits and _, "
-                "for example so_ho_so")
-    return f"unexpected character {ch!r}", f"expected {_expected(accepts)}"
+        return (_("unexpected character {ch}").format(ch=repr(ch)),
+                _("names are written with the letters a-z and A-Z, digits and _, for example "
+                  "so_ho_so"))
+    return (_("unexpected character {ch}").format(ch=repr(ch)),
+            _("expected {expected}").format(expected=_expected(accepts)))
 
 
 def parse(text: str, source: Source | None = None) -> Expr:
@@ -158,14 +163,15 @@ def parse(text: str, source: Source | None = None) -> Expr:
     if len(text) > MAX_LENGTH:
         raise ExpressionError([Diagnostic(
             "E102",
-            f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            _("formula is {n_text} characters long; the limit is {MAX_LENGTH}").format(
+                n_text=len(text), MAX_LENGTH=MAX_LENGTH),
             Span(src, MAX_LENGTH, len(text)),
-            help="split it into several indicators that reference each other",
+            help=_("split it into several indicators that reference each other"),
         )])
     if _BLANK.fullmatch(text):
         raise ExpressionError([Diagnostic(
-            "E106", "the formula is empty", Span(src, 0, len(text)),
-            help="write an expression, for example `value >= 90%`",
+            "E106", _("the formula is empty"), Span(src, 0, len(text)),
+            help=_("write an expression, for example `value >= 90%`"),
         )])
     try:
         tree = _lark().parse(text)
@@ -176,22 +182,23 @@ def parse(text: str, source: Source | None = None) -> Expr:
             from None
     except lark.exceptions.UnexpectedToken as e:
         tok = e.token
-        expected = f"expected {_expected(_accepts(e))}"
+        expected = _("expected {expected}").format(expected=_expected(_accepts(e)))
         if tok.type == "$END":
             end = tok.end_pos if tok.end_pos is not None else len(text)
             raise ExpressionError([Diagnostic(
-                "E101", "the formula ends too early", Span(src, end, end), help=expected,
+                "E101", _("the formula ends too early"), Span(src, end, end), help=expected,
             )]) from None
         start = tok.start_pos if tok.start_pos is not None else 0
         if tok.type == "WHERE":
-            expected = ("'where' filters the agencies of an aggregate, for example "
-                        "sum(received where kind == \"commune\")")
+            expected = (_("'where' filters the agencies of an aggregate, for example "
+                           "sum(received where kind == \"commune\")"))
         raise ExpressionError([Diagnostic(
-            "E101", f"unexpected {str(tok)!r}", Span(src, start, start + len(str(tok))),
+            "E101", _("unexpected {tok}").format(tok=repr(str(tok))),
+            Span(src, start, start + len(str(tok))),
             help=expected,
         )]) from None
     except lark.exceptions.LarkError as e:  # pragma: no cover - other Lark variants
-        raise ExpressionError([Diagnostic("E101", "syntax error", Span(src, 0, len(text)))]) \
+        raise ExpressionError([Diagnostic("E101", _("syntax error"), Span(src, 0, len(text)))]) \
             from e
     return _Builder(src).build(tree)
 
@@ -216,7 +223,8 @@ class _Builder:
         # Post-order with an explicit stack: deep inputs must give a diagnostic, never a
         # RecursionError.
         if isinstance(tree, Token):  # pragma: no cover - start is always a tree or atom rule
-            raise ExpressionError([Diagnostic("E101", "syntax error", self.span(tree))])
+            raise ExpressionError([Diagnostic("E101",
+                _("syntax error"), self.span(tree))])
         done: dict[int, tuple[Expr, int]] = {}
         too_deep = False
         stack: list[tuple[Tree[Token] | Token, bool]] = [(tree, False)]
@@ -239,9 +247,9 @@ class _Builder:
             start = self.first_too_deep(tree)
             self.errors.append(Diagnostic(
                 "E103",
-                f"formula is nested deeper than {MAX_DEPTH} levels",
+                _("formula is nested deeper than {MAX_DEPTH} levels").format(MAX_DEPTH=MAX_DEPTH),
                 Span(self.source, start, start + 1),
-                help="simplify it, or split it into indicators that reference each other",
+                help=_("simplify it, or split it into indicators that reference each other"),
             ))
         if self.errors:
             raise ExpressionError(sorted(self.errors, key=lambda d: d.span.start if d.span else 0))
@@ -316,9 +324,10 @@ class _Builder:
         operation keeps to the bound, so a literal has to, too)."""
         if not fits(value):
             self.errors.append(Diagnostic(
-                "E108", f"this number is {BEYOND_LIMIT}", sp,
-                help=f"write a number of at most {MAX_EXACT_DIGITS} digits, far more than any "
-                     "real value needs",
+                "E108", _("this number is beyond the limit of exact arithmetic ({digits} "
+                          "digits)").format(digits=MAX_EXACT_DIGITS), sp,
+                help=_("write a number of at most {MAX_EXACT_DIGITS} digits, far more than any "
+                        "real value needs").format(MAX_EXACT_DIGITS=MAX_EXACT_DIGITS),
             ))
             value = 0
         return Number(value, percent, sp)
@@ -327,17 +336,18 @@ class _Builder:
         text = str(tok)
         if not _DATE_SHAPE.fullmatch(text):
             self.errors.append(Diagnostic(
-                "E104", f"{text} is not a date: dates are written YYYY-MM-DD", sp,
-                help="write the month and the day with two digits each, for example "
-                     "2023-01-09; to subtract numbers, put spaces around '-'",
+                "E104", _("{text} is not a date: dates are written YYYY-MM-DD").format(text=text),
+                    sp,
+                help=_("write the month and the day with two digits each, for example "
+                        "2023-01-09; to subtract numbers, put spaces around '-'"),
             ))
             return Date(dt.date(1970, 1, 1), sp)
         try:
             return Date(dt.date.fromisoformat(text), sp)
         except ValueError:
             self.errors.append(Diagnostic(
-                "E104", f"{text} is not a date of the calendar", sp,
-                help="write dates as YYYY-MM-DD with a real month and day",
+                "E104", _("{text} is not a date of the calendar").format(text=text), sp,
+                help=_("write dates as YYYY-MM-DD with a real month and day"),
             ))
             return Date(dt.date(1970, 1, 1), sp)
 
@@ -352,9 +362,9 @@ class _Builder:
                 if nxt not in _ESCAPES:
                     start = (tok.start_pos or 0) + 1 + i
                     self.errors.append(Diagnostic(
-                        "E105", f"unknown escape '\\{nxt}' in text",
+                        "E105", _("unknown escape '\\{nxt}' in text").format(nxt=nxt),
                         Span(self.source, start, start + 2),
-                        help='only \\" \\\\ \\n and \\t may follow a backslash',
+                        help=_("only \\\" \\\\ \\n and \\t may follow a backslash"),
                     ))
                 out.append(_ESCAPES.get(nxt, nxt))
                 i += 2

@@ -21,6 +21,7 @@ from .builtins import RESERVED_NAMES
 from .diagnostics import Collector, did_you_mean
 from .files import nfc
 from .graph import cycle_paths, dependency_order
+from .i18n import N_, _
 from .model import Agency, FactDef, Group, Label, Period
 from .yamlsrc import YMap, YNode, YScalar, YSeq
 
@@ -63,8 +64,9 @@ def date(node: YNode | None, collector: Collector) -> dt.date | None:
     try:
         return dt.date.fromisoformat(node.text)
     except ValueError:  # pragma: no cover - the schema has checked every date
-        collector.error("E413", f"'{node.text}' is not a date of the calendar", node.span,
-                        help="write a real date as YYYY-MM-DD")
+        collector.error("E413", _("'{node}' is not a date of the calendar").format(node=node.text),
+            node.span,
+                        help=_("write a real date as YYYY-MM-DD"))
         return None
 
 
@@ -104,26 +106,27 @@ class Registry:
     # -- references ----------------------------------------------------------------------------
     def unknown_ref(self, code: str, what: str, node: YScalar, candidates: Iterable[str],
                     extra: str = "", help: str | None = None) -> None:
-        names = list(candidates)
+        names, what = list(candidates), _(what)  # marked N_() by the caller
         hint = did_you_mean(node.text, names)
         if hint is None and help is None:
             if not names:
-                help = f"the plan declares no {what} yet: declare it first"
+                help = _("the plan declares no {what} yet: declare it first").format(what=what)
             elif len(names) <= 8:
-                help = f"known {what} ids: " + ", ".join(names)
+                help = _("known {what} ids: {ids}").format(what=what, ids=", ".join(names))
             else:
-                help = f"declare the {what} first, or check the spelling"
-        self.collector.error(code, f"unknown {what} '{node.text}'{extra}", node.span,
+                help = _("declare the {what} first, or check the spelling").format(what=what)
+        self.collector.error(code, _("unknown {what} '{node}'{extra}").format(
+                                       what=what, node=node.text, extra=extra), node.span,
                              help=hint or help)
 
-    def scope_ref(self, node: YNode | None, what: str = "group") -> str | None:
+    def scope_ref(self, node: YNode | None, what: str = N_("group")) -> str | None:
         if not isinstance(node, YScalar):
             return None
         if node.text in self.groups or node.text in self.agencies:
             return node.text
         self.unknown_ref("E421", what, node, [*self.groups, *self.agencies],
-                         " (a group id or an agency id)",
-                         help="declare the group under 'groups:', or name one agency")
+                         _(" (a group id or an agency id)"),
+                         help=_("declare the group under 'groups:', or name one agency"))
         return None
 
     def agency_ref(self, node: YNode | None) -> str | None:
@@ -132,10 +135,11 @@ class Registry:
         if node.text in self.agencies:
             return node.text
         if node.text in self.groups:
-            self.collector.error("E420", f"'{node.text}' is a group, not an agency", node.span,
-                                 help="name the one agency in charge, e.g. the group's lead")
+            self.collector.error("E420", _("'{node}' is a group, not an agency").format(
+                                             node=node.text), node.span,
+                                 help=_("name the one agency in charge, e.g. the group's lead"))
             return None
-        self.unknown_ref("E420", "agency", node, self.agencies)
+        self.unknown_ref("E420", N_("agency"), node, self.agencies)
         return None
 
     # -- agencies ------------------------------------------------------------------------------
@@ -147,8 +151,9 @@ class Registry:
             parent = node.get("parent")
             if isinstance(parent, YScalar):
                 if parent.text not in ids:
-                    self.unknown_ref("E420", "agency", parent, ids, " (parent)",
-                                     help="declare the parent agency, or check the spelling")
+                    self.unknown_ref("E420", N_("agency"), parent, ids,
+                        _(" (parent)"),
+                                     help=_("declare the parent agency, or check the spelling"))
                 else:
                     parents[key.text] = parent
             self.agencies[key.text] = Agency(key.text, label(node.get("name")),
@@ -161,10 +166,10 @@ class Registry:
         edges = {child: [p.text] for child, p in parents.items()}
         for cycle in cycle_paths(edges, ids):
             self.collector.error(
-                "E501", "the agency hierarchy has a cycle: " + " -> ".join(cycle)
-                + " (each arrow points to the parent)", parents[cycle[-2]].span,
-                help="an agency cannot be its own parent, directly or not: fix the parent of "
-                     "one of them")
+                "E501", _("the agency hierarchy has a cycle: ") + " -> ".join(cycle)
+                + _(" (each arrow points to the parent)"), parents[cycle[-2]].span,
+                help=_("an agency cannot be its own parent, directly or not: fix the parent of "
+                        "one of them"))
 
     def check_codes(self, found: list[tuple[YScalar, YMap]]) -> None:
         """``E427``: an official code names one unit, so two agencies cannot share one."""
@@ -179,24 +184,26 @@ class Registry:
             other, where = first[code.text]
             b = where.span.begin
             self.collector.error(
-                "E427", f"the code '{code.text}' of '{key.text}' is already the code of "
-                f"'{other}'", code.span,
-                help=f"'{other}' has it at {b.file}:{b.line}; an official code names one unit: "
-                     "check both against the official list of administrative units")
+                "E427", _("the code '{code}' of '{key}' is already the code of '{other}'").format(
+                            code=code.text, key=key.text, other=other), code.span,
+                help=_("'{other}' has it at {file}:{line}; an official code names one unit: "
+                        "check both against the official list of administrative units").format(
+                         other=other, file=b.file, line=b.line))
 
     # -- groups --------------------------------------------------------------------------------
     def load_groups(self) -> None:
         defs = {k.text: (k, v) for k, v in self.collection("groups")}
-        for gid, (key, _) in defs.items():
+        for gid, (key, _unused) in defs.items():
             if gid in self.agencies:
                 self.collector.error(
-                    "E423", f"the group '{gid}' has the id of an agency", key.span,
-                    help="rename the group: a scope names either a group or one agency, so the "
-                         "two cannot share an id")
+                    "E423", _("the group '{gid}' has the id of an agency").format(gid=gid),
+                        key.span,
+                    help=_("rename the group: a scope names either a group or one agency, so "
+                            "the two cannot share an id"))
         # Groups built from groups: report each cycle at the reference that closes it, then
         # resolve the others, each after the groups it is built from.
         refs: dict[str, dict[str, YScalar]] = {gid: {} for gid in defs}
-        for gid, (_, node) in defs.items():
+        for gid, (_key, node) in defs.items():
             for part in ("union", "minus"):
                 for ref in scalars(node.get(part)):
                     if ref.text in defs:
@@ -204,10 +211,10 @@ class Registry:
         cycles = cycle_paths(refs, list(defs))
         for cycle in cycles:
             self.collector.error(
-                "E502", "groups are defined in a cycle: " + " -> ".join(cycle),
+                "E502", _("groups are defined in a cycle: ") + " -> ".join(cycle),
                 refs[cycle[-2]][cycle[-1]].span,
-                help="a group cannot contain itself, directly or through another group: remove "
-                     "one of these references")
+                help=_("a group cannot contain itself, directly or through another group: "
+                        "remove one of these references"))
         in_cycle = {gid for cycle in cycles for gid in cycle}
         acyclic = {gid: [r for r in targets if r not in in_cycle]
                    for gid, targets in refs.items() if gid not in in_cycle}
@@ -237,10 +244,12 @@ class Registry:
             if ref.text in self.agencies:
                 found.add(ref.text)
             elif ref.text in defs:
-                self.collector.error("E420", f"'{ref.text}' is a group, not an agency", ref.span,
-                                     help=f"list groups under 'union': union: [{ref.text}]")
+                self.collector.error("E420", _("'{ref}' is a group, not an agency").format(
+                                                 ref=ref.text), ref.span,
+                                     help=_("list groups under 'union': union: [{ref}]").format(
+                                              ref=ref.text))
             else:
-                self.unknown_ref("E420", "agency", ref, self.agencies)
+                self.unknown_ref("E420", N_("agency"), ref, self.agencies)
         for part in ("union", "minus"):
             for ref in scalars(node.get(part)):
                 if ref.text in defs:
@@ -248,8 +257,8 @@ class Registry:
                 elif ref.text in self.agencies:
                     sub = {ref.text}
                 else:
-                    self.unknown_ref("E421", "group", ref, [*defs, *self.agencies],
-                                     " (a group id or an agency id)")
+                    self.unknown_ref("E421", N_("group"), ref, [*defs, *self.agencies],
+                                     _(" (a group id or an agency id)"))
                     continue
                 found = found | sub if part == "union" else found - sub
         return tuple(a for a in self.agencies if a in found)
@@ -263,16 +272,20 @@ class Registry:
             until_node, due_node = node.get("until"), node.get("due")
             if start > end:
                 self.collector.error(
-                    "E430", f"period '{key.text}' ends ({end}) before it starts ({start})",
+                    "E430", _("period '{key}' ends ({end}) before it starts ({start})").format(
+                                key=key.text, end=end, start=start),
                     until_node.span if until_node is not None else key.span,
-                    help="'from' is the first day of the data window and 'until' its last "
-                         "day: swap them, or fix the year")
+                    help=_("'from' is the first day of the data window and 'until' its last "
+                            "day: swap them, or fix the year"))
             elif end > due:
                 self.collector.error(
-                    "E430", f"period '{key.text}' is due ({due}) before its data window ends "
-                    f"({end})", due_node.span if due_node is not None else key.span,
-                    help="'due' is the last day on which the report is on time; it comes on "
-                         "or after 'until'")
+                    "E430",
+                        _("period '{key}' is due ({due}) before its data window ends "
+                          "({end})").format(
+                                key=key.text, due=due, end=end),
+                                    due_node.span if due_node is not None else key.span,
+                    help=_("'due' is the last day on which the report is on time; it comes on "
+                            "or after 'until'"))
             self.periods[key.text] = Period(key.text, label(node.get("name")), start, end, due,
                                             key.span, text_of(node.get("notes")))
 
@@ -281,9 +294,10 @@ class Registry:
         wholes: dict[str, list[YScalar]] = {}
         for key, node in self.collection("facts"):
             if key.text in RESERVED_NAMES:
-                self.collector.error("E425", f"'{key.text}' cannot be a fact id: formulas "
-                                     "already use this name", key.span,
-                                     help=f"choose another id, e.g. '{key.text}_reported'")
+                self.collector.error("E425", _("'{key}' cannot be a fact id: formulas already "
+                                                "use this name").format(key=key.text), key.span,
+                                     help=_("choose another id, e.g. '{key}_reported'").format(
+                                              key=key.text))
             ftype = text_of(node.get("type")) or "number"
             reported_by = self.scope_ref(node.get("reported_by"))
             periods: list[str] = []
@@ -292,16 +306,19 @@ class Registry:
                 if p.text in self.periods:
                     periods.append(p.text)
                 else:
-                    self.unknown_ref("E422", "period", p, self.periods)
+                    self.unknown_ref("E422", N_("period"), p, self.periods)
             values = tuple(nfc(v.text) for v in scalars(node.get("values")))
             if ftype == "category" and not values:
-                self.collector.error("E414", f"category fact '{key.text}' lists no values",
-                                     key.span, help="add 'values: [A, B, ...]' with the allowed "
-                                                    "categories")
+                self.collector.error("E414", _("category fact '{key}' lists no values").format(
+                                                 key=key.text),
+                                     key.span, help=
+                                         _("add 'values: [A, B, ...]' with the allowed "
+                                            "categories"))
             if ftype != "category" and node.get("values") is not None:
-                self.collector.error("E414", f"only category facts take 'values' ('{key.text}' "
-                                     f"is a {ftype})", node.key_span("values"),
-                                     help="remove 'values', or make the fact type 'category'")
+                self.collector.error("E414", _("only category facts take 'values' ('{key}' is a "
+                                                "{ftype})").format(key=key.text, ftype=str(ftype)),
+                                                    node.key_span("values"),
+                                     help=_("remove 'values', or make the fact type 'category'"))
             reporters = self.population(reported_by) if reported_by else ()
             at_most = node.get("at_most")
             wholes[key.text] = [at_most] if isinstance(at_most, YScalar) else scalars(at_most)
@@ -319,32 +336,37 @@ class Registry:
         can be compared for one agency in one period (``E435``)."""
         whole = self.facts.get(ref.text)
         if whole is None:
-            self.unknown_ref("E426", "fact", ref, self.facts, f" in 'at_most' of '{part.id}'",
-                             help="name a fact of the catalogue: the whole this fact is a "
-                                  "part of")
+            self.unknown_ref("E426", N_("fact"), ref, self.facts,
+                _(" in 'at_most' of '{part}'").format(part=part.id),
+                             help=_("name a fact of the catalogue: the whole this fact is a "
+                                     "part of"))
             return
         problem, help = None, None
         if whole.id == part.id:
-            problem = f"'{part.id}' cannot be at most itself"
-            help = "name the whole this fact is a part of, or remove 'at_most'"
+            problem = _("'{part}' cannot be at most itself").format(part=part.id)
+            help = _("name the whole this fact is a part of, or remove 'at_most'")
         elif part.type != whole.type or part.type not in ORDERED_TYPES:
-            why = f"{part.type} facts have no order" if part.type == whole.type else \
-                f"'{part.id}' is a {part.type} and '{whole.id}' a {whole.type}"
-            problem = f"'{part.id}' cannot be at most '{whole.id}': {why}"
-            help = ("a part and its whole are facts of one type: both counts, numbers, "
-                    "shares or dates")
+            why = _("{type} facts have no order").format(
+                type=part.type) if part.type == whole.type else \
+                _("'{part}' is a {type} and '{whole}' a {type2}").format(
+                    part=part.id, type=part.type, whole=whole.id, type2=whole.type)
+            problem = _("'{part}' cannot be at most '{whole}': {why}").format(
+                          part=part.id, whole=whole.id, why=why)
+            help = (_("a part and its whole are facts of one type: both counts, numbers, shares "
+                       "or dates"))
         elif part.unit is not None and whole.unit is not None and part.unit != whole.unit:
-            problem = (f"'{part.id}' cannot be at most '{whole.id}': their units differ "
-                       f"({part.unit}, {whole.unit})")
-            help = ("a part and its whole are in the same unit: correct the unit of one, or "
-                    "remove the relation")
+            problem = (_("'{part}' cannot be at most '{whole}': their units differ ({unit}, "
+                          "{unit2})").format(
+                           part=part.id, whole=whole.id, unit=part.unit, unit2=whole.unit))
+            help = (_("a part and its whole are in the same unit: correct the unit of one, or "
+                       "remove the relation"))
         elif part.reporters and whole.reporters and (
                 not set(part.reporters) & set(whole.reporters)
                 or not set(part.periods) & set(whole.periods)):
-            problem = (f"'{part.id}' cannot be at most '{whole.id}': no agency reports both "
-                       "in the same period")
-            help = ("a relation compares two facts of one agency in one period: check "
-                    "'reported_by' and 'periods' of both facts, or remove the relation")
+            problem = (_("'{part}' cannot be at most '{whole}': no agency reports both in the "
+                          "same period").format(part=part.id, whole=whole.id))
+            help = (_("a relation compares two facts of one agency in one period: check "
+                       "'reported_by' and 'periods' of both facts, or remove the relation"))
         if problem is not None:
             self.collector.error("E435", problem, ref.span, help=help)
 

@@ -35,6 +35,7 @@ from typing import Any, Literal, Protocol
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Row
 from .facts import Facts, facts_from_data
+from .i18n import N_, _
 from .messages import (
     describe_reason,
     share_out_of_range,
@@ -268,11 +269,14 @@ class Report:
                 return r
         where = "Report.result()"
         if isinstance(indicator, str) and indicator in self.plan.indicators:
-            narrowed = f"agency '{self.agency}'" if self.agency is not None else "one area"
+            narrowed = _("agency '{agency}'").format(
+                agency=self.agency) if self.agency is not None else _("one area")
             raise ArgumentError([Diagnostic(
-                "E802", f"indicator {show(indicator)} is not in this report", file=where,
-                help=f"the report is narrowed to {narrowed}; evaluate without it")])
-        raise ArgumentError([unknown_name("E802", "indicator", str(indicator),
+                "E802", _("indicator {indicator} is not in this report").format(
+                            indicator=show(indicator)), file=where,
+                help=_("the report is narrowed to {narrowed}; evaluate without it").format(
+                         narrowed=narrowed))])
+        raise ArgumentError([unknown_name("E802", N_("indicator"), str(indicator),
                                           self.plan.indicators, file=where)])
 
     def to_dict(self) -> dict[str, Any]:
@@ -375,12 +379,12 @@ def check_arguments(plan: Plan, *, period: object = _NOT_GIVEN, as_of: object = 
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         found.add(not_a_date(as_of, file=at("as_of")))
     if area is not None and (not isinstance(area, str) or area not in plan.areas):
-        found.add(unknown_name("E801", "area", str(area), plan.areas, file=at("area")))
+        found.add(unknown_name("E801", N_("area"), str(area), plan.areas, file=at("area")))
     if agency is not None and (not isinstance(agency, str) or agency not in plan.agencies):
         found.add(unknown_agency(plan, str(agency), file=at("agency")))
     if indicator is not None and (not isinstance(indicator, str)
                                   or indicator not in plan.indicators):
-        found.add(unknown_name("E802", "indicator", str(indicator), plan.indicators,
+        found.add(unknown_name("E802", N_("indicator"), str(indicator), plan.indicators,
                                file=at("indicator")))
     found.raise_if_any(ArgumentError)
 
@@ -391,20 +395,25 @@ def not_a_date(value: object, *, file: str) -> Diagnostic:
     anything else. The help writes the date to give when the value names one."""
     if isinstance(value, dt.datetime):
         d = value.date()
-        return Diagnostic("E803", "expected a datetime.date, found a datetime.datetime", file=file,
-                          help=f"pass the date alone: datetime.date({d.year}, {d.month}, "
-                               f"{d.day})")
+        return Diagnostic("E803", _("expected a datetime.date, found a datetime.datetime"),
+            file=file,
+                          help=_("pass the date alone: datetime.date({year}, {month}, "
+                                 "{day})").format(
+                                   year=d.year, month=d.month, day=d.day))
     if isinstance(value, str):
         try:
             d = dt.date.fromisoformat(value.strip())
         except ValueError:
-            return Diagnostic("E803", f"{show(value)} is not a date", file=file,
-                              help="write the date as YYYY-MM-DD, e.g. 2023-03-14")
-        return Diagnostic("E803", f"expected a datetime.date, found the text {show(value)}",
-                          file=file, help=f"pass datetime.date({d.year}, {d.month}, {d.day})")
-    return Diagnostic("E803", f"expected a datetime.date, found {type(value).__name__} "
-                      f"{show(repr(value))}", file=file,
-                      help="pass a datetime.date, e.g. datetime.date(2023, 3, 14)")
+            return Diagnostic("E803", _("{value} is not a date").format(value=show(value)),
+                file=file,
+                              help=_("write the date as YYYY-MM-DD, e.g. 2023-03-14"))
+        return Diagnostic("E803", _("expected a datetime.date, found the text {value}").format(
+                                      value=show(value)),
+                          file=file, help=_("pass datetime.date({year}, {month}, {day})").format(
+                                              year=d.year, month=d.month, day=d.day))
+    return Diagnostic("E803", _("expected a datetime.date, found {name} {value}").format(
+                                  name=type(value).__name__, value=show(repr(value))), file=file,
+                      help=_("pass a datetime.date, e.g. datetime.date(2023, 3, 14)"))
 
 
 def _check_facts(plan: Plan, facts: FactSource, period: str) -> None:
@@ -413,13 +422,15 @@ def _check_facts(plan: Plan, facts: FactSource, period: str) -> None:
     where = CALL_LABELS["facts"]
     found = Collector()
     if isinstance(facts, Facts) and facts.plan != plan.id:
-        found.error("E613", f"these facts are for plan {show(facts.plan)}, not '{plan.id}'",
-                    file=where, help="load the facts with this plan: "
-                                     "engine.load_facts(plan, paths)")
+        found.error("E613", _("these facts are for plan {plan}, not '{plan2}'").format(
+                                plan=show(facts.plan), plan2=plan.id),
+                    file=where, help=_("load the facts with this plan: engine.load_facts(plan, "
+                                        "paths)"))
     if facts.period != period:
-        found.error("E622", f"these facts are for period {show(facts.period)}, but the period "
-                    f"given is '{period}'", file=where,
-                    help="give the period of the facts, or load the facts of that period")
+        found.error("E622", _("these facts are for period {period}, but the period given is "
+                               "'{period2}'").format(period=show(facts.period), period2=period),
+                                   file=where,
+                    help=_("give the period of the facts, or load the facts of that period"))
     found.raise_if_any(FactsError)
 
 

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from .diagnostics import Collector, Diagnostic, did_you_mean
+from .i18n import N_, _
 from .source import Span
 from .yamlsrc import YMap, YNode, YScalar, YSeq, find, to_data
 
@@ -130,14 +131,14 @@ def validate(tree: YMap, collector: Collector, *, include: bool = False,
 
 def _where(include: bool, path: list[Any]) -> str:
     if path:
-        return " in " + ".".join(str(p) for p in path)
-    return " at the top of the file" if include else " at the top of the plan"
+        return _(" in {path}").format(path=".".join(str(p) for p in path))
+    return _(" at the top of the file") if include else _(" at the top of the plan")
 
 
 def _unknown_keys(tree: YMap, include: bool, err: Any, suggested: set[tuple[int, str]]
                   ) -> Iterator[Diagnostic]:
     path = list(err.absolute_path)
-    node, _ = find(tree, path)
+    node, _key_span = find(tree, path)
     if not isinstance(node, YMap):
         return
     allowed = sorted(err.schema.get("properties", {}))
@@ -152,17 +153,19 @@ def _unknown_keys(tree: YMap, include: bool, err: Any, suggested: set[tuple[int,
                 suggested.add((id(node), guess))
             else:
                 line = node.items[guess][0].span.begin.line
-                hint = f"did you mean '{guess}'? It is already at line {line}: move these " \
-                       "entries under it. "
+                hint = _("did you mean '{guess}'? It is already at line {line}: move these "
+                          "entries under it. ").format(guess=guess, line=line)
         else:
             close = [a for a in allowed if a not in node.items and a in required]
-            hint = f"'{close[0]}' is missing: is this it? " if len(close) == 1 else ""
+            hint = _("'{close}' is missing: is this it? ").format(
+                close=close[0]) if len(close) == 1 else ""
         if include and not path and key in plan_schema()["properties"]:
-            help_text = f"an included file holds only agencies, groups and facts; move " \
-                        f"'{key}' to the plan"
+            help_text = _("an included file holds only agencies, groups and facts; move '{key}' "
+                           "to the plan").format(key=key)
         else:
-            help_text = hint + "allowed keys: " + ", ".join(allowed)
-        yield Diagnostic("E410", f"unknown key '{key}'{_where(include, path)}",
+            help_text = hint + _("allowed keys: {keys}").format(keys=", ".join(allowed))
+        yield Diagnostic("E410", _("unknown key '{key}'{where}").format(
+                                     key=key, where=_where(include, path)),
                          node.key_span(key), help_text)
 
 
@@ -201,9 +204,9 @@ class _Error:
 Translator = Callable[[_Error], Iterator[Diagnostic]]
 
 #: How a JSON Schema type is said in messages.
-_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text",
-               "integer": "a whole number", "boolean": "true or false"}
-_ID_HELP = "ids are lowercase ASCII letters, digits and '_', starting with a letter"
+_TYPE_WORDS = {"object": N_("a mapping"), "array": N_("a list"), "string": N_("a text"),
+               "integer": N_("a whole number"), "boolean": N_("true or false")}
+_ID_HELP = N_("ids are lowercase ASCII letters, digits and '_', starting with a letter")
 
 
 def _required(e: _Error) -> Iterator[Diagnostic]:
@@ -217,30 +220,34 @@ def _required(e: _Error) -> Iterator[Diagnostic]:
         if key is not None and missing != key:
             continue
         span = e.key_span or Span(node.span.source, node.span.start, node.span.start)
-        yield Diagnostic("E411", f"missing key '{missing}'{e.where}", span,
-                         f"add '{missing}:' to this entry (see docs/plan-format.md)")
+        yield Diagnostic("E411", _("missing key '{missing}'{where}").format(
+                                     missing=missing, where=e.where), span,
+                         _("add '{missing}:' to this entry (see docs/plan-format.md)").format(
+                             missing=missing))
 
 
 def _invalid_key(e: _Error) -> Iterator[Diagnostic]:
     assert isinstance(e.node, YMap)
     bad = str(e.err.instance)
     guess = suggest_id(bad)
-    yield Diagnostic("E412", f"'{bad}' is not a valid id{e.where}",
+    yield Diagnostic("E412", _("'{bad}' is not a valid id{where}").format(bad=bad, where=e.where),
                      e.node.key_span(bad) or e.node.span,
-                     (f"write it as '{guess}': " if guess else "") + _ID_HELP)
+                     (_("write it as '{guess}': ").format(guess=guess) if guess else "")
+                     + _(_ID_HELP))
 
 
 def _enum(e: _Error) -> Iterator[Diagnostic]:
     options = [str(v) for v in e.err.validator_value]
     hint = did_you_mean(str(e.shown), options) if e.shown else None
-    return e.e412(f"'{e.shown}' is not allowed",
-                  (hint + " " if hint else "") + f"choose one of: {', '.join(options)}")
+    return e.e412(_("'{shown}' is not allowed").format(shown=e.shown),
+                  (hint + " " if hint else "") + _("choose one of: {options}").format(
+                      options=", ".join(options)))
 
 
 def _const(e: _Error) -> Iterator[Diagnostic]:
-    return e.e412(f"{_found(e.node)} is not allowed",
-                  f"write {json.dumps(e.err.validator_value)}: the only format version this "
-                  "engine reads")
+    return e.e412(_("{found} is not allowed").format(found=_found(e.node)),
+                  _("write {value}: the only format version this engine reads").format(
+                      value=json.dumps(e.err.validator_value)))
 
 
 def _type(e: _Error) -> Iterator[Diagnostic]:
@@ -250,15 +257,17 @@ def _type(e: _Error) -> Iterator[Diagnostic]:
     value = e.err.validator_value
     want = [str(w) for w in (value if isinstance(value, list) else [value])]
     if {"string", "integer", "boolean"} <= set(want):
-        words = "a formula"
+        words = _("a formula")
     else:
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in want)
-    yield Diagnostic("E412", f"expected {words}{e.where}, found {_found(e.node)}", e.node.span,
+        words = _(" or ").join(_(_TYPE_WORDS.get(w, w)) for w in want)
+    yield Diagnostic("E412", _("expected {words}{where}, found {found}").format(
+                                 words=words, where=e.where, found=_found(e.node)), e.node.span,
                      _type_help(want, e.node, e.err.schema))
 
 
 def _not_a_date(e: _Error) -> Iterator[Diagnostic]:
-    yield Diagnostic("E413", f"'{e.shown}' is not a date{e.where}", e.node.span,
+    yield Diagnostic("E413", _("'{shown}' is not a date{where}").format(
+                                 shown=e.shown, where=e.where), e.node.span,
                      _date_help(e.shown))
 
 
@@ -273,16 +282,17 @@ def _pattern(e: _Error) -> Iterator[Diagnostic]:
     if e.path == ["id"]:
         guess = suggest_id(str(e.shown), plan_id=True)
         return iter([Diagnostic(
-            "E412", f"'{e.shown}' is not a valid plan id", e.node.span,
-            (f"write it as '{guess}': " if guess and guess != e.shown else "")
-            + "a plan id is lowercase ASCII letters, digits, '-', '_' and '.'")])
+            "E412", _("'{shown}' is not a valid plan id").format(shown=e.shown), e.node.span,
+            (_("write it as '{guess}': ").format(guess=guess) if guess and guess != e.shown else "")
+            + _("a plan id is lowercase ASCII letters, digits, '-', '_' and '.'"))])
     if _is_code(e):
-        return e.e412(f"'{e.shown}' is not an official code",
-                      "an official code is digits only, e.g. \"03646\" (the GSO code of a "
-                      "commune) or \"116\" (of a district)")
+        return e.e412(_("'{shown}' is not an official code").format(shown=e.shown),
+                      _("an official code is digits only, e.g. \"03646\" (the GSO code of a "
+                        "commune) or \"116\" (of a district)"))
     guess = suggest_id(str(e.shown))
-    return e.e412(f"'{e.shown}' is not a valid id",
-                  (f"write it as '{guess}': " if guess and guess != e.shown else "") + _ID_HELP)
+    return e.e412(_("'{shown}' is not a valid id").format(shown=e.shown),
+                  (_("write it as '{guess}': ").format(guess=guess)
+                   if guess and guess != e.shown else "") + _(_ID_HELP))
 
 
 def _format(e: _Error) -> Iterator[Diagnostic]:
@@ -290,30 +300,32 @@ def _format(e: _Error) -> Iterator[Diagnostic]:
         return _other(e)
     if not re.fullmatch(e.err.schema.get("pattern", ".*"), str(e.err.instance)):
         return iter(())  # already reported by the pattern, as not a date
-    return iter([Diagnostic("E413", f"'{e.shown}' is not a date of the calendar{e.where}",
+    return iter([Diagnostic("E413", _("'{shown}' is not a date of the calendar{where}").format(
+                                        shown=e.shown, where=e.where),
                             e.node.span,
-                            "check the day and the month: write a real date as YYYY-MM-DD")])
+                            _("check the day and the month: write a real date as YYYY-MM-DD"))])
 
 
 def _range(e: _Error) -> Iterator[Diagnostic]:
     if _is_code(e):
         return _pattern(e)
-    return e.e412(f"{e.shown} is out of range",
-                  f"write a year between {e.err.schema.get('minimum')} and "
-                  f"{e.err.schema.get('maximum')}")
+    return e.e412(_("{shown} is out of range").format(shown=e.shown),
+                  _("write a year between {minimum} and {maximum}").format(
+                      minimum=e.err.schema.get("minimum"), maximum=e.err.schema.get("maximum")))
 
 
 def _empty_text(e: _Error) -> Iterator[Diagnostic]:
-    return e.e412("the text is empty", "write the text, or remove the key if it is optional")
+    return e.e412(_("the text is empty"),
+                  _("write the text, or remove the key if it is optional"))
 
 
 def _empty_list(e: _Error) -> Iterator[Diagnostic]:
-    return e.e412("the list is empty",
-                  "list at least one item, or remove the key if it is optional")
+    return e.e412(_("the list is empty"),
+                  _("list at least one item, or remove the key if it is optional"))
 
 
 def _other(e: _Error) -> Iterator[Diagnostic]:  # pragma: no cover - every rule is in the table
-    return e.e412(e.err.message, "see docs/plan-format.md for the expected shape")
+    return e.e412(e.err.message, _("see docs/plan-format.md for the expected shape"))
 
 
 #: The translator of each rule (``validator``) of the shipped schema.
@@ -339,45 +351,46 @@ def _diagnostics(e: _Error) -> Iterator[Diagnostic]:
 
 def _found(node: YNode) -> str:
     if isinstance(node, YSeq):
-        return "a list"
+        return _("a list")
     if isinstance(node, YMap):
-        return "a mapping"
+        return _("a mapping")
     data = node.data
     if data is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(data, bool):
-        return f"'{node.text}' (true or false)"
+        return _("'{text}' (true or false)").format(text=node.text)
     if isinstance(data, int):
-        return f"the number {node.text}"
+        return _("the number {text}").format(text=node.text)
     return f"'{node.text}'"
 
 
 def _type_help(want: list[str], node: YNode, schema: dict[str, Any]) -> str:
     if "object" in want and "vi" in schema.get("properties", {}):
-        return "write the name as {vi: <Vietnamese>, en: <English>}, e.g. " \
-               "{vi: Sở Nội vụ, en: Department of Home Affairs}"
+        return _("write the name as {{vi: <Vietnamese>, en: <English>}}, e.g. "
+                 "{{vi: Sở Nội vụ, en: Department of Home Affairs}}").format()
     if "object" in want:
-        return "write each entry on its own line as 'key: value' under this key"
+        return _("write each entry on its own line as 'key: value' under this key")
     if "array" in want:
         shown = node.text if isinstance(node, YScalar) else "..."
-        return f"write a list, e.g. [{shown}]"
+        return _("write a list, e.g. [{shown}]").format(shown=shown)
     if want == ["integer"] and isinstance(node, YScalar) and node.style is not None:
-        return f"remove the quotes: {node.text}"
+        return _("remove the quotes: {text}").format(text=node.text)
     if want == ["integer"]:
-        return "write a whole number, e.g. 2023"
+        return _("write a whole number, e.g. 2023")
     if "string" in want and isinstance(node, YScalar):
-        return f"put the value in quotes: \"{node.text}\""
+        return _("put the value in quotes: \"{text}\"").format(text=node.text)
     if "string" in want:
-        return "write a single value here, not a list or a mapping"
-    return "see docs/plan-format.md for the expected shape"
+        return _("write a single value here, not a list or a mapping")
+    return _("see docs/plan-format.md for the expected shape")
 
 
 def _date_help(text: str | None) -> str:
     m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
     if m:
         day, month, year = m.groups()
-        return f"write dates as YYYY-MM-DD: {year}-{int(month):02}-{int(day):02} for {text}"
-    return "write dates as YYYY-MM-DD, e.g. 2023-01-10 for 10/01/2023"
+        return _("write dates as YYYY-MM-DD: {date} for {text}").format(
+            date=f"{year}-{int(month):02}-{int(day):02}", text=text)
+    return _("write dates as YYYY-MM-DD, e.g. 2023-01-10 for 10/01/2023")
 
 
 def suggest_id(text: str, plan_id: bool = False) -> str | None:

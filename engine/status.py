@@ -36,6 +36,7 @@ from typing import Any, Literal
 from .diagnostics import Collector, Diagnostic, FactsError, unique
 from .facts import Arrivals, Facts, facts_from_data, load_arrivals
 from .files import MAX_FILE_BYTES, PathArg
+from .i18n import _
 from .messages import show
 from .model import AGENCY_KINDS, Plan
 from .report import check_arguments, heading
@@ -259,18 +260,19 @@ def _arrivals(plan: Plan, facts: Facts | Mapping[str, Any], period: str) -> Arri
         found = Collector()
         where = CALL_LABELS["facts"]
         if facts.plan != plan.id:
-            found.error("E613", f"these facts are for plan {show(facts.plan)}, not "
-                        f"'{plan.id}'", file=where,
-                        help="load the facts with this plan: engine.load_facts(plan, paths)")
+            found.error("E613", _("these facts are for plan {plan}, not '{plan2}'").format(
+                                    plan=show(facts.plan), plan2=plan.id), file=where,
+                        help=_("load the facts with this plan: engine.load_facts(plan, paths)"))
         if facts.period != period:
-            found.error("E622", f"these facts are for period {show(facts.period)}, but the "
-                        f"period given is '{period}'", file=where,
-                        help="give the period of the facts, or load the facts of that period")
+            found.error("E622", _("these facts are for period {period}, but the period given is "
+                                   "'{period2}'").format(period=show(facts.period), period2=period),
+                                       file=where,
+                        help=_("give the period of the facts, or load the facts of that period"))
         found.raise_if_any(FactsError)
     else:
         facts = facts_from_data(plan, facts, period=period, name="facts")
     named: dict[str, set[str]] = {}
-    for (agency, _), span in facts.origins.items():
+    for (agency, _unused), span in facts.origins.items():
         named.setdefault(agency, set()).add(span.begin.file)
     return Arrivals(facts, MappingProxyType({a: tuple(sorted(n)) for a, n in named.items()}),
                     frozenset((a, f) for a, f, _ in facts.items()), frozenset(),

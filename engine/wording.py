@@ -39,6 +39,7 @@ from fractions import Fraction
 from . import messages
 from .diagnostics import Collector
 from .files import nfc
+from .i18n import N_, _
 from .model import Indicator
 from .nodes import Binary, Compare, Date, Expr, Name, Number, walk
 from .registry import Registry
@@ -85,8 +86,8 @@ _AFTER_OPS = {"trở lên": ">=", "trở xuống": "<="}
 _WINDOW, _CHAIN = 40, 4
 
 #: The comparisons, in words (English, for messages).
-_MEANING = {">": "more than {n}", ">=": "{n} or more", "<": "less than {n}",
-            "<=": "{n} or less", "==": "exactly {n}", "~": "about {n}"}
+_MEANING = {">": N_("more than {n}"), ">=": N_("{n} or more"), "<": N_("less than {n}"),
+            "<=": N_("{n} or less"), "==": N_("exactly {n}"), "~": N_("about {n}")}
 #: The mirror of a comparison, for a threshold written on the left (``85% <= value``).
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "=="}
 
@@ -116,12 +117,12 @@ def _number(text: str, percent: bool) -> Fraction:
     """A number as Vietnamese writes it: a decimal comma, dots between thousands; in a
     percentage a dot can only be a decimal point (99.5%)."""
     if "," in text:
-        whole, _, decimals = text.partition(",")
+        whole, _sep, decimals = text.partition(",")
         whole = whole.replace(".", "")
     elif not percent and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
         whole, decimals = text.replace(".", ""), ""
     else:
-        whole, _, decimals = text.partition(".")
+        whole, _sep, decimals = text.partition(".")
     value = Fraction(int(whole + decimals), 10 ** len(decimals))
     return value / 100 if percent else value
 
@@ -131,7 +132,7 @@ def _words_before(text: str, at: int) -> tuple[int, list[tuple[str, bool]]]:
     begin."""
     found: list[tuple[str, bool]] = []
     pos = at
-    for _ in range(_CHAIN):
+    for _unused in range(_CHAIN):
         lo = max(0, pos - _WINDOW)
         m = _BEFORE.search(text, lo, pos)
         if m is None:
@@ -276,12 +277,14 @@ def _agrees(said: Threshold, found: tuple[Bound, ...]) -> bool:
 
 def _meaning(op: str, values: tuple[Fraction, ...], percent: bool) -> str:
     if op == "range":
-        return f"{say_number(values[0], percent)} to {say_number(values[1], percent)}"
-    return _MEANING[op].format(n=say_number(values[0], percent))
+        return _("{low} to {high}").format(low=say_number(values[0], percent),
+                                           high=say_number(values[1], percent))
+    return _(_MEANING[op]).format(n=say_number(values[0], percent))
 
 
 def _target_meaning(found: tuple[Bound, ...]) -> str:
-    return " and ".join(_MEANING[b.op].format(n=say_number(b.value, b.percent)) for b in found)
+    return _(" and ").join(_(_MEANING[b.op]).format(n=say_number(b.value, b.percent))
+                           for b in found)
 
 
 def _holds(op: str, x: Fraction, t: Fraction) -> bool:
@@ -461,7 +464,7 @@ class _Stage:
                 self.span(node, year.start, year.end), from_file, self.plan_file))
 
     def indicator(self, ind: Indicator, node: YScalar) -> None:
-        self.texts(node, f"the name of '{ind.id}'", {self.year},
+        self.texts(node, _("the name of '{id}'").format(id=ind.id), {self.year},
                    formula_dates(ind) | self.period_dates, dates_of=ind.id)
         found = bounds(ind.target.expr)
         if not found:
@@ -481,7 +484,7 @@ class _Stage:
             first = said[0]
             self.collector.add(messages.number_in_name(
                 ind.id, text[first.num_start:first.num_end], text[first.start:first.end],
-                target, " and ".join(say_number(b.value, b.percent) for b in found),
+                target, _(" and ").join(say_number(b.value, b.percent) for b in found),
                 _renumbered(text, first, found) or canonical, _suggest(first),
                 self.span(node, first.num_start, first.num_end), from_file, self.plan_file))
             return
@@ -498,7 +501,7 @@ class _Stage:
         self.collector.add(messages.comparator_in_name(
             ind.id, text[first.start:first.end],
             _meaning(first.op, first.values, percent) + ("" if first.worded else
-                                                         ", as a bare number reads"),
+                                                         _(", as a bare number reads")),
             target, _target_meaning(found), boundary, canonical, _suggest(first),
             self.span(node, first.start, first.end), from_file, self.plan_file))
 
@@ -542,24 +545,25 @@ def check_wording(year: int, indicators: Mapping[str, Indicator], registry: Regi
     stage = _Stage(year, plan_file, collector, period_dates, plan_dates)
     title = _vi(registry.tree.get("title"))
     if title is not None:
-        stage.texts(title, "the title", {year}, plan_dates)
+        stage.texts(title, _("the title"), {year}, plan_dates)
     for key, node in registry.collection("periods"):
         name = _vi(node.get("name"))
         period = registry.periods.get(key.text)
         if name is not None and period is not None:
-            stage.texts(name, f"the name of period '{key.text}'",
+            stage.texts(name, _("the name of period '{id}'").format(id=key.text),
                         {year, period.end.year, period.due.year},
                         plan_dates)
     for key, node in registry.collection("facts"):
         name = _vi(node.get("label"))
         if name is not None:
-            stage.texts(name, f"the label of fact '{key.text}'", {year}, plan_dates,
+            stage.texts(name, _("the label of fact '{id}'").format(id=key.text), {year},
+                        plan_dates,
                         fact=key.text)
-    for aid, (_, node) in registry.areas.items():
+    for aid, (_unused, node) in registry.areas.items():
         name = _vi(node.get("name"))
         if name is not None:
-            stage.texts(name, f"the name of area '{aid}'", {year}, plan_dates)
-    for iid, (_, _, node) in registry.indicators.items():
+            stage.texts(name, _("the name of area '{id}'").format(id=aid), {year}, plan_dates)
+    for iid, (_area, _key, node) in registry.indicators.items():
         ind = indicators.get(iid)
         name = _vi(node.get("name"))
         if ind is not None and name is not None:

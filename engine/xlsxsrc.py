@@ -54,6 +54,7 @@ from xml.etree import ElementTree as ET
 
 from .diagnostics import Collector, Diagnostic
 from .files import nfc
+from .i18n import N_, _
 from .source import Grid, Source, Span, column_letters
 
 __all__ = [
@@ -85,8 +86,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NOT_READ = ("xl/media/", "xl/embeddings/", "xl/printerSettings/", "docProps/thumbnail")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
-SAVE_AS_XLSX = ("open it in Excel (or LibreOffice Calc) and save it as 'Excel Workbook "
-                "(*.xlsx)' (File > Save As)")
+SAVE_AS_XLSX = N_("open it in Excel (or LibreOffice Calc) and save it as 'Excel Workbook "
+                 "(*.xlsx)' (File > Save As)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,21 +200,21 @@ def _refuse(collector: Collector, code: str, name: str, message: str, help: str)
 def _lock_file_help(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if base.startswith("~$"):
-        return (f"'{base}' is the lock file Excel keeps while '{base[2:]}' is open: close "
-                "the workbook in Excel, or leave this file out")
-    return "check that the file is an Excel workbook (.xlsx) and that it opens in Excel"
+        return _("'{base}' is the lock file Excel keeps while '{name}' is open: close the "
+                 "workbook in Excel, or leave this file out").format(base=base, name=base[2:])
+    return _("check that the file is an Excel workbook (.xlsx) and that it opens in Excel")
 
 
 def _check_package(name: str, data: bytes, collector: Collector) -> bool:
     """Whether ``data`` is a zip package that may be read as a workbook; refuse it otherwise."""
     if data.startswith(_OLE2):
-        _refuse(collector, "E660", name, "this is an Excel 97-2003 workbook (.xls), or a "
-                "workbook protected by a password, which is not read",
-                SAVE_AS_XLSX + ", without a password")
+        _refuse(collector, "E660", name, _("this is an Excel 97-2003 workbook (.xls), or a "
+                                            "workbook protected by a password, which is not read"),
+                _("{save_as}, without a password").format(save_as=_(SAVE_AS_XLSX)))
         return False
     if not data.startswith(b"PK"):
-        _refuse(collector, "E661", name, "cannot read the workbook: " + (
-            "the file is empty" if not data else "it is not an Excel workbook (.xlsx)"),
+        _refuse(collector, "E661", name, _("cannot read the workbook: ") + (
+            _("the file is empty") if not data else _("it is not an Excel workbook (.xlsx)")),
             _lock_file_help(name))
         return False
     try:
@@ -223,23 +224,27 @@ def _check_package(name: str, data: bytes, collector: Collector) -> bool:
         mimetype = package.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError,
             NotImplementedError, RuntimeError, EOFError) as e:
-        _refuse(collector, "E661", name, f"cannot read the workbook: the file is damaged ({e})",
-                "open it in Excel: if Excel can repair it, save it again as .xlsx")
+        _refuse(collector, "E661", name,
+            _("cannot read the workbook: the file is damaged ({e})").format(
+                                             e=e),
+                _("open it in Excel: if Excel can repair it, save it again as .xlsx"))
         return False
     if b"opendocument" in mimetype:
-        _refuse(collector, "E660", name, "this is an OpenDocument spreadsheet (.ods), which "
-                "is not read", SAVE_AS_XLSX)
+        _refuse(collector, "E660", name, _("this is an OpenDocument spreadsheet (.ods), which "
+                                            "is not read"), _(SAVE_AS_XLSX))
         return False
     if "xl/workbook.bin" in names:
-        _refuse(collector, "E660", name, "this is an Excel binary workbook (.xlsb), which is "
-                "not read", SAVE_AS_XLSX)
+        _refuse(collector, "E660", name, _("this is an Excel binary workbook (.xlsb), which is "
+                                            "not read"), _(SAVE_AS_XLSX))
         return False
     unpacked = sum(i.file_size for i in infos if not i.filename.startswith(_NOT_READ))
     if unpacked > MAX_UNPACKED_BYTES:
-        _refuse(collector, "E661", name, f"the workbook unpacks to {_spaced(unpacked)} bytes, "
-                f"more than the limit of {_spaced(MAX_UNPACKED_BYTES)}",
-                "a fact sheet unpacks to a few dozen kilobytes: copy the fact sheet alone "
-                "into a new workbook")
+        _refuse(collector, "E661", name, _("the workbook unpacks to {spaced} bytes, more than "
+                                            "the limit of {spaced2}").format(
+                                             spaced=_spaced(unpacked),
+                                                 spaced2=_spaced(MAX_UNPACKED_BYTES)),
+                _("a fact sheet unpacks to a few dozen kilobytes: copy the fact sheet alone "
+                   "into a new workbook"))
         return False
     return True
 
@@ -285,10 +290,10 @@ class _Package:
 
     def read(self, part: str) -> bytes:
         if part not in self.names:
-            raise _Damaged(f"the part '{part}' is missing")
+            raise _Damaged(_("the part '{part}' is missing").format(part=part))
         data = self.zip.read(part)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # never in a workbook; a bomb's fuse
-            raise _Damaged(f"the part '{part}' declares XML entities")
+            raise _Damaged(_("the part '{part}' declares XML entities").format(part=part))
         return data
 
     def relations(self, part: str) -> dict[str, tuple[str, str]]:
@@ -326,7 +331,7 @@ class _Package:
                 if kind.endswith("/worksheet"):
                     sheets.append((el.get("name") or "", path))
         if not sheets:
-            raise _Damaged("the workbook has no sheet")
+            raise _Damaged(_("the workbook has no sheet"))
         wanted = {nfc(t).casefold() for t in titles}
         title, part = next((s for s in sheets if nfc(s[0]).casefold() in wanted), sheets[0])
         strings: list[str] = []
@@ -340,7 +345,7 @@ class _Package:
 
     def _strings(self, part: str) -> list[str]:
         strings: list[str] = []
-        for _, el in ET.iterparse(io.BytesIO(self.read(part))):
+        for _unused, el in ET.iterparse(io.BytesIO(self.read(part))):
             if _local(el.tag) == "si":
                 strings.append(_text(el))
                 el.clear()
@@ -406,7 +411,7 @@ def _raw_cells(data: bytes, titles: Sequence[str]) -> tuple[str, list[_Raw]]:
     cells: list[_Raw] = []
     row = 0
     rows = {tag for tag, name in _NAMES.items() if name == "row"}
-    for _, el in ET.iterparse(io.BytesIO(package.read(part))):  # each element once it ends
+    for _unused, el in ET.iterparse(io.BytesIO(package.read(part))):  # each element once it ends
         if el.tag not in rows:
             continue
         row = _int(el.get("r")) or row + 1
@@ -455,7 +460,8 @@ def _cell(el: ET.Element, t: str, strings: list[str], style: tuple[bool, bool],
     if t == "s":
         index = _int(value)
         if not 0 <= index < len(strings):
-            raise _Damaged(f"a cell refers to shared string {index}, which does not exist")
+            raise _Damaged(_("a cell refers to shared string {index}, which does not "
+                             "exist").format(index=index))
         text = strings[index]
     elif t in ("str", "e"):
         text = value
@@ -520,13 +526,17 @@ def read_sheet(name: str, data: bytes, collector: Collector,
         reason = " ".join(str(e).split()) or type(e).__name__
         if len(reason) > 160:
             reason = reason[:159] + "…"
-        _refuse(collector, "E661", name, f"cannot read the workbook: {reason}",
-                "open it in Excel: if Excel can repair it, save it again as .xlsx")
+        _refuse(collector, "E661", name, _("cannot read the workbook: {reason}").format(
+                                             reason=reason),
+                _("open it in Excel: if Excel can repair it, save it again as .xlsx"))
         return None
     if raw and raw[-1][0] > MAX_ROWS:
-        _refuse(collector, "E661", name, f"the sheet '{title}' has more than "
-                f"{_spaced(MAX_ROWS)} rows", "a fact sheet has one row per fact: delete the rows "
-                "below the facts, or copy the fact sheet alone into a new workbook")
+        _refuse(collector, "E661", name,
+            _("the sheet '{title}' has more than {spaced} rows").format(
+                                             title=title, spaced=_spaced(MAX_ROWS)),
+                                                 _("a fact sheet has one row per fact: delete the "
+                                                "rows below the facts, or copy the fact sheet "
+                                                "alone into a new workbook"))
         return None
     return _sheet(name, nfc(title), raw)
 

@@ -25,6 +25,7 @@ import yaml
 
 from .diagnostics import Diagnostic
 from .escape import visible
+from .i18n import _
 from .source import Source, Span
 
 #: Most nodes a document may expand to (aliases included).
@@ -163,15 +164,16 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         offset = mark.index if mark is not None else 0
-        problem = e.problem or "invalid YAML"
+        problem = e.problem or _("invalid YAML")
         notes: tuple[str, ...] = ()
         if e.context and e.context_mark is not None and e.problem_mark is not None:
             c = e.context_mark
-            notes = (f"{e.context} at line {c.line + 1}, column {c.column + 1}",)
+            notes = (_("{context} at line {value}, column {value2}").format(
+                         context=e.context, value=c.line + 1, value2=c.column + 1),)
         elif e.context:
             notes = (str(e.context),)
         return None, [Diagnostic(
-            f"{code_prefix}1", f"YAML syntax error: {problem}",
+            f"{code_prefix}1", _("YAML syntax error: {problem}").format(problem=problem),
             Span(source, offset, min(len(text), offset + 1)),
             help=_yaml_help(problem), notes=notes,
         )]
@@ -181,20 +183,24 @@ def read_yaml(text: str, name: str, code_prefix: str = "E40") -> tuple[YNode | N
         at = max(0, min(e.position, len(text)))
         char = text[at : at + 1] or chr(e.character if isinstance(e.character, int) else 0)
         return None, [Diagnostic(
-            f"{code_prefix}1", f"the character '{visible(char)}' (U+{ord(char):04X}) is not "
-            "allowed in YAML", Span(source, at, min(len(text), at + 1)),
-            help="delete it: control characters are invisible in most editors, and usually "
-                 "come from text pasted from another program")]
+            f"{code_prefix}1",
+                _("the character '{char}' (U+{ord:04X}) is not allowed in YAML").format(
+                                   char=visible(char), ord=ord(char)), Span(source, at,
+                                       min(len(text), at + 1)),
+            help=_("delete it: control characters are invisible in most editors, and usually "
+                    "come from text pasted from another program"))]
     except yaml.YAMLError as e:  # pragma: no cover - every error PyYAML raises is one of the above
-        return None, [Diagnostic(f"{code_prefix}1", f"YAML error: {e}", Span(source, 0, 0),
-                                 help="save the file as UTF-8 text without control characters")]
+        return None, [Diagnostic(f"{code_prefix}1",
+            _("YAML error: {e}").format(e=e), Span(source, 0, 0),
+                                 help=_("save the file as UTF-8 text without control characters"))]
     except RecursionError:
         # The composer recurses once per level: find the first node that is too deep with the
         # parser's flat stream of events instead.
         return None, [_too_deep_at(text, source, code_prefix)]
     if root is None:
-        return None, [Diagnostic(f"{code_prefix}1", "the file is empty", Span(source, 0, 0),
-                                 help="write the document's top-level keys")]
+        return None, [Diagnostic(f"{code_prefix}1",
+            _("the file is empty"), Span(source, 0, 0),
+                                 help=_("write the document's top-level keys"))]
     # Without an anchor (&) there is no alias, so nothing can expand: only the depth needs
     # checking, and _build does that as it goes.
     if "&" in text:
@@ -270,9 +276,9 @@ def _check_size(root: yaml.Node, source: Source, prefix: str) -> Diagnostic | No
         if key in sizes:
             continue
         if key in on_path:
-            return Diagnostic(f"{prefix}3", "an alias refers to the node that contains it",
+            return Diagnostic(f"{prefix}3", _("an alias refers to the node that contains it"),
                               _span(node, source),
-                              help="write the content out instead of using a recursive alias")
+                              help=_("write the content out instead of using a recursive alias"))
         on_path.add(key)
         stack.append((node, True))
         stack.extend((k, False) for k in _kids(node) if id(k) not in sizes)
@@ -291,10 +297,11 @@ def _check_size(root: yaml.Node, source: Source, prefix: str) -> Diagnostic | No
             break
         node = bigger[0]
     return Diagnostic(
-        f"{prefix}3", f"this value expands to {sizes[id(node)]:,} nodes through aliases (the "
-        f"limit is {MAX_NODES:,}): the file looks like a \"billion laughs\" attack",
+        f"{prefix}3", _("this value expands to {sizes:,} nodes through aliases (the limit is "
+                         "{MAX_NODES:,}): the file looks like a \"billion laughs\" attack").format(
+                          sizes=sizes[id(node)], MAX_NODES=MAX_NODES),
         _span(node, source),
-        help="write the content out instead of nesting anchors (&) and aliases (*)")
+        help=_("write the content out instead of nesting anchors (&) and aliases (*)"))
 
 
 def _kids(node: yaml.Node) -> list[yaml.Node]:
@@ -307,22 +314,22 @@ def _kids(node: yaml.Node) -> list[yaml.Node]:
 
 def _yaml_help(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted, e.g. \"a: b\""
+        return _("a value containing ': ' must be quoted, e.g. \"a: b\"")
     if "found character '\\t'" in problem or "found character\t" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "could not find expected ':'" in problem:
-        return "each line of a mapping needs 'key: value'"
+        return _("each line of a mapping needs 'key: value'")
     if "did not find expected key" in problem:
-        return "check the indentation: keys of one mapping start in the same column"
+        return _("check the indentation: keys of one mapping start in the same column")
     if "found undefined alias" in problem:
-        return "an alias (*name) needs an anchor (&name) earlier in the file"
+        return _("an alias (*name) needs an anchor (&name) earlier in the file")
     if "found unexpected end of stream" in problem:
-        return "a quote or a bracket is not closed"
+        return _("a quote or a bracket is not closed")
     if "expected a single document" in problem:
-        return "a plan file holds one document: remove the '---' separator"
+        return _("a plan file holds one document: remove the '---' separator")
     if "did not find expected" in problem:
-        return "a quote or a bracket is not closed, or the indentation is off"
-    return "check the quoting and the indentation around this place"
+        return _("a quote or a bracket is not closed, or the indentation is off")
+    return _("check the quoting and the indentation around this place")
 
 
 def _span(node: yaml.Node, source: Source) -> Span:
@@ -347,9 +354,9 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
             written = source.text[span.start:].split(maxsplit=1)[0]
             tag_span = Span(source, span.start, span.start + len(written))
         errors.append(Diagnostic(
-            f"{prefix}4", f"the tag '{tag}' is not allowed", tag_span,
-            help="remove the tag: values are read as plain text by the engine, never as "
-                 "Python objects"))
+            f"{prefix}4", _("the tag '{tag}' is not allowed").format(tag=tag), tag_span,
+            help=_("remove the tag: values are read as plain text by the engine, never as "
+                    "Python objects")))
     if isinstance(node, yaml.ScalarNode):
         return YScalar(str(node.value), node.style or None, span)
     if isinstance(node, yaml.SequenceNode):
@@ -359,23 +366,24 @@ def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: st
     items: dict[str, tuple[YScalar, YNode]] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            errors.append(Diagnostic(f"{prefix}4", "merge keys ('<<') are not allowed",
+            errors.append(Diagnostic(f"{prefix}4",
+                _("merge keys ('<<') are not allowed"),
                                      _span(key_node, source),
-                                     help="write the keys out in full"))
+                                     help=_("write the keys out in full")))
             continue
         if not isinstance(key_node, yaml.ScalarNode):
             errors.append(Diagnostic(
-                f"{prefix}5", "a key must be a plain text, not a list or a mapping",
+                f"{prefix}5", _("a key must be a plain text, not a list or a mapping"),
                 _span(key_node, source),
-                help="write one key per entry, e.g. 'snv:' followed by its fields"))
+                help=_("write one key per entry, e.g. 'snv:' followed by its fields")))
             continue
         key = YScalar(str(key_node.value), key_node.style or None, _span(key_node, source))
         if key.text in items:
             first = items[key.text][0].span.begin
             errors.append(Diagnostic(
-                f"{prefix}2", f"duplicate key '{key.text}'", key.span,
-                help=f"it is already defined at line {first.line}; keep one of the two "
-                     "(YAML would silently keep the last)",
+                f"{prefix}2", _("duplicate key '{key}'").format(key=key.text), key.span,
+                help=_("it is already defined at line {line}; keep one of the two (YAML would "
+                        "silently keep the last)").format(line=first.line),
             ))
             continue
         items[key.text] = (key, _build(value_node, source, errors, prefix, depth + 1))

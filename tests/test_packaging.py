@@ -29,6 +29,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:  # the HTML report's templates are package data
         assert {"engine/templates/report.html.j2", "engine/templates/macros.html.j2",
                 "engine/templates/report.css"} <= set(archive.namelist())
+        assert "engine/locale/vi/LC_MESSAGES/cchc.mo" in archive.namelist()  # engine.i18n
     env_dir = tmp_path / "venv"
     # A fresh environment: the package comes only from the wheel, its dependencies from the
     # package index, and the checkout is not on its path.

@@ -372,7 +372,7 @@ def test_cli_golden_for_wrong_cases(monkeypatch: pytest.MonkeyPatch, golden: obj
 
 def test_cli_golden_for_located_errors(monkeypatch: pytest.MonkeyPatch, golden: object) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = run("test", "plans/2023.yaml", "tests/data/cases/errors.yaml")
+    code, out, err = run("test", "--lang", "en", "plans/2023.yaml", "tests/data/cases/errors.yaml")
     assert (code, out) == (2, "")
     golden("cases/errors.txt", err)  # type: ignore[operator]
 

@@ -210,7 +210,8 @@ def test_fail_on_exits_1_only_when_a_listed_status_occurs() -> None:
 
 
 def test_fail_on_says_which_indicators_tripped_it() -> None:
-    code, out, err = run("evaluate", PLAN, *CASES["q1"], "--format", "json", "--fail-on",
+    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--format", "json",
+        "--fail-on",
                          "unknown,not_met")
     assert code == 1
     report = json.loads(out)  # stdout stays the report alone
@@ -221,7 +222,8 @@ def test_fail_on_says_which_indicators_tripped_it() -> None:
     assert lines[0] == (f"--fail-on not_met,unknown: {len(tripped)} of "
                         f"{len(report['indicators'])} indicators have a listed status:")
     assert [tuple(line.split()) for line in lines[1:]] == tripped
-    code, _, err = run("evaluate", PLAN, *CASES["q1"], "--fail-on", "not_met,unknown",
+    code, _, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"], "--fail-on",
+        "not_met,unknown",
                        "--area", "overall")
     assert (code, err) == (0, "")
 
@@ -230,10 +232,10 @@ def test_invalid_input_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("plan: son-la-cchc-2023\nperiod: q1\nagencies:\n  snv:\n"
                    "    dossiers_received: 1.200\n", encoding="utf-8")
-    code, out, err = run("evaluate", PLAN, str(bad), "--period", "q1")
+    code, out, err = run("evaluate", "--lang", "en", PLAN, str(bad), "--period", "q1")
     assert code == 2 and out == ""
     assert f"{bad}:5:24: error[" in err
-    code, out, err = run("evaluate", PLAN, *CASES["q1"][:1], "--period", "q5")
+    code, out, err = run("evaluate", "--lang", "en", PLAN, *CASES["q1"][:1], "--period", "q5")
     assert code == 2 and out == "" and "unknown period 'q5'" in err
 
 
@@ -254,7 +256,8 @@ def test_explain(golden: object, indicator: str, agency: str | None) -> None:
     code, out, err = run("explain", PLAN, "examples/2023/q1", indicator, "--period", "q1",
                          *extra)
     assert code == 0, err
-    golden(f"explain/{indicator}{'-' + agency if agency else ''}.txt", out)  # type: ignore[operator]
+    golden(f"explain/{indicator}{'-' + agency if agency else ''}.txt",
+        out)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mermaid", "json"])

@@ -48,7 +48,7 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     out.write_text("mine", encoding="utf-8")
     args = ["evaluate", PLAN, FACTS, "--period", "q1", "--format", "html", "-o", str(out)]
-    code, stdout, stderr = run(*args)
+    code, stdout, stderr = run(*args, "--lang", "en")
     assert (code, stdout) == (2, "")
     assert stderr == f"error: '{out}' already exists; use --force to overwrite it\n"
     assert out.read_text(encoding="utf-8") == "mine"
@@ -58,7 +58,8 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
 
 def test_invalid_input_writes_no_file(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    code, stdout, stderr = run("evaluate", PLAN, FACTS, "--period", "q5", "--format", "html",
+    code, stdout, stderr = run("evaluate", "--lang", "en", PLAN, FACTS, "--period", "q5",
+        "--format", "html",
                                "-o", str(out))
     assert (code, stdout) == (2, "")
     assert stderr.startswith("--period: error[E620]: unknown period 'q5'")
@@ -67,7 +68,8 @@ def test_invalid_input_writes_no_file(tmp_path: Path) -> None:
 
 def test_fail_on_still_exits_1_after_writing_the_page(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    code, _, stderr = run("evaluate", PLAN, FACTS, "--period", "q1", "--format", "html",
+    code, _, stderr = run("evaluate", "--lang", "en", PLAN, FACTS, "--period", "q1", "--format",
+        "html",
                           "-o", str(out), "--fail-on", "unknown")
     assert code == 1 and out.exists()
     assert stderr.startswith("--fail-on unknown: 1 of 4 indicators has a listed status:")

@@ -150,9 +150,11 @@ DIAGNOSTICS: dict[str, list[str]] = {
 HEADER = re.compile(r"^(<input>|--set \w+):\d+:\d+: error\[(E\d{3})\]: .+$")
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("code", sorted(DIAGNOSTICS))
-def test_diagnostics(code: str, golden: Callable[[str, str], None]) -> None:
-    result = run(*DIAGNOSTICS[code])
+def test_diagnostics(code: str, lang: str, golden: Callable[[str, str], None]) -> None:
+    """One golden per code and language: English in ``expr/``, Vietnamese in ``vi/expr/``."""
+    result = run(*DIAGNOSTICS[code], "--lang", lang)
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -160,7 +162,7 @@ def test_diagnostics(code: str, golden: Callable[[str, str], None]) -> None:
     assert header and header.group(2) == code, lines[0]
     # The caret line points under the span.
     assert lines[1].endswith(" |") and lines[2].startswith("1 | ") and "^" in lines[3]
-    golden(f"expr/{code}.txt", result.stderr)
+    golden(f"{'vi/' if lang == 'vi' else ''}expr/{code}.txt", result.stderr)
 
 
 def test_every_error_of_a_formula_is_shown() -> None:

@@ -107,7 +107,7 @@ def test_an_option_fails_as_the_library_argument_does(option: str, value: str,
                                                       keyword: str) -> None:
     """Same code, message and help; only the location differs (the option, not the keyword)."""
     extra = [] if option == "--period" else ["--period", "q1"]
-    result = run("evaluate", PLAN, Q1, option, value, *extra)
+    result = run("evaluate", "--lang", "en", PLAN, Q1, option, value, *extra)
     assert result.exit_code == 2
     library_value: object = value
     kwargs: dict[str, Any] = {"period": "q1", keyword: library_value}
@@ -124,11 +124,12 @@ def test_as_of_that_is_a_date_passes() -> None:
 
 
 def test_explain_checks_its_indicator_and_agency() -> None:
-    result = run("explain", PLAN, Q1, "procedures.on_tme", "--period", "q1")
+    result = run("explain", "--lang", "en", PLAN, Q1, "procedures.on_tme", "--period", "q1")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("INDICATOR: error[E802]: unknown indicator 'procedures.on_tme'")
     assert "help: did you mean 'procedures.on_time'?" in result.stderr
-    result = run("explain", PLAN, Q1, "procedures.on_time", "--period", "q1", "--agency", "snv2")
+    result = run("explain", "--lang", "en", PLAN, Q1, "procedures.on_time", "--period", "q1",
+        "--agency", "snv2")
     assert result.exit_code == 2
     assert result.stderr.startswith("--agency: error[E630]: unknown agency 'snv2'")
 

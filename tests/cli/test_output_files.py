@@ -55,7 +55,8 @@ def test_a_folder_that_cannot_be_written_gives_exit_2_and_no_file(
 
 def test_a_name_too_long_gives_exit_2_and_no_traceback(plan: Path, tmp_path: Path) -> None:
     out = tmp_path / ("x" * 300 + ".yaml")
-    result = CliRunner().invoke(main, ["new-year", str(plan), "--year", "2024", "-o", str(out)])
+    result = CliRunner().invoke(main, ["new-year", "--lang", "en", str(plan), "--year", "2024",
+        "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "cannot write" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -51,7 +51,7 @@ def test_validate_valid_plan_json() -> None:
 @pytest.mark.parametrize("name", ["e503_indicator_cycle", "e1xx_formula_syntax",
                                   "e410_unknown_key"])
 def test_validate_invalid_plan_text(name: str, golden: object) -> None:
-    result = run("validate", f"tests/data/invalid/{name}.yaml")
+    result = run("validate", "--lang", "en", f"tests/data/invalid/{name}.yaml")
     assert result.exit_code == 2
     assert result.stdout == ""
     first = result.stderr.splitlines()[0]
@@ -60,7 +60,8 @@ def test_validate_invalid_plan_text(name: str, golden: object) -> None:
 
 
 def test_validate_invalid_plan_json(golden: object) -> None:
-    result = run("validate", "tests/data/invalid/e412_wrong_type.yaml", "--format", "json")
+    result = run("validate", "--lang", "en", "tests/data/invalid/e412_wrong_type.yaml", "--format",
+        "json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert [d["code"] for d in data["diagnostics"]] == ["E412"] * 6
@@ -72,7 +73,7 @@ def test_validate_invalid_plan_json(golden: object) -> None:
 
 
 def test_validate_missing_file() -> None:
-    result = run("validate", "no/such/plan.yaml")
+    result = run("validate", "--lang", "en", "no/such/plan.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith("no/such/plan.yaml: error[E407]: cannot read")
 

@@ -293,11 +293,12 @@ def test_cli_says_no_differences_and_exits_0(monkeypatch: pytest.MonkeyPatch) ->
 def test_cli_reports_every_invalid_plan_and_exits_2(golden: object,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = run("diff", "tests/data/diff/invalid.yaml", PLAN_2023)
+    code, out, err = run("diff", "--lang", "en", "tests/data/diff/invalid.yaml", PLAN_2023)
     assert code == 2 and out == ""
     golden("diff/invalid.txt", err)  # type: ignore[operator]
     # both plans are checked before giving up
-    code, out, err = run("diff", "tests/data/diff/invalid.yaml", "tests/data/diff/missing.yaml")
+    code, out, err = run("diff", "--lang", "en", "tests/data/diff/invalid.yaml",
+        "tests/data/diff/missing.yaml")
     assert code == 2 and out == ""
     assert "tests/data/diff/invalid.yaml:" in err and "error[E420]" in err
     assert "tests/data/diff/missing.yaml" in err and "error[E407]" in err

@@ -54,7 +54,7 @@ def test_refuses_to_write_a_word_document_to_standard_output(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("evaluate", *ARGS, "--format", "docx")
+    result = run("evaluate", "--lang", "en", *ARGS, "--format", "docx")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--format docx writes a Word document, which is not text for a terminal or a " \
@@ -65,18 +65,19 @@ def test_refuses_to_write_a_word_document_to_standard_output(tmp_path: Path,
 def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "annex.docx"
     out.write_bytes(b"the officer's own annex")
-    result = run("evaluate", *ARGS, "--format", "docx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", *ARGS, "--format", "docx", "-o", str(out))
     assert result.exit_code == 2
     assert f"error: '{out}' already exists; use --force to overwrite it" in result.stderr
     assert out.read_bytes() == b"the officer's own annex"
-    result = run("evaluate", *ARGS, "--format", "docx", "-o", str(out), "--force")
+    result = run("evaluate", "--lang", "en", *ARGS, "--format", "docx", "-o", str(out), "--force")
     assert result.exit_code == 0
     assert out.read_bytes().startswith(b"PK")
 
 
 def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "annex.docx"
-    result = run("evaluate", *ARGS[:2], "--period", "q5", "--format", "docx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", *ARGS[:2], "--period", "q5", "--format", "docx", "-o",
+        str(out))
     assert result.exit_code == 2
     assert "--period: error[E620]: unknown period 'q5'" in result.stderr
     assert not out.exists()
@@ -84,7 +85,7 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_folder_that_does_not_exist_is_said(tmp_path: Path) -> None:
     out = tmp_path / "no-such-folder" / "annex.docx"
-    result = run("evaluate", *ARGS, "--format", "docx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", *ARGS, "--format", "docx", "-o", str(out))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: cannot write '{out}': ")
 

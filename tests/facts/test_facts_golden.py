@@ -88,25 +88,30 @@ def test_template_output(golden: object, name: str, args: list[str]) -> None:
 
 
 def test_template_errors(golden: object) -> None:
-    code, out, err = run("template", "plans/2023.yaml", "--period", "q2", "--agency", "snvv")
+    code, out, err = run("template", "--lang", "en", "plans/2023.yaml", "--period", "q2",
+        "--agency", "snvv")
     assert (code, out) == (2, "")
     golden("facts/template-errors.txt", err)  # type: ignore[operator]
 
 
 def test_template_to_a_file_refuses_to_overwrite(tmp_path: Path) -> None:
     target = tmp_path / "snv.yaml"
-    code, out, err = run("template", "plans/2023.yaml", "--period", "q1", "--agency", "snv",
+    code, out, err = run("template", "--lang", "en", "plans/2023.yaml", "--period", "q1",
+        "--agency", "snv",
                          "-o", str(target))
     assert (code, out, err) == (0, "", "")
     first = target.read_text("utf-8")
-    assert first == run("template", "plans/2023.yaml", "--period", "q1", "--agency", "snv")[1]
+    assert first == run("template", "--lang", "en", "plans/2023.yaml", "--period", "q1", "--agency",
+        "snv")[1]
     target.write_text("filled in by hand", encoding="utf-8")
-    code, out, err = run("template", "plans/2023.yaml", "--period", "h1", "--agency", "snv",
+    code, out, err = run("template", "--lang", "en", "plans/2023.yaml", "--period", "h1",
+        "--agency", "snv",
                          "-o", str(target))
     assert code == 2
     assert err == f"error: '{target}' already exists; use --force to overwrite it\n"
     assert target.read_text("utf-8") == "filled in by hand"
-    code, _, _ = run("template", "plans/2023.yaml", "--period", "h1", "--agency", "snv",
+    code, _, _ = run("template", "--lang", "en", "plans/2023.yaml", "--period", "h1", "--agency",
+        "snv",
                      "-o", str(target), "--force")
     assert code == 0
     assert "period: h1" in target.read_text("utf-8")
@@ -151,7 +156,8 @@ def test_the_fact_file_examples_of_the_docs_load(plan2023: Plan, tmp_path: Path)
 
 def test_template_to_a_missing_folder_is_an_input_error(tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "folder.yaml"
-    code, out, err = run("template", "plans/2023.yaml", "--period", "q1", "-o", str(target))
+    code, out, err = run("template", "--lang", "en", "plans/2023.yaml", "--period", "q1", "-o",
+        str(target))
     assert (code, out) == (2, "")
     assert err == f"error: cannot write '{target}': No such file or directory\n"
     assert list(tmp_path.iterdir()) == []

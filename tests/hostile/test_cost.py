@@ -86,7 +86,7 @@ def test_a_chain_of_squares_finishes_fast_and_says_where_it_left_the_bound() -> 
 # -- cchc expr -----------------------------------------------------------------------------------
 
 def _expr(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["expr", *args], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["expr", "--lang", "en", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

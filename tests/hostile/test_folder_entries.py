@@ -34,7 +34,8 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, [*args[:1], "--lang", "en", *args[1:]],
+                                catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -41,7 +41,9 @@ HOSTILE_ABS = str(ROOT / HOSTILE)
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """``cchc ARGS`` in English (these tests are about outputs, not language)."""
+    return CliRunner().invoke(main, [*args[:1], "--lang", "en", *args[1:]],
+                              catch_exceptions=False)
 
 
 def raw_controls(text: str) -> list[str]:
@@ -58,7 +60,8 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- names of a plan in the outputs for people ---------------------------------------------------
 
 def test_names_of_a_plan_are_written_out_in_the_table() -> None:
-    result = run("evaluate", HOSTILE, "tests/data/outputs/q1.yaml", "--period", "q1")
+    result = run("evaluate", HOSTILE, "tests/data/outputs/q1.yaml", "--period", "q1",
+                 "--lang", "vi")
     assert result.exit_code == 0 and result.stderr == ""
     assert result.stdout == (
         "Kế hoạch\\x1b[2J CCHC 2023\n"
@@ -190,7 +193,7 @@ def test_an_escape_and_an_override_in_a_csv_cell_are_shown_with_the_caret_under_
     [first, second] = caught.value.diagnostics
     assert (first.location, second.location) == (("q1.csv", 2, 1, 2, 9),
                                                   ("q1.csv", 2, 19, 2, 27))
-    result = run("evaluate", str(ROOT / HOSTILE), "q1.csv", "--period", "q1")
+    result = run("evaluate", "--lang", "en", str(ROOT / HOSTILE), "q1.csv", "--period", "q1")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == caught.value.render() + "\n"
 
@@ -201,7 +204,7 @@ def test_a_file_name_with_an_escape_is_written_out_in_the_header(
     (tmp_path / name).write_text(
         "plan: hostile-2023\nperiod: q1\nagencies:\n  snvv: {received: 1}\n", "utf-8")
     monkeypatch.chdir(tmp_path)
-    result = run("evaluate", str(ROOT / HOSTILE), name, "--period", "q1")
+    result = run("evaluate", "--lang", "en", str(ROOT / HOSTILE), name, "--period", "q1")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[:4] == [
         "q1\\x1b[31m\\u202e.yaml:4:3: error[E630]: unknown agency 'snvv'",
@@ -209,7 +212,8 @@ def test_a_file_name_with_an_escape_is_written_out_in_the_header(
         "4 |   snvv: {received: 1}",
         "  |   ^^^^",
     ]
-    as_json = run("evaluate", str(ROOT / HOSTILE), name, "--period", "q1", "--format", "json")
+    as_json = run("evaluate", "--lang", "en", str(ROOT / HOSTILE), name, "--period", "q1",
+        "--format", "json")
     assert json.loads(as_json.stdout)["diagnostics"][0]["file"] == name  # exact in JSON
     assert raw_controls(as_json.stdout) == []
 
@@ -291,7 +295,8 @@ def test_deep_nesting_in_a_json_fact_file_is_located(
 # -- no traceback: dates, names, disks and pipes -----------------------------------------------
 
 def test_new_year_refuses_a_date_that_would_leave_the_calendar() -> None:
-    result = CliRunner().invoke(main, ["new-year", "tests/data/outputs/period_9999.yaml",
+    result = CliRunner().invoke(main, ["new-year", "--lang", "en",
+        "tests/data/outputs/period_9999.yaml",
                                        "--year", "2024"])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -335,7 +340,8 @@ def test_an_output_name_too_long_gives_one_line_and_exit_2(
     (tmp_path / "plan.yaml").write_bytes((ROOT / HOSTILE).read_bytes())
     monkeypatch.chdir(tmp_path)
     out = "x" * 300 + ".yaml"
-    result = CliRunner().invoke(main, [a.format(plan="plan.yaml", out=out) for a in command])
+    result = CliRunner().invoke(main, [a.format(plan="plan.yaml", out=out) for a in command],
+                                env={"CCHC_LANG": "en"})
     assert result.exit_code == 2 and result.stdout == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.stderr == f"error: cannot write '{out}': File name too long\n"
@@ -349,7 +355,7 @@ def test_an_input_name_too_long_is_a_diagnostic(tmp_path: Path,
     name = "x" * 300
     for args, code in ((["validate", f"{name}.yaml"], "E407"),
                        (["evaluate", HOSTILE_ABS, f"{name}.csv", "--period", "q1"], "E600")):
-        result = CliRunner().invoke(main, args)
+        result = CliRunner().invoke(main, args, env={"CCHC_LANG": "en"})
         assert result.exit_code == 2
         assert result.exception is None or isinstance(result.exception, SystemExit)
         file = next(a for a in args if a.startswith("xxx"))
@@ -382,7 +388,7 @@ def test_a_full_disk_under_o_leaves_nothing_and_says_so(
     monkeypatch.setattr(os, "fdopen", fdopen)
     for command in (["template", "plan.yaml", "--period", "q1", "-o", "out.yaml"],
                     ["new-year", "plan.yaml", "--year", "2024", "-o", "out.yaml"]):
-        result = CliRunner().invoke(main, command)
+        result = CliRunner().invoke(main, command, env={"CCHC_LANG": "en"})
         assert result.exit_code == 2 and result.stdout == ""
         assert result.stderr == "error: cannot write 'out.yaml': No space left on device\n"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]
@@ -405,7 +411,8 @@ def test_a_pipe_given_to_o_is_written_into_not_replaced(
 
 
 def _cchc(args: list[str], stdout: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, stdout=stdout,
+    return subprocess.run([sys.executable, "-m", "engine", *args[:1], "--lang", "en", *args[1:]],
+                          cwd=ROOT, stdout=stdout,
                           stderr=subprocess.PIPE, text=True, timeout=120, check=False)
 
 

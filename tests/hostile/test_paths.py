@@ -105,11 +105,11 @@ def test_extends_up_and_out_is_refused_before_the_file_is_opened(
 
 def test_the_cli_refuses_it_in_text_and_json_without_a_line_of_the_file(tree: Path) -> None:
     write(tree / "plans" / "child.yaml", "cchc: 1\nextends: ../secret/config.yaml\n")
-    code, out, err = cli("validate", "plans/child.yaml")
+    code, out, err = cli("validate", "--lang", "en", "plans/child.yaml")
     assert (code, out) == (2, "")
     assert err.startswith("plans/child.yaml:2:10: error[E409]: '../secret/config.yaml' is "
                           "outside the root folder 'plans'\n")
-    code, out, err = cli("validate", "plans/child.yaml", "--format", "json")
+    code, out, err = cli("validate", "--lang", "en", "plans/child.yaml", "--format", "json")
     assert (code, err) == (2, "")
     [d] = json.loads(out)["diagnostics"]
     assert (d["code"], d["file"], d["line"], d["col"]) == ("E409", "plans/child.yaml", 2, 10)
@@ -136,7 +136,7 @@ def test_a_link_inside_the_root_that_points_out_is_refused(tree: Path,
     # The same link as the parent plan.
     write(child, "cchc: 1\nextends: shared.yaml\n")
     assert plan_error(child) == [("E409", "plans/child.yaml", 2, 10)]
-    code, out, err = cli("validate", "plans/child.yaml")
+    code, out, err = cli("validate", "--lang", "en", "plans/child.yaml")
     assert code == 2 and "'shared.yaml' is outside the root folder 'plans'" in err
     assert_no_leak(out, err)
 
@@ -171,13 +171,13 @@ def test_a_root_given_allows_what_lies_inside_it(tree: Path) -> None:
     assert plan_error(child) == [("E409", "plans/child.yaml", 2, 10)]
     assert engine.load_plan(child, root=tree).id == "mini-2023b"
     assert engine.load_plan(child, root=".").id == "mini-2023b"  # relative to the working dir
-    code, out, err = cli("validate", "--root", ".", "plans/child.yaml")
+    code, out, err = cli("validate", "--lang", "en", "--root", ".", "plans/child.yaml")
     assert (code, err) == (0, "") and out.startswith("plans/child.yaml: valid plan 'mini-2023b'")
     # A root that does not hold the parent still refuses it, and names itself.
-    code, out, err = cli("validate", "--root", "plans", "plans/child.yaml")
+    code, out, err = cli("validate", "--lang", "en", "--root", "plans", "plans/child.yaml")
     assert code == 2 and "outside the root folder 'plans'" in err
     # --root must be a folder that exists (a usage error, exit 2).
-    code, out, err = cli("validate", "--root", "nowhere", "plans/child.yaml")
+    code, out, err = cli("validate", "--lang", "en", "--root", "nowhere", "plans/child.yaml")
     assert code == 2 and "nowhere" in err and "error[" not in err
 
 
@@ -307,15 +307,17 @@ def test_a_case_plan_outside_the_root_is_refused(tree: Path, opened: list[Path])
     assert tree / "secret" / "config.yaml" not in opened
     # The command line: the root holds the plan and the cases given (here tmp, where the
     # secret is only named as not a plan), or is the folder of --root.
-    code, out, err = cli("test", "plans/parent.yaml", "cases/c.yaml")
+    code, out, err = cli("test", "--lang", "en", "plans/parent.yaml", "cases/c.yaml")
     assert code == 2 and err.startswith("cases/c.yaml:2:9: error[E415]: 'secret/config.yaml' is "
                                         "not a plan file")
-    code, out, err = cli("test", "--root", "cases", "plans/parent.yaml", "cases/c.yaml")
+    code, out, err = cli("test", "--lang", "en", "--root", "cases", "plans/parent.yaml",
+        "cases/c.yaml")
     assert code == 2 and err.startswith("cases/c.yaml:2:9: error[E717]: '../secret/config.yaml' "
                                         "is outside the root folder 'cases'\n")
     assert_no_leak(out, err)
     write(case, CASE.format(plan="/etc/passwd"))
-    code, out, err = cli("test", "plans/parent.yaml", "cases/c.yaml", "--format", "json")
+    code, out, err = cli("test", "--lang", "en", "plans/parent.yaml", "cases/c.yaml", "--format",
+        "json")
     [d2] = json.loads(out)["diagnostics"]
     assert (code, d2["code"], d2["line"], d2["col"]) == (2, "E717", 2, 9)
     assert "root:x" not in out
@@ -399,26 +401,30 @@ def test_the_size_limit_of_the_library(tree: Path) -> None:
 def test_the_size_limit_option(tree: Path) -> None:
     size = (tree / "plans" / "parent.yaml").stat().st_size
     assert size > 1024
-    code, out, err = cli("validate", "plans/parent.yaml", "--max-file-size", "1K")
+    code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size", "1K")
     assert (code, out) == (2, "")
     assert err.startswith("plans/parent.yaml: error[E407]: cannot read the file: it is larger "
                           "than the limit of 1 024 bytes\n")
-    code, out, err = cli("validate", "plans/parent.yaml", "--max-file-size", str(size))
+    code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size",
+        str(size))
     assert (code, err) == (0, "")
-    code, out, err = cli("validate", "plans/parent.yaml", "--max-file-size", "lots")
+    code, out, err = cli("validate", "--lang", "en", "plans/parent.yaml", "--max-file-size", "lots")
     assert code == 2 and "'lots' is not a size" in err and "error[" not in err
     write(tree / "facts.yaml", "plan: mini-2023\nperiod: q1\nagencies:\n"
           "  snv: {received: 10, on_time: 10}\n" + "#" * size + "\n")
-    code, out, err = cli("evaluate", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", "50", "--format", "json")
     assert code == 2
     assert [(d["code"], d["file"]) for d in json.loads(out)["diagnostics"]] == [
         ("E407", "plans/parent.yaml")]
-    code, out, err = cli("evaluate", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", str(size), "--format", "json")
     assert code == 2
     assert [(d["code"], d["file"]) for d in json.loads(out)["diagnostics"]] == [
         ("E600", "facts.yaml")]
-    code, out, err = cli("evaluate", "plans/parent.yaml", "facts.yaml", "--period", "q1",
+    code, out, err = cli("evaluate", "--lang", "en", "plans/parent.yaml", "facts.yaml", "--period",
+        "q1",
                          "--max-file-size", "64M", "--format", "json")
     assert (code, err) == (0, "") and json.loads(out)["period"] == "q1"

@@ -70,7 +70,8 @@ def random_facts(plan: engine.Plan, seed: int) -> dict[str, dict[str, object]]:
             values.setdefault(agency, {})[fact.id] = value
     for facts in values.values():  # a part is at most its wholes (at_most), or E650
         for _ in plan.facts:
-            lowered = {f: min([v, *(facts[w] for w in plan.facts[f].at_most  # type: ignore[type-var]
+            lowered = {f: min([v,
+                *(facts[w] for w in plan.facts[f].at_most  # type: ignore[type-var]
                                     if w in facts)])
                        for f, v in facts.items() if plan.facts[f].at_most}
             if all(facts[f] == v for f, v in lowered.items()):
@@ -202,7 +203,8 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     parent = engine.load_plan("2023.yaml")
     runner = CliRunner()
     out = Path("2024.yaml")
-    result = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out)])
+    result = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o",
+        str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     golden("inherit/new-year-2024.yaml", text)  # type: ignore[operator]
@@ -211,10 +213,12 @@ def test_new_year_writes_a_valid_plan_and_refuses_to_overwrite(
     assert plan.indicators["implementation.agency_plans_issued"].deadline is not None
     diff = diff_plans(parent, plan)
     golden("inherit/diff-2023-2024.md", render_diff_markdown(diff))  # type: ignore[operator]
-    again = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out)])
+    again = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o",
+        str(out)])
     assert again.exit_code == 2 and "--force" in again.output
     assert out.read_text("utf-8") == text
-    forced = runner.invoke(main, ["new-year", "2023.yaml", "--year", "2024", "-o", str(out),
+    forced = runner.invoke(main, ["new-year", "--lang", "en", "2023.yaml", "--year", "2024", "-o",
+        str(out),
                                   "--force"])
     assert forced.exit_code == 0
 

@@ -253,7 +253,7 @@ def run(*args: str) -> Result:
 def test_validate_prints_warnings_like_errors_and_exits_0(monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     monkeypatch.chdir(ROOT)
-    result = run("validate", "tests/data/warnings/w902_comparator.yaml")
+    result = run("validate", "--lang", "en", "tests/data/warnings/w902_comparator.yaml")
     assert result.exit_code == 0
     assert result.stderr.startswith(
         "tests/data/warnings/w902_comparator.yaml:18:20: warning[W902]: the name of "
@@ -266,12 +266,12 @@ def test_validate_prints_warnings_like_errors_and_exits_0(monkeypatch: pytest.Mo
 
 def test_validate_strict_makes_warnings_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = run("validate", "tests/data/warnings/w901_number.yaml", "--strict")
+    result = run("validate", "--lang", "en", "tests/data/warnings/w901_number.yaml", "--strict")
     assert result.exit_code == 2 and result.stdout == ""
     first = result.stderr.splitlines()[0]
     assert first.startswith("tests/data/warnings/w901_number.yaml:15:50: error[W901]: ")
     assert "= note: a warning, made an error by --strict" in result.stderr
-    clean = run("validate", "plans/2023.yaml", "--strict")
+    clean = run("validate", "--lang", "en", "plans/2023.yaml", "--strict")
     assert clean.exit_code == 0 and clean.stderr == ""
 
 

@@ -49,7 +49,7 @@ def test_xlsx_in_english(tmp_path: Path, report: Report) -> None:
 
 
 def test_xlsx_without_a_file_is_refused(tmp_path: Path) -> None:
-    result = evaluate("--format", "xlsx")
+    result = evaluate("--lang", "en", "--format", "xlsx")
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
     assert result.stderr == ("error: --format xlsx writes an Excel workbook, which is not text "
@@ -60,7 +60,7 @@ def test_xlsx_without_a_file_is_refused(tmp_path: Path) -> None:
 def test_an_existing_file_is_kept_unless_force(tmp_path: Path, report: Report) -> None:
     out = tmp_path / "q1.xlsx"
     out.write_bytes(b"old")
-    result = evaluate("--format", "xlsx", "-o", str(out))
+    result = evaluate("--lang", "en", "--format", "xlsx", "-o", str(out))
     assert result.exit_code == 2
     assert f"error: '{out}' already exists; use --force to overwrite it" in result.stderr
     assert out.read_bytes() == b"old"
@@ -70,7 +70,8 @@ def test_an_existing_file_is_kept_unless_force(tmp_path: Path, report: Report) -
 
 def test_invalid_input_writes_no_file(tmp_path: Path) -> None:
     out = tmp_path / "q1.xlsx"
-    result = run("evaluate", PLAN, FACTS, "--period", "q5", "--format", "xlsx", "-o", str(out))
+    result = run("evaluate", "--lang", "en", PLAN, FACTS, "--period", "q5", "--format", "xlsx",
+        "-o", str(out))
     assert result.exit_code == 2
     assert "--period: error[E620]: unknown period 'q5'" in result.stderr
     assert list(tmp_path.iterdir()) == []
