@@ -988,11 +988,13 @@ def score_cmd(plan_path: str, scorecard_path: str, facts_paths: tuple[str, ...],
     from engine.scoring import score
 
     if (unit is not None or stages) and fmt in ("csv", "html", "xlsx"):
-        raise click.BadParameter(f"--unit and --stages write text or JSON, not {fmt}: use "
-                                 "--format table (or markdown) or json", param_hint="--format")
+        raise click.BadParameter(_("--unit and --stages write text or JSON, not {fmt}: use "
+                                   "--format table (or markdown) or json").format(fmt=fmt),
+                                 param_hint="--format")
     if fmt == "xlsx" and output is None:
-        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-             "or a pipe: name the file with -o FILE.xlsx")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(
+            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
         sys.exit(EXIT_INVALID)
     if output is not None and not force:
         _refuse_existing(output)

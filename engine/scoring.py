@@ -22,6 +22,7 @@ from typing import Any, Literal
 from .diagnostics import ArgumentError, Diagnostic
 from .evaluator import Context, Row
 from .facts import Facts, load_facts
+from .i18n import N_, _
 from .language import Formula
 from .messages import describe_reason, unknown_name
 from .model import Label, Plan
@@ -308,7 +309,7 @@ class ScoreReport:
         for b in self.blocks:
             if b.id == block:
                 return b
-        raise ArgumentError([unknown_name("E463", "block", block, [b.id for b in self.blocks],
+        raise ArgumentError([unknown_name("E463", N_("block"), block, [b.id for b in self.blocks],
                                           file="ScoreReport.block()")])
 
     def unit(self, unit: str) -> UnitScore:
@@ -318,7 +319,7 @@ class ScoreReport:
                 if u.unit == unit:
                     return u
         units = [u.unit for b in self.blocks for u in b.units]
-        raise ArgumentError([unknown_name("E463", "unit", unit, units,
+        raise ArgumentError([unknown_name("E463", N_("unit"), unit, units,
                                           file="ScoreReport.unit()")])
 
     def stage_changes(self) -> tuple[StageChange, ...]:
@@ -367,9 +368,10 @@ def score(plan: Plan, scorecard: Scorecard,
     check_arguments(plan, period=period)
     if scorecard.fact_plan.id != plan.id:
         raise ArgumentError([Diagnostic(
-            "E463", f"the scorecard was loaded for plan '{scorecard.fact_plan.id}', not "
-            f"'{plan.id}'", file="score(scorecard=)",
-            help="load the scorecard with this plan: load_scorecard(path, plan=plan)")])
+            "E463", _("the scorecard was loaded for plan {loaded}, not {plan}").format(
+                loaded=f"'{scorecard.fact_plan.id}'", plan=f"'{plan.id}'"),
+            file="score(scorecard=)",
+            help=_("load the scorecard with this plan: load_scorecard(path, plan=plan)"))])
     if not isinstance(facts, Facts):
         facts = load_facts(scorecard.fact_plan, facts, period)
     # Scoring builds many small objects that hold no reference cycles; the cyclic collector
