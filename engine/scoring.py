@@ -277,7 +277,11 @@ class BlockResult:
 
 @dataclass(frozen=True, slots=True)
 class StageChange:
-    """A criterion of a unit where a later stage changed the self-assessment's points."""
+    """A criterion of a unit where a later stage changed the self-assessment's points.
+
+    ``before`` and ``after`` are what the rule gave at each stage; ``final`` is the criterion's
+    points, after its deductions, floor and rounding (what the unit's total counts), which can
+    differ from ``after`` (a deduction can take an appraised 0 to -0.25)."""
 
     unit: str
     criterion: str
@@ -285,13 +289,20 @@ class StageChange:
     before: Value
     after_stage: str
     after: Value
+    final: Value | None = None  # None: not given (made by hand): then ``after``
+
+    @property
+    def final_points(self) -> Value:
+        """The criterion's final points (``after`` when ``final`` was not given)."""
+        return self.after if self.final is None else self.final
 
     def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "criterion": self.criterion,
                 "from_stage": self.before_stage, "from": json_value(self.before),
                 "to_stage": self.after_stage, "to": json_value(self.after),
                 "difference": json_value(_norm(_num(self.after) - _num(self.before)))
-                if is_number(self.after) and is_number(self.before) else None}
+                if is_number(self.after) and is_number(self.before) else None,
+                "final": json_value(self.final_points)}
 
 
 @dataclass(frozen=True)
@@ -336,7 +347,7 @@ class ScoreReport:
                     first, last = present[0], present[-1]
                     if first.points != last.points:
                         out.append(StageChange(u.unit, c.id, first.stage, first.points,
-                                               last.stage, last.points))
+                                               last.stage, last.points, c.points))
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
