@@ -19,6 +19,7 @@ message, and a translator can move the values where Vietnamese puts them. Words 
 another message (``"fact files"``) are translated too; :func:`N_` marks such a word where it
 is defined, for the catalogue, and it is looked up with :func:`_` where it is used.
 
+A language other than ``"vi"`` and ``"en"`` is refused with ``E805`` (:func:`check`).
 Importing this module loads nothing: the catalogue is read on the first lookup in Vietnamese.
 Maintainers update the catalogue with ``python -m tests.i18n.catalogue --update``.
 """

@@ -220,14 +220,14 @@ def test_internals_are_not_exported(name: str, module: str) -> None:
 
 
 def test_every_argument_code_is_explained_in_the_docs() -> None:
-    from engine import newyear, report
+    from engine import i18n, newyear, report
 
     page = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
     section = page.split("## Arguments (E8xx)", 1)[1].split("\n## ", 1)[0]
     explained = set(re.findall(r"^### (E8\d\d):", section, re.M))
-    raised = {code for module in (report, newyear)
+    raised = {code for module in (report, newyear, i18n)
               for code in re.findall(r"``(E8\d\d)``", module.__doc__ or "")}
-    assert explained == raised == {"E801", "E802", "E803", "E804"}
+    assert explained == raised == {"E801", "E802", "E803", "E804", "E805"}
 
 
 def test_the_typed_examples_run(plan: Plan) -> None:

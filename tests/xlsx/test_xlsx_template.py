@@ -188,7 +188,7 @@ def test_one_agencys_workbook(tmp_path: Path, plan2023: Plan) -> None:
     assert out.read_bytes() == template_workbook(plan2023, "q1", "snv")
     code, _, err = run("template", PLAN, "--period", "q1", "--agency", "snv", "--format",
                        "xlsx", "-o", str(out))
-    assert code == 2 and "already exists; use --force" in err
+    assert code == 2 and "đã tồn tại; dùng --force" in err  # said in the default language
     assert run("template", PLAN, "--period", "q1", "--agency", "snv", "--format", "xlsx",
                "-o", str(out), "--force", "--lang", "en")[0] == 0
     assert out.read_bytes() == template_workbook(plan2023, "q1", "snv", lang="en")
@@ -198,7 +198,7 @@ def test_every_agencys_workbook_into_a_folder(tmp_path: Path, plan2023: Plan) ->
     folder = tmp_path / "q1"
     code, out, err = run("template", PLAN, "--period", "q1", "--format", "xlsx", "-o",
                          str(folder))
-    assert (code, out, err) == (0, "", f"wrote 242 workbooks to {folder}\n")
+    assert (code, out, err) == (0, "", f"đã ghi 242 sổ làm việc vào {folder}\n")
     assert len(os.listdir(folder)) == 242
     assert (folder / "bac_yen_chieng_sai.xlsx").read_bytes() == \
         template_workbook(plan2023, "q1", "bac_yen_chieng_sai")
@@ -207,8 +207,7 @@ def test_every_agencys_workbook_into_a_folder(tmp_path: Path, plan2023: Plan) ->
     (folder / "snv.xlsx").write_bytes(b"filled in already")
     code, _, err = run("template", PLAN, "--period", "q1", "--format", "xlsx", "-o",
                        str(folder))
-    assert code == 2 and err.endswith("and 239 more already exist; use --force to overwrite "
-                                      "them\n")
+    assert code == 2 and err.endswith("và 239 tệp khác đã tồn tại; dùng --force để ghi đè\n")
     assert (folder / "snv.xlsx").read_bytes() == b"filled in already"
 
 
@@ -221,7 +220,8 @@ def test_every_agencys_workbook_into_a_folder(tmp_path: Path, plan2023: Plan) ->
 def test_xlsx_needs_a_file_or_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                        args: list[str], message: str) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run("template", PLAN, "--period", "q1", "--format", "xlsx", *args)
+    code, out, err = run("template", PLAN, "--period", "q1", "--format", "xlsx", "--lang", "en",
+                         *args)
     assert code == 2 and out == "" and message in " ".join(err.split())
     assert os.listdir(tmp_path) == []
 
