@@ -997,7 +997,7 @@ def new_year_cmd(plan_path: str, year: int, output: str | None, force: bool) -> 
 @click.option("--unit", help="Explain one unit: every criterion, its input, rule and points.")
 @click.option("--stages", is_flag=True,
               help="List the criteria where appraisal changed the self-assessment.")
-@_lang("Language of the ranking and the explanations.")
+@_lang("Language of the scorecard's labels, names and explanations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE instead of standard output (needed for xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
@@ -1016,11 +1016,13 @@ def score_cmd(plan_path: str, scorecard_path: str, facts_paths: tuple[str, ...],
     from engine.scoring import score
 
     if (unit is not None or stages) and fmt in ("csv", "html", "xlsx"):
-        raise click.BadParameter(f"--unit and --stages write text or JSON, not {fmt}: use "
-                                 "--format table (or markdown) or json", param_hint="--format")
+        raise click.BadParameter(_("--unit and --stages write text or JSON, not {fmt}: use "
+                                   "--format table (or markdown) or json").format(fmt=fmt),
+                                 param_hint="--format")
     if fmt == "xlsx" and output is None:
-        _say("error: --format xlsx writes an Excel workbook, which is not text for a terminal "
-             "or a pipe: name the file with -o FILE.xlsx")
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(
+            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
         sys.exit(EXIT_INVALID)
     if output is not None and not force:
         _refuse_existing(output)

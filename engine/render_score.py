@@ -48,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
            "changes": "Tiêu chí có điểm thẩm định khác điểm tự đánh giá", "block": "Khối",
            "period": "Kỳ", "rounded": "làm tròn", "deduction": "trừ", "at": "tại",
            "unranked": "chưa xếp hạng", "scorecard": "Bộ chỉ số",
-           "absent": "chưa có số liệu"},
+           "absent": "chưa có số liệu", "final": "điểm cuối cùng sau khi trừ"},
     "en": {"rank": "Rank", "unit": "Unit", "points": "Points", "max": "Maximum",
            "index": "Index", "group": "Group", "average": "Average", "criterion": "Criterion",
            "input": "Input", "rule": "Rule", "lost": "Points lost",
@@ -59,7 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
            "changes": "Criteria where appraisal changed the self-assessment", "block": "Block",
            "period": "Period", "rounded": "rounded", "deduction": "deducted", "at": "at",
            "unranked": "not ranked", "scorecard": "Scorecard",
-           "absent": "not given"},
+           "absent": "not given", "final": "final points after deductions"},
 }
 
 
@@ -289,8 +289,16 @@ def render_stage_changes(report: ScoreReport, lang: str = "vi") -> str:
         out.append(visible(
             f"- {unit}, {crit.id} {crit.name.text(lang)}: {names.get(ch.before_stage, '')} "
             f"{_num(ch.before, lang)} -> {names.get(ch.after_stage, '')} "
-            f"{_num(ch.after, lang)}{diff}"))
+            f"{_num(ch.after, lang)}{diff}{_final(ch, lang)}"))
     return "\n".join(out) + "\n"
+
+
+def _final(ch: StageChange, lang: str) -> str:
+    """``; final points after deductions -0.25`` when deductions, the floor or rounding made
+    the criterion's points other than what the last stage's rule gave; else nothing."""
+    if ch.final_points == ch.after:
+        return ""
+    return f"; {WORDS[lang]['final']} {_num(ch.final_points, lang)}"
 
 
 def render_score_html(report: ScoreReport, lang: str = "vi") -> str:
@@ -304,7 +312,7 @@ def render_score_html(report: ScoreReport, lang: str = "vi") -> str:
     names = {s.id: s.name.text(lang) for s in report.scorecard.stages}
     changes = [[report.plan.agencies[c.unit].name.text(lang), c.criterion,
                 f"{names.get(c.before_stage, '')} {_num(c.before, lang)}",
-                f"{names.get(c.after_stage, '')} {_num(c.after, lang)}"]
+                f"{names.get(c.after_stage, '')} {_num(c.after, lang)}{_final(c, lang)}"]
                for c in report.stage_changes()]
     page = {"lang": lang, "title": _heading(report, lang), "w": w, "blocks": blocks,
             "source": report.scorecard.source or "", "changes": changes,

@@ -41,6 +41,7 @@ from .checker import Symbols, check
 from .diagnostics import Collector, Diagnostic, EngineError, did_you_mean
 from .evaluator import compile_expr
 from .formulas import FACT_LANGUAGE_TYPES, TYPE_SAID
+from .i18n import N_, _
 from .language import Formula
 from .model import FactDef, Label, Plan, frozen
 from .nodes import Name, free_names, walk
@@ -369,19 +370,19 @@ class _Loader:
             self.collector.extend(diags)
             return None
         if not isinstance(node, YMap):
-            self.collector.error("E412", "a scorecard is a mapping of keys such as "
-                                 "cchc_scorecard, id, title, blocks and areas",
+            self.collector.error("E412", _("a scorecard is a mapping of keys such as "
+                                   "cchc_scorecard, id, title, blocks and areas"),
                                  node.span if node is not None else None,
                                  file=None if node is not None else name,
-                                 help="see docs/scoring.md for the format")
+                                 help=_("see docs/scoring.md for the format"))
             return None
         extends = node.get("extends")
         if not isinstance(extends, YScalar):
             if "remove" in node.items:
-                self.collector.error("E462", "'remove' does nothing in a scorecard that "
-                                     "extends no other", node.key_span("remove"),
-                                     help="add 'extends: <parent scorecard>' or delete "
-                                          "'remove'")
+                self.collector.error("E462", _("'remove' does nothing in a scorecard that "
+                                       "extends no other"), node.key_span("remove"),
+                                     help=_("add 'extends: <parent scorecard>' or delete "
+                                            "'remove'"))
             return node
         validate_tree(node, self.collector, partial=True)
         parent = self.parent(extends, folder, key, chain)
@@ -393,23 +394,25 @@ class _Loader:
                chain: tuple[Path, ...]) -> YMap | None:
         c = self.collector
         if folder is None or self.root is None:
-            c.error("E407", f"cannot read '{extends.text}': a scorecard given as text can only "
-                    "extend files when a folder is given (base_dir=)", extends.span,
-                    help="pass base_dir=, or load the scorecard from its file")
+            c.error("E407", _("cannot read {path}: a scorecard given as text can only "
+                      "extend files when a folder is given (base_dir=)").format(
+                          path=f"'{extends.text}'"), extends.span,
+                    help=_("pass base_dir=, or load the scorecard from its file"))
             return None
         path = folder / extends.text
         if "://" in extends.text or not files.within(path, self.root):
             c.add(messages.outside_root("E409", extends.text, files.display_name(self.root),
-                                        extends.span, default="by default, the folder of the "
-                                        "scorecard given", call="load_scorecard"))
+                                        extends.span, default=_("by default, the folder of the "
+                                                                "scorecard given"),
+                                        call="load_scorecard"))
             return None
         resolved = files.resolved(path)
         here = () if key is None else (key,)
         if resolved in (*chain, *here) or len(chain) >= MAX_EXTENDS:
             loop = [p.name for p in (*chain, *here, resolved)]
-            c.error("E408", "scorecards extend each other in a cycle: " + " -> ".join(loop),
-                    extends.span, help="a scorecard cannot extend itself, directly or "
-                                       "through others")
+            c.error("E408", _("scorecards extend each other in a cycle: {loop}").format(
+                loop=" -> ".join(loop)), extends.span,
+                help=_("a scorecard cannot extend itself, directly or through others"))
             return None
         text = files.read(path, files.PLAN_FILES, c, files.display_name(path), extends.span,
                           limit=self.limit)
@@ -428,8 +431,8 @@ def validate_tree(tree: YMap, collector: Collector, *, partial: bool) -> None:
         if err.validator == "additionalProperties":
             for d in _unknown_keys(tree, False, err, suggested):
                 collector.add(dataclasses.replace(
-                    d, message=d.message.replace(" at the top of the plan",
-                                                 " at the top of the scorecard"),
+                    d, message=d.message.replace(_(" at the top of the plan"),
+                                                 _(" at the top of the scorecard")),
                     help=(d.help or "").replace("plan-format.md", "scoring.md")))
     for err in errors:
         if err.validator == "additionalProperties":
@@ -440,17 +443,17 @@ def validate_tree(tree: YMap, collector: Collector, *, partial: bool) -> None:
             collector.add(_not_a_number(e.node, pattern == _BOUND_SCHEMA, e.where))
             continue
         if err.validator == "minProperties":
-            collector.error("E412", f"the mapping is empty{e.where}", e.node.span,
-                            help="give at least one entry, or remove the key")
+            collector.error("E412", _("the mapping is empty{where}").format(where=e.where),
+                            e.node.span, help=_("give at least one entry, or remove the key"))
             continue
         if err.validator == "const" and e.path and e.path[-1] == "given":
-            collector.error("E412", f"'given' takes true{e.where}", e.node.span,
-                            help="write 'given: true': the input is the points")
+            collector.error("E412", _("'given' takes true{where}").format(where=e.where),
+                            e.node.span, help=_("write 'given: true': the input is the points"))
             continue
         for d in _diagnostics(e):
             collector.add(dataclasses.replace(
-                d, message=d.message.replace(" at the top of the plan",
-                                             " at the top of the scorecard"),
+                d, message=d.message.replace(_(" at the top of the plan"),
+                                             _(" at the top of the scorecard")),
                 help=(d.help or "").replace("plan-format.md", "scoring.md")))
 
 
@@ -459,12 +462,15 @@ _BOUND_SCHEMA = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?%?$"
 
 
 def _not_a_number(node: YNode, bound: bool, where: str) -> Diagnostic:
-    shown = node.text if isinstance(node, YScalar) else ("a list" if isinstance(node, YSeq)
-                                                         else "a mapping")
-    hint = ("write a number such as 2, 0.5" + (" or 90%" if bound else ""))
+    shown = "'" + (node.text if isinstance(node, YScalar) else (
+        _("a list") if isinstance(node, YSeq) else _("a mapping"))) + "'"
+    hint = _("write a number such as 2, 0.5 or 90%") if bound else \
+        _("write a number such as 2, 0.5")
     if isinstance(node, YScalar) and re.fullmatch(r"-?\d+,\d+%?", node.text):
-        hint = "write decimals with a point: " + node.text.replace(",", ".")
-    return Diagnostic("E450", f"'{shown}' is not a number{where}", node.span, hint)
+        hint = _("write decimals with a point: {number}").format(
+            number=node.text.replace(",", "."))
+    return Diagnostic("E450", _("{value} is not a number{where}").format(
+        value=shown, where=where), node.span, hint)
 
 
 def number(node: YNode | None) -> Num:
@@ -509,9 +515,11 @@ class _Merger:
                     coll in ("areas", "criteria", "blocks"):
                 hint = did_you_mean(eid, list(out))
                 self.collector.error(
-                    "E462", f"no {_SINGULAR[coll]} '{eid}' in the parent scorecard to override",
+                    "E462", _("no {kind} {id} in the parent scorecard to override").format(
+                        kind=_(_SINGULAR[coll]), id=f"'{eid}'"),
                     k.span, help=(hint + " " if hint else "")
-                    + f"a new {_SINGULAR[coll]} needs its name, max and the rest of its fields")
+                    + _("a new {kind} needs its name, max and the rest of its fields").format(
+                        kind=_(_SINGULAR[coll])))
             else:
                 out[eid] = (k, v)
         return YMap(over.span, out)
@@ -531,15 +539,17 @@ class _Merger:
         spec = child.get("remove")
         if not isinstance(spec, YMap):
             return tree
-        for coll, (_, listed) in spec.items.items():
+        for coll, (_key, listed) in spec.items.items():
             ids = [n for n in (listed.items if isinstance(listed, YSeq) else [])
                    if isinstance(n, YScalar)]
             for item in ids:
                 tree, found = self.remove(tree, coll, item.text)
                 if not found:
-                    self.collector.error("E462", f"no {_SINGULAR.get(coll, coll)} '{item.text}'"
-                                         " in the parent scorecard to remove", item.span,
-                                         help="check the id against the parent scorecard")
+                    self.collector.error("E462", _(
+                        "no {kind} {id} in the parent scorecard to remove").format(
+                            kind=_(_SINGULAR[coll]) if coll in _SINGULAR else coll,
+                            id=f"'{item.text}'"), item.span,
+                        help=_("check the id against the parent scorecard"))
         return tree
 
     def remove(self, tree: YMap, coll: str, eid: str) -> tuple[YMap, bool]:
@@ -560,8 +570,9 @@ class _Merger:
         return _remove_criterion(tree, eid)
 
 
-_SINGULAR = {"areas": "area", "criteria": "criterion", "blocks": "block", "stages": "stage",
-             "facts": "fact", "items": "item", "bonus": "bonus item", "penalty": "penalty item"}
+_SINGULAR = {"areas": N_("area"), "criteria": N_("criterion"), "blocks": N_("block"),
+             "stages": N_("stage"), "facts": N_("fact"), "items": N_("item"),
+             "bonus": N_("bonus item"), "penalty": N_("penalty item")}
 
 
 def _with(tree: YMap, key: str, value: YNode) -> YMap:
@@ -623,7 +634,7 @@ class _Builder:
         for n in names:
             members = self.plan.group_members(n.text)
             if not members and n.text not in self.plan.groups:
-                self.c.add(messages.unknown_name("E456", "group or agency", n.text,
+                self.c.add(messages.unknown_name("E456", N_("group or agency"), n.text,
                                                  [*self.plan.groups, *self.plan.agencies],
                                                  n.span))
             out.extend(m for m in members if m not in out)
@@ -663,10 +674,11 @@ class _Builder:
         scale = number(t.get("scale"))
         total = sum((a.max for a in areas.values()), 0)
         if total != scale and areas:
-            self.c.error("E451", f"the areas' maxima add up to {_fmt(total)}, not the scale "
-                         f"{_fmt(scale)}", _span(t.get("scale")),
-                         help="change the scale or the maxima of the areas: "
-                         + " + ".join(f"{a.id}: {_fmt(a.max)}" for a in areas.values()))
+            self.c.error("E451", _("the areas' maxima add up to {total}, not the scale "
+                                   "{scale}").format(total=_fmt(total), scale=_fmt(scale)),
+                         _span(t.get("scale")),
+                         help=_("change the scale or the maxima of the areas: {sum}").format(
+                             sum=" + ".join(f"{a.id}: {_fmt(a.max)}" for a in areas.values())))
         bonus = self.adjustment("bonus")
         penalty = self.adjustment("penalty")
         rounding: dict[str, Rounding] = {}
@@ -691,7 +703,7 @@ class _Builder:
         self.stage_names: dict[str, Label] = {}
         node = self.tree.get("stages")
         if isinstance(node, YMap):
-            for sid, (_, v) in node.items.items():
+            for sid, (_key, v) in node.items.items():
                 self.stage_ids.append(sid)
                 self.stage_names[sid] = label(v.get("name") if isinstance(v, YMap) else None)
 
@@ -704,17 +716,17 @@ class _Builder:
             if not isinstance(v, YMap):
                 continue
             if fid in self.plan.facts or fid in RESERVED_NAMES:
-                why = "a fact of the plan" if fid in self.plan.facts else \
-                    "a word formulas already use"
-                self.c.error("E459", f"the fact id '{fid}' is {why}", k.span,
-                             help="give the scorecard's fact another id, e.g. "
-                                  f"'{fid}_appraised'")
+                why = _("the fact id {id} is a fact of the plan") if fid in self.plan.facts \
+                    else _("the fact id {id} is a word formulas already use")
+                self.c.error("E459", why.format(id=f"'{fid}'"), k.span,
+                             help=_("give the scorecard's fact another id, e.g. "
+                                    "'{id}_appraised'").format(id=fid))
                 continue
             reported_by = text_of(v.get("reported_by")) or ""
             reporters = self.plan.group_members(reported_by)
             if not reporters and reported_by not in self.plan.groups:
                 rb = v.get("reported_by")
-                self.c.add(messages.unknown_name("E456", "group or agency", reported_by,
+                self.c.add(messages.unknown_name("E456", N_("group or agency"), reported_by,
                                                  [*self.plan.groups, *self.plan.agencies],
                                                  rb.span if rb is not None else k.span))
             periods = tuple(p.text for p in _scalars(v.get("periods")))
@@ -726,9 +738,10 @@ class _Builder:
                                             else ()) if isinstance(x, YScalar))
             ftype = text_of(v.get("type")) or "number"
             if (ftype == "category") != bool(values):
-                self.c.error("E414", "a category fact needs 'values', and only a category "
-                             "fact has them", k.span, help="list the allowed values under "
-                             "'values:', or change the type")
+                self.c.error("E414", _("a category fact needs 'values', and only a category "
+                                       "fact has them"), k.span,
+                             help=_("list the allowed values under 'values:', or change the "
+                                    "type"))
             self.facts[fid] = FactDef(
                 id=fid, type=cast(Any, ftype), label=label(v.get("label")),
                 reported_by=reported_by, reporters=reporters,
@@ -746,16 +759,17 @@ class _Builder:
             units_node = v.get("units")
             for u in units:
                 if u in seen:
-                    self.c.error("E457", f"'{u}' is in two blocks: '{seen[u]}' and '{bid}'",
+                    self.c.error("E457", _("{unit} is in two blocks: {first} and {second}").format(
+                        unit=f"'{u}'", first=f"'{seen[u]}'", second=f"'{bid}'"),
                                  units_node.span if units_node is not None else k.span,
-                                 help="a unit is scored and ranked in one block only: take it "
-                                      "out of one of them (a group's 'minus')")
+                                 help=_("a unit is scored and ranked in one block only: take "
+                                        "it out of one of them (a group's 'minus')"))
                 else:
                     seen[u] = bid
             if not units and not self.c.has_errors:
-                self.c.error("E457", f"the block '{bid}' has no units",
+                self.c.error("E457", _("the block {id} has no units").format(id=f"'{bid}'"),
                              units_node.span if units_node is not None else k.span,
-                             help="name a group of the plan that has agencies")
+                             help=_("name a group of the plan that has agencies"))
             bands = self.bands(v.get("classify"), classify=True)
             tie = tuple(x.text for x in _scalars(v.get("tie_break")))
             out[bid] = Block(bid, label(v.get("name")), tuple(units), tuple(bands), tie,
@@ -773,14 +787,14 @@ class _Builder:
             lows = [k for k in ("at_least", "above") if k in item.items]
             highs = [k for k in ("at_most", "below") if k in item.items]
             if len(lows) > 1 or len(highs) > 1:
-                self.c.error("E452", "a band has two " + ("lower" if len(lows) > 1 else "upper")
-                             + " bounds", item.span, help="keep one: at_least (từ) or above "
-                             "(trên) for the lower bound, at_most (đến) or below (dưới) for "
-                             "the upper")
+                self.c.error("E452", _("a band has two lower bounds") if len(lows) > 1
+                             else _("a band has two upper bounds"), item.span,
+                             help=_("keep one: at_least (từ) or above (trên) for the lower "
+                                    "bound, at_most (đến) or below (dưới) for the upper"))
                 continue
             if not lows and not highs:
-                self.c.error("E452", "a band without a bound", item.span,
-                             help="give at_least or above, at_most or below")
+                self.c.error("E452", _("a band without a bound"), item.span,
+                             help=_("give at_least or above, at_most or below"))
                 continue
             lower = number(item.get(lows[0])) if lows else None
             upper = number(item.get(highs[0])) if highs else None
@@ -789,14 +803,17 @@ class _Builder:
             if lower is not None and upper is not None and (
                     lower > upper or (lower == upper and (lows[0] == "above"
                                                           or highs[0] == "below"))):
-                self.c.error("E452", "the band is empty: its lower bound is not below its "
-                             "upper bound", item.span, help="check the two bounds")
+                self.c.error("E452", _("the band is empty: its lower bound is not below its "
+                                       "upper bound"), item.span, help=_("check the two bounds"))
                 continue
             if points is not None and maximum is not None and not (0 <= points <= maximum):
                 p = item.get("points")
-                self.c.error("E454", f"{_fmt(points)} points is outside 0 to the maximum "
-                             f"{_fmt(maximum)}", p.span if p is not None else item.span,
-                             help="a band gives between 0 and the criterion's maximum points")
+                self.c.error("E454", _("{points} points is outside 0 to the maximum "
+                                       "{maximum}").format(points=_fmt(points),
+                                                           maximum=_fmt(maximum)),
+                             p.span if p is not None else item.span,
+                             help=_("a band gives between 0 and the criterion's maximum "
+                                    "points"))
             out.append(Band(lower, bool(lows) and lows[0] == "at_least", upper,
                             bool(highs) and highs[0] == "at_most", points, lab,
                             label(item.get("name")) if item.get("name") else None, item.span))
@@ -812,34 +829,41 @@ class _Builder:
             # a's upper must meet b's lower exactly, one side closed and the other open
             if a.upper is None or b.lower is None or a.upper > b.lower or (
                     a.upper == b.lower and a.upper_closed and b.lower_closed):
-                self.c.error("E452", f"the bands '{a.describe()}' and '{b.describe()}' overlap",
-                             b.span, help="a value must fall in one band only: make one bound "
-                             "open (above/below) and the other closed (at_least/at_most)")
+                self.c.error("E452", _("the bands {first} and {second} overlap").format(
+                    first=f"'{a.describe()}'", second=f"'{b.describe()}'"),
+                             b.span, help=_("a value must fall in one band only: make one "
+                                            "bound open (above/below) and the other closed "
+                                            "(at_least/at_most)"))
             elif a.upper < b.lower or (a.upper == b.lower and not a.upper_closed
                                        and not b.lower_closed):
-                gap = f"{_show(a.upper)}" if a.upper == b.lower else \
-                    f"{_show(a.upper)} to {_show(b.lower)}"
-                self.c.error("E452", f"the bands leave a gap at {gap}", b.span,
-                             help="a value must fall in one band: close one of the two "
-                                  "bounds (at_least/at_most) so that the bands meet")
+                gap = _("the bands leave a gap at {value}").format(value=_show(a.upper)) \
+                    if a.upper == b.lower else _(
+                        "the bands leave a gap at {low} to {high}").format(
+                            low=_show(a.upper), high=_show(b.lower))
+                self.c.error("E452", gap, b.span,
+                             help=_("a value must fall in one band: close one of the two "
+                                    "bounds (at_least/at_most) so that the bands meet"))
         if classify:
             low, high = ordered[0], ordered[-1]
             if low.lower is not None and (low.lower > 0 or (low.lower == 0
                                                            and not low.lower_closed)):
-                self.c.error("E452", f"no classification band holds an index of "
-                             f"{_show(low.lower) if low.lower else '0%'}", node.span,
-                             help="the bands must cover 0% to 100%: leave the lowest band "
-                                  "without a lower bound")
+                self.c.error("E452", _("no classification band holds an index of "
+                                       "{index}").format(
+                                           index=_show(low.lower) if low.lower else "0%"),
+                             node.span,
+                             help=_("the bands must cover 0% to 100%: leave the lowest band "
+                                    "without a lower bound"))
             if high.upper is not None and (high.upper < 1 or (high.upper == 1
                                                              and not high.upper_closed)):
-                self.c.error("E452", "no classification band holds an index of 100%",
-                             node.span, help="the bands must cover 0% to 100%: leave the "
-                                             "highest band without an upper bound")
+                self.c.error("E452", _("no classification band holds an index of {index}").format(
+                    index="100%"), node.span,
+                             help=_("the bands must cover 0% to 100%: leave the highest band "
+                                    "without an upper bound"))
             labels: dict[str, Band] = {}
             for b in bands:
                 if b.label in labels:
-                    self.c.error("E452", f"the label '{b.label}' is given to two bands",
-                                 b.span, help="give each band its own label")
+                    self.c.error("E452", _("the label {label} is given to two bands").format(
+                        label=f"'{b.label}'"), b.span, help=_("give each band its own label"))
                 labels[b.label or ""] = b
 
     # -- areas and criteria ------------------------------------------------------------------
@@ -860,16 +884,17 @@ class _Builder:
             amax = number(v.get("max"))
             areas[aid] = ScorecardArea(aid, label(v.get("name")), amax, tuple(ids),
                                        text_of(v.get("ref")), text_of(v.get("notes")), k.span)
-            self.adds_up(f"area '{aid}'", amax, [criteria[i] for i in ids if i in criteria],
-                         v.get("max"))
+            self.adds_up(_("area {id}").format(id=f"'{aid}'"), amax,
+                         [criteria[i] for i in ids if i in criteria], v.get("max"))
         return areas, criteria
 
     def unique(self, cid: str, key: YScalar) -> bool:
         if cid in self.criterion_spans:
             first = self.criterion_spans[cid].begin
-            self.c.error("E458", f"the criterion id '{cid}' is used twice", key.span,
-                         help=f"it is already used at {first.file}:{first.line}; a criterion "
-                              "id names one criterion in the whole scorecard")
+            self.c.error("E458", _("the criterion id {id} is used twice").format(id=f"'{cid}'"),
+                         key.span, help=_("it is already used at {place}; a criterion id "
+                                          "names one criterion in the whole scorecard").format(
+                                              place=f"{first.file}:{first.line}"))
             return False
         self.criterion_spans[cid] = key.span
         return True
@@ -878,10 +903,12 @@ class _Builder:
                 at: YNode | None) -> None:
         total = sum((c.max for c in children), 0)
         if children and total != maximum:
-            self.c.error("E451", f"the maximum of {what} is {_fmt(maximum)} but its criteria "
-                         f"add up to {_fmt(total)}", at.span if at is not None else None,
-                         help="correct the maximum, or the criteria's: "
-                         + " + ".join(f"{c.id}: {_fmt(c.max)}" for c in children))
+            self.c.error("E451", _("the maximum of {what} is {maximum} but its criteria "
+                                   "add up to {total}").format(
+                                       what=what, maximum=_fmt(maximum), total=_fmt(total)),
+                         at.span if at is not None else None,
+                         help=_("correct the maximum, or the criteria's: {sum}").format(
+                             sum=" + ".join(f"{c.id}: {_fmt(c.max)}" for c in children)))
 
     def criterion(self, cid: str, key: YScalar, node: YMap, area: str, parent: str | None,
                   level: int, inherited: frozenset[str] | None,
@@ -894,10 +921,11 @@ class _Builder:
         leaf_keys = [k for k in ("input", "population", "on_empty", "points", "deductions",
                                  "floor", "round") if k in node.items]
         if isinstance(sub, YMap) and leaf_keys:
-            self.c.error("E453", f"the criterion '{cid}' has sub-criteria and its own "
-                         f"'{leaf_keys[0]}'", node.key_span(leaf_keys[0]),
-                         help="a criterion with sub-criteria is the sum of theirs: move its "
-                              "rule into a sub-criterion, or remove the sub-criteria")
+            self.c.error("E453", _("the criterion {id} has sub-criteria and its own "
+                                   "{key}").format(id=f"'{cid}'", key=f"'{leaf_keys[0]}'"),
+                         node.key_span(leaf_keys[0]),
+                         help=_("a criterion with sub-criteria is the sum of theirs: move its "
+                                "rule into a sub-criterion, or remove the sub-criteria"))
             return
         crit_placeholder = Criterion(cid, label(node.get("name")), cmax, area, parent, level,
                                      span=key.span)
@@ -907,40 +935,43 @@ class _Builder:
                 if isinstance(sv, YMap) and self.unique(sid, sk):
                     children.append(sid)
                     self.criterion(sid, sk, sv, area, cid, level + 1, applies, out)
-            self.adds_up(f"criterion '{cid}'", cmax, [out[i] for i in children if i in out],
-                         node.get("max"))
+            self.adds_up(_("criterion {id}").format(id=f"'{cid}'"), cmax,
+                         [out[i] for i in children if i in out], node.get("max"))
             out[cid] = dataclasses.replace(crit_placeholder, children=tuple(children),
                                            ref=text_of(node.get("ref")),
                                            text=text_of(node.get("text")),
                                            notes=text_of(node.get("notes")), applies=applies)
             return
         if not isinstance(rule_node, YMap):
-            self.c.error("E453", f"the criterion '{cid}' gives no points: it has no "
-                         "'points' rule and no sub-criteria", key.span,
-                         help="add 'points:' with one of " + ", ".join(RULE_KINDS))
+            self.c.error("E453", _("the criterion {id} gives no points: it has no "
+                                   "'points' rule and no sub-criteria").format(id=f"'{cid}'"),
+                         key.span, help=_("add 'points:' with one of {kinds}").format(
+                             kinds=", ".join(RULE_KINDS)))
             return
         kinds = [k for k in RULE_KINDS if k in rule_node.items]
         if len(kinds) != 1:
-            self.c.error("E453", f"the criterion '{cid}' has " + (
-                "no rule" if not kinds else f"{len(kinds)} rules ({', '.join(kinds)})")
-                + " under 'points'", node.key_span("points"),
-                help="give exactly one of " + ", ".join(RULE_KINDS))
+            self.c.error("E453", (_("the criterion {id} has no rule under 'points'") if not kinds
+                                  else _("the criterion {id} has {n} rules ({kinds}) under "
+                                         "'points'")).format(
+                id=f"'{cid}'", n=len(kinds), kinds=", ".join(kinds)), node.key_span("points"),
+                help=_("give exactly one of {kinds}").format(kinds=", ".join(RULE_KINDS)))
             return
         if "on_empty" in node.items and "population" not in node.items:
-            self.c.error("E453", f"'on_empty' of '{cid}' does nothing without a 'population'",
+            self.c.error("E453", _("'on_empty' of {id} does nothing without a "
+                                   "'population'").format(id=f"'{cid}'"),
                          node.key_span("on_empty"),
-                         help="add 'population:' (what the criterion counts, e.g. "
-                              "sum(dossiers_received)), or remove 'on_empty'")
+                         help=_("add 'population:' (what the criterion counts, e.g. "
+                                "sum(dossiers_received)), or remove 'on_empty'"))
         inputs = self.inputs(cid, node)
         input_type = next((f.type for f in inputs.values()), None) if inputs is not None \
             else None
         rule = self.rule(cid, kinds[0], rule_node, cmax, node, inputs, input_type)
-        population = self.formula(node.get("population"), NUMBER, "the population")
+        population = self.formula(node.get("population"), NUMBER, _("the population"))
         deductions = []
         dnode = node.get("deductions")
         for d in (dnode.items if isinstance(dnode, YSeq) else ()):
             if isinstance(d, YMap):
-                when = self.formula(d.get("when"), BOOL, "a deduction's 'when'")
+                when = self.formula(d.get("when"), BOOL, _("a deduction's 'when'"))
                 if when is not None:
                     deductions.append(Deduction(when, number(d.get("points")),
                                                 text_of(d.get("text")), text_of(d.get("ref"))))
@@ -966,26 +997,28 @@ class _Builder:
             for sid, (sk, sv) in inode.items.items():
                 if sid not in self.stage_ids:
                     hint = did_you_mean(sid, self.stage_ids)
-                    self.c.error("E455", f"unknown stage '{sid}'", sk.span,
+                    self.c.error("E455", _("unknown stage {id}").format(id=f"'{sid}'"), sk.span,
                                  help=(hint + " " if hint else "") + (
-                                     "the scorecard's stages: " + ", ".join(self.stage_ids)
-                                     if self.stage_ids else "declare the stages under "
-                                     "'stages:' at the top of the scorecard"))
+                                     _("the scorecard's stages: {ids}").format(
+                                         ids=", ".join(self.stage_ids))
+                                     if self.stage_ids else _(
+                                         "declare the stages under 'stages:' at the top of "
+                                         "the scorecard")))
                     ok = False
                     continue
-                f = self.formula(sv, None, "the input")
+                f = self.formula(sv, None, _("the input"))
                 if f is None:
                     ok = False
                 else:
                     out[sid] = f
             types = {f.type for f in out.values()}
             if len(types) > 1:
-                self.c.error("E460", f"the inputs of '{cid}' have different types at "
-                             "different stages", inode.span,
-                             help="every stage's input must be of one type")
+                self.c.error("E460", _("the inputs of {id} have different types at "
+                                       "different stages").format(id=f"'{cid}'"), inode.span,
+                             help=_("every stage's input must be of one type"))
                 ok = False
         else:
-            f = self.formula(inode, None, "the input")
+            f = self.formula(inode, None, _("the input"))
             if f is None:
                 return None
             out[""] = f
@@ -1001,57 +1034,67 @@ class _Builder:
             if inputs is None:
                 return
             if input_type is None:
-                self.c.error("E460", f"the rule '{kind}' of '{cid}' needs an input",
-                             node.key_span(kind), help=f"add 'input:' with {words}")
+                self.c.error("E460", _("the rule {kind} of {id} needs an input").format(
+                    kind=f"'{kind}'", id=f"'{cid}'"),
+                             node.key_span(kind), help=_("add 'input:' with {words}").format(
+                                 words=_(words)))
             elif input_type != wanted:
-                self.c.error("E460", f"the input of '{cid}' is {TYPE_SAID[input_type]}, but "
-                             f"the rule '{kind}' needs {words}", at,
-                             help=f"give an input that is {words}, or use another rule")
+                self.c.error("E460", _("the input of {id} is {type}, but the rule {kind} needs "
+                                       "{words}").format(id=f"'{cid}'", kind=f"'{kind}'",
+                                                         type=_(TYPE_SAID[input_type]),
+                                                         words=_(words)), at,
+                             help=_("give an input that is {words}, or use another "
+                                    "rule").format(words=_(words)))
 
         match kind:
             case "categorical":
-                needs(TEXT, "a text (a category fact)")
+                needs(TEXT, N_("a text (a category fact)"))
                 cats: dict[str, Num] = {}
                 assert isinstance(body, YMap)
-                for key, (_, v) in body.items.items():
+                for key, (_key, v) in body.items.items():
                     points = number(v)
                     if not 0 <= points <= cmax:
-                        self.c.error("E454", f"{_fmt(points)} points is outside 0 to the "
-                                     f"maximum {_fmt(cmax)}", v.span,
-                                     help="a rule gives between 0 and the criterion's maximum")
+                        self.c.error("E454", _("{points} points is outside 0 to the maximum "
+                                               "{maximum}").format(points=_fmt(points),
+                                                                   maximum=_fmt(cmax)), v.span,
+                                     help=_("a rule gives between 0 and the criterion's "
+                                            "maximum"))
                     cats[key] = points
                 self.category_keys(cid, body, inputs)
                 return Rule("categorical", categories=frozen(cats))
             case "yes_no":
-                needs(BOOL, "a condition (true or false)")
+                needs(BOOL, N_("a condition (true or false)"))
                 assert isinstance(body, YMap)
                 yes, no = number(body.get("yes")), number(body.get("no"))
                 for side in ("yes", "no"):
                     pts = number(body.get(side))
                     if not 0 <= pts <= cmax:
-                        self.c.error("E454", f"{_fmt(pts)} points is outside 0 to the maximum "
-                                     f"{_fmt(cmax)}", _span(body.get(side)),
-                                     help="a rule gives between 0 and the criterion's maximum")
+                        self.c.error("E454", _("{points} points is outside 0 to the maximum "
+                                               "{maximum}").format(points=_fmt(pts),
+                                                                   maximum=_fmt(cmax)),
+                                     _span(body.get(side)),
+                                     help=_("a rule gives between 0 and the criterion's "
+                                            "maximum"))
                 return Rule("yes_no", yes=yes, no=no)
             case "steps":
-                needs(NUMBER, "a number")
+                needs(NUMBER, N_("a number"))
                 bands = self.bands(body, classify=False, maximum=cmax)
                 return Rule("steps", bands=tuple(bands))
             case "proportional":
-                needs(NUMBER, "a number")
+                needs(NUMBER, N_("a number"))
                 assert isinstance(body, YMap)
                 full_at = number(body.get("full_at"))
                 if full_at <= 0:
                     fa = body.get("full_at")
-                    self.c.error("E454", "full_at must be above 0", fa.span if fa else None,
-                                 help="write the value from which the maximum is given, "
-                                      "e.g. 80%")
+                    self.c.error("E454", _("full_at must be above 0"), fa.span if fa else None,
+                                 help=_("write the value from which the maximum is given, "
+                                        "e.g. 80%"))
                 return Rule("proportional", full_at=full_at)
             case "formula":
                 extra = {"value": input_type} if input_type is not None else {}
-                f = self.formula(body, NUMBER, "the points formula", **extra)
+                f = self.formula(body, NUMBER, _("the points formula"), **extra)
                 return Rule("formula", formula=f) if f is not None else None
-        needs(NUMBER, "a number (the points)")
+        needs(NUMBER, N_("a number (the points)"))
         return Rule("given")
 
     def category_keys(self, cid: str, body: YMap, inputs: dict[str, Formula] | None) -> None:
@@ -1059,18 +1102,20 @@ class _Builder:
         for f in (inputs or {}).values():
             if isinstance(f.expr, Name) and f.expr.name in self.fact_plan.facts:
                 fdef = self.fact_plan.facts[f.expr.name]
-                for key, (k, _) in body.items.items():
+                for key, (k, _value) in body.items.items():
                     if fdef.values and key not in fdef.values:
                         hint = did_you_mean(key, fdef.values)
-                        self.c.error("E461", f"'{key}' is not a value of the fact "
-                                     f"'{fdef.id}'", k.span, help=(hint + " " if hint else "")
-                                     + "its values: " + ", ".join(fdef.values))
+                        self.c.error("E461", _("{value} is not a value of the fact {id}").format(
+                            value=f"'{key}'", id=f"'{fdef.id}'"), k.span,
+                                     help=(hint + " " if hint else "")
+                                     + _("its values: {values}").format(
+                                         values=", ".join(fdef.values)))
                 missing = [v for v in fdef.values if v not in body.items]
                 if missing:
-                    self.c.error("E461", f"the rule of '{cid}' gives no points for "
-                                 + ", ".join(f"'{m}'" for m in missing), body.span,
-                                 help="give points for every value of the fact "
-                                      f"'{fdef.id}', 0 included")
+                    self.c.error("E461", _("the rule of {id} gives no points for {values}").format(
+                        id=f"'{cid}'", values=", ".join(f"'{m}'" for m in missing)), body.span,
+                                 help=_("give points for every value of the fact {id}, 0 "
+                                        "included").format(id=f"'{fdef.id}'"))
                 return
 
     def symbols(self, **extra: Type) -> Symbols:
@@ -1092,9 +1137,11 @@ class _Builder:
             self.c.extend(e.diagnostics)
             return None
         if wanted is not None and rtype != wanted:
-            self.c.error("E460", f"{what} is {TYPE_SAID.get(rtype, str(rtype))}, not "
-                         f"{TYPE_SAID[wanted]}", expr.span,
-                         help=f"write a formula that gives {TYPE_SAID[wanted]}")
+            self.c.error("E460", _("{what} is {type}, not {wanted}").format(
+                what=what, type=_(TYPE_SAID[rtype]) if rtype in TYPE_SAID else str(rtype),
+                wanted=_(TYPE_SAID[wanted])), expr.span,
+                         help=_("write a formula that gives {wanted}").format(
+                             wanted=_(TYPE_SAID[wanted])))
             return None
         self.indicators.update(n for n in free_names(expr) if n in self.plan.indicators)
         return Formula(src.text, expr, rtype, compile_expr(expr, set(self.fact_types)))
@@ -1105,7 +1152,7 @@ class _Builder:
             return None
         items: list[AdjustmentItem] = []
         inode = node.get("items")
-        for iid, (_, v) in (inode.items.items() if isinstance(inode, YMap) else []):
+        for iid, (_key, v) in (inode.items.items() if isinstance(inode, YMap) else []):
             if not isinstance(v, YMap):
                 continue
             f = self.formula(v.get("points"), NUMBER, f"the points of the {key} item '{iid}'")

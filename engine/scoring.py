@@ -12,7 +12,9 @@ never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from typing import Any, Literal
 from .diagnostics import ArgumentError, Diagnostic
 from .evaluator import Context, Row
 from .facts import Facts, load_facts
+from .i18n import N_, _
 from .language import Formula
 from .messages import describe_reason, unknown_name
 from .model import Label, Plan
@@ -61,14 +64,34 @@ def round_exact(x: Num, places: int, mode: str = "half_up") -> Num:
         >>> round_exact(Fraction(399, 100), 0)
         4
     """
-    scaled = Fraction(x) * 10**places
-    sign = -1 if scaled < 0 else 1
-    q, r = divmod(abs(scaled.numerator), scaled.denominator)
-    half = 2 * r - scaled.denominator  # > 0 above one half, 0 at one half
-    if (mode == "up" and r) or (mode == "half_up" and half >= 0) or \
+    return _round(x, places, mode)[0]
+
+
+def _round(x: Num, places: int, mode: str) -> tuple[Num, bool]:
+    """:func:`round_exact` and whether it changed ``x``, in whole numbers: scoring rounds
+    every criterion of every unit, and arithmetic on :class:`Fraction` costs microseconds
+    an operation (the results are the same exact numbers)."""
+    if type(x) is int:
+        if places >= 0:
+            return x, False
+        n, d = x, 1
+    else:
+        n, d = x.numerator, x.denominator
+    if places >= 0:
+        n *= 10**places
+    else:
+        d *= 10**-places
+    sign = -1 if n < 0 else 1
+    q, r = divmod(abs(n), d)
+    if not r:
+        return _norm(x), False
+    half = 2 * r - d  # > 0 above one half, 0 at one half
+    if mode == "up" or (mode == "half_up" and half >= 0) or \
             (mode == "half_even" and (half > 0 or (half == 0 and q % 2 == 1))):
         q += 1
-    return _norm(Fraction(sign * q, 10**places))
+    if places >= 0:
+        return _norm(Fraction(sign * q, 10**places)), True
+    return sign * q * 10**-places, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +201,30 @@ class CriterionScore:
         }
 
 
+def _criterion_score(criterion: Criterion, status: Status, points: Value, max: Num, *,
+                     why: str = "", stages: tuple[StageScore, ...] = (),
+                     final_stage: str | None = None,
+                     explain: Callable[[], tuple[InputValue, ...]] | None = None,
+                     population: Value | None = None,
+                     deductions: tuple[tuple[Deduction, bool], ...] = (),
+                     rounded: Rounded | None = None) -> CriterionScore:
+    """``CriterionScore(...)``, made without the frozen dataclass's ``__init__``, which sets
+    each field with ``object.__setattr__``: scoring makes one per criterion per unit, and
+    this costs a third of it. The object is the same (equal, same repr, still frozen)."""
+    score = _new(CriterionScore)
+    score.__dict__.update(criterion=criterion, status=status, points=points, max=max,
+                          why=why, stages=stages, final_stage=final_stage, explain=explain,
+                          population=population, deductions=deductions, rounded=rounded)
+    return score
+
+
+_new = object.__new__
+# _criterion_score sets every field: a field added to CriterionScore must be added there too.
+assert [f.name for f in dataclasses.fields(CriterionScore)] == [
+    "criterion", "status", "points", "max", "why", "stages", "final_stage", "explain",
+    "population", "deductions", "rounded"]
+
+
 @dataclass(frozen=True)
 class UnitScore:
     """A unit's result: every criterion, its total, index, group and rank in its block."""
@@ -276,7 +323,11 @@ class BlockResult:
 
 @dataclass(frozen=True, slots=True)
 class StageChange:
-    """A criterion of a unit where a later stage changed the self-assessment's points."""
+    """A criterion of a unit where a later stage changed the self-assessment's points.
+
+    ``before`` and ``after`` are what the rule gave at each stage; ``final`` is the criterion's
+    points, after its deductions, floor and rounding (what the unit's total counts), which can
+    differ from ``after`` (a deduction can take an appraised 0 to -0.25)."""
 
     unit: str
     criterion: str
@@ -284,13 +335,20 @@ class StageChange:
     before: Value
     after_stage: str
     after: Value
+    final: Value | None = None  # None: not given (made by hand): then ``after``
+
+    @property
+    def final_points(self) -> Value:
+        """The criterion's final points (``after`` when ``final`` was not given)."""
+        return self.after if self.final is None else self.final
 
     def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "criterion": self.criterion,
                 "from_stage": self.before_stage, "from": json_value(self.before),
                 "to_stage": self.after_stage, "to": json_value(self.after),
                 "difference": json_value(_norm(_num(self.after) - _num(self.before)))
-                if is_number(self.after) and is_number(self.before) else None}
+                if is_number(self.after) and is_number(self.before) else None,
+                "final": json_value(self.final_points)}
 
 
 @dataclass(frozen=True)
@@ -308,7 +366,7 @@ class ScoreReport:
         for b in self.blocks:
             if b.id == block:
                 return b
-        raise ArgumentError([unknown_name("E463", "block", block, [b.id for b in self.blocks],
+        raise ArgumentError([unknown_name("E463", N_("block"), block, [b.id for b in self.blocks],
                                           file="ScoreReport.block()")])
 
     def unit(self, unit: str) -> UnitScore:
@@ -318,7 +376,7 @@ class ScoreReport:
                 if u.unit == unit:
                     return u
         units = [u.unit for b in self.blocks for u in b.units]
-        raise ArgumentError([unknown_name("E463", "unit", unit, units,
+        raise ArgumentError([unknown_name("E463", N_("unit"), unit, units,
                                           file="ScoreReport.unit()")])
 
     def stage_changes(self) -> tuple[StageChange, ...]:
@@ -335,7 +393,7 @@ class ScoreReport:
                     first, last = present[0], present[-1]
                     if first.points != last.points:
                         out.append(StageChange(u.unit, c.id, first.stage, first.points,
-                                               last.stage, last.points))
+                                               last.stage, last.points, c.points))
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -367,9 +425,10 @@ def score(plan: Plan, scorecard: Scorecard,
     check_arguments(plan, period=period)
     if scorecard.fact_plan.id != plan.id:
         raise ArgumentError([Diagnostic(
-            "E463", f"the scorecard was loaded for plan '{scorecard.fact_plan.id}', not "
-            f"'{plan.id}'", file="score(scorecard=)",
-            help="load the scorecard with this plan: load_scorecard(path, plan=plan)")])
+            "E463", _("the scorecard was loaded for plan {loaded}, not {plan}").format(
+                loaded=f"'{scorecard.fact_plan.id}'", plan=f"'{plan.id}'"),
+            file="score(scorecard=)",
+            help=_("load the scorecard with this plan: load_scorecard(path, plan=plan)"))])
     if not isinstance(facts, Facts):
         facts = load_facts(scorecard.fact_plan, facts, period)
     # Scoring builds many small objects that hold no reference cycles; the cyclic collector
@@ -405,6 +464,7 @@ class _Scorer:
         self.leaves = card.leaves
         self.parents = [c for c in reversed(list(card.criteria.values())) if not c.scored]
         self.order = tuple(card.criteria)
+        self.round_criteria = card.rounding.get("criteria")
         #: each scored criterion's inputs in the order of the stages ("": one input for all)
         self.stage_inputs: dict[str, list[tuple[str, Formula | None]]] = {
             c.id: ([("", c.inputs[""])] if "" in c.inputs else
@@ -488,14 +548,15 @@ class _Scorer:
         elif amax == 0:
             index = Unknown.of(Reason("empty", detail="no criterion applies to the unit"))
         else:
-            exact: Num = Fraction(_num(total)) / amax
+            exact: Num = _norm(Fraction(_num(total)) / amax)
             r = self.card.rounding.get("index")
             if r is not None:
-                after = _norm(Fraction(round_exact(exact * 100, r.places, r.mode)) / 100)
-                if after != exact:
+                # a percentage to r.places decimals: the index to r.places + 2 (the same digit)
+                after, changed = _round(exact, r.places + 2, r.mode)
+                if changed:
                     rounded.append(Rounded("index", exact, after, r))
                 exact = after
-            index = _norm(exact)
+            index = exact
         group = None if isinstance(index, Unknown) else _group(block.classify, _num(index))
         rounded.extend(s.rounded for s in ordered if s.rounded is not None)
         return UnitScore(unit, self.plan.agencies[unit].name, block.id, ordered,
@@ -523,7 +584,7 @@ class _Scorer:
 
     def criterion(self, c: Criterion, unit: str, ctx: Context) -> CriterionScore:
         if c.applies is not None and unit not in c.applies:
-            return CriterionScore(c, "not_applicable", 0, 0,
+            return _criterion_score(c, "not_applicable", 0, 0,
                                   why="the criterion does not apply to this unit")
         population: Value | None = None
 
@@ -533,17 +594,17 @@ class _Scorer:
         if c.population is not None:
             population = c.population.program.evaluate(ctx)
             if isinstance(population, Unknown):
-                return CriterionScore(c, "unknown", population, c.max,
+                return _criterion_score(c, "unknown", population, c.max,
                                       why="the population is not known",
                                       explain=explain, population=population)
             if population == 0:
                 if c.on_empty == "not_applicable":
-                    return CriterionScore(c, "not_applicable", 0, 0,
+                    return _criterion_score(c, "not_applicable", 0, 0,
                                           why="nothing to score: the population is 0",
                                           explain=explain,
                                           population=population)
                 points: Num = c.max if c.on_empty == "full" else 0
-                return CriterionScore(c, "scored", points, c.max,
+                return _criterion_score(c, "scored", points, c.max,
                                       why=f"the population is 0: on_empty {c.on_empty}",
                                       explain=explain, population=population)
         stages: list[StageScore] = []
@@ -557,35 +618,40 @@ class _Scorer:
                 final = s
         if final is None:
             why_unknown = merge([s.input for s in stages])
-            return CriterionScore(c, "unknown", why_unknown, c.max, why="no stage has a value",
+            return _criterion_score(c, "unknown", why_unknown, c.max, why="no stage has a value",
                                   stages=tuple(stages), explain=explain, population=population)
         if isinstance(final.points, Unknown):
-            return CriterionScore(c, "unknown", final.points, c.max,
+            return _criterion_score(c, "unknown", final.points, c.max,
                                   why="; ".join(describe_reason(r)
                                                 for r in final.points.sorted_reasons()),
                                   stages=tuple(stages), final_stage=final.stage,
                                   explain=explain, population=population)
         points = _num(final.points)
         applied: list[tuple[Deduction, bool]] = []
+        deducted = False
         for d in c.deductions:
             when = d.when.program.evaluate(ctx)
             if isinstance(when, Unknown):
-                return CriterionScore(c, "unknown", when, c.max,
+                return _criterion_score(c, "unknown", when, c.max,
                                       why="a deduction's condition is not known",
                                       stages=tuple(stages), final_stage=final.stage,
                                       explain=explain, population=population)
             applied.append((d, when is True))
             if when is True:
                 points -= d.points
-        points = min(max(points, c.floor), c.max)
+                deducted = True
+        # A rule gives between 0 and the maximum (formula and given: between the floor and
+        # the maximum), so only a deduction or a floor above 0 can take points out of range.
+        if deducted or c.floor > 0 or c.max < 0:
+            points = min(max(points, c.floor), c.max)
         rounded = None
-        r = c.round or self.card.rounding.get("criteria")
+        r = c.round or self.round_criteria
         if r is not None:
-            after = round_exact(points, r.places, r.mode)
-            if after != points:
+            after, changed = _round(points, r.places, r.mode)
+            if changed:
                 rounded = Rounded(c.id, points, after, r)
             points = after
-        return CriterionScore(c, "scored", _norm(points), c.max, stages=tuple(stages),
+        return _criterion_score(c, "scored", _norm(points), c.max, stages=tuple(stages),
                               final_stage=final.stage, explain=explain, population=population,
                               deductions=tuple(applied), rounded=rounded)
 
@@ -610,10 +676,7 @@ class _Scorer:
                 return Unknown.of(Reason("invalid", detail="the value falls in no band"))
             case "proportional":
                 assert rule.full_at is not None
-                v = _num(value)
-                if v >= rule.full_at:
-                    return c.max
-                return _norm(Fraction(max(v, 0) * c.max) / rule.full_at)
+                return _proportional(_num(value), rule.full_at, c.max)
             case "formula":
                 assert rule.formula is not None
                 scalars = dict(ctx.scalars)
@@ -646,10 +709,42 @@ class _Scorer:
         return tuple(out)
 
 
+def _proportional(v: Num, full_at: Num, top: Num) -> Num:
+    """``top`` at ``full_at`` and above, in proportion below (0 at 0 and below): the same
+    exact number as ``Fraction(max(v, 0) * top) / full_at``, worked out in whole numbers
+    with one :class:`Fraction` made at the end."""
+    vn, vd = (v, 1) if type(v) is int else (v.numerator, v.denominator)
+    fn, fd = (full_at, 1) if type(full_at) is int else (full_at.numerator, full_at.denominator)
+    if vn * fd >= fn * vd:
+        return top
+    if vn <= 0:
+        return 0
+    tn, td = (top, 1) if type(top) is int else (top.numerator, top.denominator)
+    return _norm(Fraction(vn * tn * fd, vd * td * fn))
+
+
 def _sum(values: Sequence[Value]) -> Value:
     if any(isinstance(v, Unknown) for v in values):
         return merge(values)
-    return _norm(sum((_num(v) for v in values), 0))
+    return _exact_sum(values)  # type: ignore[arg-type]  # no Unknown among them
+
+
+def _exact_sum(values: Sequence[Num]) -> Num:
+    """The exact sum of numbers, over their common denominator in whole numbers (one
+    :class:`Fraction` made at most) rather than adding fractions one by one."""
+    whole = 0
+    parts: list[Fraction] = []
+    for v in values:
+        if type(v) is int:
+            whole += v
+        else:
+            assert isinstance(v, Fraction), v
+            parts.append(v)
+    if not parts:
+        return whole
+    common = math.lcm(*[p.denominator for p in parts])
+    top = whole * common + sum(p.numerator * (common // p.denominator) for p in parts)
+    return _norm(Fraction(top, common))
 
 
 def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
@@ -686,22 +781,39 @@ def _sort_key(u: UnitScore, tie_break: Sequence[str]) -> tuple[Num, ...]:
     return tuple(key)
 
 
+def _sort_keys(units: Sequence[UnitScore], tie_break: Sequence[str]) -> list[tuple[Num, ...]]:
+    """Each unit's :func:`_sort_key`, its numbers put over one common denominator as whole
+    numbers when it is small (rounded indices: 10,000), so that sorting compares integers and
+    not :class:`Fraction` objects; the order and the ties are the same."""
+    keys = [_sort_key(u, tie_break) for u in units]
+    denominators = {x.denominator for k in keys for x in k if type(x) is Fraction}
+    if not denominators:
+        return keys
+    common = math.lcm(*denominators)
+    if common > 10**12:
+        return keys
+    return [tuple(x * common if type(x) is int else x.numerator * (common // x.denominator)
+                  for x in k) for k in keys]
+
+
 def _ranked(units: Sequence[UnitScore], block: Block) -> list[UnitScore]:
     """Units in rank order, each with its rank; equal keys share a rank (1, 2, 2, 4); units
     with an unknown index last, without a rank. Ties are listed by name, then id."""
-    import dataclasses
-
     known = [u for u in units if not isinstance(u.index, Unknown)]
     unknown = sorted((u for u in units if isinstance(u.index, Unknown)),
                      key=lambda u: (u.name.vi, u.unit))
-    known.sort(key=lambda u: (_sort_key(u, block.tie_break), u.name.vi, u.unit))
+    keys = _sort_keys(known, block.tie_break)
+    order = sorted(range(len(known)), key=lambda i: (keys[i], known[i].name.vi, known[i].unit))
     out: list[UnitScore] = []
     previous: tuple[Num, ...] | None = None
     rank = 0
-    for i, u in enumerate(known, start=1):
-        key = _sort_key(u, block.tie_break)
+    for place, i in enumerate(order, start=1):
+        u, key = known[i], keys[i]
         if key != previous:
-            rank = i
+            rank = place
             previous = key
-        out.append(dataclasses.replace(u, rank=rank))
+        # dataclasses.replace(u, rank=rank), without the frozen __init__ (see _criterion_score)
+        ranked = _new(UnitScore)
+        ranked.__dict__.update(u.__dict__, rank=rank)
+        out.append(ranked)
     return out + unknown

@@ -55,9 +55,12 @@ def test_xlsx_holds_the_ranking(tmp_path: Path) -> None:
 
 
 def test_xlsx_needs_a_file() -> None:
-    result = CliRunner().invoke(main, [*ARGS, "--format", "xlsx"])
+    result = CliRunner().invoke(main, [*ARGS, "--format", "xlsx", "--lang", "en"])
     assert result.exit_code == 2
     assert "name the file with -o FILE.xlsx" in result.output
+    result = CliRunner().invoke(main, [*ARGS, "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "hãy đặt tên tệp bằng -o FILE.xlsx" in result.output
 
 
 def test_an_invalid_scorecard_exits_2_with_json_diagnostics() -> None:
@@ -68,6 +71,23 @@ def test_an_invalid_scorecard_exits_2_with_json_diagnostics() -> None:
 
 
 def test_unit_and_stages_are_text_or_json() -> None:
-    result = CliRunner().invoke(main, [*ARGS, "--unit", "snv", "--format", "csv"])
+    result = CliRunner().invoke(main, [*ARGS, "--unit", "snv", "--format", "csv", "--lang", "en"])
     assert result.exit_code == 2
     assert "--unit and --stages write text or JSON, not csv" in result.output
+    result = CliRunner().invoke(main, [*ARGS, "--unit", "snv", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "--unit và --stages ghi văn bản hoặc JSON, không ghi csv" in result.output
+
+
+def test_scorecard_diagnostics_speak_vietnamese_by_default() -> None:
+    args = ["score", f"{DATA}/plan.yaml", f"{DATA}/invalid/e451.yaml", f"{DATA}/facts",
+            "--period", "year"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert ("e451.yaml:15:10: error[E451]: điểm tối đa của lĩnh vực 'a' là 3 nhưng tổng điểm "
+            "tối đa các tiêu chí là 4") in result.output
+    assert "help: sửa điểm tối đa, hoặc điểm tối đa của các tiêu chí: c1: 1 + c2: 3" \
+        in result.output
+    english = CliRunner().invoke(main, [*args, "--lang", "en"])
+    assert ("e451.yaml:15:10: error[E451]: the maximum of area 'a' is 3 but its criteria add "
+            "up to 4") in english.output
