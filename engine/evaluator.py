@@ -69,6 +69,7 @@ from .values import (
     multiply,
     round_half_away,
     subtract,
+    texts_millionths,
     total,
 )
 
@@ -240,6 +241,14 @@ class RawPopulation(Sequence[Row]):
                 self._converted.add(name)
                 q = Fraction(n, FIXED_SCALE)
                 return q.numerator if q.denominator == 1 else q
+        if kinds == _STRS and name in self._numbers:
+            # decimal texts, each read once per distinct text (engine.values.texts_millionths);
+            # the sum is bounded here as the reference's total bounds it
+            n = texts_millionths(column)
+            if n is not None:
+                self._converted.add(name)
+                q = Fraction(n, FIXED_SCALE)
+                return checked(q.numerator if q.denominator == 1 else q)
         try:
             exact = [from_python(v, name in self._numbers) for v in column]
         except (TypeError, ValueError):
@@ -271,6 +280,7 @@ def _text(value: object) -> str:
 
 _INTS = frozenset({int})
 _INT_FLOAT = frozenset({int, float})
+_STRS = frozenset({str})
 
 
 def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> dict[str, Value]:

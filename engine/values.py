@@ -19,7 +19,7 @@ import datetime as dt
 import decimal
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
@@ -565,24 +565,63 @@ def column_millionths(column: list[Any]) -> int | None:
     Equal to ``sum(float_millionths(v) for v in column)`` when every count exists: a value
     found in :data:`_COUNTS` has the count that was worked out for an equal value, and equal
     ints and floats have equal counts (for ``|v| < 2**31``, ``v * 1e6`` is below ``2**53`` and so
-    exact for a whole ``v``). The lookups and the sum run in C."""
+    exact for a whole ``v``). The lookups and the sum run in C; a value not seen before is
+    worked out once, however many agencies give it."""
+    return _column_counts(column, _COUNTS, float_millionths)
+
+
+def _column_counts(column: list[Any], counts: dict[Any, int],
+                   count: Callable[[Any], int | None]) -> int | None:
+    """The sum of the counts of ``column``'s values, from the table ``counts`` (filled first
+    with ``count`` of each distinct value not in it); None when a value has no count."""
     try:
-        return sum(map(_COUNTS.__getitem__, column))
-    except KeyError:  # a value not seen before (or none that has a count): one by one
+        return sum(map(counts.__getitem__, column))
+    except KeyError:  # values not seen before
         pass
-    if len(_COUNTS) >= _COUNTS_MAX:
-        _COUNTS.clear()
-    get = _COUNTS.get
-    total_ = 0
-    for v in column:
-        n = get(v)
-        if n is None:
-            n = float_millionths(v)
+    new = set(column).difference(counts)  # (in C: each value looked up in the table)
+    if len(counts) + len(new) > _COUNTS_MAX:  # full: start again with this column's values
+        counts.clear()
+        new = set(column)
+    if len(new) > _COUNTS_MAX:  # more distinct values than the table holds: one by one
+        total_ = 0
+        for v in column:
+            n = count(v)
             if n is None:
                 return None
-            _COUNTS[v] = n
-        total_ += n
-    return total_
+            total_ += n
+        return total_
+    for v in new:
+        n = count(v)
+        if n is None:
+            return None
+        counts[v] = n
+    return sum(map(counts.__getitem__, column))
+
+
+#: Counts of millionths of the decimal texts seen in columns (:func:`texts_millionths`).
+_TEXT_COUNTS: dict[str, int] = {}
+
+
+def texts_millionths(column: list[str]) -> int | None:
+    """The sum of a column of decimal texts (a number given as ``"0.93"``) in millionths, when
+    every text is a decimal of at most six places that :func:`from_python` reads as a number
+    (``from_python(t, number=True) == count / FIXED_SCALE``); None otherwise (then the caller
+    converts each, and the conversion says what is wrong). The sum is not bounded: the caller
+    checks it. Each distinct text is read once (:data:`_TEXT_COUNTS`)."""
+    return _column_counts(column, _TEXT_COUNTS, text_millionths)
+
+
+def text_millionths(text: str) -> int | None:
+    """A decimal text of at most six places as its count of millionths, read as
+    :func:`from_python` reads a text for a number; None for any other text."""
+    s = text.strip()
+    if _DECIMAL_TEXT.fullmatch(s) is None or len(s) > MAX_EXACT_DIGITS:
+        return None
+    whole, _, places = s.partition(".")
+    if len(places) > 6:
+        return None
+    # "-0.5" is "-0" and "500000": int() of the digits, the sign in front
+    return int(whole + places.ljust(6, "0"))
 
 
 def from_float(value: float) -> Num:
