@@ -57,6 +57,7 @@ from .values import (
     Value,
     add,
     checked,
+    column_millionths,
     divide,
     fits,
     fixed_point,
@@ -68,6 +69,7 @@ from .values import (
     multiply,
     round_half_away,
     subtract,
+    texts_millionths,
     total,
 )
 
@@ -219,21 +221,34 @@ class RawPopulation(Sequence[Row]):
             return 0
         kinds = set(map(type, column))
         if kinds == _INTS:
-            if min(column) > _NEG_LIMIT and max(column) < _LIMIT:
-                self._converted.add(name)
-                return checked(sum(column))
+            # Every value must be within the bound, as the reference converts each. When the
+            # least is not negative, every value lies between 0 and the sum (a sum of numbers
+            # that are not negative is at least each of them), so the sum below the bound
+            # puts each below it: one pass (min) instead of two (min and max).
+            least = min(column)
+            if least > _NEG_LIMIT:
+                s = sum(column)
+                if (least >= 0 and s < _LIMIT) or max(column) < _LIMIT:
+                    self._converted.add(name)
+                    return checked(s)
             raise codegen.Bail
-        if kinds <= _INT_FLOAT and min(column) > -_FLOAT_MAX and max(column) < _FLOAT_MAX:
+        if kinds <= _INT_FLOAT:
             # each value as its count of millionths (a float by its shortest decimal, when that
-            # has at most six places: the count reads back as the very float)
-            try:  # (min and max may pass over a NaN: then round() refuses it)
-                counts = [n for v in column if (n := round(v * 1e6)) / 1e6 == v]
-            except (ValueError, OverflowError):
-                raise codegen.Bail from None
-            if len(counts) == len(column):
+            # has at most six places: the count reads back as the very float), looked up per
+            # distinct value (engine.values.column_millionths)
+            n = column_millionths(column)
+            if n is not None:
                 self._converted.add(name)
-                q = Fraction(sum(counts), FIXED_SCALE)
+                q = Fraction(n, FIXED_SCALE)
                 return q.numerator if q.denominator == 1 else q
+        if kinds == _STRS and name in self._numbers:
+            # decimal texts, each read once per distinct text (engine.values.texts_millionths);
+            # the sum is bounded here as the reference's total bounds it
+            n = texts_millionths(column)
+            if n is not None:
+                self._converted.add(name)
+                q = Fraction(n, FIXED_SCALE)
+                return checked(q.numerator if q.denominator == 1 else q)
         try:
             exact = [from_python(v, name in self._numbers) for v in column]
         except (TypeError, ValueError):
@@ -265,7 +280,7 @@ def _text(value: object) -> str:
 
 _INTS = frozenset({int})
 _INT_FLOAT = frozenset({int, float})
-_FLOAT_MAX = 2.0**31
+_STRS = frozenset({str})
 
 
 def exact_facts(values: Mapping[str, object], numbers: Container[str] = ()) -> dict[str, Value]:

@@ -19,7 +19,7 @@ import datetime as dt
 import decimal
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
@@ -544,6 +544,84 @@ def float_millionths(value: float) -> int | None:
         if n / 1e6 == value:
             return n
     return None
+
+
+#: Counts of millionths of the ints and floats seen in columns (:func:`column_millionths`),
+#: keyed by the value itself. Only a value that has a count is ever a key (a float within
+#: ``2**31`` whose shortest decimal has at most six places, a whole number within it), so a
+#: value found here is known to be one: the test and the bound are paid once per distinct
+#: value, not once per agency. (Equal keys are equal numbers, with equal counts: ``1`` and
+#: ``1.0`` share an entry; ``True`` would too, which is why callers refuse bools first.)
+_COUNTS: dict[object, int] = {}
+_COUNTS_MAX = 1 << 16
+
+
+def column_millionths(column: list[Any]) -> int | None:
+    """The sum of ``column`` in millionths, when every value is an ``int`` or a ``float`` with a
+    count (:func:`float_millionths`); None when one has none (a NaN, an infinity, a value at
+    or beyond ``2**31``, a float with more than six places). The caller has checked that every
+    value is an ``int`` or a ``float`` (not a ``bool``).
+
+    Equal to ``sum(float_millionths(v) for v in column)`` when every count exists: a value
+    found in :data:`_COUNTS` has the count that was worked out for an equal value, and equal
+    ints and floats have equal counts (for ``|v| < 2**31``, ``v * 1e6`` is below ``2**53`` and so
+    exact for a whole ``v``). The lookups and the sum run in C; a value not seen before is
+    worked out once, however many agencies give it."""
+    return _column_counts(column, _COUNTS, float_millionths)
+
+
+def _column_counts(column: list[Any], counts: dict[Any, int],
+                   count: Callable[[Any], int | None]) -> int | None:
+    """The sum of the counts of ``column``'s values, from the table ``counts`` (filled first
+    with ``count`` of each distinct value not in it); None when a value has no count."""
+    try:
+        return sum(map(counts.__getitem__, column))
+    except KeyError:  # values not seen before
+        pass
+    new = set(column).difference(counts)  # (in C: each value looked up in the table)
+    if len(counts) + len(new) > _COUNTS_MAX:  # full: start again with this column's values
+        counts.clear()
+        new = set(column)
+    if len(new) > _COUNTS_MAX:  # more distinct values than the table holds: one by one
+        total_ = 0
+        for v in column:
+            n = count(v)
+            if n is None:
+                return None
+            total_ += n
+        return total_
+    for v in new:
+        n = count(v)
+        if n is None:
+            return None
+        counts[v] = n
+    return sum(map(counts.__getitem__, column))
+
+
+#: Counts of millionths of the decimal texts seen in columns (:func:`texts_millionths`).
+_TEXT_COUNTS: dict[str, int] = {}
+
+
+def texts_millionths(column: list[str]) -> int | None:
+    """The sum of a column of decimal texts (a number given as ``"0.93"``) in millionths, when
+    every text is a decimal of at most six places that :func:`from_python` reads as a number
+    (``from_python(t, number=True) == count / FIXED_SCALE``); None otherwise (then the caller
+    converts each, and the conversion says what is wrong). The sum is not bounded: the caller
+    checks it. Each distinct text is read once (:data:`_TEXT_COUNTS`)."""
+    return _column_counts(column, _TEXT_COUNTS, text_millionths)
+
+
+def text_millionths(text: str) -> int | None:
+    """A decimal text of at most six places as its count of millionths, read as
+    :func:`from_python` reads a text for a number; None for any other text."""
+    s = text.strip()
+    if _DECIMAL_TEXT.fullmatch(s) is None or len(s) > MAX_EXACT_DIGITS:
+        return None
+    whole, _, places = s.partition(".")
+    if len(places) > 6:
+        return None
+    # "-0.5" is "-0" and "500000": int() of the digits, the sign in front
+    return int(whole + places.ljust(6, "0"))
 
 
 def from_float(value: float) -> Num:

@@ -10,6 +10,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import example, given, settings
@@ -390,6 +391,115 @@ def test_evaluate_over_equals_the_reference(expr: Any, population: list[dict[str
             formula.evaluate_over(population)
         return
     assert same(formula.evaluate_over(population), expected), (expr, population, expected)
+
+
+# The column sums cut their checks: ints are bounded by min and the sum (max only when one is
+# negative), floats by a table of counts per distinct value (engine.values.column_millionths).
+# Values at the edges of each shortcut, in populations past the 64 rows of the column path.
+_texts = st.sampled_from([
+    "0.5", " 0.25 ", "-1.000001", "1.1234567", "-0", "-0.0", "007", "1e5", "1_000", "\u0663", "",
+    ".5", "5.", "+1", "9" * 1000, "-" + "9" * 999, "9" * 1001, "0." + "0" * 998 + "1"])
+_edge_values = st.one_of(
+    st.integers(-10**6, 10**6), st.integers(0, 2**40), decimals.map(float),
+    decimals.map(lambda d: -float(d)), st.floats(), st.integers(-2**40, 2**40).map(float),
+    st.sampled_from([
+        math.inf, -math.inf, math.nan, None, True, False, 0, -0.0, 0.0, 1, 1.0, "x", "0.5",
+        EXACT_LIMIT, EXACT_LIMIT - 1, -EXACT_LIMIT, 1 - EXACT_LIMIT, EXACT_LIMIT // 2 + 1,
+        2**31, 2.0**31, -2.0**31, 2.0**31 - 0.5, 2.0**31 - 1e-6, 1e-6, 1e-7, 0.1 + 0.2,
+        1e300, Decimal("0.5"), Decimal("NaN"), Fraction(1, 3), Fraction(1, 2)]),
+    decimals.map(str), decimals.map(lambda d: f" -{d} "), _texts)
+
+
+@st.composite
+def edge_populations(draw: st.DrawFn) -> list[dict[str, Any]]:
+    size = draw(st.sampled_from([1, 64, 70, 130]))
+    pick = draw(st.sampled_from(["ints", "big ints", "floats", "texts", "mixed"]))
+    base: st.SearchStrategy[Any] = {
+        "ints": st.integers(0, 10**6), "big ints": st.integers(-EXACT_LIMIT, EXACT_LIMIT),
+        "floats": decimals.map(float), "texts": st.one_of(decimals.map(str), _texts),
+        "mixed": _edge_values}[pick]
+    out = []
+    for i in range(size):
+        d: dict[str, Any] = {"agency": f"a{i}"}
+        for name in ("pn", "pm"):
+            if draw(st.integers(0, 60)):
+                d[name] = draw(base)
+        out.append(d)
+    for _ in range(draw(st.integers(0, 2))):
+        out[draw(st.integers(0, len(out) - 1))]["pn"] = draw(_edge_values)
+    return out
+
+
+@settings(max_examples=800, deadline=None)
+@given(expr=_over_shapes, population=edge_populations(), warm=st.booleans())
+@example(expr=parse("sum(pn)"), population=[{"pn": True}] + [{"pn": 1.0}] * 69, warm=True)
+@example(expr=parse("sum(pn)"), population=[{"pn": EXACT_LIMIT // 2 + 1}] * 70, warm=False)
+@example(expr=parse("sum(pn)"),
+         population=[{"pn": EXACT_LIMIT - 1}, {"pn": 1 - EXACT_LIMIT}] * 35, warm=False)
+@example(expr=parse("sum(pn)"), population=[{"pn": EXACT_LIMIT}, {"pn": -1}] * 35, warm=False)
+@example(expr=parse("sum(pn)"), population=[{"pn": Decimal("0.5")}] + [{"pn": 0.5}] * 69,
+         warm=True)
+@example(expr=parse("sum(pn)"), population=[{"pn": math.nan}] + [{"pn": 0.5}] * 69, warm=True)
+@example(expr=parse("sum(pn)"), population=[{"pn": 2.0**31}] + [{"pn": 0.5}] * 69, warm=True)
+def test_evaluate_over_equals_the_reference_at_the_edges_of_the_column_checks(
+        expr: Any, population: list[dict[str, Any]], warm: bool) -> None:
+    """Each value is converted and bounded as the reference converts it, whether or not an
+    equal value was seen before (``warm``: the same population evaluated twice, the second
+    time from the table of counts)."""
+    formula = _formula(expr)
+    expected = _over_reference(formula, population)
+    for _ in range(2 if warm else 1):
+        if isinstance(expected, type):
+            with pytest.raises(expected):
+                formula.evaluate_over(population)
+        else:
+            assert same(formula.evaluate_over(population), expected), (expr, population)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.integers(-2**32, 2**32), st.floats(), decimals.map(float),
+                          st.integers(-2**31, 2**31).map(float)), max_size=80))
+def test_column_millionths_equals_a_count_per_value(column: list[Any]) -> None:
+    """The table of counts gives each value's own count, warm or cold (and after it is
+    cleared): the sum is the sum of ``float_millionths``, or None when one has none."""
+    from engine import values
+
+    counts = [values.float_millionths(v) for v in column]
+    expected = None if None in counts else sum(c for c in counts if c is not None)
+    assert values.column_millionths(column) == expected
+    assert values.column_millionths(column) == expected  # warm
+    values._COUNTS.clear()
+    assert values.column_millionths(column) == expected
+    with mock.patch.object(values, "_COUNTS_MAX", 3):  # a table too small: cleared, bypassed
+        assert values.column_millionths(column) == expected
+        assert values.column_millionths(column[::-1]) == expected
+        assert values.column_millionths(column[:2]) == values.column_millionths(column[:2])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(decimals.map(str), decimals.map(lambda d: f" -{d}"), _texts),
+                max_size=80))
+def test_texts_millionths_equals_the_conversion_of_each_text(column: list[str]) -> None:
+    """A column of decimal texts sums, in millionths, to the sum of what ``from_python``
+    reads each as; None when one is not a decimal of at most six places."""
+    from engine import values
+
+    def count(text: str) -> int | None:
+        try:
+            q = Fraction(from_python(text, number=True))  # type: ignore[arg-type]
+        except ValueError:
+            return None
+        return int(q * 10**6) if (q * 10**6).denominator == 1 else None
+
+    counts = [count(t) for t in column]
+    expected = None if None in counts else sum(c for c in counts if c is not None)
+    assert values.texts_millionths(column) == expected
+    assert values.texts_millionths(column) == expected  # warm
+    values._TEXT_COUNTS.clear()
+    assert values.texts_millionths(column) == expected
+    with mock.patch.object(values, "_COUNTS_MAX", 3):  # a table too small: cleared, bypassed
+        assert values.texts_millionths(column) == expected
+        assert values.texts_millionths(column[::-1]) == expected
 
 
 def test_rows_and_contexts_are_immutable_and_copy_as_made() -> None:
