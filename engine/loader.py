@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING
 
 from . import files, messages
 from .diagnostics import Collector, Diagnostic, PlanError
+from .gcpause import gc_paused
 from .schema import plan_schema
 
 # What compiles a plan (YAML, the schema's validator, the registry and its graphs, the formula
@@ -99,13 +100,15 @@ def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
 
     folder = directory(cache)
     if folder is None:
-        return _load_file(Path(path), root, max_file_bytes)
+        with gc_paused():  # a plan's nodes and dicts hold no cycles to collect
+            return _load_file(Path(path), root, max_file_bytes)
     # What decides the result besides the files read: the path as given and the working
     # folder (every file is named relative to it in diagnostics), the root and the limit.
     load = ("load_plan", os.fspath(path), os.getcwd(),
             "" if root is None else str(files.resolved(Path(root))), str(max_file_bytes))
-    return cached_plan(folder, load, max_file_bytes,
-                       lambda: _load_file(Path(path), root, max_file_bytes))
+    with gc_paused():
+        return cached_plan(folder, load, max_file_bytes,
+                           lambda: _load_file(Path(path), root, max_file_bytes))
 
 
 def _load_file(path: Path, root: str | os.PathLike[str] | None, max_file_bytes: int) -> Plan:
