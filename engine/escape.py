@@ -20,6 +20,7 @@ starting a formula (:func:`csv_cell`); Markdown cells stay on one line
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -74,9 +75,12 @@ def cells(text: str) -> int:
         >>> cells("Sở Nội vụ"), cells("So\u031b\u0309"), cells("\u4e2d"), cells("\x1b")
         (9, 2, 2, 4)
     """
-    return sum(_cell(ch) for ch in unicodedata.normalize("NFC", visible(text)))
+    if text.isascii() and text.isprintable():  # the common case, decided in C
+        return len(text)
+    return sum(map(_cell, unicodedata.normalize("NFC", visible(text))))
 
 
+@functools.lru_cache(maxsize=4096)  # a table shows the same few letters over and over
 def _cell(ch: str) -> int:
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
         return 0

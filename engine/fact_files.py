@@ -361,16 +361,20 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     with a single value; no anchor, alias or tag. Such a file holds nothing :func:`read_tree`
     would report, and it is read to the same entries, at the same places, as :func:`read_tree`
     reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
-    from .yamlsrc import FAST_LOADER
+    from .factlines import read_lines
 
     source = Source(f.name, text)
-    loader = FAST_LOADER(text)
-    try:
-        got = _plain_events(loader.get_event, source)
-    except yaml.YAMLError:  # read_yaml says where and why
-        return False
-    finally:
-        loader.dispose()
+    got = read_lines(text, source)  # the plainest shape, without the parser
+    if got is None:
+        from .yamlsrc import FAST_LOADER
+
+        loader = FAST_LOADER(text)
+        try:
+            got = _plain_events(loader.get_event, source)
+        except yaml.YAMLError:  # read_yaml says where and why
+            return False
+        finally:
+            loader.dispose()
     if got is None:
         return False
     plan, period, entries, bare = got

@@ -674,11 +674,11 @@ def _is_workbook(name: str) -> bool:
 
 def _read_fact_file(path: Path, collector: Collector, limit: int) -> FactFile | None:
     """What the fact file at ``path`` says, read by its format; None when it cannot be read."""
-    from .xlsxsrc import SAVE_AS_XLSX, read_sheet
-
     name = display_name(path)
     lower = path.name.lower()
     suffix = lower[lower.rfind("."):]
+    if suffix in _OTHER_SHEETS or suffix == ".xlsx":  # the workbook reader, only for them
+        from .xlsxsrc import SAVE_AS_XLSX, read_sheet
     if suffix in _OTHER_SHEETS:
         collector.error("E660", _("this is {what}, which is not read").format(
                             what=_(_OTHER_SHEETS[suffix])), file=name, help=_(SAVE_AS_XLSX))

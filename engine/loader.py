@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING
 
 from . import files, messages
 from .diagnostics import Collector, Diagnostic, PlanError
+from .gcpause import gc_paused
 from .i18n import N_, _
 from .schema import plan_schema
 
@@ -100,7 +101,8 @@ def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
 
     folder = directory(cache)
     if folder is None:
-        return _load_file(Path(path), root, max_file_bytes)
+        with gc_paused():  # a plan's nodes and dicts hold no cycles to collect
+            return _load_file(Path(path), root, max_file_bytes)
     # What decides the result besides the files read: the path as given and the working
     # folder (every file is named relative to it in diagnostics), the root, the limit, and the
     # language the plan's warnings are worded in (engine.i18n).
@@ -109,8 +111,9 @@ def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
     load = ("load_plan", os.fspath(path), os.getcwd(),
             "" if root is None else str(files.resolved(Path(root))), str(max_file_bytes),
             current())
-    return cached_plan(folder, load, max_file_bytes,
-                       lambda: _load_file(Path(path), root, max_file_bytes))
+    with gc_paused():
+        return cached_plan(folder, load, max_file_bytes,
+                           lambda: _load_file(Path(path), root, max_file_bytes))
 
 
 def _load_file(path: Path, root: str | os.PathLike[str] | None, max_file_bytes: int) -> Plan:

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .diagnostics import Collector, Diagnostic, did_you_mean
@@ -29,7 +29,9 @@ from .yamlsrc import YMap, YNode, YScalar, YSeq, find, to_data
 @functools.cache
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of plan files."""
-    text = resources.files("engine").joinpath("plan.schema.json").read_text("utf-8")
+    # The engine's own file beside this module (not importlib.resources, whose import costs a
+    # cold start more than the read: every plan model needs the schema's choices).
+    text = Path(__file__).with_name("plan.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -69,6 +69,27 @@ def test_evaluate_from_the_cache_loads_no_parser_schema_or_graph(tmp_path: Path)
     assert heavy(modules_after(run, {**env, "CCHC_NO_CACHE": "1"})) != []
 
 
+#: What the README's main job never needs, even on its first run: the report writers
+#: (templates, workbooks, documents) and the workbook reader.
+NEVER = ("jinja2", "openpyxl", "docx", "engine.xlsxsrc", "engine.render_xlsx",
+         "engine.report_html", "engine.report_docx", "xml")
+#: ... nor, from the cache, the machinery of package data (the grammar's, on a first run).
+NOT_WARM = ("zipfile", "importlib.resources")
+
+
+def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) -> None:
+    env = {"CCHC_CACHE_DIR": str(tmp_path / "cache")}
+    run = ("import sys\nfrom engine.launcher import main\n"
+           "sys.argv = ['cchc', 'evaluate', 'plans/2023.yaml', 'examples/2023/q1', '--period',"
+           " 'q1', '--as-of', '2023-03-14']\nmain()")
+    first = modules_after(run, env)
+    warm = modules_after(run, env)
+    for modules in (first, warm):
+        assert sorted(m for m in modules if m in NEVER or m.split(".")[0] in NEVER) == []
+    assert sorted(m for m in warm if m.split(".")[0] in HEAVY or m in NOT_WARM) == []
+    assert "engine.factlines" in warm  # the fact files of the example, read line by line
+
+
 def test_the_launcher_lists_exactly_the_commands_of_engine_cli() -> None:
     """A command added to engine/cli.py must be listed in engine/launcher.py's COMMANDS, with
     the first paragraph of its help."""
