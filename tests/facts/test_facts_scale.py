@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.ingest_data import fact_rows, write_csv, write_json, write_yaml
+from benchmarks.ingestion import fact_rows, write_csv, write_json, write_yaml
 from engine import fact_files
 from engine.cli import main
 from engine.csvsrc import _plain_records, _reader_records, _record_cells, read_records
