@@ -394,7 +394,7 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
     from .yamlsrc import FAST_LOADER
 
-    source = Source(f.name, text)
+    source = f.source if f.source.text == text else Source(f.name, text)
     loader = FAST_LOADER(text)
     try:
         got = _plain_events(loader.get_event, source)
