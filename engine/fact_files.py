@@ -543,8 +543,8 @@ def _plain_agencies(get: Callable[[], object], source: Source, columns: _Columns
             ats.append(at)
             facts_of.append(fact)
             # (:func:`_plain_null`, inline: a file holds hundreds of thousands of values)
-            values.append(None if (not fv.style and text.lower() in ("", "~", "null"))
-                          or not text.strip() else text)
+            values.append(None if not text or text.isspace() or (
+                not fv.style and text.lower() in ("~", "null")) else text)
             # (the parser marks every event)
             offsets((fk.start_mark.index, fk.end_mark.index,  # type: ignore[union-attr]
                      fv.start_mark.index, fv.end_mark.index))  # type: ignore[union-attr]

@@ -597,17 +597,17 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if isinstance(got, Problem):
                 return None
             values[fact] = got
-    relations = [(f, w) for f, fdef in catalogue.items() for w in fdef.at_most]
+    wholes = {f: fdef.at_most for f, fdef in catalogue.items() if fdef.at_most}
+    parts = wholes.keys()
     for values in values_of.values():
-        for part, whole in relations:
-            p = values.get(part)
-            if p is None:
-                continue
-            w = values.get(whole)
-            if w is None or (type(p) is int and type(w) is int and p <= w):
-                continue
-            if _exceeds(p, w):
-                return None
+        for part in parts & values.keys():  # (a set operation, not a look-up per relation)
+            p = values[part]
+            for whole in wholes[part]:
+                w = values.get(whole)
+                if w is None or (type(p) is int and type(w) is int and p <= w):
+                    continue
+                if _exceeds(p, w):
+                    return None
     return out
 
 

@@ -355,3 +355,20 @@ def test_columns_of_the_benchmark_files_as_the_entries(plan2023: Plan,
     write_csv(path, [*rows[:-1], (rows[-1][0], rows[-1][1], "1.200,5")])
     got = _outcome(plan2023, path, None)
     assert isinstance(got, list) and got == _reference_outcome(plan2023, path, None)
+
+
+def test_a_part_above_its_whole_is_refused_on_the_column_path(
+        plan2023: Plan, rows: list[tuple[str, str, str]], tmp_path: Path) -> None:
+    """The column checks compare every part with its wholes: a part raised above its whole
+    is found, and reported (E650) as the per-entry path reports it."""
+    values = {(a, f): i for i, (a, f, _) in enumerate(rows)}
+    i, whole = next((i, w) for i, (a, f, v) in enumerate(rows)
+                    for w in plan2023.facts[f].at_most
+                    if (a, w) in values and v.isdigit() and rows[values[(a, w)]][2].isdigit())
+    agency, fact, _ = rows[i]
+    above = str(int(rows[values[(agency, whole)]][2]) + 1)
+    path = tmp_path / "facts.yaml"
+    write_yaml(path, plan2023.id, [*rows[:i], (agency, fact, above), *rows[i + 1:]])
+    got = _outcome(plan2023, path, None)
+    assert isinstance(got, list) and [d[0] for d in got] == ["E650"]
+    assert got == _reference_outcome(plan2023, path, None)
