@@ -7,7 +7,8 @@
 ``write`` puts into DIR a plan with a national-scale registry (``data.national_plan``) and,
 for each size N of ``--rows``, the ``year`` fact files of its agencies cut to N values:
 ``facts-N.csv`` (long form), ``facts-N.yaml``, ``facts-N.json`` (the same values) and
-``errors-N.csv`` (N values, every one refused). ``load``
+``errors-N.csv`` (N values, every one refused); the tests write their files with the same
+writers (:func:`fact_rows`, :func:`write_csv`, :func:`write_yaml`, :func:`write_json`). ``load``
 loads the plan (not timed), then times ``engine.load_facts`` of FILE, and, with
 ``--reference``, the same file read by hand (``csv.reader`` into dicts, or PyYAML's C loader,
 or ``json.loads``). ``registry`` times ``engine.load_plan`` of PLAN, then PyYAML's C loader
@@ -38,7 +39,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import data
-import workloads
 
 PERIOD = "year"
 
@@ -61,6 +61,7 @@ def fact_rows(plan: Any, rows: int) -> list[tuple[str, str, str]]:
 
     out: list[tuple[str, str, str]] = []
     for agency, facts in data.plan_facts(plan, PERIOD).items():
+        _clamp(plan, facts)
         for fact, value in facts.items():
             out.append((agency, fact, format_fact_value(plan.facts[fact], value)))
             if len(out) >= rows:
@@ -68,9 +69,55 @@ def fact_rows(plan: Any, rows: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def _clamp(plan: Any, facts: dict[str, Any]) -> None:
+    """Lower every part to its wholes (``at_most``), so that no value is refused (E650)."""
+    for _ in range(len(facts)):
+        changed = False
+        for fact, value in facts.items():
+            for whole in plan.facts[fact].at_most:
+                w = facts.get(whole)
+                if w is not None and not isinstance(value, bool) and value > w:
+                    facts[fact] = value = w
+                    changed = True
+        if not changed:
+            return
+
+
+def write_csv(path: Path, rows: list[tuple[str, str, str]], value: str | None = None) -> None:
+    """The rows as a CSV fact file in long form (every value ``value`` when given)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["agency", "fact", "value", "period"])
+    w.writerows((a, f, v if value is None else value, PERIOD) for a, f, v in rows)
+    path.write_text(buf.getvalue(), "utf-8")
+
+
+def write_yaml(path: Path, plan_id: str, rows: list[tuple[str, str, str]]) -> None:
+    """The rows as a YAML fact file, each value a quoted text."""
+    lines = [f"plan: {plan_id}", f"period: {PERIOD}", "agencies:"]
+    last = None
+    for a, f, v in rows:
+        if a != last:
+            lines.append(f"  {a}:")
+            last = a
+        lines.append(f"    {f}: {json.dumps(v, ensure_ascii=False)}")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def write_json(path: Path, plan_id: str, rows: list[tuple[str, str, str]]) -> None:
+    """The rows as a JSON fact file."""
+    agencies: dict[str, dict[str, str]] = {}
+    for a, f, v in rows:
+        agencies.setdefault(a, {})[f] = v
+    path.write_text(json.dumps({"plan": plan_id, "period": PERIOD, "agencies": agencies},
+                               ensure_ascii=False, indent=1), "utf-8")
+
+
 def write(directory: Path, sizes: list[int], districts: int, communes: int) -> dict[str, Any]:
     """The plan, and for each size N the files ``facts-N.csv``, ``facts-N.yaml``,
     ``facts-N.json`` and ``errors-N.csv``."""
+
+    import workloads  # (imported where needed: the tests import this module for its writers)
 
     plan_path = data.national_plan(directory, districts, communes)
     plan = workloads.ours_load_plan_cached(plan_path)
@@ -83,29 +130,10 @@ def write(directory: Path, sizes: list[int], districts: int, communes: int) -> d
 
 def _write_files(directory: Path, plan_id: str, got: list[tuple[str, str, str]],
                  n: int) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["agency", "fact", "value", "period"])
-    w.writerows((a, f, v, PERIOD) for a, f, v in got)
-    (directory / f"facts-{n}.csv").write_text(buf.getvalue(), "utf-8")
-    lines = [f"plan: {plan_id}", f"period: {PERIOD}", "agencies:"]
-    agencies: dict[str, dict[str, str]] = {}
-    last = None
-    for a, f, v in got:
-        if a != last:
-            lines.append(f"  {a}:")
-            last = a
-        lines.append(f"    {f}: {json.dumps(v, ensure_ascii=False)}")
-        agencies.setdefault(a, {})[f] = v
-    (directory / f"facts-{n}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
-    (directory / f"facts-{n}.json").write_text(json.dumps(
-        {"plan": plan_id, "period": PERIOD, "agencies": agencies}, ensure_ascii=False,
-        indent=1), "utf-8")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["agency", "fact", "value", "period"])
-    w.writerows((a, f, "1.200,5", PERIOD) for a, f, _ in got)  # ambiguous: refused (E6xx)
-    (directory / f"errors-{n}.csv").write_text(buf.getvalue(), "utf-8")
+    write_csv(directory / f"facts-{n}.csv", got)
+    write_yaml(directory / f"facts-{n}.yaml", plan_id, got)
+    write_json(directory / f"facts-{n}.json", plan_id, got)
+    write_csv(directory / f"errors-{n}.csv", got, "1.200,5")  # ambiguous: refused (E6xx)
 
 
 def _reference(kind: str, path: Path) -> int:
@@ -128,6 +156,8 @@ def _reference(kind: str, path: Path) -> int:
 
 
 def load(plan_path: Path, path: Path, reference: str | None) -> dict[str, Any]:
+    import workloads
+
     plan = workloads.ours_load_plan_cached(plan_path)  # not timed
     before = _rss_mb()
     t = time.perf_counter()
@@ -143,6 +173,7 @@ def load(plan_path: Path, path: Path, reference: str | None) -> dict[str, Any]:
 
 
 def registry(plan_path: Path) -> dict[str, Any]:
+    import workloads
     import yaml
 
     t = time.perf_counter()

@@ -52,6 +52,7 @@ __all__ = [
     "LazyPlace",
     "Place",
     "Stated",
+    "Table",
     "is_blank",
     "is_null",
     "read_csv",
@@ -262,21 +263,55 @@ class Stated:
     at: Place
 
 
+class Table:
+    """The entries of a fact file of the usual shape as columns: for row ``i``, the agency,
+    fact and value texts as written (``values[i]`` None: not reported, else a text with
+    something in it), with no object per row. :meth:`place` makes the place of a row's value
+    when asked for; :meth:`entries` makes the :class:`Entry` of every row, exactly as the
+    reference readers make them (for the checks that report problems)."""
+
+    __slots__ = ("_entries", "_place", "agencies", "facts", "values")
+
+    def __init__(self, agencies: list[str], facts: list[str], values: list[str | None],
+                 place: Callable[[int], Place], entries: Callable[[], list[Entry]]) -> None:
+        self.agencies, self.facts, self.values = agencies, facts, values
+        self._place, self._entries = place, entries
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def place(self, i: int) -> Place:
+        """Where the value of row ``i`` is written."""
+        return self._place(i)
+
+    def entries(self) -> list[Entry]:
+        return self._entries()
+
+
 @dataclass
 class FactFile:
-    """What one fact file says: its entries, the plan and periods it states."""
+    """What one fact file says: its entries, the plan and periods it states. A file of the
+    usual shape also holds its entries as columns (``table``): its :attr:`entries` are then
+    made from them when first asked for."""
 
     name: str
     source: Source
     plan: Stated | None = None
     periods: list[Stated] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
     #: agencies named with nothing under them (checked even though they report nothing)
     bare_agencies: list[tuple[str, Place]] = field(default_factory=list)
     #: the file was read far enough to know whether it states a period
     readable: bool = False
     #: the agency a workbook's header names (its facts are that agency's)
     agency: Stated | None = None
+    table: Table | None = None
+    _entries: list[Entry] | None = field(default=None, repr=False)
+
+    @property
+    def entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = self.table.entries() if self.table is not None else []
+        return self._entries
 
 
 def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
@@ -363,7 +398,7 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
     from .factlines import read_lines
 
-    source = Source(f.name, text)
+    source = f.source if f.source.text == text else Source(f.name, text)
     got = read_lines(text, source)  # the plainest shape, without the parser
     if got is None:
         from .yamlsrc import FAST_LOADER
@@ -377,15 +412,44 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
             loader.dispose()
     if got is None:
         return False
-    plan, period, entries, bare = got
+    plan, period, columns, bare = got
     f.source = source
     f.readable = True
     f.plan = plan
     if period is not None:
         f.periods.append(period)
-    f.entries.extend(entries)
+    f.table = columns.table(source)
     f.bare_agencies.extend(bare)
     return True
+
+
+class _Columns:
+    """The entries of a YAML or JSON fact file as they are read: the texts of each row, the
+    place of its agency (one per agency), and the offsets of its fact and value (four numbers
+    a row: fact start and end, value start and end)."""
+
+    __slots__ = ("agencies", "at", "facts", "offsets", "values")
+
+    def __init__(self) -> None:
+        self.agencies: list[str] = []
+        self.at: list[Place] = []
+        self.facts: list[str] = []
+        self.values: list[str | None] = []
+        self.offsets: list[int] = []
+
+    def table(self, source: Source) -> Table:
+        offsets = self.offsets
+
+        def place(i: int) -> Place:
+            return LazyPlace(source, offsets[4 * i + 2], offsets[4 * i + 3])
+
+        def entries() -> list[Entry]:
+            return [Entry(a, at, fact, LazyPlace(source, offsets[4 * i], offsets[4 * i + 1]),
+                          value, place(i))
+                    for i, (a, at, fact, value) in enumerate(zip(
+                        self.agencies, self.at, self.facts, self.values, strict=True))]
+
+        return Table(self.agencies, self.facts, self.values, place, entries)
 
 
 def _event_place(source: Source, e: yaml.ScalarEvent) -> LazyPlace:
@@ -402,7 +466,7 @@ def _plain_null(e: yaml.ScalarEvent) -> bool:
 
 
 def _plain_events(get: Callable[[], object], source: Source) -> tuple[
-        Stated, Stated | None, list[Entry], list[tuple[str, Place]]] | None:
+        Stated, Stated | None, _Columns, list[tuple[str, Place]]] | None:
     """The plan, period, entries and bare agencies of a fact file of the usual shape (see
     :func:`_read_plain_tree`), read from its events (``get``); None when it is not of it."""
     if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
@@ -411,7 +475,7 @@ def _plain_events(get: Callable[[], object], source: Source) -> tuple[
     if type(root) is not _MAP or root.anchor is not None or root.tag is not None:
         return None
     top: dict[str, yaml.ScalarEvent | None] = {}
-    entries: list[Entry] = []
+    entries = _Columns()
     bare: list[tuple[str, Place]] = []
     while True:
         k = get()
@@ -443,12 +507,14 @@ def _plain_events(get: Callable[[], object], source: Source) -> tuple[
             entries, bare)
 
 
-def _plain_agencies(get: Callable[[], object], source: Source, entries: list[Entry],
+def _plain_agencies(get: Callable[[], object], source: Source, columns: _Columns,
                     bare: list[tuple[str, Place]]) -> bool:
-    """The agencies of a fact file of the usual shape, after the start of their mapping;
-    False when they are not of it."""
+    """The agencies of a fact file of the usual shape, after the start of their mapping, read
+    into ``columns``; False when they are not of it."""
     seen: set[str] = set()
-    append = entries.append
+    agencies, ats, facts_of, values = columns.agencies, columns.at, columns.facts, \
+        columns.values
+    offsets = columns.offsets.extend
     while True:
         k = get()
         if type(k) is _MAP_END:
@@ -475,14 +541,21 @@ def _plain_agencies(get: Callable[[], object], source: Source, entries: list[Ent
             if type(fk) is not _SCALAR or fk.anchor is not None or fk.tag is not None or \
                     fk.value in facts:
                 return False
-            facts.add(fk.value)
+            fact = fk.value
+            facts.add(fact)
             fv = get()
             if type(fv) is not _SCALAR or fv.anchor is not None or fv.tag is not None:
                 return False
-            append(Entry(agency, at, fk.value,
-                         _event_place(source, fk),
-                         None if _plain_null(fv) else fv.value,
-                         _event_place(source, fv)))
+            text = fv.value
+            agencies.append(agency)
+            ats.append(at)
+            facts_of.append(fact)
+            # (:func:`_plain_null`, inline: a file holds hundreds of thousands of values)
+            values.append(None if not text or text.isspace() or (
+                not fv.style and text.lower() in ("~", "null")) else text)
+            # (the parser marks every event)
+            offsets((fk.start_mark.index, fk.end_mark.index,  # type: ignore[union-attr]
+                     fv.start_mark.index, fv.end_mark.index))  # type: ignore[union-attr]
         if not facts:
             bare.append((agency, at))
 
@@ -501,6 +574,85 @@ def _cell(record: Record, i: int, name: str) -> Place:
 
 
 def read_csv(f: FactFile, text: str, collector: Collector) -> None:
+    if _read_plain_csv(f, text):
+        return
+    _read_csv(f, text, collector)
+
+
+def _read_plain_csv(f: FactFile, text: str) -> bool:
+    """Read a CSV fact file of the usual shape into columns (:class:`Table`), without an
+    object per row; False (``f`` untouched) when the file is anything else, to be read by
+    :func:`_read_csv`, which says what is wrong with it.
+
+    The usual shape: no quote, NUL or carriage return; a header of known columns, each once,
+    the required ones among them; then rows of exactly as many cells as the header, each with
+    an agency and a fact. Such a file holds nothing :func:`_read_csv` would report, and it is
+    read to the same entries, periods and places (tests/facts/test_facts_scale.py checks the
+    two against each other)."""
+    import csv as _csv
+
+    if '"' in text or "\0" in text or "\r" in text:
+        return False
+    delim = delimiter(text)
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if not lines or max(map(len, lines)) > _csv.field_size_limit():
+        return False
+    header = [nfc(c.strip()).lower() for c in lines[0].split(delim)]
+    width = len(header)
+    known = CSV_REQUIRED + CSV_OPTIONAL
+    if len(set(header)) != width or not all(h in known for h in header) or \
+            not all(h in header for h in CSV_REQUIRED):
+        return False
+    rows = [line.split(delim) for line in lines[1:]]
+    if rows and set(map(len, rows)) != {width}:
+        return False
+    del lines
+    strip = str.strip
+    cols = list(zip(*rows, strict=True)) if rows else [()] * width
+    del rows
+    ia, ifact, iv = header.index("agency"), header.index("fact"), header.index("value")
+    agencies = list(map(strip, cols[ia]))
+    facts = list(map(strip, cols[ifact]))
+    if not all(agencies) or not all(facts):
+        return False
+    values = [v or None for v in map(strip, cols[iv])]
+    periods = list(map(strip, cols[header.index("period")])) if "period" in header else []
+    del cols
+    source = f.source
+    starts: list[int] = []
+
+    def record(i: int) -> Record:
+        """The record of row ``i`` (line ``i + 2`` of the file: the rows have no blank line)."""
+        if not starts:
+            pos = 0
+            for line in source.text.split("\n"):
+                starts.append(pos)
+                pos += len(line) + 1
+            starts.append(pos)  # (the end of the last line, as if a newline followed it)
+        start = starts[i + 1]
+        end = starts[i + 2] - 1
+        return Record(source.text[start:end].split(delim), source, start, end, delim)
+
+    def place(i: int) -> Place:
+        return CsvPlace(record(i), iv, "value")
+
+    def entries() -> list[Entry]:
+        g = FactFile(f.name, source)
+        _read_csv(g, source.text, Collector())
+        return g.entries
+
+    f.readable = True
+    for p in dict.fromkeys(periods):
+        if p:
+            f.periods.append(Stated(nfc(p), CsvPlace(record(periods.index(p)),
+                                                     header.index("period"), "period")))
+    f.table = Table(agencies, facts, values, place, entries)
+    return True
+
+
+def _read_csv(f: FactFile, text: str, collector: Collector) -> None:
     records = read_records(f.source, delimiter(text), collector, "E615")
     if not records:
         collector.error("E614", _("the CSV file has no header row"), Span(f.source, 0, 0),

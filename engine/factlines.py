@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .fact_files import Entry, LazyPlace, Place, Stated
+from .fact_files import LazyPlace, Place, Stated, _Columns
 from .files import nfc
 from .source import Source
 
@@ -38,14 +38,14 @@ def _null(text: str) -> bool:
 
 
 def read_lines(text: str, source: Source) -> tuple[
-        Stated, Stated | None, list[Entry], list[tuple[str, Place]]] | None:
+        Stated, Stated | None, _Columns, list[tuple[str, Place]]] | None:
     """The plan, period, entries and bare agencies of a fact file of the plainest shape (see
     the module), as :func:`engine.fact_files._plain_events` reads them; None when the file is
     not of that shape."""
     if "\r" in text or "\t" in text:
         return None
     top: dict[str, tuple[str, int] | None] = {}
-    entries: list[Entry] = []
+    entries = _Columns()
     bare: list[tuple[str, Place]] = []
     seen: set[str] = set()
     in_agencies = False
@@ -99,10 +99,12 @@ def read_lines(text: str, source: Source) -> tuple[
             fact_indent = indent
             facts.add(key)
             at = start + m.start(3)
-            entries.append(Entry(agency, agency_at, key,
-                                 LazyPlace(source, start + indent, start + indent + len(key)),
-                                 None if _null(value) else value,
-                                 LazyPlace(source, at, at + len(value))))
+            entries.agencies.append(agency)
+            entries.at.append(agency_at)
+            entries.facts.append(key)
+            entries.values.append(None if _null(value) else value)
+            entries.offsets.extend((start + indent, start + indent + len(key), at,
+                                    at + len(value)))
         else:
             return None
     close()

@@ -61,7 +61,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -81,7 +81,7 @@ from .fact_files import (
     read_tree,
     read_xlsx,
 )
-from .fact_values import Problem, read_python, read_value
+from .fact_values import MAX_DECIMALS, Problem, read_python, read_value
 from .files import (
     FACT_FILES,
     MAX_FILE_BYTES,
@@ -96,7 +96,7 @@ from .files import (
 from .gcpause import gc_paused
 from .i18n import N_, _
 from .messages import show
-from .model import Plan
+from .model import FactDef, Plan
 from .source import Source, Span
 from .values import Known, format_value
 
@@ -434,14 +434,17 @@ class _Origins(Mapping[tuple[str, str], Span]):
 
     __slots__ = ("_by_agency", "_places")
 
-    def __init__(self, by_agency: dict[str, dict[str, Checked]]) -> None:
+    def __init__(self, by_agency: dict[str, dict[str, Checked]] | Callable[
+            [], dict[tuple[str, str], Place]]) -> None:
         self._by_agency = by_agency
         self._places: dict[tuple[str, str], Place] | None = None
 
     def _all(self) -> dict[tuple[str, str], Place]:
         if self._places is None:
-            self._places = {(agency, fact): c.at for agency, got in self._by_agency.items()
-                            for fact, c in got.items() if c.at.in_file}
+            by_agency = self._by_agency
+            self._places = by_agency() if callable(by_agency) else {
+                (agency, fact): c.at for agency, got in by_agency.items()
+                for fact, c in got.items() if c.at.in_file}
         return self._places
 
     def __getitem__(self, key: tuple[str, str]) -> Span:
@@ -485,6 +488,134 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
         kept[agency] = ordered
     return Facts(plan.id, period, MappingProxyType(values), _Origins(kept),
                  tuple(files), tuple(warnings))
+
+
+class _Tables:
+    """The values of fact files read as columns that passed every check (:func:`_check_tables`):
+    by agency, each fact's value, and the row it was written on (``row % len(files)`` is the
+    file, ``row // len(files)`` the row of its table)."""
+
+    __slots__ = ("rows", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, Known]] = {}
+        self.rows: dict[str, dict[str, int]] = {}
+
+    def build(self, plan: Plan, period: str, files: Sequence[FactFile],
+              warnings: Sequence[Diagnostic]) -> Facts:
+        """The :class:`Facts`, as :func:`_build` makes them from the same values."""
+        catalogue = {fact: i for i, fact in enumerate(plan.facts)}
+        order = catalogue.__getitem__
+        values: dict[str, Mapping[str, Known]] = {}
+        got = self.values
+        for agency in plan.agencies:
+            mine = got.get(agency)
+            if mine:
+                values[agency] = MappingProxyType(
+                    mine if _in_order(mine, order) else
+                    {fact: mine[fact] for fact in sorted(mine, key=order)})
+        rows, n = self.rows, len(files)
+        tables = [f.table for f in files]
+
+        def places() -> dict[tuple[str, str], Place]:
+            out: dict[tuple[str, str], Place] = {}
+            for agency, facts in values.items():
+                where = rows[agency]
+                for fact in facts:
+                    row = where[fact]
+                    table = tables[row % n]
+                    assert table is not None
+                    out[(agency, fact)] = table.place(row // n)
+            return out
+
+        return Facts(plan.id, period, MappingProxyType(values), _Origins(places),
+                     tuple(f.name for f in files), tuple(warnings))
+
+
+def _in_order(facts: Mapping[str, object], order: Callable[[str], int]) -> bool:
+    last = -1
+    for fact in facts:
+        i = order(fact)
+        if i < last:
+            return False
+        last = i
+    return True
+
+
+#: The fact types whose values are numbers: a text of a few ASCII digits is read by ``int``
+#: (what :func:`engine.fact_values.read_value` does first).
+_NUMBERS = frozenset({"number", "count"})
+
+
+def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables | None:
+    """The values of fact files read as columns, checked as :func:`check_entries` checks them,
+    column by column: ids read once per distinct text, each value by its fact's type, a run
+    of whole numbers without a call for each. None at the first problem, or anything
+    :func:`check_entries` would treat differently (a fact written twice for an agency, even
+    blank): the entries are then checked by :func:`check_entries`, which reports every problem
+    in its words and order (tests/facts/test_facts_scale.py checks the two agree)."""
+    agencies, catalogue = plan.agencies, plan.facts
+    out = _Tables()
+    values_of, rows_of = out.values, out.rows
+    n = len(files)
+    reporters: dict[str, frozenset[str]] = {}
+    for k, f in enumerate(files):
+        table = f.table
+        assert table is not None
+        ids: dict[str, str] = {}
+        for text in set(table.agencies):
+            agency = nfc(text.strip())
+            if agency not in agencies:
+                return None
+            ids[text] = agency
+        kinds: dict[str, tuple[str, FactDef, bool, frozenset[str]]] = {}
+        for text in set(table.facts):
+            fact = nfc(text.strip())
+            fdef = catalogue.get(fact)
+            if fdef is None or period not in fdef.periods:
+                return None
+            if fact not in reporters:
+                reporters[fact] = frozenset(fdef.reporters)
+            kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact])
+        last: str | None = None
+        values: dict[str, Known] = {}
+        rows: dict[str, int] = {}
+        row = k
+        for a, ftext, raw in zip(table.agencies, table.facts, table.values,
+                                  strict=True):
+            agency = ids[a]
+            fact, fdef, number, reporting = kinds[ftext]
+            if agency not in reporting:
+                return None
+            if agency != last:
+                last = agency
+                rows = rows_of.get(agency) or rows_of.setdefault(agency, {})
+                values = values_of.get(agency) or values_of.setdefault(agency, {})
+            if fact in rows:
+                return None
+            rows[fact] = row
+            row += n
+            if raw is None:
+                continue
+            if number and raw.isdigit() and raw.isascii() and len(raw) <= MAX_DECIMALS + 2:
+                values[fact] = int(raw)
+                continue
+            got = read_value(fdef, raw)
+            if isinstance(got, Problem):
+                return None
+            values[fact] = got
+    wholes = {f: fdef.at_most for f, fdef in catalogue.items() if fdef.at_most}
+    parts = wholes.keys()
+    for values in values_of.values():
+        for part in parts & values.keys():  # (a set operation, not a look-up per relation)
+            p = values[part]
+            for whole in wholes[part]:
+                w = values.get(whole)
+                if w is None or (type(p) is int and type(w) is int and p <= w):
+                    continue
+                if _exceeds(p, w):
+                    return None
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,6 +759,11 @@ def load_facts(plan: Plan, paths: PathArg | Iterable[PathArg],
     collector = Collector()
     with gc_paused():
         files, resolved = _read_files(plan, paths, period, collector, max_file_bytes)
+        if resolved is not None and not collector.has_errors and files and \
+                all(f.table is not None for f in files):
+            fast = _check_tables(plan, files, resolved)
+            if fast is not None:
+                return fast.build(plan, resolved, files, collector.warnings())
         checked = check_entries(plan, (e for f in files for e in f.entries), resolved,
                                 collector)
         if collector.has_errors:  # the warnings too, after them: every problem at once

@@ -87,9 +87,13 @@ class Source:
     grid: Grid | None = None
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
-    def __post_init__(self) -> None:
-        self._line_starts.append(0)
-        self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
+    def _starts(self) -> list[int]:
+        """Where each line starts, worked out when first needed (a fact file of 200,000 lines
+        is read, and most often never located in)."""
+        if not self._line_starts:
+            self._line_starts.append(0)
+            self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
+        return self._line_starts
 
     def position(self, offset: int) -> Position:
         """The file, line and column of ``offset`` (clamped into the text)."""
@@ -106,8 +110,8 @@ class Source:
         """The 1-based line of ``offset`` in this text and its 0-based index in that line
         (``offset`` clamped into the text; no parent is followed)."""
         offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line]
+        line = bisect.bisect_right(self._starts(), offset) - 1
+        return line + 1, offset - self._starts()[line]
 
     @property
     def root(self) -> Source:
@@ -116,15 +120,15 @@ class Source:
 
     def line_start(self, line: int) -> int:
         """The offset where 1-based ``line`` starts (the end of the text past the last line)."""
-        if not 1 <= line <= len(self._line_starts):
+        if not 1 <= line <= len(self._starts()):
             return len(self.text)
-        return self._line_starts[line - 1]
+        return self._starts()[line - 1]
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its newline."""
-        if not 1 <= line <= len(self._line_starts):
+        if not 1 <= line <= len(self._starts()):
             return ""
-        start = self._line_starts[line - 1]
+        start = self._starts()[line - 1]
         end = self.text.find("\n", start)
         return self.text[start:] if end < 0 else self.text[start:end]
 

@@ -31,7 +31,8 @@ def _events(text: str) -> Any:
 def _shape(got: Any) -> Any:
     if got is None or got == "error":
         return got
-    plan, period, entries, bare = got
+    plan, period, columns, bare = got
+    entries = columns.table(plan.at.span.source).entries()
 
     def at(place: Place) -> tuple[int, int]:
         span = place.span

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.ingest_data import fact_rows, write_csv, write_json, write_yaml
+from benchmarks.ingestion import fact_rows, write_csv, write_json, write_yaml
 from engine import fact_files
 from engine.cli import main
 from engine.csvsrc import _plain_records, _reader_records, _record_cells, read_records
@@ -284,3 +284,93 @@ def test_other_shapes_go_to_the_tree_reader(text: str) -> None:
     f = FactFile("f.yaml", Source("f.yaml", ""))
     assert not fact_files._read_plain_tree(f, text)
     assert _shape(f) == _shape(FactFile("f.yaml", Source("f.yaml", "")))
+
+
+# -- fact files read as columns and checked column by column, against the per-entry path -----
+
+def _outcome(plan: Plan, path: Path, period: str | None) -> object:
+    """The facts and where each value is, or every diagnostic with its words and place."""
+    try:
+        facts = load_facts(plan, path, period)
+    except FactsError as e:
+        return [(d.code, d.message, d.location, d.notes, d.help) for d in e.diagnostics]
+    return (facts, facts.files, {(a, f): facts.where(a, f) for a, f, _ in facts.items()})
+
+
+def _reference_outcome(plan: Plan, path: Path, period: str | None) -> object:
+    """:func:`_outcome` with the column readers and checks turned off."""
+    from engine import facts as facts_module
+
+    saved = (fact_files._read_plain_csv, fact_files._read_plain_tree,
+             facts_module._check_tables)
+    try:
+        fact_files._read_plain_csv = lambda f, text: False
+        fact_files._read_plain_tree = lambda f, text: False
+        facts_module._check_tables = lambda plan, files, period: None
+        return _outcome(plan, path, period)
+    finally:
+        (fact_files._read_plain_csv, fact_files._read_plain_tree,
+         facts_module._check_tables) = saved
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["12", "0", "1200", " 7 ", "", "1.200", "1,5", "95%", "0.5", "-3", "x",
+                     "có", "2023-01-09", "09/01/2023", "99999", "١٢"]),
+    st.text(alphabet=st.sampled_from(list("0123456789.%, ")), max_size=5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), fmt=st.sampled_from(["csv", "yaml", "json"]),
+       period=st.sampled_from([None, "year", "q1"]))
+def test_columns_check_as_the_entries(plan2023: Plan, data: st.DataObject, fmt: str,
+                                      period: str | None) -> None:
+    """A fact file read as columns and checked column by column gives the facts, places and
+    diagnostics (codes, words, FILE:LINE:COL, notes) of the per-entry readers and checks."""
+    import tempfile
+
+    agencies = [*list(plan2023.agencies)[:6], "nobody", " snv"]
+    facts = [*list(plan2023.facts)[:10], "nothing"]
+    rows = data.draw(st.lists(st.tuples(st.sampled_from(agencies), st.sampled_from(facts),
+                                        _CELLS), max_size=25))
+    if fmt != "csv":  # a mapping holds each agency's fact once
+        rows = list({(a, f): (a, f, v) for a, f, v in rows}.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"facts.{fmt}"
+        if fmt == "csv":
+            write_csv(path, rows)
+        else:
+            (write_yaml if fmt == "yaml" else write_json)(path, plan2023.id, rows)
+        assert _outcome(plan2023, path, period) == _reference_outcome(plan2023, path, period)
+
+
+def test_columns_of_the_benchmark_files_as_the_entries(plan2023: Plan,
+                                                       rows: list[tuple[str, str, str]],
+                                                       tmp_path: Path) -> None:
+    """5,000 values without a problem: the column path is taken, and gives what the per-entry
+    path gives; with one value refused, the diagnostics are the per-entry path's."""
+    path = tmp_path / "facts.csv"
+    write_csv(path, rows)
+    assert _outcome(plan2023, path, None) == _reference_outcome(plan2023, path, None)
+    f = FactFile("f.csv", Source("f.csv", path.read_text("utf-8")))
+    assert fact_files._read_plain_csv(f, f.source.text) and f.table is not None
+    assert len(f.table) == ROWS
+    write_csv(path, [*rows[:-1], (rows[-1][0], rows[-1][1], "1.200,5")])
+    got = _outcome(plan2023, path, None)
+    assert isinstance(got, list) and got == _reference_outcome(plan2023, path, None)
+
+
+def test_a_part_above_its_whole_is_refused_on_the_column_path(
+        plan2023: Plan, rows: list[tuple[str, str, str]], tmp_path: Path) -> None:
+    """The column checks compare every part with its wholes: a part raised above its whole
+    is found, and reported (E650) as the per-entry path reports it."""
+    values = {(a, f): i for i, (a, f, _) in enumerate(rows)}
+    i, whole = next((i, w) for i, (a, f, v) in enumerate(rows)
+                    for w in plan2023.facts[f].at_most
+                    if (a, w) in values and v.isdigit() and rows[values[(a, w)]][2].isdigit())
+    agency, fact, _ = rows[i]
+    above = str(int(rows[values[(agency, whole)]][2]) + 1)
+    path = tmp_path / "facts.yaml"
+    write_yaml(path, plan2023.id, [*rows[:i], (agency, fact, above), *rows[i + 1:]])
+    got = _outcome(plan2023, path, None)
+    assert isinstance(got, list) and [d[0] for d in got] == ["E650"]
+    assert got == _reference_outcome(plan2023, path, None)
