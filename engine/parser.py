@@ -591,7 +591,7 @@ def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ..
         case "add" | "sub" | "mul" | "div" | "and_" | "or_":
             node = Binary(_OPS[name], kids[0][1], kids[1][1], sp)
         case "compare":
-            node = Compare(tuple(_UNICODE_OPS.get(k[1], k[1]) for k in kids if k[0]),
+            node = Compare(tuple(_UNICODE_OPS.get(k[1]) or k[1] for k in kids if k[0]),
                            tuple(k[1] for k in kids if not k[0]), sp)
         case "in_":
             node = In(kids[0][1], tuple(kids[1][1]), sp)
