@@ -467,6 +467,7 @@ class _Tables:
         self.actions: dict[int, dict[str, tuple[Any, Any]]] = {
             state: {term: (a, arg if a is Shift else self.rules[arg]) for term, (a, arg)
                     in row.items()} for state, row in self.states.items()}
+        self.units: dict[tuple[int, int, str], int] = {}
 
 
 @functools.cache
@@ -477,49 +478,65 @@ def _tables() -> _Tables | None:
         return None
 
 
+def _lex(tables: _Tables, text: str) -> list[_Value] | None:
+    """The tokens of ``text`` as Lark's basic lexer makes them (the same regular expression,
+    keywords told from names the same way), $END last; None where no token matches."""
+    ignore, keywords = tables.ignore, tables.keywords
+    tokens: list[_Value] = []
+    pos = 0
+    for m in tables.regex.finditer(text):
+        start, end = m.span()
+        if start != pos:  # a character no token starts with
+            return None
+        pos = end
+        kind = m.lastgroup or ""
+        if kind in ignore:
+            continue
+        word = m.group()
+        if kind == "NAME":
+            kind = keywords.get(word, kind)
+        tokens.append((kind, word, start, end, 0))
+    if pos != len(text):
+        return None
+    tokens.append(("$END", "", pos, pos, 0))
+    return tokens
+
+
 def _fast_parse(text: str, src: Source) -> Expr | None:
     """The AST of ``text``, or None when it is anything but a well-formed formula whose
     literals are all right and whose nesting is within MAX_DEPTH."""
     tables = _tables()
     if tables is None:  # pragma: no cover
         return None
-    match = tables.regex.match
-    ignore, keywords = tables.ignore, tables.keywords
-    states, actions, shift = tables.states, tables.actions, tables.shift
+    tokens = _lex(tables, text)
+    if tokens is None:
+        return None
+    states, actions, shift, units = tables.states, tables.actions, tables.shift, tables.units
+    final = tables.end
     builder = _Builder(src)
     state_stack = [tables.start]
     values: list[_Value] = []
-    pos, n = 0, len(text)
-    while True:
-        if pos < n:
-            m = match(text, pos)
-            if m is None:
-                return None
-            kind = m.lastgroup or ""
-            end = m.end()
-            if kind in ignore:
-                pos = end
-                continue
-            word = m.group()
-            if kind == "NAME":
-                kind = keywords.get(word, kind)
-            token: _Value = (kind, word, pos, end, 0)
-            pos = end
-        else:
-            token = ("$END", "", pos, pos, 0)
+    for token in tokens:
+        kind = token[0]
         while True:
-            action = actions[state_stack[-1]].get(token[0])
+            action = actions[state_stack[-1]].get(kind)
             if action is None:
                 return None
             if action[0] is shift:
-                if token[0] == "$END":  # pragma: no cover - Lark asserts the same
+                if kind == "$END":  # pragma: no cover - Lark asserts the same
                     return None
                 state_stack.append(action[1])
                 values.append(token)
                 break
             origin, name, kept, spliced, size = action[1]
-            if name is None and size == 1:  # `?a: b`: the value stays, only the state moves
-                state_stack[-1] = states[state_stack[-2]][origin][1]
+            if name is None and size == 1:
+                # `?a: b`, the precedence chain: the value stays, only the state moves; the
+                # state the whole run of such reductions ends in is remembered.
+                key = (state_stack[-2], state_stack[-1], kind)
+                top = units.get(key)
+                if top is None:
+                    top = _units(tables, *key)
+                state_stack[-1] = top
             else:
                 if name is None:
                     value = values[-size + kept[0]]
@@ -532,11 +549,30 @@ def _fast_parse(text: str, src: Source) -> Expr | None:
                 del state_stack[-size:]
                 state_stack.append(states[state_stack[-1]][origin][1])
                 values.append(value)
-            if token[0] == "$END" and state_stack[-1] == tables.end:
+            if kind == "$END" and state_stack[-1] == final:
                 node = values[-1]
                 if node[0] != "" or builder.errors:
                     return None
                 return cast(Expr, node[1])
+    return None  # pragma: no cover - $END always ends the loop above
+
+
+def _units(tables: _Tables, below: int, top: int, kind: str) -> int:
+    """The state after every reduction of a `?a: b` rule that ``kind`` makes from state
+    ``top`` above state ``below`` (remembered in ``tables.units``)."""
+    key = (below, top, kind)
+    while True:
+        action = tables.actions[top].get(kind)
+        if action is None or action[0] is tables.shift:
+            break
+        origin, name, _, _, size = action[1]
+        if name is not None or size != 1:
+            break
+        top = tables.states[below][origin][1]
+        if kind == "$END" and top == tables.end:
+            break
+    tables.units[key] = top
+    return top
 
 
 def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ...],
@@ -568,10 +604,14 @@ def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ..
     sp = Span(builder.source, start, end)
     node: Any
     match name:
-        case "number":
-            node = builder.number(_norm(Fraction(kids[0][1])), False, sp)
+        case "number":  # the values _Builder.node makes, an int without a Fraction
+            word = kids[0][1]
+            node = builder.number(int(word) if "." not in word else _norm(Fraction(word)),
+                                  False, sp)
         case "percent":
-            node = builder.number(_norm(Fraction(kids[0][1][:-1]) / 100), True, sp)
+            word = kids[0][1][:-1]
+            node = builder.number(_norm(Fraction(int(word), 100) if "." not in word
+                                        else Fraction(word) / 100), True, sp)
         case "date":
             node = builder.date(kids[0][1], sp)
         case "string":
