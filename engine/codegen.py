@@ -627,7 +627,7 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
     # A lambda compiled as an expression: cheaper to compile than a `def` (issue 17, B4)
     source = f"lambda S, P: {body}"
     namespace: dict[str, Any] = {**_HELPERS, **g.consts, "__builtins__": {}}
-    code = compile(source, "<cchc formula>", "eval")
+    code = compile(source, "<cchc formula>", "eval", dont_inherit=True)
     fn: FastFn = eval(code, namespace)  # source built from the AST only
     return source, fn
 
