@@ -579,6 +579,9 @@ def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ..
             spliced: tuple[int, ...]) -> _Value | None:
     """The value of a reduction by a rule that makes a tree (``name``), or None when it cannot
     be taken as it is (then the reference path words the problem)."""
+    if name == "dotted" and len(raw) == 1:  # a plain name, the commonest node, made directly
+        _, word, start, end, _ = raw[0]
+        return ("", Name(word, Span(builder.source, start, end)), start, end, 1)
     start, end = raw[0][2], raw[-1][3]
     if spliced:
         kids: list[_Value] = []
