@@ -134,8 +134,11 @@ def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -
 
     expr = parse(text, source)
     result = check(expr, symbols)
-    numbers = frozenset(name for names in (symbols.scalars, symbols.per_agency)
-                        for name, kind in names.items() if kind == NUMBER)
+    # Only the names it reads (all that is ever asked of ``numbers``): a plan declares
+    # hundreds of names, and going through them all was a sizeable part of compiling.
+    scalars, per_agency = symbols.scalars, symbols.per_agency
+    numbers = frozenset(name for name in free_names(expr)
+                        if scalars.get(name) == NUMBER or per_agency.get(name) == NUMBER)
     return Formula(text, expr, result, compile_expr(expr, set(symbols.per_agency)), numbers)
 
 

@@ -158,7 +158,23 @@ def parse(text: str, source: Source | None = None) -> Expr:
     """Parse one formula. Raises :class:`ExpressionError` with a located diagnostic.
 
     Never raises anything else, whatever the text (the parser is total).
+
+    A well-formed formula is parsed by :func:`_fast_parse`, which builds the AST during the
+    LALR parse; anything it does not take as it is (a syntax error, a bad literal, too deep
+    a nesting, a text too long) goes to :func:`parse_reference`, which words the diagnostics.
+    Both give the same AST (``tests/language/test_parser_fast.py``).
     """
+    src = source if source is not None else Source("<input>", text)
+    if len(text) <= MAX_LENGTH:
+        fast = _fast_parse(text, src)
+        if fast is not None:
+            return fast
+    return parse_reference(text, src)
+
+
+def parse_reference(text: str, source: Source | None = None) -> Expr:
+    """:func:`parse` through Lark's parse tree, rebuilt into the AST: slower, and the one
+    that words every diagnostic."""
     src = source if source is not None else Source("<input>", text)
     if len(text) > MAX_LENGTH:
         raise ExpressionError([Diagnostic(
@@ -275,11 +291,12 @@ class _Builder:
             case "percent":
                 return self.number(_norm(Fraction(str(kids[0])[:-1]) / 100), True, sp)
             case "date":
-                return self.date(kids[0], sp)
+                return self.date(str(kids[0]), sp)
             case "string":
                 # NFC, as names and categories are everywhere else: "Nhóm B" typed with
                 # combining accents equals the precomposed one.
-                return Text(unicodedata.normalize("NFC", self.unescape(kids[0])), sp)
+                return Text(unicodedata.normalize("NFC", self.unescape(str(kids[0]), sp.start)),
+                            sp)
             case "paren":
                 return cast(Expr, kids[0])
             case "true":
@@ -332,8 +349,7 @@ class _Builder:
             value = 0
         return Number(value, percent, sp)
 
-    def date(self, tok: Token, sp: Span) -> Expr:
-        text = str(tok)
+    def date(self, text: str, sp: Span) -> Expr:
         if not _DATE_SHAPE.fullmatch(text):
             self.errors.append(Diagnostic(
                 "E104", _("{text} is not a date: dates are written YYYY-MM-DD").format(text=text),
@@ -351,8 +367,8 @@ class _Builder:
             ))
             return Date(dt.date(1970, 1, 1), sp)
 
-    def unescape(self, tok: Token) -> str:
-        raw = str(tok)[1:-1]
+    def unescape(self, token: str, start_pos: int) -> str:
+        raw = token[1:-1]
         out: list[str] = []
         i = 0
         while i < len(raw):
@@ -360,7 +376,7 @@ class _Builder:
             if ch == "\\":
                 nxt = raw[i + 1] if i + 1 < len(raw) else ""
                 if nxt not in _ESCAPES:
-                    start = (tok.start_pos or 0) + 1 + i
+                    start = start_pos + 1 + i
                     self.errors.append(Diagnostic(
                         "E105", _("unknown escape '\\{nxt}' in text").format(nxt=nxt),
                         Span(self.source, start, start + 2),
@@ -387,3 +403,264 @@ def depth(node: Expr) -> int:
         best = max(best, d)
         stack.extend((c, d + 1) for c in children(n))
     return best
+
+
+# --- The fast path ---------------------------------------------------------------------------
+#
+# Lark's own parse builds a parse tree (a Tree per rule, a Token per terminal, positions
+# propagated up the tree) that _Builder then rebuilds into the AST: most of the cost of
+# compiling a formula. The fast path drives the same LALR tables (Lark's, from the same
+# cache) with the same lexer regular expression, and builds the AST nodes at each reduction.
+# It only ever answers for a formula Lark parses without error and _Builder builds without a
+# diagnostic; anything else (it returns None) is left to parse_reference, so that every
+# diagnostic is worded in one place. Iterative like _Builder: no recursion, whatever the depth.
+#
+# A value on the stack is a tuple (kind, payload, start, end, depth): for a token, kind is
+# its terminal's name and payload its text; for an AST node, kind is "" and payload the node
+# (for a `list`, the list of its elements); for an inlined helper rule (`__x_star_0`, whose
+# children Lark splices into its parent), kind is "*" and payload the list of kept values.
+# start and end are where Lark's propagated positions put the tree (parentheses included).
+
+_Value = tuple[str, Any, int, int, int]
+_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "and_": "and", "or_": "or"}
+
+
+class _Tables:
+    """What the fast path needs from the Lark parser, or why it cannot be used."""
+
+    def __init__(self, parser: lark.Lark) -> None:
+        frontend = parser.parser
+        lexer = frontend.lexer
+        table = frontend.parser.parser.parse_table
+        self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
+        self.start: int = table.start_states["start"]
+        self.end: int = table.end_states["start"]
+        scanner = lexer.scanner
+        if len(scanner._mres) != 1 or set(lexer.callback) - {"NAME"} \
+                or lexer.user_callbacks:  # pragma: no cover - the grammar as shipped
+            raise NotImplementedError("lexer shape")
+        self.regex: re.Pattern[str] = scanner._mres[0]
+        self.ignore: frozenset[str] = frozenset(lexer.ignore_types)
+        self.keywords: dict[str, str] = {}
+        unless = lexer.callback.get("NAME")
+        if unless is not None:
+            for term in unless.scanner.terminals:
+                if term.pattern.type != "str":  # pragma: no cover - the grammar as shipped
+                    raise NotImplementedError("keyword shape")
+                self.keywords[term.pattern.value] = term.name
+        from lark.parsers.lalr_analysis import Shift
+
+        self.shift = Shift
+        # Per rule: (name of the origin, the name the tree takes or None to pass the single
+        # child through, positions of the children kept, positions spliced, length).
+        self.rules: dict[Any, tuple[str, str | None, tuple[int, ...], tuple[int, ...], int]] = {}
+        for rule in {arg for row in self.states.values() for a, arg in row.values()
+                     if a is not Shift}:
+            kept, spliced = [], []
+            for i, sym in enumerate(rule.expansion):
+                if sym.is_term:
+                    if not sym.filter_out:
+                        kept.append(i)
+                elif sym.name.startswith("_"):
+                    spliced.append(i)
+                else:
+                    kept.append(i)
+            name = rule.alias or rule.origin.name
+            through = rule.options.expand1 and not rule.alias and len(kept) == 1 \
+                and not spliced
+            if rule.origin.name.startswith("_"):
+                name = "*"
+            self.rules[rule] = (rule.origin.name, None if through else str(name),
+                                tuple(kept), tuple(spliced), len(rule.expansion))
+        # The table with each reduction's rule replaced by the above (no Rule.__hash__ in the
+        # loop); a shift stays (Shift, state).
+        self.actions: dict[int, dict[str, tuple[Any, Any]]] = {
+            state: {term: (a, arg if a is Shift else self.rules[arg]) for term, (a, arg)
+                    in row.items()} for state, row in self.states.items()}
+        self.units: dict[tuple[int, int, str], int] = {}
+
+
+@functools.cache
+def _tables() -> _Tables | None:
+    try:
+        return _Tables(_lark())
+    except Exception:  # pragma: no cover - a Lark whose internals moved: the reference path
+        return None
+
+
+def _lex(tables: _Tables, text: str) -> list[_Value] | None:
+    """The tokens of ``text`` as Lark's basic lexer makes them (the same regular expression,
+    keywords told from names the same way), $END last; None where no token matches."""
+    ignore, keywords = tables.ignore, tables.keywords
+    tokens: list[_Value] = []
+    pos = 0
+    for m in tables.regex.finditer(text):
+        start, end = m.span()
+        if start != pos:  # a character no token starts with
+            return None
+        pos = end
+        kind = m.lastgroup or ""
+        if kind in ignore:
+            continue
+        word = m.group()
+        if kind == "NAME":
+            kind = keywords.get(word, kind)
+        tokens.append((kind, word, start, end, 0))
+    if pos != len(text):
+        return None
+    tokens.append(("$END", "", pos, pos, 0))
+    return tokens
+
+
+def _fast_parse(text: str, src: Source) -> Expr | None:
+    """The AST of ``text``, or None when it is anything but a well-formed formula whose
+    literals are all right and whose nesting is within MAX_DEPTH."""
+    tables = _tables()
+    if tables is None:  # pragma: no cover
+        return None
+    tokens = _lex(tables, text)
+    if tokens is None:
+        return None
+    states, actions, shift, units = tables.states, tables.actions, tables.shift, tables.units
+    final = tables.end
+    builder = _Builder(src)
+    state_stack = [tables.start]
+    values: list[_Value] = []
+    for token in tokens:
+        kind = token[0]
+        while True:
+            action = actions[state_stack[-1]].get(kind)
+            if action is None:
+                return None
+            if action[0] is shift:
+                if kind == "$END":  # pragma: no cover - Lark asserts the same
+                    return None
+                state_stack.append(action[1])
+                values.append(token)
+                break
+            origin, name, kept, spliced, size = action[1]
+            if name is None and size == 1:
+                # `?a: b`, the precedence chain: the value stays, only the state moves; the
+                # state the whole run of such reductions ends in is remembered.
+                key = (state_stack[-2], state_stack[-1], kind)
+                top = units.get(key)
+                if top is None:
+                    top = _units(tables, *key)
+                state_stack[-1] = top
+            else:
+                if name is None:
+                    value = values[-size + kept[0]]
+                else:
+                    made = _reduce(builder, name, values[-size:], kept, spliced)
+                    if made is None:
+                        return None
+                    value = made
+                del values[-size:]
+                del state_stack[-size:]
+                state_stack.append(states[state_stack[-1]][origin][1])
+                values.append(value)
+            if kind == "$END" and state_stack[-1] == final:
+                node = values[-1]
+                if node[0] != "" or builder.errors:
+                    return None
+                return cast(Expr, node[1])
+    return None  # pragma: no cover - $END always ends the loop above
+
+
+def _units(tables: _Tables, below: int, top: int, kind: str) -> int:
+    """The state after every reduction of a `?a: b` rule that ``kind`` makes from state
+    ``top`` above state ``below`` (remembered in ``tables.units``)."""
+    key = (below, top, kind)
+    while True:
+        action = tables.actions[top].get(kind)
+        if action is None or action[0] is tables.shift:
+            break
+        origin, name, _, _, size = action[1]
+        if name is not None or size != 1:
+            break
+        top = tables.states[below][origin][1]
+        if kind == "$END" and top == tables.end:
+            break
+    tables.units[key] = top
+    return top
+
+
+def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ...],
+            spliced: tuple[int, ...]) -> _Value | None:
+    """The value of a reduction by a rule that makes a tree (``name``), or None when it cannot
+    be taken as it is (then the reference path words the problem)."""
+    if name == "dotted" and len(raw) == 1:  # a plain name, the commonest node, made directly
+        _, word, start, end, _ = raw[0]
+        return ("", Name(word, Span(builder.source, start, end)), start, end, 1)
+    start, end = raw[0][2], raw[-1][3]
+    if spliced:
+        kids: list[_Value] = []
+        for i, v in enumerate(raw):
+            if i in spliced:
+                kids.extend(v[1])
+            elif i in kept:
+                kids.append(v)
+    elif len(kept) == 1:
+        kids = [raw[kept[0]]]
+    else:
+        kids = [raw[i] for i in kept]
+    if name == "*":
+        return ("*", kids, start, end, 0)
+    depth = 0
+    for k in kids:
+        if k[4] > depth:  # a token's is 0
+            depth = k[4]
+    if name != "list":
+        depth += 1
+        if depth > MAX_DEPTH:
+            return None
+    sp = Span(builder.source, start, end)
+    node: Any
+    match name:
+        case "number":  # the values _Builder.node makes, an int without a Fraction
+            word = kids[0][1]
+            node = builder.number(int(word) if "." not in word else _norm(Fraction(word)),
+                                  False, sp)
+        case "percent":
+            word = kids[0][1][:-1]
+            node = builder.number(_norm(Fraction(int(word), 100) if "." not in word
+                                        else Fraction(word) / 100), True, sp)
+        case "date":
+            node = builder.date(kids[0][1], sp)
+        case "string":
+            node = Text(unicodedata.normalize("NFC", builder.unescape(kids[0][1], start)), sp)
+        case "paren":
+            node = kids[0][1]
+        case "true":
+            node = Bool(True, sp)
+        case "false":
+            node = Bool(False, sp)
+        case "dotted":
+            node = Name(".".join(k[1] for k in kids), sp)
+        case "neg":
+            node = Unary("-", kids[0][1], sp)
+        case "not_":
+            node = Unary("not", kids[0][1], sp)
+        case "add" | "sub" | "mul" | "div" | "and_" | "or_":
+            node = Binary(_OPS[name], kids[0][1], kids[1][1], sp)
+        case "compare":
+            node = Compare(tuple(_UNICODE_OPS.get(k[1]) or k[1] for k in kids if k[0]),
+                           tuple(k[1] for k in kids if not k[0]), sp)
+        case "in_":
+            node = In(kids[0][1], tuple(kids[1][1]), sp)
+        case "list":
+            node = [k[1] for k in kids]
+        case "if_":
+            node = If(kids[0][1], kids[1][1], kids[2][1], sp)
+        case "call" | "call_where":
+            func, name_span = kids[0][1], Span(builder.source, kids[0][2], kids[0][3])
+            args = tuple(k[1] for k in kids[1:])
+            if name == "call_where":
+                node = Aggregate(func, args[0], args[1], sp, name_span)
+            elif func in AGGREGATES and len(args) == 1:
+                node = Aggregate(func, args[0], None, sp, name_span)
+            else:
+                node = Call(func, args, sp, name_span)
+        case _:  # pragma: no cover - a rule the grammar has gained: the reference path
+            return None
+    return ("", node, start, end, depth)
