@@ -491,14 +491,9 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
         wanted = {s.strip() for s in fail_on.split(",") if s.strip()}
         bad = sorted(wanted - set(STATUSES))
         if bad:
-            raise click.BadParameter(f"unknown status {visible(', '.join(bad))} (one of: "
-                                     f"{', '.join(STATUSES)})", param_hint="--fail-on")
-    if fmt in _DOCUMENTS and output is None:
-        what, suffix = _DOCUMENTS[fmt]
-        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
-               "pipe: name the file with -o FILE{suffix}").format(fmt=fmt, what=_(what),
-                                                                 suffix=suffix))
-        sys.exit(EXIT_INVALID)
+            raise click.BadParameter(_("unknown status {bad} (one of: {known})").format(
+                bad=visible(", ".join(bad)), known=", ".join(STATUSES)), param_hint="--fail-on")
+    _needs_file(fmt, output)
     _check_bom(bom, fmt == "csv")
     if output is not None and not force:
         _refuse_existing(output)
@@ -518,6 +513,17 @@ def evaluate_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_o
 #: Report formats that are files, not text: what they are and the suffix of their files.
 _DOCUMENTS = {"xlsx": (N_("an Excel workbook"), ".xlsx"),
               "docx": (N_("a Word document"), ".docx")}
+
+
+def _needs_file(fmt: str, output: str | None) -> None:
+    """Exit 2 when ``fmt`` writes a document (:data:`_DOCUMENTS`) and no ``-o`` names its file:
+    a workbook is not text for a terminal or a pipe."""
+    if fmt in _DOCUMENTS and output is None:
+        what, suffix = _DOCUMENTS[fmt]
+        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
+               "pipe: name the file with -o FILE{suffix}").format(fmt=fmt, what=_(what),
+                                                                 suffix=suffix))
+        sys.exit(EXIT_INVALID)
 
 
 def _render_report(report: Report, fmt: str, lang: str, output: str | None,
@@ -637,14 +643,10 @@ def status_cmd(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of:
         given = {c.strip() for c in fail_on.split(",") if c.strip()}
         bad = sorted(given - set(CONDITIONS))
         if bad:
-            raise click.BadParameter(f"unknown state {visible(', '.join(bad))} (one of: "
-                                     f"{', '.join(CONDITIONS)})", param_hint="--fail-on")
+            raise click.BadParameter(_("unknown state {bad} (one of: {known})").format(
+                bad=visible(", ".join(bad)), known=", ".join(CONDITIONS)), param_hint="--fail-on")
         wanted = [c for c in CONDITIONS if c in given]
-    if fmt == "xlsx" and output is None:
-        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
-               "pipe: name the file with -o FILE{suffix}").format(
-            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
-        sys.exit(EXIT_INVALID)
+    _needs_file(fmt, output)
     if output is not None and not force:
         _refuse_existing(output)
     plan = _load_plan(plan_path)
@@ -1019,11 +1021,7 @@ def score_cmd(plan_path: str, scorecard_path: str, facts_paths: tuple[str, ...],
         raise click.BadParameter(_("--unit and --stages write text or JSON, not {fmt}: use "
                                    "--format table (or markdown) or json").format(fmt=fmt),
                                  param_hint="--format")
-    if fmt == "xlsx" and output is None:
-        _say(_("error: --format {fmt} writes {what}, which is not text for a terminal or a "
-               "pipe: name the file with -o FILE{suffix}").format(
-            fmt="xlsx", what=_("an Excel workbook"), suffix=".xlsx"))
-        sys.exit(EXIT_INVALID)
+    _needs_file(fmt, output)
     if output is not None and not force:
         _refuse_existing(output)
     plan = _load_plan(plan_path)

@@ -206,6 +206,8 @@ def test_fail_on_exits_1_only_when_a_listed_status_occurs() -> None:
                      "not_met,unknown")
     assert code == 0
     code, _, err = run("evaluate", PLAN, *CASES["q1"], "--fail-on", "late")
+    assert code == 2 and "không có trạng thái late" in err  # Vietnamese by default
+    code, _, err = run("evaluate", PLAN, *CASES["q1"], "--fail-on", "late", "--lang", "en")
     assert code == 2 and "unknown status late" in err
 
 

@@ -138,4 +138,4 @@ def test_a_usage_error_stays_a_usage_error_in_json() -> None:
     """Click's own errors (an unknown option, a malformed value) are not diagnostics: stderr."""
     result = run("evaluate", PLAN, Q1, "--period", "q1", "--fail-on", "late", "--format", "json")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "unknown status late" in result.stderr
+    assert "không có trạng thái late" in result.stderr

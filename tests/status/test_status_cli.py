@@ -80,7 +80,7 @@ def test_fail_on_late_is_not_tripped_before_the_due_date() -> None:
 def test_fail_on_an_unknown_state_is_a_usage_error() -> None:
     code, out, err = run(*ARGS, "--fail-on", "missing,absent")
     assert (code, out) == (2, "")
-    assert "Invalid value for --fail-on: unknown state absent (one of: missing, partial, " \
+    assert "--fail-on: không có tình trạng absent (chọn một trong: missing, partial, " \
            "invalid, late)" in err
 
 
