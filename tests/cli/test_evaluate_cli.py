@@ -37,6 +37,7 @@ def run(*args: str, columns: int | None = None) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("period", sorted(CASES))
 @pytest.mark.parametrize("fmt,lang", [("table", "vi"), ("table", "en"), ("markdown", "vi"),
+                                      ("markdown", "en"),
                                       ("csv", "vi")])
 def test_evaluate_examples_every_format(golden: object, period: str, fmt: str,
                                         lang: str) -> None:
