@@ -575,7 +575,7 @@ def _units(tables: _Tables, below: int, top: int, kind: str) -> int:
         action = tables.actions[top].get(kind)
         if action is None or action[0] is tables.shift:
             break
-        origin, name, _, _, size = action[1]
+        origin, name, _kept, _spliced, size = action[1]
         if name is not None or size != 1:
             break
         top = tables.states[below][origin][1]
@@ -590,7 +590,7 @@ def _reduce(builder: _Builder, name: str, raw: list[_Value], kept: tuple[int, ..
     """The value of a reduction by a rule that makes a tree (``name``), or None when it cannot
     be taken as it is (then the reference path words the problem)."""
     if name == "dotted" and len(raw) == 1:  # a plain name, the commonest node, made directly
-        _, word, start, end, _ = raw[0]
+        _kind, word, start, end, _depth = raw[0]
         return ("", Name(word, Span(builder.source, start, end)), start, end, 1)
     start, end = raw[0][2], raw[-1][3]
     if spliced:

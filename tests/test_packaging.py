@@ -67,9 +67,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
 def test_python_dash_m_engine_runs_the_command_line() -> None:
     """``python -m engine`` and the repository's ``cli.py`` shim run the same commands."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    module = subprocess.run([sys.executable, "-m", "engine", "periods", "plans/2023.yaml"],
+    args = ["periods", "plans/2023.yaml", "--lang", "en"]
+    module = subprocess.run([sys.executable, "-m", "engine", *args],
                             cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    shim = subprocess.run([sys.executable, "cli.py", "periods", "plans/2023.yaml"],
+    shim = subprocess.run([sys.executable, "cli.py", *args],
                           cwd=ROOT, capture_output=True, text=True, env=env, check=True)
     assert module.stdout == shim.stdout and module.stdout.startswith("ID")
     failed = subprocess.run([sys.executable, "-m", "engine", "periods", "no/such.yaml",

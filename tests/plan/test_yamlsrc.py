@@ -149,6 +149,9 @@ def test_mapping_survives_any_style_pyyaml_writes(value: str, style: str | None,
                                 indent=indent, width=20)
     except yaml.YAMLError:  # pragma: no cover
         return
+    if yaml.safe_load(dumped) != {"x": {"f": value}}:
+        return  # PyYAML does not read back what it wrote (a folded line that starts with a
+        # space keeps its line break): the reader follows the text, as PyYAML's loader does
     node, diags = read_yaml(dumped, "t.yaml")
     if diags:  # e.g. the key got a tag from default_style: not the point here
         return
