@@ -5,7 +5,6 @@ warnings that point inside the name, or with the documented error.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from engine.wording import dates_said, move_years, thresholds, years_said
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "tests" / "data" / "warnings" / "w901_number.yaml").read_text(encoding="utf-8")
 NAME = "Chỉ số SIPAS đạt tối thiểu từ 85% trở lên"
-#: Seconds one load of a hostile name may take (about 1 on a developer's machine).
-LIMIT = 10
 
 
 def load(name: str) -> engine.Plan:
@@ -39,13 +36,14 @@ def load(name: str) -> engine.Plan:
     ("1-" * 10000 + "%", 0),
     ("so với " * 10000 + "năm 2020", 0),
 ])
-def test_a_hostile_name_loads_fast(name: str, warnings: int) -> None:
-    began = time.perf_counter()
+def test_a_hostile_name_loads_with_located_warnings(name: str, warnings: int) -> None:
+    """A name built to make the wording checks backtrack or rescan loads, with its warnings
+    located. No clock here: a quadratic or backtracking blow-up runs into the per-test cap of
+    tests/hostile/conftest.py (pytest-timeout), which fails the test."""
     plan = load(name.strip())
     assert len(plan.warnings) == warnings
     for d in plan.warnings[:50]:
         assert d.location[:2] == ("h.yaml", 15) and d.render()
-    assert time.perf_counter() - began < LIMIT
 
 
 pieces = st.sampled_from([
