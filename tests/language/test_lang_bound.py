@@ -54,7 +54,9 @@ def _norm(x: Fraction) -> int | Fraction:
 #: as likely beyond the bound as within it.
 _big_ints = st.one_of(
     st.integers(-(LIMIT - 1), LIMIT - 1),
-    st.integers(1, MAX_EXACT_BITS).flatmap(lambda bits: st.integers(-(2**bits), 2**bits)),
+    # (2**MAX_EXACT_BITS is just past LIMIT: clamp, so that every number drawn is within it)
+    st.integers(1, MAX_EXACT_BITS).flatmap(lambda bits: st.integers(-(2**bits), 2**bits)).map(
+        lambda n: max(-(LIMIT - 1), min(LIMIT - 1, n))),
     st.sampled_from([LIMIT - 1, -(LIMIT - 1), 2**(MAX_EXACT_BITS // 2), 10**999, 10**500]),
 )
 _big_fractions = st.builds(
