@@ -19,6 +19,10 @@ message, and a translator can move the values where Vietnamese puts them. Words 
 another message (``"fact files"``) are translated too; :func:`N_` marks such a word where it
 is defined, for the catalogue, and it is looked up with :func:`_` where it is used.
 
+A renderer's table of words (the headings of a sheet, the names of statuses) is a :class:`Words`:
+English in the code under a context that says where the words stand, each word a message of
+the catalogue (``msgctxt``), so that one place words each of them in each language.
+
 A language other than ``"vi"`` and ``"en"`` is refused with ``E805`` (:func:`check`).
 Importing this module loads nothing: the catalogue is read on the first lookup in Vietnamese.
 Maintainers update the catalogue with ``python -m tests.i18n.catalogue --update``.
@@ -26,7 +30,7 @@ Maintainers update the catalogue with ``python -m tests.i18n.catalogue --update`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -138,3 +142,49 @@ def N_(message: str) -> str:
     """``message`` unchanged: marks a text defined before a language is chosen (a word kept in
     a table) for the catalogue; it is translated with :func:`_` where it is used."""
     return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` (English) in the current language, as the catalogue words it in
+    ``context``: the same English word may be translated differently in two places."""
+    lang = _current.get()
+    if lang == "en":
+        return message
+    return catalogue(lang).pgettext(context, message)
+
+
+class Words(Mapping[str, Mapping[str, str]]):
+    """A table of words, by language: ``WORDS["vi"]["total"]``.
+
+    The words are written in English in the code, with a context that says where they stand;
+    each is a message of the catalogue under that context (the maintainers' catalogue
+    command finds them in the code, like the texts marked with :func:`_`)::
+
+        STATUS = Words("status of an indicator", {"met": "met", "not_met": "not met"})
+        STATUS["vi"]["met"]   # "Đạt", as the catalogue words it in that context
+
+    A table in one language is built on first use and kept; its keys are those of the English
+    table in every language, and a language other than ``"vi"`` and ``"en"`` is ``E805``.
+    """
+
+    __slots__ = ("_by_lang", "context", "english")
+
+    def __init__(self, context: str, english: Mapping[str, str]) -> None:
+        self.context = context
+        self.english: Mapping[str, str] = dict(english)
+        self._by_lang: dict[str, Mapping[str, str]] = {"en": self.english}
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        found = self._by_lang.get(lang)
+        if found is None:
+            checked = check(lang)
+            found = {key: catalogue(checked).pgettext(self.context, text)
+                     for key, text in self.english.items()}
+            self._by_lang[checked] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)

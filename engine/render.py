@@ -15,37 +15,44 @@ from fractions import Fraction
 
 from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
 from .files import nfc
-from .i18n import _, ngettext, use
+from .i18n import Words, _, ngettext, use
 from .messages import describe_reason
 from .model import Plan
 from .numbers import format_date_local, format_number_local
 from .report import IndicatorResult, Report, Status
 from .values import Unknown, Value, format_number, format_value
 
-STATUS_WORDS: dict[str, dict[str, str]] = {
-    "vi": {"met": "Đạt", "not_met": "Không đạt", "pending": "Chưa đến hạn",
-           "unknown": "Thiếu số liệu", "not_applicable": "Không áp dụng"},
-    "en": {"met": "met", "not_met": "not met", "pending": "pending",
-           "unknown": "unknown", "not_applicable": "not applicable"},
-}
+STATUS_WORDS = Words("status of an indicator", {
+    "met": "met",
+    "not_met": "not met",
+    "pending": "pending",
+    "unknown": "unknown",
+    "not_applicable": "not applicable",
+})
 _COLOURS = {"met": "32", "not_met": "31", "pending": "33", "unknown": "35",
             "not_applicable": "90"}
-_WORDS = {
-    "vi": {"indicator": "Chỉ tiêu", "value": "Giá trị", "target": "Mục tiêu",
-           "status": "Kết quả", "period": "Kỳ báo cáo", "as_of": "tính đến ngày",
-           "missing": "thiếu", "facts_from": "số liệu của", "agencies": "cơ quan",
-           "below": "chưa đạt", "total": "Tổng", "coverage": "đã báo cáo",
-           "summary": "Tổng hợp", "details": "Chi tiết", "area": "Lĩnh vực", "id": "Mã",
-           "agency": "Cơ quan", "with": "gồm cả", "below_it": "đơn vị trực thuộc",
-           "treated": "áp dụng quy tắc khi thiếu số liệu cho"},
-    "en": {"indicator": "Indicator", "value": "Value", "target": "Target",
-           "status": "Status", "period": "Period", "as_of": "as of",
-           "missing": "missing", "facts_from": "facts from", "agencies": "agencies",
-           "below": "below target", "total": "Total", "coverage": "reported",
-           "summary": "Summary", "details": "Details", "area": "Area", "id": "Id",
-           "agency": "Agency", "with": "with", "below_it": "agencies below it",
-           "treated": "the rule for missing facts applied to"},
-}
+_WORDS = Words("table of results", {
+    "indicator": "Indicator",
+    "value": "Value",
+    "target": "Target",
+    "status": "Status",
+    "period": "Period",
+    "as_of": "as of",
+    "missing": "missing",
+    "facts_from": "facts from",
+    "agencies": "agencies",
+    "below": "below target",
+    "total": "Total",
+    "coverage": "reported",
+    "summary": "Summary",
+    "details": "Details",
+    "area": "Area",
+    "id": "Id",
+    "agency": "Agency",
+    "with": "with",
+    "below_it": "agencies below it",
+    "treated": "the rule for missing facts applied to",
+})
 
 
 def display_value(value: Value, unit: str, lang: str | None = None) -> str:

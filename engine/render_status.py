@@ -12,62 +12,77 @@ import datetime as dt
 import io
 import json
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .diagnostics import Diagnostic
 from .escape import csv_row, json_safe, markdown_inline, visible
+from .i18n import Words
 from .numbers import format_date_local
 from .render import width, wrap
 from .status import STATES, AgencyStatus, Group, ReportingStatus
 
 #: The words of the chase list, by language.
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {"complete": "Đủ số liệu", "partial": "Thiếu một phần", "missing": "Chưa báo cáo",
-           "invalid": "Có giá trị không hợp lệ", "late": "Quá hạn", "total": "Tổng",
-           "agency": "Cơ quan", "id": "Mã", "state": "Tình trạng", "facts": "Số liệu",
-           "file": "Tệp", "notes": "Ghi chú", "missing_facts": "Còn thiếu", "errors": "Lỗi",
-           "filled": "Đã điền", "due": "Phải báo cáo", "group": "Nhóm",
-           "period": "Kỳ báo cáo", "due_on": "hạn gửi", "as_of": "tính đến ngày",
-           "days_late": "quá hạn {n} ngày", "days_left": "còn {n} ngày", "today": "hạn hôm nay",
-           "summary": "Tổng hợp", "of_total": "{n} cơ quan phải báo cáo",
-           "lacking": "thiếu", "no_file": "chưa có tệp", "blank": "tệp để trống",
-           "error_count": "{n} lỗi", "problems": "Lỗi không thuộc cơ quan nào trong danh sách",
-           "read": "Đã đọc {n} tệp", "not_read": "{n} tệp không đọc (xem cảnh báo)",
-           "sheet": "Tình hình báo cáo", "problem_sheet": "Lỗi và cảnh báo",
-           "message": "Nội dung", "place": "Vị trí", "code": "Mã lỗi", "help": "Cách sửa",
-           "yes": "Có", "no": "Không", "of": "thuộc", "warning": "cảnh báo", "error": "lỗi",
-           "kind": "Loại"},
-    "en": {"complete": "complete", "partial": "partial", "missing": "missing",
-           "invalid": "invalid", "late": "late", "total": "Total",
-           "agency": "Agency", "id": "Id", "state": "State", "facts": "Facts",
-           "file": "File", "notes": "Notes", "missing_facts": "Missing", "errors": "Errors",
-           "filled": "Filled", "due": "Due", "group": "Group",
-           "period": "Period", "due_on": "due", "as_of": "as of",
-           "days_late": "{n} days late", "days_left": "{n} days left", "today": "due today",
-           "summary": "Summary", "of_total": "{n} agencies report in this period",
-           "lacking": "missing", "no_file": "no file", "blank": "file left blank",
-           "error_count": "{n} errors", "problems": "Problems that belong to no agency listed",
-           "read": "Read {n} files", "not_read": "{n} not read (see the warnings)",
-           "sheet": "Reporting status", "problem_sheet": "Problems",
-           "message": "Message", "place": "Place", "code": "Code", "help": "What to do",
-           "yes": "yes", "no": "no", "of": "of", "warning": "warning", "error": "error",
-           "kind": "Kind"},
-}
+WORDS = Words("reporting status", {
+    "complete": "complete",
+    "partial": "partial",
+    "missing": "missing",
+    "invalid": "invalid",
+    "late": "late",
+    "total": "Total",
+    "agency": "Agency",
+    "id": "Id",
+    "state": "State",
+    "facts": "Facts",
+    "file": "File",
+    "notes": "Notes",
+    "missing_facts": "Missing",
+    "errors": "Errors",
+    "filled": "Filled",
+    "due": "Due",
+    "group": "Group",
+    "period": "Period",
+    "due_on": "due",
+    "as_of": "as of",
+    "days_late": "{n} days late",
+    "days_left": "{n} days left",
+    "today": "due today",
+    "summary": "Summary",
+    "of_total": "{n} agencies report in this period",
+    "lacking": "still missing",
+    "no_file": "no file",
+    "blank": "file left blank",
+    "error_count": "{n} errors",
+    "problems": "Problems that belong to no agency listed",
+    "read": "Read {n} files",
+    "not_read": "{n} not read (see the warnings)",
+    "sheet": "Reporting status",
+    "problem_sheet": "Problems",
+    "message": "Message",
+    "place": "Place",
+    "code": "Code",
+    "help": "What to do",
+    "yes": "yes",
+    "no": "no",
+    "of": "of",
+    "warning": "warning",
+    "error": "error",
+    "kind": "Kind",
+})
 
 #: How each kind of agency is headed, by language (a kind the plan schema adds later is shown by
 #: its id).
-KIND_WORDS: dict[str, dict[str, str]] = {
-    "vi": {"province": "UBND tỉnh", "department": "Sở, ban, ngành",
-           "sector_agency": "Cơ quan ngành dọc", "centre": "Trung tâm",
-           "district": "UBND huyện, thành phố", "commune": "UBND xã, phường, thị trấn",
-           "unit": "Đơn vị khác"},
-    "en": {"province": "Province", "department": "Departments",
-           "sector_agency": "Sector agencies", "centre": "Centres", "district": "Districts",
-           "commune": "Communes", "unit": "Other units"},
-}
+KIND_WORDS = Words("reporting status: kind of agency", {
+    "province": "Province",
+    "department": "Departments",
+    "sector_agency": "Sector agencies",
+    "centre": "Centres",
+    "district": "Districts",
+    "commune": "Communes",
+    "unit": "Other units",
+})
 
 
-def _w(lang: str) -> dict[str, str]:
+def _w(lang: str) -> Mapping[str, str]:
     return WORDS["en" if lang == "en" else "vi"]
 
 

@@ -44,7 +44,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from . import __version__
 from .escape import visible, visible_lines
-from .i18n import check
+from .i18n import Words, check
 from .model import Plan
 from .render import _WORDS, STATUS_WORDS, _shown
 from .report import STATUSES, IndicatorResult, Report, Status
@@ -55,65 +55,65 @@ MAX_CELL_CHARS = 32_767
 #: How a spreadsheet tells a formula (OWASP "CSV injection"): such a text is marked as text.
 _FORMULA_START = ("=", "+", "-", "@")
 
-SHEET_NAMES = {
-    "vi": {"summary": "Tổng hợp", "indicators": "Chỉ tiêu", "agencies": "Theo cơ quan"},
-    "en": {"summary": "Summary", "indicators": "Indicators", "agencies": "By agency"},
-}
+SHEET_NAMES = Words("Excel report: sheet", {
+    "summary": "Summary",
+    "indicators": "Indicators",
+    "agencies": "By agency",
+})
 
 #: The kinds of agency (``kind:`` in the plan), in words.
-KIND_WORDS = {
-    "vi": {"province": "Cấp tỉnh", "department": "Sở, ban, ngành",
-           "sector_agency": "Cơ quan ngành dọc", "centre": "Trung tâm", "district": "Cấp huyện",
-           "commune": "Cấp xã", "unit": "Đơn vị"},
-    "en": {"province": "province", "department": "department", "sector_agency": "sector agency",
-           "centre": "centre", "district": "district", "commune": "commune", "unit": "unit"},
-}
+KIND_WORDS = Words("Excel report: kind of agency", {
+    "province": "province",
+    "department": "department",
+    "sector_agency": "sector agency",
+    "centre": "centre",
+    "district": "district",
+    "commune": "commune",
+    "unit": "unit",
+})
 
-_XWORDS = {
-    "vi": {"plan": "Kế hoạch", "decision": "Quyết định", "window": "Thời gian số liệu",
-           "due": "Hạn báo cáo", "as_of": "Tính đến ngày", "dated": "ngày",
-           "owed": "Cơ quan phải báo cáo", "complete": "Cơ quan đã báo cáo đủ số liệu",
-           "incomplete": "Cơ quan còn thiếu số liệu", "missing_facts": "Số liệu còn thiếu",
-           "count": "Số chỉ tiêu", "by_area": "Kết quả theo lĩnh vực", "unit": "Đơn vị tính",
-           "deadline": "Hạn", "holds_back": "Ghi chú (nguyên nhân)",
-           "units_below": "Số đơn vị chưa đạt", "facts_missing": "Số liệu thiếu",
-           "reported": "Cơ quan đã báo cáo", "expected": "Cơ quan phải báo cáo",
-           "source": "Căn cứ", "kind": "Loại", "district": "Huyện, thành phố",
-           "yes": "Có", "no": "Không", "made_by": "Lập bằng cchc",
-           "by_agency_title": "Kết quả của từng cơ quan, đơn vị",
-           "note_indicators": "Sheet «{sheet}»: mỗi dòng một chỉ tiêu; giá trị là số (tỷ lệ "
-                              "định dạng %), có thể sắp xếp, lọc.",
-           "note_agencies": "Sheet «{sheet}»: giá trị và kết quả riêng của từng đơn vị với các "
-                            "chỉ tiêu tính theo đơn vị; ô trống: đơn vị đó không phải một đơn "
-                            "vị của chỉ tiêu (được tính gộp vào cấp trên, hoặc ngoài phạm vi).",
-           "note_exact": "Giá trị trong ô là số thực, đủ cho việc hiển thị; giá trị chính xác "
-                         "(phân số) có trong báo cáo JSON (--format json).",
-           "unit_percent": "tỷ lệ (%)", "unit_rate": "tỷ lệ (%)", "unit_score": "điểm",
-           "unit_count": "số lượng", "unit_bool": "có/không", "unit_category": "xếp loại",
-           "unit_date": "ngày"},
-    "en": {"plan": "Plan", "decision": "Decision", "window": "Data window",
-           "due": "Report due", "as_of": "As of", "dated": "of",
-           "owed": "Agencies that owe facts", "complete": "Agencies that reported every fact",
-           "incomplete": "Agencies with facts missing", "missing_facts": "Facts missing",
-           "count": "Indicators", "by_area": "Statuses by area", "unit": "Unit",
-           "deadline": "Deadline", "holds_back": "Note (what holds it back)",
-           "units_below": "Units below target", "facts_missing": "Facts missing",
-           "reported": "Agencies reported", "expected": "Agencies that owe facts",
-           "source": "Source", "kind": "Kind", "district": "District",
-           "yes": "yes", "no": "no", "made_by": "Made with cchc",
-           "by_agency_title": "Each agency's own results",
-           "note_indicators": "Sheet '{sheet}': one row per indicator; values are numbers "
-                              "(shares formatted as %), to sort and filter.",
-           "note_agencies": "Sheet '{sheet}': each unit's own value and status for the "
-                            "indicators with a breakdown by unit; an empty cell: the agency is "
-                            "not a unit of that indicator (it is counted in the unit above it, "
-                            "or is outside the scope).",
-           "note_exact": "Cells hold floating-point numbers, enough for display; the exact "
-                         "values (fractions) are in the JSON report (--format json).",
-           "unit_percent": "share (%)", "unit_rate": "rate (%)", "unit_score": "score",
-           "unit_count": "count", "unit_bool": "yes/no", "unit_category": "category",
-           "unit_date": "date"},
-}
+_XWORDS = Words("Excel report", {
+    "plan": "Plan",
+    "decision": "Decision",
+    "window": "Data window",
+    "due": "Report due",
+    "as_of": "As of",
+    "dated": "of",
+    "owed": "Agencies that owe facts",
+    "complete": "Agencies that reported every fact",
+    "incomplete": "Agencies with facts missing",
+    "missing_facts": "Facts missing",
+    "count": "Indicators",
+    "by_area": "Statuses by area",
+    "unit": "Unit",
+    "deadline": "Deadline",
+    "holds_back": "Note (what holds it back)",
+    "units_below": "Units below target",
+    "facts_missing": "Facts missing",
+    "reported": "Agencies reported",
+    "expected": "Agencies that owe facts",
+    "source": "Source",
+    "kind": "Kind",
+    "district": "District",
+    "yes": "yes",
+    "no": "no",
+    "made_by": "Made with cchc",
+    "by_agency_title": "Each agency's own results",
+    "note_indicators": "Sheet '{sheet}': one row per indicator; values are numbers (shares "
+                       "formatted as %), to sort and filter.",
+    "note_agencies": "Sheet '{sheet}': each unit's own value and status for the indicators with a "
+                     "breakdown by unit; an empty cell: the agency is not a unit of that "
+                     "indicator (it is counted in the unit above it, or is outside the scope).",
+    "note_exact": "Cells hold floating-point numbers, enough for display; the exact values "
+                  "(fractions) are in the JSON report (--format json).",
+    "unit_percent": "share (%)",
+    "unit_rate": "rate (%)",
+    "unit_score": "score",
+    "unit_count": "count",
+    "unit_bool": "yes/no",
+    "unit_category": "category",
+    "unit_date": "date",
+})
 
 _DATE_FORMAT = {"vi": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 _PERCENT_FORMAT = "0.00%"

@@ -35,12 +35,12 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import visible
-from .i18n import check
+from .i18n import Words, check
 from .nodes import Expr, In, Name, Number, Text
 from .numbers import format_number_local
 from .render import STATUS_WORDS, agency_name
@@ -54,95 +54,54 @@ if TYPE_CHECKING:
 __all__ = ["WORDS", "number", "render_docx", "target_words"]
 
 #: Every word of the annex, by language (statuses: :data:`engine.render.STATUS_WORDS`).
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "annex": "PHỤ LỤC",
-        "annex_title": "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
-        "decision": "(Kế hoạch ban hành kèm theo Quyết định số {number})",
-        "decision_dated": "(Kế hoạch ban hành kèm theo Quyết định số {number} ngày {date})",
-        "decision_signed": "(Kế hoạch ban hành kèm theo Quyết định số {number} của {signer})",
-        "decision_dated_signed": "(Kế hoạch ban hành kèm theo Quyết định số {number} ngày "
-                                 "{date} của {signer})",
-        "period": "Kỳ báo cáo: {name} (từ ngày {start} đến ngày {end}); "
-                  "số liệu tính đến ngày {as_of}",
-        "agency": "Cơ quan, đơn vị: {name}",
-        "table": "Biểu {n}. {title}",
-        "summary": "Tổng hợp kết quả",
-        "indicators": "Kết quả thực hiện các chỉ tiêu theo lĩnh vực",
-        "breakdowns": "Kết quả theo cơ quan, đơn vị",
-        "breakdowns_note": "Các chỉ tiêu có số liệu theo từng cơ quan, đơn vị; số thứ tự là "
-                           "số thứ tự của chỉ tiêu tại Biểu {n}.",
-        "not_reported": "Cơ quan, đơn vị chưa báo cáo số liệu",
-        "coverage": "Đã báo cáo đủ số liệu: {reported}/{due} cơ quan, đơn vị.",
-        "all_reported": "Tất cả cơ quan, đơn vị đã báo cáo đủ số liệu của kỳ.",
-        "no_indicators": "Báo cáo không có chỉ tiêu nào.",
-        "stt": "STT",
-        "indicator": "Chỉ tiêu",
-        "target": "Mục tiêu",
-        "value": "Giá trị",
-        "status": "Đánh giá",
-        "count": "Số chỉ tiêu",
-        "total": "Tổng số",
-        "unit": "Cơ quan, đơn vị",
-        "facts": "Số liệu chưa báo cáo",
-        "needed_by": "Chỉ tiêu (STT)",
-        "overall": "Mục tiêu: {target}. Kết quả chung: {value} ({status}).",
-        "units": "Số đơn vị: {n} ({counts}).",
-        "below": "gồm cả {n} đơn vị trực thuộc",
-        "below_1": "gồm cả 1 đơn vị trực thuộc",
-        "deadline": "(thời hạn: {date})",
-        "yes": "Có",
-        "no": "Không",
-        "unknown": "—",
-        "true": "Hoàn thành",
-        "in": "một trong: {options}",
-        ">": "trên {n}", ">=": "từ {n} trở lên", "<": "dưới {n}", "<=": "không quá {n}",
-        "==": "đúng {n}", "full": "{n}", "range": "từ {low} đến {high}",
-    },
-    "en": {
-        "annex": "ANNEX",
-        "annex_title": "RESULTS OF THE PLAN'S INDICATORS",
-        "decision": "(Plan issued with Decision No. {number})",
-        "decision_dated": "(Plan issued with Decision No. {number} of {date})",
-        "decision_signed": "(Plan issued with Decision No. {number}, signed by {signer})",
-        "decision_dated_signed": "(Plan issued with Decision No. {number} of {date}, signed by "
-                                 "{signer})",
-        "period": "Period: {name} ({start} to {end}); facts as of {as_of}",
-        "agency": "Agency: {name}",
-        "table": "Table {n}. {title}",
-        "summary": "Summary",
-        "indicators": "Indicators by area",
-        "breakdowns": "Results by agency",
-        "breakdowns_note": "The indicators measured agency by agency; each is numbered as in "
-                           "Table {n}.",
-        "not_reported": "Agencies that have not reported",
-        "coverage": "Reported every fact due: {reported} of {due} agencies.",
-        "all_reported": "Every agency reported every fact due in this period.",
-        "no_indicators": "The report has no indicators.",
-        "stt": "No.",
-        "indicator": "Indicator",
-        "target": "Target",
-        "value": "Value",
-        "status": "Status",
-        "count": "Indicators",
-        "total": "Total",
-        "unit": "Agency",
-        "facts": "Facts not reported",
-        "needed_by": "Indicators (No.)",
-        "overall": "Target: {target}. Overall: {value} ({status}).",
-        "units": "Units: {n} ({counts}).",
-        "below": "with {n} agencies below it",
-        "below_1": "with 1 agency below it",
-        "deadline": "(deadline: {date})",
-        "yes": "yes",
-        "no": "no",
-        "unknown": "—",
-        "true": "achieved",
-        "in": "one of: {options}",
-        ">": "more than {n}", ">=": "at least {n}", "<": "less than {n}", "<=": "at most {n}",
-        "==": "exactly {n}", "full": "{n}", "range": "{low} to {high}",
-    },
-}
+WORDS = Words("Word annex", {
+    "annex": "ANNEX",
+    "annex_title": "RESULTS OF THE PLAN'S INDICATORS",
+    "decision": "(Plan issued with Decision No. {number})",
+    "decision_dated": "(Plan issued with Decision No. {number} of {date})",
+    "decision_signed": "(Plan issued with Decision No. {number}, signed by {signer})",
+    "decision_dated_signed": "(Plan issued with Decision No. {number} of {date}, signed by "
+                             "{signer})",
+    "period": "Period: {name} ({start} to {end}); facts as of {as_of}",
+    "agency": "Agency: {name}",
+    "table": "Table {n}. {title}",
+    "summary": "Summary",
+    "indicators": "Indicators by area",
+    "breakdowns": "Results by agency",
+    "breakdowns_note": "The indicators measured agency by agency; each is numbered as in Table "
+                       "{n}.",
+    "not_reported": "Agencies that have not reported",
+    "coverage": "Reported every fact due: {reported} of {due} agencies.",
+    "all_reported": "Every agency reported every fact due in this period.",
+    "no_indicators": "The report has no indicators.",
+    "stt": "No.",
+    "indicator": "Indicator",
+    "target": "Target",
+    "value": "Value",
+    "status": "Status",
+    "count": "Indicators",
+    "total": "Total",
+    "unit": "Agency",
+    "facts": "Facts not reported",
+    "needed_by": "Indicators (No.)",
+    "overall": "Target: {target}. Overall: {value} ({status}).",
+    "units": "Units: {n} ({counts}).",
+    "below": "with {n} agencies below it",
+    "below_1": "with 1 agency below it",
+    "deadline": "(deadline: {date})",
+    "yes": "yes",
+    "no": "no",
+    "unknown": "—",
+    "true": "achieved",
+    "in": "one of: {options}",
+    ">": "more than {n}",
+    ">=": "at least {n}",
+    "<": "less than {n}",
+    "<=": "at most {n}",
+    "==": "exactly {n}",
+    "full": "{n}",
+    "range": "{low} to {high}",
+})
 
 _FONT = "Times New Roman"
 _SIZE = 13  # points: the body text of administrative documents (NĐ 30/2020, 13 to 14)
@@ -166,7 +125,7 @@ def _t(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text))
 
 
-def _words(lang: str) -> dict[str, str]:
+def _words(lang: str) -> Mapping[str, str]:
     return WORDS[check(lang, "render_docx(lang=)")]
 
 

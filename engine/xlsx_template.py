@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .fact_files import XLSX_WORDS
 from .fact_values import format_decimal
 from .files import nfc
-from .i18n import check
+from .i18n import Words, check
 from .messages import Lang
 from .model import FactDef, Plan
 from .template import template_rows
@@ -54,40 +54,38 @@ VALUE_COLUMN = 4
 #: same template is the same bytes.
 STAMP = dt.datetime(2000, 1, 1)
 
-_WORDS: Mapping[str, Mapping[Lang, str]] = {
-    "title": {"vi": "MẪU BÁO CÁO SỐ LIỆU", "en": "FACT SHEET"},
-    "window": {"vi": "Số liệu từ ngày, đến ngày", "en": "Data from, to"},
-    "due": {"vi": "Hạn gửi báo cáo", "en": "Due date"},
-    "fill": {"vi": "Điền số liệu vào cột Giá trị (ô nền vàng). Để trống ô nếu không báo cáo số "
-                   "liệu đó, không ghi 0 thay cho ô trống. Xem trang Hướng dẫn.",
-             "en": "Fill in the Value column (the yellow cells). Leave a cell empty when the fact "
-                   "is not reported, never write 0 for it. See the Rules sheet."},
-    "label": {"vi": "Nội dung", "en": "Label"},
-    "unit": {"vi": "Đơn vị tính", "en": "Unit"},
-    "how": {"vi": "Cách nhập", "en": "How to fill in"},
-    "nothing": {"vi": "Không có số liệu phải báo cáo trong kỳ này.",
-                "en": "No facts to report in this period."},
-    "blank": {"vi": "Để trống nếu không báo cáo (không ghi 0).",
-              "en": "Leave empty when not reported (never 0)."},
-    "invalid": {"vi": "Giá trị không hợp lệ", "en": "Invalid value"},
-    "lists": {"vi": "Danh mục", "en": "Lists"},
-}
+_WORDS = Words("fact sheet", {
+    "title": "FACT SHEET",
+    "window": "Data from, to",
+    "due": "Due date",
+    "fill": "Fill in the Value column (the yellow cells). Leave a cell empty when the fact is not "
+            "reported, never write 0 for it. See the Rules sheet.",
+    "label": "Label",
+    "unit": "Unit",
+    "how": "How to fill in",
+    "nothing": "No facts to report in this period.",
+    "blank": "Leave empty when not reported (never 0).",
+    "invalid": "Invalid value",
+    "lists": "Lists",
+})
 
 #: What to enter, by type: the title of the input message (at most 32 characters) and the text.
-_HOW: Mapping[str, Mapping[Lang, tuple[str, str]]] = {
-    "count": {"vi": ("Số nguyên ≥ 0", "Nhập số nguyên lớn hơn hoặc bằng 0."),
-              "en": ("Whole number ≥ 0", "Enter a whole number, 0 or more.")},
-    "number": {"vi": ("Số", "Nhập một số (có thể có phần thập phân)."),
-               "en": ("Number", "Enter a number (decimals allowed).")},
-    "share": {"vi": ("Tỷ lệ %", "Nhập tỷ lệ phần trăm từ 0% đến 100%, ví dụ 95%."),
-              "en": ("Percentage", "Enter a percentage from 0% to 100%, e.g. 95%.")},
-    "bool": {"vi": ("Có / Không", "Chọn Có hoặc Không trong danh sách."),
-             "en": ("true / false", "Choose true or false from the list.")},
-    "date": {"vi": ("Ngày", "Nhập ngày/tháng/năm, ví dụ 09/01/2023."),
-             "en": ("Date", "Enter day/month/year, e.g. 09/01/2023.")},
-    "category": {"vi": ("Danh mục", "Chọn một giá trị trong danh sách: {values}."),
-                 "en": ("Category", "Choose one value from the list: {values}.")},
-}
+_HOW_TITLE = Words("fact sheet: what to enter, title", {
+    "count": "Whole number ≥ 0",
+    "number": "Number",
+    "share": "Percentage",
+    "bool": "true / false",
+    "date": "Date",
+    "category": "Category",
+})
+_HOW_TEXT = Words("fact sheet: what to enter", {
+    "count": "Enter a whole number, 0 or more.",
+    "number": "Enter a number (decimals allowed).",
+    "share": "Enter a percentage from 0% to 100%, e.g. 95%.",
+    "bool": "Choose true or false from the list.",
+    "date": "Enter day/month/year, e.g. 09/01/2023.",
+    "category": "Choose one value from the list: {values}.",
+})
 
 #: The words of a yes/no list: read back by :func:`engine.fact_values.read_value`.
 _YES_NO: Mapping[Lang, tuple[str, str]] = {"vi": ("Có", "Không"), "en": ("true", "false")}
@@ -185,13 +183,13 @@ def _workbook(plan: Plan, period: str, agency: str, facts: list[FactDef], lang: 
     assert isinstance(ws, Worksheet)
     ws.title = XLSX_WORDS["sheet"][lang]
     _header(ws, plan, period, agency, lang)
-    lists = _ListSheet(wb, _WORDS["lists"][lang])
+    lists = _ListSheet(wb, _WORDS[lang]["lists"])
     for i, fdef in enumerate(facts):
         _fact_row(ws, FIRST_FACT_ROW + i, fdef, lang, lists)
         if values.get(fdef.id) is not None:
             ws.cell(FIRST_FACT_ROW + i, VALUE_COLUMN, _cell_value(values[fdef.id], lang))
     if not facts:
-        ws.cell(FIRST_FACT_ROW, 2, _WORDS["nothing"][lang]).font = Font(italic=True)
+        ws.cell(FIRST_FACT_ROW, 2, _WORDS[lang]["nothing"]).font = Font(italic=True)
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[chr(ord("A") + col - 1)].width = width
     ws.freeze_panes = f"A{FIRST_FACT_ROW}"
@@ -205,7 +203,7 @@ def _workbook(plan: Plan, period: str, agency: str, facts: list[FactDef], lang: 
     _rules(wb, lang)
     lists.finish()
     wb.properties.creator = "cchc"
-    wb.properties.title = f"{_WORDS['title'][lang]}: {plan.periods[period].name.text(lang)}"
+    wb.properties.title = f"{_WORDS[lang]['title']}: {plan.periods[period].name.text(lang)}"
     wb.properties.created = STAMP
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -214,15 +212,15 @@ def _workbook(plan: Plan, period: str, agency: str, facts: list[FactDef], lang: 
 
 def _header(ws: Worksheet, plan: Plan, period: str, agency: str, lang: Lang) -> None:
     p = plan.periods[period]
-    title = ws.cell(1, 1, f"{_WORDS['title'][lang]}: {p.name.text(lang).upper()}")
+    title = ws.cell(1, 1, f"{_WORDS[lang]['title']}: {p.name.text(lang).upper()}")
     title.font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     ws.row_dimensions[1].height = 24
     rows: list[tuple[str, str | dt.date, str | dt.date | None]] = [
         (XLSX_WORDS["plan"][lang], plan.id, plan.title.text(lang)),
         (XLSX_WORDS["period"][lang], period, p.name.text(lang)),
-        (_WORDS["window"][lang], p.start, p.end),
-        (_WORDS["due"][lang], p.due, None),
+        (_WORDS[lang]["window"], p.start, p.end),
+        (_WORDS[lang]["due"], p.due, None),
         (XLSX_WORDS["agency"][lang], agency, plan.agencies[agency].name.text(lang)),
     ]
     for row, (label, key, text) in enumerate(rows, start=2):
@@ -239,13 +237,13 @@ def _header(ws: Worksheet, plan: Plan, period: str, agency: str, lang: Lang) -> 
             ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
             ws.cell(row, 3).alignment = _WRAP
             ws.row_dimensions[row].height = _height(text, sum(_WIDTHS[2:]))
-    note = ws.cell(TABLE_ROW - 1, 1, _WORDS["fill"][lang])
+    note = ws.cell(TABLE_ROW - 1, 1, _WORDS[lang]["fill"])
     note.font = Font(italic=True, color="C00000")
     note.alignment = _WRAP
     ws.merge_cells(start_row=TABLE_ROW - 1, start_column=1, end_row=TABLE_ROW - 1, end_column=5)
-    ws.row_dimensions[TABLE_ROW - 1].height = _height(_WORDS["fill"][lang], sum(_WIDTHS))
-    heads = (XLSX_WORDS["fact"][lang], _WORDS["label"][lang], _WORDS["unit"][lang],
-             XLSX_WORDS["value"][lang], _WORDS["how"][lang])
+    ws.row_dimensions[TABLE_ROW - 1].height = _height(_WORDS[lang]["fill"], sum(_WIDTHS))
+    heads = (XLSX_WORDS["fact"][lang], _WORDS[lang]["label"], _WORDS[lang]["unit"],
+             XLSX_WORDS["value"][lang], _WORDS[lang]["how"])
     for col, head in enumerate(heads, start=1):
         cell = ws.cell(TABLE_ROW, col, head)
         cell.font, cell.fill, cell.border = _BOLD, _GREY, _BOX
@@ -259,7 +257,7 @@ def _height(text: str, width: int) -> float:
 
 
 def _fact_row(ws: Worksheet, row: int, fdef: FactDef, lang: Lang, lists: _ListSheet) -> None:
-    title, how = _HOW[fdef.type][lang]
+    title, how = _HOW_TITLE[lang][fdef.type], _HOW_TEXT[lang][fdef.type]
     how = how.format(values=", ".join(fdef.values))
     unit = "%" if fdef.unit == "percent" else (fdef.unit or "")
     cells = (fdef.id, fdef.label.text(lang), unit, None, how)
@@ -272,11 +270,11 @@ def _fact_row(ws: Worksheet, row: int, fdef: FactDef, lang: Lang, lists: _ListSh
     value_cell.alignment = Alignment(vertical="top")
     ws.row_dimensions[row].height = max(_height(fdef.label.text(lang), _WIDTHS[1]),
                                         _height(how, _WIDTHS[4]), _height(unit, _WIDTHS[2]))
-    prompt = f"{how} {_WORDS['blank'][lang]}" + (f" ({unit})" if unit and unit != "%" else "")
+    prompt = f"{how} {_WORDS[lang]['blank']}" + (f" ({unit})" if unit and unit != "%" else "")
     dv = _validation(fdef, lang, lists)
     dv.showInputMessage, dv.showErrorMessage = True, True
     dv.promptTitle, dv.prompt = title[:32], prompt[:255]
-    dv.errorTitle, dv.error = _WORDS["invalid"][lang][:32], how[:255]
+    dv.errorTitle, dv.error = _WORDS[lang]["invalid"][:32], how[:255]
     dv.errorStyle = "stop"
     ws.add_data_validation(dv)
     dv.add(value_cell.coordinate)

@@ -41,9 +41,10 @@ HOSTILE_ABS = str(ROOT / HOSTILE)
 
 
 def run(*args: str) -> Result:
-    """``cchc ARGS`` in English (these tests are about outputs, not language)."""
+    """``cchc ARGS`` in English (these tests are about outputs, not language), a table laid out
+    at the command line's default width (100 columns) whatever the terminal running the tests."""
     return CliRunner().invoke(main, [*args[:1], "--lang", "en", *args[1:]],
-                              catch_exceptions=False)
+                              env={"COLUMNS": "100"}, catch_exceptions=False)
 
 
 def raw_controls(text: str) -> list[str]:

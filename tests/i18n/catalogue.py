@@ -3,7 +3,9 @@
     python -m tests.i18n.catalogue --update    # extract from engine/, update the .po, compile
     python -m tests.i18n.catalogue --compile   # compile the .po into the .mo only (after a merge)
 
-Every text marked with ``_``, ``ngettext`` or ``N_`` in ``engine/`` is extracted with Babel;
+Every text marked with ``_``, ``ngettext`` or ``N_`` in ``engine/`` is extracted with Babel,
+and every word of a table written ``Words("context", {"key": "English", ...})``
+(:class:`engine.i18n.Words`) under its context (read from the code, not imported);
 ``engine/locale/vi/LC_MESSAGES/cchc.po`` is updated, keeping its translations (a message whose
 English changed keeps its old translation marked fuzzy, which the tests refuse until a
 translator checks it), and compiled to ``cchc.mo``, which is what the engine reads. The
@@ -16,6 +18,7 @@ reads the ``.mo`` with the standard library's :mod:`gettext`.
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import sys
 from pathlib import Path
@@ -41,7 +44,32 @@ def extract() -> Catalog:
             comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
         template.add(message, None, [(f"engine/{filename}", lineno)],
                      auto_comments=comments, context=context)
+    for path in sorted(ENGINE.rglob("*.py")):
+        for context, message, lineno in word_tables(path.read_text(encoding="utf-8")):
+            template.add(message, None, [(path.relative_to(ROOT).as_posix(), lineno)],
+                         context=context)
     return template
+
+
+def word_tables(source: str) -> list[tuple[str, str, int]]:
+    """``(context, English, line)`` of every word in the ``Words("context", {...})`` tables of
+    a module's source. A table is written with literal strings, so that it is read without
+    running the code; any other ``Words(...)`` is refused, with its line."""
+    out: list[tuple[str, str, int]] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "Words"):
+            continue
+        match node.args:
+            case [ast.Constant(value=str(context)), ast.Dict(keys=keys, values=values)] if (
+                    None not in keys and all(isinstance(v, ast.Constant)
+                                             and isinstance(v.value, str) for v in values)):
+                out += [(context, v.value, v.lineno) for v in values
+                        if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+            case _:
+                raise ValueError(f"line {node.lineno}: write a table of words as "
+                                 'Words("context", {"key": "English", ...}), literal strings')
+    return out
 
 
 def read() -> Catalog:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from tests.i18n import catalogue
 from tests.i18n.scan import scan
@@ -28,15 +28,40 @@ def po() -> Catalog:
 
 def test_every_message_of_the_engine_has_a_vietnamese_translation(po: Catalog
                                                                   ) -> None:
-    extracted = [m.id if isinstance(m.id, str) else m.id[0] for m in catalogue.extract() if m.id]
-    absent = [m for m in extracted if m not in po]
+    extracted = [m for m in catalogue.extract() if m.id]
+    absent = [_shown(m) for m in extracted if po.get(m.id, context=m.context) is None]
     assert not absent, (f"{len(absent)} messages are not in the catalogue: run `python -m "
                         "tests.i18n.catalogue --update`, then translate them:\n"
-                        + "\n".join(map(repr, absent)))
-    missing = [m for m in catalogue.untranslated(po) if m in set(extracted)]
+                        + "\n".join(absent))
+    missing = [_shown(m) for m in extracted
+               if _untranslated(po.get(m.id, context=m.context))]
     assert not missing, (f"{len(missing)} messages have no Vietnamese translation (or a fuzzy "
                          f"one) in {catalogue.PO.relative_to(catalogue.ROOT)}:\n"
-                         + "\n".join(map(repr, missing)))
+                         + "\n".join(missing))
+
+
+def _shown(m: Message) -> str:
+    text = repr(m.id if isinstance(m.id, str) else m.id[0])
+    return f"{text} (context {m.context!r})" if m.context else text
+
+
+def _untranslated(m: Message | None) -> bool:
+    return m is not None and (m.fuzzy or not all(_forms(m.string)) or not _forms(m.string))
+
+
+def test_the_tables_of_words_are_read_from_the_code() -> None:
+    """Every ``Words`` table of the engine is in the catalogue under its context, word for
+    word; a table that cannot be read without running the code is refused, with its line."""
+    from engine import render, render_status
+
+    found = catalogue.word_tables(
+        'X = Words("a context", {"met": "met", "other": "other words"})\n')
+    assert found == [("a context", "met", 1), ("a context", "other words", 1)]
+    with pytest.raises(ValueError, match="line 2: write a table of words"):
+        catalogue.word_tables("WORDS = {}\nX = Words('c', WORDS)\n")
+    keys = {(m.context, m.id) for m in catalogue.extract() if m.context}
+    for table in (render.STATUS_WORDS, render_status.WORDS):
+        assert {(table.context, text) for text in table.english.values()} <= keys
 
 
 def test_each_translation_has_the_placeholders_of_its_message(po: Catalog) -> None:

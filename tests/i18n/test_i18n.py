@@ -66,3 +66,25 @@ def test_importing_the_module_reads_no_catalogue() -> None:
                          check=True)
     assert out.stdout.split() == ["True", "False"]
     assert i18n.LANGS == ("vi", "en")
+
+
+def test_a_table_of_words_is_translated_in_its_own_context() -> None:
+    """The same English word in two tables keeps each table's Vietnamese: the status sheet's
+    "Total" and the table of results' "Total" are two messages of the catalogue."""
+    from engine import render, render_xlsx
+
+    assert render.STATUS_WORDS["en"]["met"] == "met"
+    assert render.STATUS_WORDS["vi"]["met"] == "Đạt"
+    assert render_xlsx.KIND_WORDS["en"]["district"] == "district"
+    assert render_xlsx.KIND_WORDS["vi"]["district"] == "Cấp huyện"
+    assert i18n.pgettext("Excel report: kind of agency", "district") == "district"
+    with use("vi"):
+        assert i18n.pgettext("Excel report: kind of agency", "district") == "Cấp huyện"
+        assert _("district") != "Cấp huyện"  # the same word without that context
+    table = i18n.Words("a context of no catalogue entry", {"a": "one word", "b": "another"})
+    assert list(table) == ["vi", "en"] and len(table) == 2
+    assert table["vi"] == {"a": "one word", "b": "another"}  # untranslated: the English
+    assert table["vi"] is table["vi"]  # built once
+    with pytest.raises(ArgumentError) as err:
+        table["fr"]
+    assert [d.code for d in err.value.diagnostics] == ["E805"]
