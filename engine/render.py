@@ -29,6 +29,18 @@ STATUS_WORDS = Words("status of an indicator", {
     "unknown": "unknown",
     "not_applicable": "not applicable",
 })
+#: The kinds of agency as the headings of groups of agencies (the chase list, the HTML report's
+#: matrix and its list of agencies that have not reported), in the order of the schema's kinds;
+#: a kind the schema adds later is shown by its id.
+KIND_HEADINGS = Words("kind of agency, as a heading", {
+    "province": "Province",
+    "department": "Departments",
+    "sector_agency": "Sector agencies",
+    "centre": "Centres",
+    "district": "Districts",
+    "commune": "Communes",
+    "unit": "Other units",
+})
 _COLOURS = {"met": "32", "not_met": "31", "pending": "33", "unknown": "35",
             "not_applicable": "90"}
 _WORDS = Words("table of results", {

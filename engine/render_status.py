@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .escape import csv_row, json_safe, markdown_inline, visible
 from .i18n import Words
 from .numbers import format_date_local
-from .render import width, wrap
+from .render import KIND_HEADINGS, width, wrap
 from .status import STATES, AgencyStatus, Group, ReportingStatus
 
 #: The words of the chase list, by language.
@@ -69,19 +69,6 @@ WORDS = Words("reporting status", {
     "kind": "Kind",
 })
 
-#: How each kind of agency is headed, by language (a kind the plan schema adds later is shown by
-#: its id).
-KIND_WORDS = Words("reporting status: kind of agency", {
-    "province": "Province",
-    "department": "Departments",
-    "sector_agency": "Sector agencies",
-    "centre": "Centres",
-    "district": "Districts",
-    "commune": "Communes",
-    "unit": "Other units",
-})
-
-
 def _w(lang: str) -> Mapping[str, str]:
     return WORDS["en" if lang == "en" else "vi"]
 
@@ -112,7 +99,7 @@ def summary_line(status: ReportingStatus, lang: str = "vi") -> str:
 
 def group_heading(status: ReportingStatus, group: Group, lang: str = "vi") -> str:
     """The heading of a group: its kind, and for communes the district they are under."""
-    kind = KIND_WORDS["en" if lang == "en" else "vi"].get(group.kind, group.kind)
+    kind = KIND_HEADINGS["en" if lang == "en" else "vi"].get(group.kind, group.kind)
     if group.district is None:
         return kind
     d = status.plan.agencies[group.district]

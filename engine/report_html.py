@@ -36,7 +36,7 @@ from .messages import describe_reason
 from .model import Indicator, Plan
 from .nodes import Binary, Compare, Expr, In, Name, Number, Text, Unary
 from .numbers import format_number_local, format_percent
-from .render import agency_name
+from .render import KIND_HEADINGS, agency_name
 from .report import STATUSES, AgencyResult, IndicatorResult, Report, Status
 from .values import Reason, Unknown, Value
 
@@ -141,18 +141,6 @@ STATUS_WORDS = Words("HTML report: status", {
 })
 STATUS_SIGNS: Mapping[str, str] = {"met": "✓", "not_met": "✗", "pending": "◷", "unknown": "?",
                                    "not_applicable": "–"}
-
-#: The kinds of agency, as the headings of the matrix and of the list of agencies that have not
-#: reported (the order of the schema's kinds).
-KIND_WORDS = Words("HTML report: kind of agency", {
-    "province": "Province",
-    "department": "Departments",
-    "sector_agency": "Sector agencies",
-    "centre": "Centres",
-    "district": "Districts",
-    "commune": "Communes",
-    "unit": "Other units",
-})
 
 #: Statuses listed first in the summary, in this order ("the indicators not met first").
 ATTENTION: tuple[Status, ...] = ("not_met", "unknown", "pending")
@@ -705,7 +693,7 @@ def _matrix(report: Report, rows: Sequence[Row], lang: str) -> tuple[MatrixTable
         chunk = results[start:start + MATRIX_COLUMNS]
         cells = [{u.agency: u for u in r.agencies} for r in chunk]
         groups = []
-        for kind, heading in KIND_WORDS[lang].items():
+        for kind, heading in KIND_HEADINGS[lang].items():
             members = [a.id for a in plan.agencies.values() if a.kind == kind and a.id in agencies]
             members = [a for a in members if any(a in c for c in cells)]
             if not members:
@@ -727,7 +715,7 @@ def _missing(report: Report, rows: Sequence[Row], facts: Mapping[str, list[str]]
     plan = report.plan
     by_id = {row.id: row for row in rows}
     out = []
-    for kind, heading in KIND_WORDS[lang].items():
+    for kind, heading in KIND_HEADINGS[lang].items():
         members = [a.id for a in plan.agencies.values() if a.kind == kind and a.id in facts]
         if members:
             out.append((heading, tuple(

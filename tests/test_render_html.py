@@ -304,7 +304,7 @@ def test_the_header_and_the_list_of_agencies_that_have_not_reported(report: Repo
         "Số chỉ tiêu": "4"}
     assert [(heading, [(m.name, m.facts, [r.id for r in m.indicators]) for m in missing])
             for heading, missing in page.missing] == [
-        ("Xã, phường, thị trấn", [("Xã A1 (Huyện A)",
+        ("UBND xã, phường, thị trấn", [("Xã A1 (Huyện A)",
                                    "Số hồ sơ trễ hạn; Số phản ánh nhận được; Số phản ánh đã xử lý",
                                    ["procedures.apologies", "procedures.feedback"])])]
 
@@ -314,7 +314,7 @@ def test_the_matrix_has_departments_and_districts(report: Report) -> None:
     assert [c.id for c in table.columns] == ["procedures.on_time", "procedures.apologies",
                                              "procedures.feedback"]
     assert [(g.heading, [name for name, _ in g.rows]) for g in table.groups] == [
-        ("Sở, ban, ngành", ["Sở Nội vụ", "Sở Tư pháp"]), ("Huyện, thành phố", ["Huyện A"])]
+        ("Sở, ban, ngành", ["Sở Nội vụ", "Sở Tư pháp"]), ("UBND huyện, thành phố", ["Huyện A"])]
     district = table.groups[1].rows[0][1]
     assert [c.badge.status if c.badge else None for c in district] == [
         "not_met", "not_applicable", "unknown"]
