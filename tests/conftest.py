@@ -13,6 +13,9 @@ with ``pytest --update-goldens`` and review the diff; without the flag, files ar
 The suite runs the evaluator in strict mode: an error of the generated fast path that is not
 one of its planned hand-overs fails the test instead of falling back (:mod:`engine.codegen`).
 
+The suite runs on every core (pytest-xdist, ``-n auto`` in ``pyproject.toml``); ``-n 0`` runs it
+in one process, for a debugger.
+
 The command line keeps compiled plans in a cache (:mod:`engine.cache`); the suite points it at a
 folder of its own, removed at the end, never at the user's ``~/.cache/cchc``.
 """
@@ -30,6 +33,11 @@ import pytest
 
 from engine import codegen
 
+# The suite runs as the command line does with no terminal: pytest-xdist's workers are given
+# COLUMNS=80 and LINES=24, which would lay tables out narrower under `-n` than without it; a test
+# about the width sets COLUMNS itself.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 os.environ["CCHC_STRICT_FAST_PATH"] = "1"  # for the command line run as a child process
 codegen.STRICT = True
 
