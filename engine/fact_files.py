@@ -319,6 +319,10 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     # its place keeps every offset and column.
     if json:
         text = text.replace("\t", " ")
+        from .factjson import read_json
+
+        if read_json(f, text):
+            return
     if _read_plain_tree(f, text):
         return
     tree, diags = read_yaml(text, f.name, "E60")
@@ -396,20 +400,8 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     with a single value; no anchor, alias or tag. Such a file holds nothing :func:`read_tree`
     would report, and it is read to the same entries, at the same places, as :func:`read_tree`
     reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
-    from .factlines import read_lines
-
     source = f.source if f.source.text == text else Source(f.name, text)
-    got = read_lines(text, source)  # the plainest shape, without the parser
-    if got is None:
-        from .yamlsrc import FAST_LOADER
-
-        loader = FAST_LOADER(text)
-        try:
-            got = _plain_events(loader.get_event, source)
-        except yaml.YAMLError:  # read_yaml says where and why
-            return False
-        finally:
-            loader.dispose()
+    got = _plain_read(text, source)
     if got is None:
         return False
     plan, period, columns, bare = got
@@ -421,6 +413,26 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     f.table = columns.table(source)
     f.bare_agencies.extend(bare)
     return True
+
+
+def _plain_read(text: str, source: Source) -> tuple[
+        Stated, Stated | None, _Columns, list[tuple[str, Place]]] | None:
+    """The plan, period, entries and bare agencies of a fact file of the usual shape (see
+    :func:`_read_plain_tree`), each located in ``source``; None when it is not of it."""
+    from .factlines import read_lines
+
+    got = read_lines(text, source)  # the plainest shape, without the parser
+    if got is None:
+        from .yamlsrc import FAST_LOADER
+
+        loader = FAST_LOADER(text)
+        try:
+            got = _plain_events(loader.get_event, source)
+        except yaml.YAMLError:  # read_yaml says where and why
+            return None
+        finally:
+            loader.dispose()
+    return got
 
 
 class _Columns:

@@ -867,14 +867,14 @@ def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
     stated: list[tuple[str, int, Stated]] = []
     for f in files:
         seen: set[str] = set()
-        for s in f.periods:
+        for i, s in enumerate(f.periods):  # (in the order of the file: no place is made)
             if s.text in seen:
                 continue
             seen.add(s.text)
             if s.text not in plan.periods:
                 collector.add(s.at.locate(messages.unknown_period(plan, s.text)))
             else:
-                stated.append((f.name, s.at.span.start if s.at.span else 0, s))
+                stated.append((f.name, i, s))
         if period is None and f.readable and not f.periods:
             csv_file = f.name.lower().endswith(".csv")
             collector.error(
