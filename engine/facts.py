@@ -231,7 +231,7 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     checked, then left out.
     """
     checked: list[Checked] = []
-    found: dict[tuple[str, str], Checked] = {}
+    found: dict[str, dict[str, Checked]] = {}  # (no tuple a value: there can be 300,000)
     twice: dict[tuple[str, str], list[Checked]] = {}
     reporters: dict[str, frozenset[str]] = {}  # a set per fact: reporters can be hundreds
     ids: dict[str, str] = {}  # an id as written -> as compared (NFC, no surrounding spaces)
@@ -278,7 +278,10 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
             value = got
         entry = Checked(agency, fact, value, e)
         if agency is not None and value is not None:
-            first = found.setdefault((agency, fact), entry)
+            mine = found.get(agency)
+            if mine is None:
+                mine = found[agency] = {}
+            first = mine.setdefault(fact, entry)
             if first is not entry:
                 twice.setdefault((agency, fact), [first]).append(entry)
         if ok:
@@ -466,7 +469,9 @@ class _Origins(Mapping[tuple[str, str], Span]):
 
 
 def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),
-           warnings: Sequence[Diagnostic] = ()) -> Facts:
+           warnings: Sequence[Diagnostic] = (), *, located: bool = True) -> Facts:
+    """The :class:`Facts` of the entries that passed. ``located`` False: no entry is in a
+    file (data given in memory), so there are no origins, and nothing is kept to find them."""
     by_agency: dict[str | None, dict[str, Checked]] = {}
     for c in checked:
         if c.value is not None:
@@ -485,7 +490,8 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
         ordered = {fact: got[fact] for fact in sorted(got, key=order)}
         values[agency] = MappingProxyType({fact: c.value for fact, c in ordered.items()
                                            if c.value is not None})
-        kept[agency] = ordered
+        if located:
+            kept[agency] = ordered
     return Facts(plan.id, period, MappingProxyType(values), _Origins(kept),
                  tuple(files), tuple(warnings))
 
@@ -655,9 +661,10 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
     resolved = _given_period(plan, period, collector, "period")
     entries = list(_data_entries(data, name, plan, collector))
     checked = check_entries(plan, entries, resolved, collector, other_periods=other_periods)
+    del entries
     collector.raise_if_any(FactsError)
     assert resolved is not None
-    return _build(plan, resolved, checked)
+    return _build(plan, resolved, checked, located=False)
 
 
 def _given_period(plan: Plan, period: object, collector: Collector, label: str) -> str | None:
@@ -693,12 +700,12 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
                          _("pass {fact id: value, ...}"))
                 continue
             for fact, value in facts.items():
-                fat = Place(label=f"{at.label}[{_quoted(fact)}]")
                 if not isinstance(fact, str):
-                    fat.error(collector, "E610", _("a fact id is a str, not {fact}").format(
-                                                     fact=show(repr(fact))))
+                    Place(label=f"{at.label}[{_quoted(fact)}]").error(
+                        collector, "E610", _("a fact id is a str, not {fact}").format(
+                            fact=show(repr(fact))))
                     continue
-                yield Entry(agency, at, fact, fat, value, fat)
+                yield _DataEntry(agency, at, fact, value)
         return
     if isinstance(data, Sequence) and not isinstance(data, str | bytes):
         for i, row in enumerate(data):
@@ -730,6 +737,28 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
         return
     collector.error("E610", _("facts must be a mapping {{agency: {{fact: value}}}} or a list of "
                                "rows, not a {name}").format(name=type(data).__name__), file=name)
+
+
+class _DataEntry(Entry):
+    """An entry of a mapping given in memory: the place of its fact and value
+    (``facts["snv"]["received"]``) is made when asked for (a national fact set holds
+    hundreds of thousands)."""
+
+    __slots__ = ()
+
+    def __init__(self, agency: str, agency_at: Place, fact: str, value: object) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._agency_at = agency_at
+
+    @property
+    def fact_at(self) -> Place:
+        return Place(label=f"{self._agency_at.label}[{_quoted(self.fact)}]")
+
+    @property
+    def value_at(self) -> Place:
+        return self.fact_at
 
 
 def _quoted(key: object) -> str:
