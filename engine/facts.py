@@ -65,6 +65,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 from . import messages
 from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean, unique
@@ -76,6 +77,7 @@ from .fact_files import (
     FactFile,
     Place,
     Stated,
+    Table,
     is_blank,
     read_csv,
     read_tree,
@@ -498,14 +500,14 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
 
 class _Tables:
     """The values of fact files read as columns that passed every check (:func:`_check_tables`):
-    by agency, each fact's value, and the row it was written on (``row % len(files)`` is the
-    file, ``row // len(files)`` the row of its table)."""
+    by agency, each fact's value; and for each file, the ids its agency and fact texts stand
+    for (to find, when first asked for, the row each value was written on)."""
 
-    __slots__ = ("rows", "values")
+    __slots__ = ("ids", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, Known]] = {}
-        self.rows: dict[str, dict[str, int]] = {}
+        self.ids: list[tuple[dict[str, str], dict[str, str]]] = []
 
     def build(self, plan: Plan, period: str, files: Sequence[FactFile],
               warnings: Sequence[Diagnostic]) -> Facts:
@@ -520,18 +522,22 @@ class _Tables:
                 values[agency] = MappingProxyType(
                     mine if _in_order(mine, order) else
                     {fact: mine[fact] for fact in sorted(mine, key=order)})
-        rows, n = self.rows, len(files)
         tables = [f.table for f in files]
+        ids = self.ids
 
         def places() -> dict[tuple[str, str], Place]:
+            rows: dict[tuple[str, str], tuple[Table, int]] = {}
+            for (agency_ids, fact_ids), table in zip(ids, tables, strict=True):
+                assert table is not None
+                for i, (a, f, raw) in enumerate(zip(table.agencies, table.facts, table.values,
+                                                    strict=True)):
+                    if raw is not None:
+                        rows[(agency_ids[a], fact_ids[f])] = (table, i)
             out: dict[tuple[str, str], Place] = {}
             for agency, facts in values.items():
-                where = rows[agency]
                 for fact in facts:
-                    row = where[fact]
-                    table = tables[row % n]
-                    assert table is not None
-                    out[(agency, fact)] = table.place(row // n)
+                    table, i = rows[(agency, fact)]
+                    out[(agency, fact)] = table.place(i)
             return out
 
         return Facts(plan.id, period, MappingProxyType(values), _Origins(places),
@@ -562,10 +568,10 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
     in its words and order (tests/facts/test_facts_scale.py checks the two agree)."""
     agencies, catalogue = plan.agencies, plan.facts
     out = _Tables()
-    values_of, rows_of = out.values, out.rows
-    n = len(files)
+    values_of: dict[str, dict[str, Known | None]] = {}  # (None: blank, until every row counts)
     reporters: dict[str, frozenset[str]] = {}
-    for k, f in enumerate(files):
+    blanks = 0
+    for f in files:
         table = f.table
         assert table is not None
         ids: dict[str, str] = {}
@@ -583,10 +589,9 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if fact not in reporters:
                 reporters[fact] = frozenset(fdef.reporters)
             kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact])
+        out.ids.append((ids, {text: kind[0] for text, kind in kinds.items()}))
         last: str | None = None
-        values: dict[str, Known] = {}
-        rows: dict[str, int] = {}
-        row = k
+        values: dict[str, Known | None] = {}
         for a, ftext, raw in zip(table.agencies, table.facts, table.values,
                                   strict=True):
             agency = ids[a]
@@ -595,13 +600,10 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
                 return None
             if agency != last:
                 last = agency
-                rows = rows_of.get(agency) or rows_of.setdefault(agency, {})
                 values = values_of.get(agency) or values_of.setdefault(agency, {})
-            if fact in rows:
-                return None
-            rows[fact] = row
-            row += n
-            if raw is None:
+            if raw is None:  # kept until every row is counted: a fact twice, even blank,
+                values[fact] = None  # is for check_entries (E634)
+                blanks += 1
                 continue
             if number and raw.isdigit() and raw.isascii() and len(raw) <= MAX_DECIMALS + 2:
                 values[fact] = int(raw)
@@ -610,6 +612,14 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if isinstance(got, Problem):
                 return None
             values[fact] = got
+    if sum(map(len, values_of.values())) != sum(len(f.table) for f in files
+                                                 if f.table is not None):
+        return None  # an agency's fact written twice
+    if blanks:
+        for agency, mine in values_of.items():
+            if None in mine.values():
+                values_of[agency] = {f: v for f, v in mine.items() if v is not None}
+    out.values = cast(dict[str, dict[str, Known]], values_of)
     wholes = {f: fdef.at_most for f, fdef in catalogue.items() if fdef.at_most}
     parts = wholes.keys()
     for values in values_of.values():
