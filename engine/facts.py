@@ -570,6 +570,7 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
     out = _Tables()
     values_of: dict[str, dict[str, Known | None]] = {}  # (None: blank, until every row counts)
     reporters: dict[str, frozenset[str]] = {}
+    read: dict[str, dict[str, Known]] = {}  # fact -> text -> its value, each text read once
     blanks = 0
     for f in files:
         table = f.table
@@ -580,7 +581,7 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if agency not in agencies:
                 return None
             ids[text] = agency
-        kinds: dict[str, tuple[str, FactDef, bool, frozenset[str]]] = {}
+        kinds: dict[str, tuple[str, FactDef, bool, frozenset[str], dict[str, Known]]] = {}
         for text in set(table.facts):
             fact = nfc(text.strip())
             fdef = catalogue.get(fact)
@@ -588,14 +589,15 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
                 return None
             if fact not in reporters:
                 reporters[fact] = frozenset(fdef.reporters)
-            kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact])
+            kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact],
+                           read.setdefault(fact, {}))
         out.ids.append((ids, {text: kind[0] for text, kind in kinds.items()}))
         last: str | None = None
         values: dict[str, Known | None] = {}
         for a, ftext, raw in zip(table.agencies, table.facts, table.values,
                                   strict=True):
             agency = ids[a]
-            fact, fdef, number, reporting = kinds[ftext]
+            fact, fdef, number, reporting, memo = kinds[ftext]
             if agency not in reporting:
                 return None
             if agency != last:
@@ -608,10 +610,13 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if number and raw.isdigit() and raw.isascii() and len(raw) <= MAX_DECIMALS + 2:
                 values[fact] = int(raw)
                 continue
-            got = read_value(fdef, raw)
-            if isinstance(got, Problem):
-                return None
-            values[fact] = got
+            known = memo.get(raw)
+            if known is None:
+                got = read_value(fdef, raw)
+                if isinstance(got, Problem):
+                    return None
+                known = memo[raw] = got  # (a value is a function of its text: true, 95%...)
+            values[fact] = known
     if sum(map(len, values_of.values())) != sum(len(f.table) for f in files
                                                  if f.table is not None):
         return None  # an agency's fact written twice
