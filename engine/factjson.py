@@ -26,9 +26,18 @@ import re
 from collections.abc import Callable
 from itertools import repeat
 
-from .fact_files import Entry, FactFile, Place, Stated, Table, _Columns, _plain_read
+from .fact_files import (
+    DeferredPlace,
+    Entry,
+    FactFile,
+    Place,
+    Stated,
+    Table,
+    _Columns,
+    _plain_read,
+)
 from .files import nfc
-from .source import Source, Span
+from .source import Source
 
 __all__ = ["read_json"]
 
@@ -100,10 +109,10 @@ def read_json(f: FactFile, text: str) -> bool:
     located = _Located(text, source, columns)
     f.source = source
     f.readable = True
-    f.plan = Stated(nfc(plan.strip()), _Deferred(located.plan))
+    f.plan = Stated(nfc(plan.strip()), DeferredPlace(located.plan))
     if period is not None:
-        f.periods.append(Stated(nfc(period.strip()), _Deferred(located.period)))
-    f.bare_agencies.extend((agency, _Deferred(located.bare(j)))
+        f.periods.append(Stated(nfc(period.strip()), DeferredPlace(located.period)))
+    f.bare_agencies.extend((agency, DeferredPlace(located.bare(j)))
                            for j, agency in enumerate(bare))
     f.table = Table(columns.agencies, columns.facts, columns.values, located.place,
                     located.entries)
@@ -184,34 +193,3 @@ class _Located:
 
     def entries(self) -> list[Entry]:
         return self._read()[2].entries()
-
-
-class _Deferred(Place):
-    """A place worked out when first asked for (by ``find``)."""
-
-    __slots__ = ("_find", "_place")
-
-    def __init__(self, find: Callable[[], Place]) -> None:
-        self._span = None
-        self._notes = ()
-        self.label = None
-        self._find: Callable[[], Place] | None = find
-        self._place: Place | None = None
-
-    def _get(self) -> Place:
-        if self._place is None:
-            assert self._find is not None
-            self._place, self._find = self._find(), None
-        return self._place
-
-    @property
-    def span(self) -> Span | None:
-        return self._get().span
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return self._get().notes
-
-    @property
-    def in_file(self) -> bool:
-        return True
