@@ -30,6 +30,8 @@ _TEXTS = st.text(alphabet=st.sampled_from(list("a1.,%: #'\"\\-~ến\t\n/\u00a0\u
 _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
                     st.floats(allow_nan=False, allow_infinity=False), _TEXTS)
 _SHAPES = st.sampled_from([None, 0, 1, 2])
+#: Whitespace around the separators (a tab is read as a space, as read_tree reads it).
+_SPACES = st.sampled_from(["", " ", "\n", " \n  ", "\t", "\n\n", " " * 40])
 
 
 def _reference(text: str) -> tuple[object, list[object]]:
@@ -58,18 +60,18 @@ def _mine(text: str) -> object | None:
 @given(agencies=st.dictionaries(_IDS, st.one_of(st.none(), st.dictionaries(
            _IDS, _VALUES, max_size=4)), max_size=4),
        plan=st.one_of(st.just("p"), _TEXTS, st.none()), period=st.one_of(st.none(), _TEXTS),
-       indent=_SHAPES, ascii=st.booleans(), compact=st.booleans())
+       indent=_SHAPES, ascii=st.booleans(), spaces=st.tuples(*[_SPACES] * 3))
 @example(agencies={"snv": {"x": "1"}}, plan="p", period="q1", indent=1, ascii=False,
-         compact=False)
+         spaces=("", " ", " "))
 def test_json_reads_as_the_yaml_readers(agencies: dict[str, object], plan: str | None,
                                          period: str | None, indent: int | None, ascii: bool,
-                                         compact: bool) -> None:
+                                         spaces: tuple[str, str, str]) -> None:
     data: dict[str, object] = {"plan": plan}
     if period is not None:
         data["period"] = period
     data["agencies"] = agencies
     text = json.dumps(data, ensure_ascii=ascii, indent=indent,
-                      separators=(",", ":") if compact else None)
+                      separators=("," + spaces[0], spaces[1] + ":" + spaces[2]))
     mine = _mine(text)
     if mine is None:
         return
