@@ -26,6 +26,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import yaml
@@ -47,6 +48,7 @@ __all__ = [
     "CSV_REQUIRED",
     "XLSX_WORDS",
     "CsvPlace",
+    "DeferredPlace",
     "Entry",
     "FactFile",
     "LazyPlace",
@@ -145,6 +147,38 @@ class LazyPlace(Place):
     def start(self) -> int:
         """Where the place starts in its source (without making its span)."""
         return self._start
+
+    @property
+    def in_file(self) -> bool:
+        return True
+
+
+class DeferredPlace(Place):
+    """A place worked out when first asked for, by ``find`` (once): the place of a value of a
+    file read without its places (:mod:`engine.factjson`), or of a CSV row not yet cut."""
+
+    __slots__ = ("_find", "_place")
+
+    def __init__(self, find: Callable[[], Place]) -> None:
+        self._span = None
+        self._notes = ()
+        self.label = None
+        self._find: Callable[[], Place] | None = find
+        self._place: Place | None = None
+
+    def _get(self) -> Place:
+        if self._place is None:
+            assert self._find is not None
+            self._place, self._find = self._find(), None
+        return self._place
+
+    @property
+    def span(self) -> Span | None:
+        return self._get().span
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._get().notes
 
     @property
     def in_file(self) -> bool:
@@ -319,6 +353,10 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
     # its place keeps every offset and column.
     if json:
         text = text.replace("\t", " ")
+        from .factjson import read_json
+
+        if read_json(f, text):
+            return
     if _read_plain_tree(f, text):
         return
     tree, diags = read_yaml(text, f.name, "E60")
@@ -396,20 +434,8 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     with a single value; no anchor, alias or tag. Such a file holds nothing :func:`read_tree`
     would report, and it is read to the same entries, at the same places, as :func:`read_tree`
     reads it (tests/facts/test_facts_scale.py checks the two against each other)."""
-    from .factlines import read_lines
-
     source = f.source if f.source.text == text else Source(f.name, text)
-    got = read_lines(text, source)  # the plainest shape, without the parser
-    if got is None:
-        from .yamlsrc import FAST_LOADER
-
-        loader = FAST_LOADER(text)
-        try:
-            got = _plain_events(loader.get_event, source)
-        except yaml.YAMLError:  # read_yaml says where and why
-            return False
-        finally:
-            loader.dispose()
+    got = _plain_read(text, source)
     if got is None:
         return False
     plan, period, columns, bare = got
@@ -421,6 +447,26 @@ def _read_plain_tree(f: FactFile, text: str) -> bool:
     f.table = columns.table(source)
     f.bare_agencies.extend(bare)
     return True
+
+
+def _plain_read(text: str, source: Source) -> tuple[
+        Stated, Stated | None, _Columns, list[tuple[str, Place]]] | None:
+    """The plan, period, entries and bare agencies of a fact file of the usual shape (see
+    :func:`_read_plain_tree`), each located in ``source``; None when it is not of it."""
+    from .factlines import read_lines
+
+    got = read_lines(text, source)  # the plainest shape, without the parser
+    if got is None:
+        from .yamlsrc import FAST_LOADER
+
+        loader = FAST_LOADER(text)
+        try:
+            got = _plain_events(loader.get_event, source)
+        except yaml.YAMLError:  # read_yaml says where and why
+            return None
+        finally:
+            loader.dispose()
+    return got
 
 
 class _Columns:
@@ -605,13 +651,16 @@ def _read_plain_csv(f: FactFile, text: str) -> bool:
     if len(set(header)) != width or not all(h in known for h in header) or \
             not all(h in header for h in CSV_REQUIRED):
         return False
-    rows = [line.split(delim) for line in lines[1:]]
-    if rows and set(map(len, rows)) != {width}:
-        return False
+    body = lines[1:]
     del lines
+    # rows of exactly ``width`` cells: cut all at once, then each column is every width-th cell
+    if body and set(map(str.count, body, repeat(delim))) != {width - 1}:
+        return False
+    cells = delim.join(body).split(delim) if body else []
+    del body
     strip = str.strip
-    cols = list(zip(*rows, strict=True)) if rows else [()] * width
-    del rows
+    cols = [cells[i::width] for i in range(width)]
+    del cells
     ia, ifact, iv = header.index("agency"), header.index("fact"), header.index("value")
     agencies = list(map(strip, cols[ia]))
     facts = list(map(strip, cols[ifact]))
@@ -644,10 +693,14 @@ def _read_plain_csv(f: FactFile, text: str) -> bool:
         return g.entries
 
     f.readable = True
+    ip = header.index("period") if periods else -1
+
+    def period_at(i: int) -> Callable[[], Place]:
+        return lambda: CsvPlace(record(i), ip, "period")
+
     for p in dict.fromkeys(periods):
         if p:
-            f.periods.append(Stated(nfc(p), CsvPlace(record(periods.index(p)),
-                                                     header.index("period"), "period")))
+            f.periods.append(Stated(nfc(p), DeferredPlace(period_at(periods.index(p)))))
     f.table = Table(agencies, facts, values, place, entries)
     return True
 

@@ -26,8 +26,12 @@ __all__ = ["read_lines"]
 
 _KEY = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
 _VALUE = r"[-+]?[A-Za-z0-9_.~/][A-Za-z0-9_.~/+%,-]*"
+#: A fact's value in double quotes (as programs write it, ``"93.5%"``): no quote, backslash,
+#: control character, line or paragraph separator, byte order mark or character outside the
+#: Basic Multilingual Plane inside, so its text is exactly what is between the quotes.
+_QUOTED = '"[ !#-\\[\\]-~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*"'
 #: A line with a key: indent, key, optional value, optional comment (after a space).
-_ENTRY = re.compile(rf"( *)({_KEY}):(?: +({_VALUE}))?(?: +#.*| *)")
+_ENTRY = re.compile(rf"( *)({_KEY}):(?: +({_VALUE}|{_QUOTED}))?(?: +#.*| *)")
 #: A line YAML skips: blank, or a comment.
 _BLANK = re.compile(r" *(?:#.*)?")
 _TOP = ("plan", "period", "agencies")
@@ -69,6 +73,10 @@ def read_lines(text: str, source: Source) -> tuple[
                 return None
             continue
         indent, key, value = len(m[1]), m[2], m[3]
+        quoted = value is not None and value[0] == '"'
+        if quoted and (indent == 0 or not in_agencies or agency_indent < 0 or
+                       indent <= agency_indent):
+            return None  # (only a fact's value may be quoted here)
         if indent == 0:
             close()
             agency, in_agencies = None, False
@@ -102,7 +110,11 @@ def read_lines(text: str, source: Source) -> tuple[
             entries.agencies.append(agency)
             entries.at.append(agency_at)
             entries.facts.append(key)
-            entries.values.append(None if _null(value) else value)
+            if quoted:
+                text = value[1:-1]
+                entries.values.append(text if text and not text.isspace() else None)
+            else:
+                entries.values.append(None if _null(value) else value)
             entries.offsets.extend((start + indent, start + indent + len(key), at,
                                     at + len(value)))
         else:

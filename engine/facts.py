@@ -65,6 +65,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 from . import messages
 from .diagnostics import Collector, Diagnostic, FactsError, did_you_mean, unique
@@ -76,6 +77,7 @@ from .fact_files import (
     FactFile,
     Place,
     Stated,
+    Table,
     is_blank,
     read_csv,
     read_tree,
@@ -231,7 +233,7 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     checked, then left out.
     """
     checked: list[Checked] = []
-    found: dict[tuple[str, str], Checked] = {}
+    found: dict[str, dict[str, Checked]] = {}  # (no tuple a value: there can be 300,000)
     twice: dict[tuple[str, str], list[Checked]] = {}
     reporters: dict[str, frozenset[str]] = {}  # a set per fact: reporters can be hundreds
     ids: dict[str, str] = {}  # an id as written -> as compared (NFC, no surrounding spaces)
@@ -278,7 +280,10 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
             value = got
         entry = Checked(agency, fact, value, e)
         if agency is not None and value is not None:
-            first = found.setdefault((agency, fact), entry)
+            mine = found.get(agency)
+            if mine is None:
+                mine = found[agency] = {}
+            first = mine.setdefault(fact, entry)
             if first is not entry:
                 twice.setdefault((agency, fact), [first]).append(entry)
         if ok:
@@ -466,7 +471,9 @@ class _Origins(Mapping[tuple[str, str], Span]):
 
 
 def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),
-           warnings: Sequence[Diagnostic] = ()) -> Facts:
+           warnings: Sequence[Diagnostic] = (), *, located: bool = True) -> Facts:
+    """The :class:`Facts` of the entries that passed. ``located`` False: no entry is in a
+    file (data given in memory), so there are no origins, and nothing is kept to find them."""
     by_agency: dict[str | None, dict[str, Checked]] = {}
     for c in checked:
         if c.value is not None:
@@ -485,21 +492,22 @@ def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[
         ordered = {fact: got[fact] for fact in sorted(got, key=order)}
         values[agency] = MappingProxyType({fact: c.value for fact, c in ordered.items()
                                            if c.value is not None})
-        kept[agency] = ordered
+        if located:
+            kept[agency] = ordered
     return Facts(plan.id, period, MappingProxyType(values), _Origins(kept),
                  tuple(files), tuple(warnings))
 
 
 class _Tables:
     """The values of fact files read as columns that passed every check (:func:`_check_tables`):
-    by agency, each fact's value, and the row it was written on (``row % len(files)`` is the
-    file, ``row // len(files)`` the row of its table)."""
+    by agency, each fact's value; and for each file, the ids its agency and fact texts stand
+    for (to find, when first asked for, the row each value was written on)."""
 
-    __slots__ = ("rows", "values")
+    __slots__ = ("ids", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, Known]] = {}
-        self.rows: dict[str, dict[str, int]] = {}
+        self.ids: list[tuple[dict[str, str], dict[str, str]]] = []
 
     def build(self, plan: Plan, period: str, files: Sequence[FactFile],
               warnings: Sequence[Diagnostic]) -> Facts:
@@ -514,18 +522,22 @@ class _Tables:
                 values[agency] = MappingProxyType(
                     mine if _in_order(mine, order) else
                     {fact: mine[fact] for fact in sorted(mine, key=order)})
-        rows, n = self.rows, len(files)
         tables = [f.table for f in files]
+        ids = self.ids
 
         def places() -> dict[tuple[str, str], Place]:
+            rows: dict[tuple[str, str], tuple[Table, int]] = {}
+            for (agency_ids, fact_ids), table in zip(ids, tables, strict=True):
+                assert table is not None
+                for i, (a, f, raw) in enumerate(zip(table.agencies, table.facts, table.values,
+                                                    strict=True)):
+                    if raw is not None:
+                        rows[(agency_ids[a], fact_ids[f])] = (table, i)
             out: dict[tuple[str, str], Place] = {}
             for agency, facts in values.items():
-                where = rows[agency]
                 for fact in facts:
-                    row = where[fact]
-                    table = tables[row % n]
-                    assert table is not None
-                    out[(agency, fact)] = table.place(row // n)
+                    table, i = rows[(agency, fact)]
+                    out[(agency, fact)] = table.place(i)
             return out
 
         return Facts(plan.id, period, MappingProxyType(values), _Origins(places),
@@ -556,10 +568,11 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
     in its words and order (tests/facts/test_facts_scale.py checks the two agree)."""
     agencies, catalogue = plan.agencies, plan.facts
     out = _Tables()
-    values_of, rows_of = out.values, out.rows
-    n = len(files)
+    values_of: dict[str, dict[str, Known | None]] = {}  # (None: blank, until every row counts)
     reporters: dict[str, frozenset[str]] = {}
-    for k, f in enumerate(files):
+    read: dict[str, dict[str, Known]] = {}  # fact -> text -> its value, each text read once
+    blanks = 0
+    for f in files:
         table = f.table
         assert table is not None
         ids: dict[str, str] = {}
@@ -568,7 +581,7 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
             if agency not in agencies:
                 return None
             ids[text] = agency
-        kinds: dict[str, tuple[str, FactDef, bool, frozenset[str]]] = {}
+        kinds: dict[str, tuple[str, FactDef, bool, frozenset[str], dict[str, Known]]] = {}
         for text in set(table.facts):
             fact = nfc(text.strip())
             fdef = catalogue.get(fact)
@@ -576,34 +589,42 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
                 return None
             if fact not in reporters:
                 reporters[fact] = frozenset(fdef.reporters)
-            kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact])
+            kinds[text] = (fact, fdef, fdef.type in _NUMBERS, reporters[fact],
+                           read.setdefault(fact, {}))
+        out.ids.append((ids, {text: kind[0] for text, kind in kinds.items()}))
         last: str | None = None
-        values: dict[str, Known] = {}
-        rows: dict[str, int] = {}
-        row = k
+        values: dict[str, Known | None] = {}
         for a, ftext, raw in zip(table.agencies, table.facts, table.values,
                                   strict=True):
             agency = ids[a]
-            fact, fdef, number, reporting = kinds[ftext]
+            fact, fdef, number, reporting, memo = kinds[ftext]
             if agency not in reporting:
                 return None
             if agency != last:
                 last = agency
-                rows = rows_of.get(agency) or rows_of.setdefault(agency, {})
                 values = values_of.get(agency) or values_of.setdefault(agency, {})
-            if fact in rows:
-                return None
-            rows[fact] = row
-            row += n
-            if raw is None:
+            if raw is None:  # kept until every row is counted: a fact twice, even blank,
+                values[fact] = None  # is for check_entries (E634)
+                blanks += 1
                 continue
             if number and raw.isdigit() and raw.isascii() and len(raw) <= MAX_DECIMALS + 2:
                 values[fact] = int(raw)
                 continue
-            got = read_value(fdef, raw)
-            if isinstance(got, Problem):
-                return None
-            values[fact] = got
+            known = memo.get(raw)
+            if known is None:
+                got = read_value(fdef, raw)
+                if isinstance(got, Problem):
+                    return None
+                known = memo[raw] = got  # (a value is a function of its text: true, 95%...)
+            values[fact] = known
+    if sum(map(len, values_of.values())) != sum(len(f.table) for f in files
+                                                 if f.table is not None):
+        return None  # an agency's fact written twice
+    if blanks:
+        for agency, mine in values_of.items():
+            if None in mine.values():
+                values_of[agency] = {f: v for f, v in mine.items() if v is not None}
+    out.values = cast(dict[str, dict[str, Known]], values_of)
     wholes = {f: fdef.at_most for f, fdef in catalogue.items() if fdef.at_most}
     parts = wholes.keys()
     for values in values_of.values():
@@ -655,9 +676,10 @@ def facts_from_data(plan: Plan, data: object, *, period: str, name: str = "facts
     resolved = _given_period(plan, period, collector, "period")
     entries = list(_data_entries(data, name, plan, collector))
     checked = check_entries(plan, entries, resolved, collector, other_periods=other_periods)
+    del entries
     collector.raise_if_any(FactsError)
     assert resolved is not None
-    return _build(plan, resolved, checked)
+    return _build(plan, resolved, checked, located=False)
 
 
 def _given_period(plan: Plan, period: object, collector: Collector, label: str) -> str | None:
@@ -693,12 +715,12 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
                          _("pass {fact id: value, ...}"))
                 continue
             for fact, value in facts.items():
-                fat = Place(label=f"{at.label}[{_quoted(fact)}]")
                 if not isinstance(fact, str):
-                    fat.error(collector, "E610", _("a fact id is a str, not {fact}").format(
-                                                     fact=show(repr(fact))))
+                    Place(label=f"{at.label}[{_quoted(fact)}]").error(
+                        collector, "E610", _("a fact id is a str, not {fact}").format(
+                            fact=show(repr(fact))))
                     continue
-                yield Entry(agency, at, fact, fat, value, fat)
+                yield _DataEntry(agency, at, fact, value)
         return
     if isinstance(data, Sequence) and not isinstance(data, str | bytes):
         for i, row in enumerate(data):
@@ -730,6 +752,28 @@ def _data_entries(data: object, name: str, plan: Plan, collector: Collector
         return
     collector.error("E610", _("facts must be a mapping {{agency: {{fact: value}}}} or a list of "
                                "rows, not a {name}").format(name=type(data).__name__), file=name)
+
+
+class _DataEntry(Entry):
+    """An entry of a mapping given in memory: the place of its fact and value
+    (``facts["snv"]["received"]``) is made when asked for (a national fact set holds
+    hundreds of thousands)."""
+
+    __slots__ = ()
+
+    def __init__(self, agency: str, agency_at: Place, fact: str, value: object) -> None:
+        self.agency = agency
+        self.fact = fact
+        self.value = value
+        self._agency_at = agency_at
+
+    @property
+    def fact_at(self) -> Place:
+        return Place(label=f"{self._agency_at.label}[{_quoted(self.fact)}]")
+
+    @property
+    def value_at(self) -> Place:
+        return self.fact_at
 
 
 def _quoted(key: object) -> str:
@@ -867,14 +911,14 @@ def _resolve_period(plan: Plan, files: list[FactFile], period: str | None,
     stated: list[tuple[str, int, Stated]] = []
     for f in files:
         seen: set[str] = set()
-        for s in f.periods:
+        for i, s in enumerate(f.periods):  # (in the order of the file: no place is made)
             if s.text in seen:
                 continue
             seen.add(s.text)
             if s.text not in plan.periods:
                 collector.add(s.at.locate(messages.unknown_period(plan, s.text)))
             else:
-                stated.append((f.name, s.at.span.start if s.at.span else 0, s))
+                stated.append((f.name, i, s))
         if period is None and f.readable and not f.periods:
             csv_file = f.name.lower().endswith(".csv")
             collector.error(

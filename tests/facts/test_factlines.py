@@ -66,7 +66,10 @@ VALUES = st.sampled_from(["", " 12", " -3.5", " ~", " null", " NULL", " true", "
                           " 'q1'", ' "x"', " 1 # note", " #c", " x#y", " [1]", " {a: 1}",
                           " &a 1", " *a", " !!str 1", " |", " -", " 2023-03-14", " 1e3",
                           " +5", " Sở", " a/b", "\t1", " 1 ", " ...", " 93.5%", " 1,5",
-                          " %5", " ,5", " 1.234,5%", " 5%%"])
+                          " %5", " ,5", " 1.234,5%", " 5%%", ' ""', ' " "', ' "1 # c"',
+                          ' "a:b"', ' "Sở"', ' "null"', ' "~"', ' "93.5%"', ' "\\u00e9"',
+                          ' "a"b"', ' "x" # c', ' "x"#c', ' "\u2028"', ' "\x85"', ' "\ufeff"',
+                          ' "😀"', " \"'x'\"", ' "\t"'])
 INDENTS = st.sampled_from(["", " ", "  ", "   ", "    ", "      ", "\t"])
 LINES = st.one_of(
     st.tuples(INDENTS, KEYS, VALUES).map(lambda t: f"{t[0]}{t[1]}:{t[2]}"),
@@ -75,7 +78,8 @@ LINES = st.one_of(
 PLAIN = st.tuples(st.sampled_from(["  ", "    ", "      "]),
                   st.from_regex(r"[a-z][a-z0-9_.-]{0,6}", fullmatch=True),
                   st.sampled_from(["", " 1", " ~", " Null", " 93.5%", " 1 # c", " q1", " -2",
-                                   " 1,5", "  # c"])).map(lambda t: f"{t[0]}{t[1]}:{t[2]}")
+                                   " 1,5", "  # c", ' "93.5%"', ' ""', ' "Tốt"', ' " 1 "',
+                                   ' "null"'])).map(lambda t: f"{t[0]}{t[1]}:{t[2]}")
 
 
 @settings(max_examples=400, deadline=None)
