@@ -634,9 +634,156 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
 
 EachFn = Callable[[Iterable[Mapping[str, Any]], Callable[[Mapping[str, Any]], Any]], list[Any]]
 
+#: The typed branch of :func:`generate_each` takes a whole number strictly between -2**30 and
+#: 2**30 (a "compact" int: CPython compares two of them without a call). Any larger one takes
+#: the general branch, which is exact at any size.
+_SMALL = (1 << 30) - 1
 
-def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
-                  ) -> tuple[str, EachFn] | None:
+
+class _NoTyped(Exception):
+    """The expression has a form the typed branch of :func:`generate_each` does not take."""
+
+
+class _Typed:
+    """The typed branch of :func:`generate_each`: for mappings whose values have the types
+    ``types`` (``int`` or ``float`` for each name the expression reads), one guard reads every
+    name once and tests its type and range (a whole number within +-2**30, above 0 for a
+    divisor; a finite float); behind it, the expression is written with nothing left to check:
+
+    * ``x / y OP k`` (and ``x / y * c``, ``c * x / y``, ``c * (x / y)`` for a literal ``c > 0``,
+      folded into the threshold ``k / c``) for whole numbers as ``x * k.den OP k.num * y``;
+    * ``x OP k`` (and ``x * c OP k``) for a whole number as ``x * k.den OP k.num``, for a float
+      as one comparison with the float nearest ``k`` (:meth:`_Gen.float_compare`: the shortest
+      decimal a float stands for is above ``k`` exactly when the float is above that one);
+    * ``and``, ``or``, ``not`` and ``true``/``false`` as Python's: every value is known.
+
+    The guard checks every name the expression reads, so a value the reference would refuse
+    never takes this branch, whichever side of an ``and`` reads it. The magnitudes keep every
+    product far below the bound of exact numbers: a whole number below 2**30 times a literal
+    whose parts have fewer than 2,000 bits, or a float's shortest decimal (under 1,100 bits
+    above and below) times such a literal, as the reference's own ``x / y * c`` would be."""
+
+    def __init__(self, types: Mapping[str, type], numbers: frozenset[str]) -> None:
+        self.types = types
+        self.numbers = numbers
+        self.consts: dict[str, Any] = {}
+        self.temps: dict[str, str] = {}
+        self.divisors: set[str] = set()
+
+    def read(self, node: Expr, kind: type) -> str:
+        if not isinstance(node, Name) or node.name in AGENCY_NAMES \
+                or node.name not in self.numbers or self.types.get(node.name) is not kind:
+            raise _NoTyped
+        return self.temps.setdefault(node.name, f"_v{len(self.temps) + 1}")
+
+    def const(self, value: Any) -> str:
+        # A small whole number, and a finite float (its repr reads back as it), are written
+        # as literals: a constant of the code is cheaper to load than a global.
+        if (type(value) is int and -_SMALL <= value <= _SMALL) or (
+                type(value) is float and math.isfinite(value)):
+            return repr(value)
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def guard(self) -> str:
+        tests = []
+        for name, t in self.temps.items():
+            read = f"type({t} := d[{name!r}])"
+            if self.types[name] is float:
+                tests.append(f"{read} is float and -1e999 < {t} < 1e999")  # finite
+            elif name in self.divisors:
+                tests.append(f"{read} is int and 0 < {t} <= {_SMALL}")
+            else:
+                tests.append(f"{read} is int and {-_SMALL} <= {t} <= {_SMALL}")
+        return " and ".join(tests)
+
+    def gen(self, node: Expr) -> str:
+        match node:
+            case Bool(value=v):
+                return repr(v)
+            case Unary(op="not", operand=o):
+                return f"(not {self.gen(o)})"
+            case Binary(op="and" | "or", left=a, right=b):
+                return f"({self.gen(a)} {node.op} {self.gen(b)})"
+            case Compare(ops=(op,), operands=(left, right)):
+                return self.compare(op, left, right)
+        raise _NoTyped
+
+    @staticmethod
+    def factor(node: Expr) -> tuple[Expr, Fraction] | None:
+        """``x * c`` or ``c * x`` for a literal ``c > 0`` of modest size: (x, c)."""
+        if isinstance(node, Binary) and node.op == "*":
+            for x, c in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(c, Number) and not isinstance(x, Number) and c.value > 0:
+                    q = Fraction(c.value)
+                    if max(q.numerator, q.denominator).bit_length() < 2000:
+                        return x, q
+        return None
+
+    def compare(self, op: str, left: Expr, right: Expr) -> str:
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+        if op not in flipped:
+            raise _NoTyped
+        if isinstance(left, Number) and not isinstance(right, Number):
+            left, right, op = right, left, flipped[op]
+        if not isinstance(right, Number) or isinstance(left, Number):
+            raise _NoTyped
+        k = Fraction(right.value)
+        folded = self.factor(left)
+        if folded is not None:
+            left, c = folded
+            k /= c
+        if isinstance(left, Binary) and left.op == "/":
+            num, den = left.left, left.right
+            folded = self.factor(num)
+            if folded is not None:
+                num, c = folded
+                k /= c
+            x, y = self.read(num, int), self.read(den, int)
+            self.divisors.add(den.name)  # type: ignore[union-attr]  # read() checked: a Name
+            ky = y if k.numerator == 1 else f"{self.const(k.numerator)} * {y}"
+            kx = x if k.denominator == 1 else f"{x} * {self.const(k.denominator)}"
+            return f"({kx} {op} {ky})"
+        if isinstance(left, Name) and self.types.get(left.name) is float:
+            return self.float_compare(op, self.read(left, float), k)
+        x = self.read(left, int)
+        kx = x if k.denominator == 1 else f"{x} * {self.const(k.denominator)}"
+        return f"({kx} {op} {self.const(k.numerator)})"
+
+    def float_compare(self, op: str, t: str, k: Fraction) -> str:
+        """``t OP k`` for a finite float ``t`` as the shortest decimal it stands for."""
+        if not abs(k) < 10**300:
+            raise _NoTyped
+        fk = float(k)
+        dk = Fraction(repr(fk))
+        c = self.const(fk)
+        on = {">=": dk >= k, ">": dk > k, "<=": dk <= k, "<": dk < k}
+        if op in (">=", ">"):  # fk itself is on the true side when its decimal is
+            return f"({c} <= {t})" if on[op] else f"({c} < {t})"
+        if op in ("<=", "<"):
+            return f"({t} <= {c})" if on[op] else f"({t} < {c})"
+        if dk != k:  # no float stands for k
+            return "False" if op == "==" else "True"
+        return f"({t} {op} {c})"
+
+
+def typed_branch(expr: Expr, types: Mapping[str, type], numbers: frozenset[str]
+                 ) -> tuple[str, str, dict[str, Any]] | None:
+    """The typed branch of :func:`generate_each` for mappings whose values have ``types``:
+    (guard, expression, constants), or None when the expression has another form."""
+    g = _Typed(types, numbers)
+    try:
+        body = g.gen(expr)
+    except _NoTyped:
+        return None
+    if not g.temps:
+        return None
+    return g.guard(), body, g.consts
+
+
+def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset(),
+                  types: Mapping[str, type] | None = None) -> tuple[str, EachFn] | None:
     """Python source for ``expr`` evaluated for each of many mappings of raw values (an
     agency's facts as a JSON document gives them: ints, floats, decimal texts, None), and the
     compiled function ``f(D, slow)``: the list of the values for the mappings of ``D``.
@@ -647,12 +794,22 @@ def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
     whole story (a name missing or None, a value the conversion refuses, an operation with no
     value), the function answers ``slow(mapping)`` instead: the reference's answer. The names
     in ``numbers`` are numbers (a text there is a decimal). None for an expression with an
-    aggregate (then every mapping takes the reference path)."""
+    aggregate (then every mapping takes the reference path).
+
+    With ``types`` (the type, ``int`` or ``float``, of each name's value in the mappings
+    expected), a mapping whose values have those types and modest sizes takes a typed branch
+    first, with every check in one guard (:class:`_Typed`); any other takes the general one."""
     g = _Gen(frozenset(), raw=True, numbers=frozenset(numbers))
     try:
         body = g.gen(expr, None)
     except _NoEach:
         return None
+    consts: dict[str, Any] = {}
+    if types is not None:
+        branch = typed_branch(expr, types, frozenset(numbers))
+        if branch is not None:
+            guard, fast, consts = branch
+            body = f"({fast} if {guard} else {body})"
     source = ("def _each(D, slow):\n"
               "    out = []\n"
               "    add = out.append\n"
@@ -665,7 +822,8 @@ def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
               "            _unplanned(error)\n"
               "            add(slow(d))\n"
               "    return out\n")
-    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_Planned": (Bail, Undefined, KeyError),
+    namespace: dict[str, Any] = {**_HELPERS, **g.consts, **consts,
+                                 "_Planned": (Bail, Undefined, KeyError),
                                  "_unplanned": unplanned, "Exception": Exception,
                                  "_skip": _skip, "_NUMS": frozenset(numbers),
                                  "__builtins__": {}}
