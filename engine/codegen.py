@@ -644,31 +644,45 @@ class _NoTyped(Exception):
     """The expression has a form the typed branch of :func:`generate_each` does not take."""
 
 
+class _Undecided(Exception):
+    """The typed branch of :func:`generate_each` leaves this mapping to the general one."""
+
+
+def _und() -> Any:
+    raise _Undecided
+
+
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
 class _Typed:
-    """The typed branch of :func:`generate_each`: for mappings whose values have the types
-    ``types`` (``int`` or ``float`` for each name the expression reads), one guard reads every
-    name once and tests its type and range (a whole number within +-2**30, above 0 for a
-    divisor; a finite float); behind it, the expression is written with nothing left to check:
+    """The typed branch of :func:`generate_each`, for mappings whose values have the types
+    ``types`` (``int`` or ``float`` for each name the expression reads). A guard reads every
+    name once and tests its type; behind it, each comparison is decided by two tests, one that
+    holds when it is true and one when it is false, each of which also checks the size of the
+    values it reads (a whole number within +-2**30, and above 0 for a divisor; a float
+    finite), mostly in the same chain of comparisons (``0 < 99 * y <= x * 100 <= 99 * S``).
+    When neither holds (a value out of range, a divisor not above 0, a float not finite) the
+    mapping takes the general branch (:class:`_Undecided`). The comparisons it decides:
 
     * ``x / y OP k`` (and ``x / y * c``, ``c * x / y``, ``c * (x / y)`` for a literal ``c > 0``,
-      folded into the threshold ``k / c``) for whole numbers as ``x * k.den OP k.num * y``;
+      folded into the threshold ``k / c``) for whole numbers, as ``x * k.den OP k.num * y``;
     * ``x OP k`` (and ``x * c OP k``) for a whole number as ``x * k.den OP k.num``, for a float
       as one comparison with the float nearest ``k`` (:meth:`_Gen.float_compare`: the shortest
       decimal a float stands for is above ``k`` exactly when the float is above that one);
-    * ``and``, ``or``, ``not`` and ``true``/``false`` as Python's: every value is known.
 
-    The guard checks every name the expression reads, so a value the reference would refuse
-    never takes this branch, whichever side of an ``and`` reads it. The magnitudes keep every
-    product far below the bound of exact numbers: a whole number below 2**30 times a literal
-    whose parts have fewer than 2,000 bits, or a float's shortest decimal (under 1,100 bits
-    above and below) times such a literal, as the reference's own ``x / y * c`` would be."""
+    and ``and``, ``or``, ``not``, ``true``/``false`` as Python's (every value is known). The
+    side of an ``and``/``or`` that is not needed has its values checked all the same, so that a
+    value the reference would refuse never gets an answer here. The sizes keep every product
+    far below the bound of exact numbers: whole numbers below 2**94 times literals whose parts
+    have fewer than 2,000 bits, or a float's shortest decimal (under 1,100 bits above and
+    below) times such a literal, as the reference's own ``x / y * c`` would be."""
 
     def __init__(self, types: Mapping[str, type], numbers: frozenset[str]) -> None:
         self.types = types
         self.numbers = numbers
         self.consts: dict[str, Any] = {}
         self.temps: dict[str, str] = {}
-        self.divisors: set[str] = set()
 
     def read(self, node: Expr, kind: type) -> str:
         if not isinstance(node, Name) or node.name in AGENCY_NAMES \
@@ -679,7 +693,7 @@ class _Typed:
     def const(self, value: Any) -> str:
         # A small whole number, and a finite float (its repr reads back as it), are written
         # as literals: a constant of the code is cheaper to load than a global.
-        if (type(value) is int and -_SMALL <= value <= _SMALL) or (
+        if (type(value) is int and -(1 << 62) <= value <= 1 << 62) or (
                 type(value) is float and math.isfinite(value)):
             return repr(value)
         name = f"_k{len(self.consts)}"
@@ -687,28 +701,49 @@ class _Typed:
         return name
 
     def guard(self) -> str:
+        """The types of the values, read once each (a chain of ``is`` per type)."""
         tests = []
-        for name, t in self.temps.items():
-            read = f"type({t} := d[{name!r}])"
-            if self.types[name] is float:
-                tests.append(f"{read} is float and -1e999 < {t} < 1e999")  # finite
-            elif name in self.divisors:
-                tests.append(f"{read} is int and 0 < {t} <= {_SMALL}")
-            else:
-                tests.append(f"{read} is int and {-_SMALL} <= {t} <= {_SMALL}")
+        for kind in (int, float):
+            reads = [f"type({t} := d[{name!r}])" for name, t in self.temps.items()
+                     if self.types[name] is kind]
+            if reads:
+                tests.append(" is ".join([*reads, kind.__name__]))
         return " and ".join(tests)
 
-    def gen(self, node: Expr) -> str:
+    def valid(self, names: set[str]) -> str:
+        """The test that the values of ``names`` (their types checked) are within range."""
+        tests = []
+        for name in sorted(names):
+            t = self.temps[name]
+            tests.append(f"-1e999 < {t} < 1e999" if self.types[name] is float
+                         else f"{-_SMALL} <= {t} <= {_SMALL}")
+        return " and ".join(tests)
+
+    def decide(self, node: Expr) -> tuple[str, set[str]]:
+        """The expression deciding ``node`` (True or False, or ``_und()``), and its names."""
         match node:
             case Bool(value=v):
-                return repr(v)
+                return repr(v), set()
             case Unary(op="not", operand=o):
-                return f"(not {self.gen(o)})"
+                text, names = self.decide(o)
+                return f"(not {text})", names
             case Binary(op="and" | "or", left=a, right=b):
-                return f"({self.gen(a)} {node.op} {self.gen(b)})"
-            case Compare(ops=(op,), operands=(left, right)):
-                return self.compare(op, left, right)
-        raise _NoTyped
+                db, nb = self.decide(b)
+                atom = self.atom(a)
+                da, na = ("", atom[2]) if atom is not None else self.decide(a)
+                rest = nb - na
+                short = "False" if node.op == "and" else "True"
+                skipped = short if not rest else f"({short} if {self.valid(rest)} else _und())"
+                yes, no = (db, skipped) if node.op == "and" else (skipped, db)
+                if atom is not None:
+                    true, false, _ = atom
+                    return f"({yes} if {true} else {no} if {false} else _und())", na | nb
+                return f"({yes} if {da} else {no})", na | nb
+        atom = self.atom(node)
+        if atom is None:
+            raise _NoTyped
+        true, false, names = atom
+        return f"(True if {true} else False if {false} else _und())", names
 
     @staticmethod
     def factor(node: Expr) -> tuple[Expr, Fraction] | None:
@@ -721,7 +756,12 @@ class _Typed:
                         return x, q
         return None
 
-    def compare(self, op: str, left: Expr, right: Expr) -> str:
+    def atom(self, node: Expr) -> tuple[str, str, set[str]] | None:
+        """A comparison the typed branch decides: (the test that it is true, the test that
+        it is false, its names); None for another node."""
+        if not (isinstance(node, Compare) and len(node.ops) == 1):
+            return None
+        op, (left, right) = node.ops[0], node.operands
         flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
         if op not in flipped:
             raise _NoTyped
@@ -741,31 +781,75 @@ class _Typed:
                 num, c = folded
                 k /= c
             x, y = self.read(num, int), self.read(den, int)
-            self.divisors.add(den.name)  # type: ignore[union-attr]  # read() checked: a Name
-            ky = y if k.numerator == 1 else f"{self.const(k.numerator)} * {y}"
-            kx = x if k.denominator == 1 else f"{x} * {self.const(k.denominator)}"
-            return f"({kx} {op} {ky})"
+            true, false = self.ratio(op, x, y, k)
+            return true, false, {num.name, den.name}  # type: ignore[union-attr]  # Names
         if isinstance(left, Name) and self.types.get(left.name) is float:
-            return self.float_compare(op, self.read(left, float), k)
-        x = self.read(left, int)
-        kx = x if k.denominator == 1 else f"{x} * {self.const(k.denominator)}"
-        return f"({kx} {op} {self.const(k.numerator)})"
+            true, false = self.float_compare(op, self.read(left, float), k)
+        else:
+            true, false = self.int_compare(op, self.read(left, int), k)
+        return true, false, {left.name}  # type: ignore[union-attr]  # read() checked a Name
 
-    def float_compare(self, op: str, t: str, k: Fraction) -> str:
-        """``t OP k`` for a finite float ``t`` as the shortest decimal it stands for."""
+    def ratio(self, op: str, x: str, y: str, k: Fraction) -> tuple[str, str]:
+        """``x / y OP k`` for whole numbers ``x`` and ``y``: (true, false) tests."""
+        p, q = k.numerator, k.denominator
+        xq = x if q == 1 else f"{x} * {q}"
+        py = y if p == 1 else f"{self.const(p)} * {y}"
+        if 0 < p < 1 << 64 and q < 1 << 64 and op not in ("==", "!="):
+            # One chain: ``0 < p*y`` puts y above 0, an upper bound of p*S on both products
+            # puts y within S and x below p*S/q (< 2**94); a lower bound of -S*q puts x above
+            # -S. (A value in range that a chain leaves out takes the general branch.)
+            ps, low = self.const(p * _SMALL), self.const(-_SMALL * q)
+            if op in (">=", ">"):  # x*q >= p*y
+                mid = "<=" if op == ">=" else "<"
+                other = "<" if op == ">=" else "<="
+                return (f"0 < {py} {mid} {xq} <= {ps}",
+                        f"0 < {y} and {low} <= {xq} {other} {py} <= {ps}")
+            other = "<" if op == "<=" else "<="  # p*y < x*q when x*q <= p*y is false
+            return (f"0 < {y} and {low} <= {xq} {op} {py} <= {ps}",
+                    f"0 < {py} {other} {xq} <= {ps}")
+        in_range = f"0 < {y} <= {_SMALL} and {-_SMALL} <= {x} <= {_SMALL}"
+        return (f"{in_range} and {xq} {op} {py}",
+                f"{in_range} and {xq} {_NEGATED[op]} {py}")
+
+    def int_compare(self, op: str, x: str, k: Fraction) -> tuple[str, str]:
+        """``x OP k`` for a whole number ``x``: (true, false) tests."""
+        p, q = k.numerator, k.denominator
+        xq = x if q == 1 else f"{x} * {self.const(q)}"
+        sq = _SMALL * q
+        if op not in ("==", "!=") and -sq <= p <= sq:
+            # x*q against p and the range in one chain: the threshold is within the range,
+            # so the side of it the chain puts x on bounds x on that side.
+            hi, lo, pk = self.const(sq), self.const(-sq), self.const(p)
+            above = {">=": "<=", ">": "<", "<=": "<", "<": "<="}[op]  # p ~ x*q, x*q above
+            below = {">=": "<", ">": "<=", "<=": "<=", "<": "<"}[op]  # x*q below p
+            up, down = f"{pk} {above} {xq} <= {hi}", f"{lo} <= {xq} {below} {pk}"
+            return (up, down) if op in (">=", ">") else (down, up)
+        in_range = f"{-_SMALL} <= {x} <= {_SMALL}"
+        pk = self.const(p)
+        return (f"{in_range} and {xq} {op} {pk}", f"{in_range} and {xq} {_NEGATED[op]} {pk}")
+
+    def float_compare(self, op: str, t: str, k: Fraction) -> tuple[str, str]:
+        """``t OP k`` for a float ``t`` as the shortest decimal it stands for: (true, false)
+        tests, each of which holds for finite floats only."""
         if not abs(k) < 10**300:
             raise _NoTyped
         fk = float(k)
         dk = Fraction(repr(fk))
         c = self.const(fk)
-        on = {">=": dk >= k, ">": dk > k, "<=": dk <= k, "<": dk < k}
+        finite = f"-1e999 < {t} < 1e999"
         if op in (">=", ">"):  # fk itself is on the true side when its decimal is
-            return f"({c} <= {t})" if on[op] else f"({c} < {t})"
+            on = dk >= k if op == ">=" else dk > k
+            return (f"{c} {'<=' if on else '<'} {t} < 1e999",
+                    f"-1e999 < {t} {'<' if on else '<='} {c}")
         if op in ("<=", "<"):
-            return f"({t} <= {c})" if on[op] else f"({t} < {c})"
-        if dk != k:  # no float stands for k
-            return "False" if op == "==" else "True"
-        return f"({t} {op} {c})"
+            on = dk <= k if op == "<=" else dk < k
+            return (f"-1e999 < {t} {'<=' if on else '<'} {c}",
+                    f"{c} {'<' if on else '<='} {t} < 1e999")
+        if dk != k:  # no float stands for k: never equal
+            equal, unequal = "False", finite
+        else:
+            equal, unequal = f"{t} == {c}", f"{t} != {c} and {finite}"
+        return (equal, unequal) if op == "==" else (unequal, equal)
 
 
 def typed_branch(expr: Expr, types: Mapping[str, type], numbers: frozenset[str]
@@ -774,7 +858,7 @@ def typed_branch(expr: Expr, types: Mapping[str, type], numbers: frozenset[str]
     (guard, expression, constants), or None when the expression has another form."""
     g = _Typed(types, numbers)
     try:
-        body = g.gen(expr)
+        body, _ = g.decide(expr)
     except _NoTyped:
         return None
     if not g.temps:
@@ -805,17 +889,20 @@ def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset(),
     except _NoEach:
         return None
     consts: dict[str, Any] = {}
+    line = f"add({body})"
     if types is not None:
         branch = typed_branch(expr, types, frozenset(numbers))
         if branch is not None:
             guard, fast, consts = branch
-            body = f"({fast} if {guard} else {body})"
+            # (a try costs nothing in CPython 3.11+ until something raises)
+            line = (f"try:\n                add({fast} if {guard} else {body})\n"
+                    f"            except _Undecided:\n                add({body})")
     source = ("def _each(D, slow):\n"
               "    out = []\n"
               "    add = out.append\n"
               "    for d in D:\n"
               "        try:\n"
-              f"            add({body})\n"
+              f"            {line}\n"
               "        except _Planned:\n"
               "            add(slow(d))\n"
               "        except Exception as error:\n"
@@ -824,6 +911,7 @@ def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset(),
               "    return out\n")
     namespace: dict[str, Any] = {**_HELPERS, **g.consts, **consts,
                                  "_Planned": (Bail, Undefined, KeyError),
+                                 "_Undecided": _Undecided, "_und": _und,
                                  "_unplanned": unplanned, "Exception": Exception,
                                  "_skip": _skip, "_NUMS": frozenset(numbers),
                                  "__builtins__": {}}

@@ -172,8 +172,10 @@ def test_the_b1_rule_has_a_typed_branch_with_its_checks_in_one_guard() -> None:
     branch = typed_branch(expr, {"n1": int, "n2": int, "pn": float}, NUMBERS)
     assert branch is not None
     guard, body, _ = branch
-    assert body == "((_v1 * 100 >= 99 * _v2) and (0.9 <= _v3))"
-    assert "0 < _v2 <=" in guard and "-1e999 < _v3 < 1e999" in guard
+    # the types in one guard; the range of each value checked in the chain that compares it
+    assert guard == ("type(_v2 := d['n1']) is type(_v3 := d['n2']) is int and "
+                     "type(_v1 := d['pn']) is float")
+    assert "0 < 99 * _v3 <= _v2 * 100 <= " in body and "0.9 <= _v1 < 1e999" in body
     # a ratio of floats, a text, an aggregate: no typed branch
     assert typed_branch(expr, {"n1": float, "n2": int, "pn": float}, NUMBERS) is None
     assert typed_branch(parse("n1 + 1 > 2"), {"n1": int}, NUMBERS) is None
@@ -188,3 +190,32 @@ def test_the_typed_branch_is_made_once_per_signature() -> None:
     assert formula.evaluate_each([]) == []
     assert sorted(formula._typed.values(), key=lambda f: f is None)[-1] is None
     assert len(formula._typed) == 2
+
+
+_INT_EDGES = [0, 1, -1, 99, 100, -100, 3, _SMALL, _SMALL + 1, -_SMALL, -_SMALL - 1, 2**40,
+              99 * _SMALL, 100 * _SMALL, EXACT_LIMIT - 1, EXACT_LIMIT, -EXACT_LIMIT]
+_FLOAT_EDGES = [0.9, math.nextafter(0.9, 1), math.nextafter(0.9, 0), 0.99, 0.0, -0.0, 1.0,
+                1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+@pytest.mark.parametrize("text", [
+    "n1 / n2 {op} 99%", "n1 / n2 * 100 {op} 99", "100 * n1 / n2 {op} 99", "n1 / n2 {op} 0",
+    "n1 / n2 {op} -1", "n1 / n2 {op} 3", "n1 {op} 5", "n1 * 100 {op} 99", "n1 {op} -3",
+    "n1 {op} 99%", "99 {op} n1 / n2",
+])
+def test_the_typed_branch_at_the_edges_of_whole_numbers(text: str, op: str) -> None:
+    expr = parse(text.format(op=op))
+    agencies = [{"n1": x, "n2": y} for x in _INT_EDGES for y in _INT_EDGES]
+    _check(expr, {"n1": int, "n2": int}, agencies)
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+@pytest.mark.parametrize("text", ["pn {op} 90%", "pn * 100 {op} 90", "pn {op} 0",
+                                  "n1 / n2 >= 99% and pn {op} 90%", "pn {op} 1 or n1 > 0",
+                                  "not (pn {op} 0.99) and n1 * 2 < 7"])
+def test_the_typed_branch_at_the_edges_of_floats(text: str, op: str) -> None:
+    expr = parse(text.format(op=op))
+    agencies = [{"n1": x, "n2": y, "pn": f} for x in (0, 99, 100, EXACT_LIMIT, _SMALL + 1)
+                for y in (0, 100, -5, EXACT_LIMIT) for f in _FLOAT_EDGES]
+    _check(expr, {"n1": int, "n2": int, "pn": float}, agencies)
