@@ -84,11 +84,10 @@ class Formula:
             return [self._one(d) for d in agencies]
         if type(agencies) is not list:
             agencies = list(agencies)
-        if agencies:
+        if agencies and type(first := agencies[0]) is dict:
             # The types of the first agency's values pick the generated code whose typed
             # branch expects them (codegen.generate_each); an agency with others takes the
             # general branch of the same code.
-            first = agencies[0]
             signature = tuple(type(first.get(n)) for n in self._typed_names)
             typed = self._typed.get(signature, _UNMADE)
             if typed is _UNMADE:
