@@ -661,7 +661,7 @@ class _Typed:
     name once and tests its type; behind it, each comparison is decided by two tests, one that
     holds when it is true and one when it is false, each of which also checks the size of the
     values it reads (a whole number within +-2**30, and above 0 for a divisor; a float
-    finite), mostly in the same chain of comparisons (``0 < 99 * y <= x * 100 <= 99 * S``).
+    finite), mostly in the same chain of comparisons (``0 < 99 * y <= x * 100 <= 2**30 - 1``).
     When neither holds (a value out of range, a divisor not above 0, a float not finite) the
     mapping takes the general branch (:class:`_Undecided`). The comparisons it decides:
 
@@ -674,7 +674,7 @@ class _Typed:
     and ``and``, ``or``, ``not``, ``true``/``false`` as Python's (every value is known). The
     side of an ``and``/``or`` that is not needed has its values checked all the same, so that a
     value the reference would refuse never gets an answer here. The sizes keep every product
-    far below the bound of exact numbers: whole numbers below 2**94 times literals whose parts
+    far below the bound of exact numbers: whole numbers below 2**30 times literals whose parts
     have fewer than 2,000 bits, or a float's shortest decimal (under 1,100 bits above and
     below) times such a literal, as the reference's own ``x / y * c`` would be."""
 
@@ -794,11 +794,13 @@ class _Typed:
         p, q = k.numerator, k.denominator
         xq = x if q == 1 else f"{x} * {q}"
         py = y if p == 1 else f"{self.const(p)} * {y}"
-        if 0 < p < 1 << 64 and q < 1 << 64 and op not in ("==", "!="):
-            # One chain: ``0 < p*y`` puts y above 0, an upper bound of p*S on both products
-            # puts y within S and x below p*S/q (< 2**94); a lower bound of -S*q puts x above
-            # -S. (A value in range that a chain leaves out takes the general branch.)
-            ps, low = self.const(p * _SMALL), self.const(-_SMALL * q)
+        if 0 < p <= _SMALL and q <= _SMALL and op not in ("==", "!="):
+            # One chain: ``0 < p*y`` puts y above 0, an upper bound on both products puts y
+            # and x*q below 2**30, a lower bound of x*q puts x above -2**30. The bounds are
+            # multiples of p and of q below 2**30: every operand of the chain is then a compact
+            # int, which CPython compares without a call. (A value the chain leaves out takes
+            # the general branch.)
+            ps, low = self.const(_SMALL // p * p), self.const(-(_SMALL // q) * q)
             if op in (">=", ">"):  # x*q >= p*y
                 mid = "<=" if op == ">=" else "<"
                 other = "<" if op == ">=" else "<="
@@ -815,8 +817,8 @@ class _Typed:
         """``x OP k`` for a whole number ``x``: (true, false) tests."""
         p, q = k.numerator, k.denominator
         xq = x if q == 1 else f"{x} * {self.const(q)}"
-        sq = _SMALL * q
-        if op not in ("==", "!=") and -sq <= p <= sq:
+        sq = _SMALL // q * q  # (the chain's operands compact ints, as in ratio())
+        if op not in ("==", "!=") and q <= _SMALL and -sq <= p <= sq:
             # x*q against p and the range in one chain: the threshold is within the range,
             # so the side of it the chain puts x on bounds x on that side.
             hi, lo, pk = self.const(sq), self.const(-sq), self.const(p)

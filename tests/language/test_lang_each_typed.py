@@ -128,7 +128,7 @@ def _check(expr: Expr, types: dict[str, type], agencies: list[dict[str, Any]]) -
             assert same(got, expected), (expr, types, d, got, expected)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(data=st.data(), expr=_rules)
 @example(data=None, expr=parse("n1 / n2 >= 99% and pn >= 90%"))
 def test_the_typed_branch_equals_the_reference(data: Any, expr: Expr) -> None:
@@ -193,7 +193,10 @@ def test_the_typed_branch_is_made_once_per_signature() -> None:
 
 
 _INT_EDGES = [0, 1, -1, 99, 100, -100, 3, _SMALL, _SMALL + 1, -_SMALL, -_SMALL - 1, 2**40,
-              99 * _SMALL, 100 * _SMALL, EXACT_LIMIT - 1, EXACT_LIMIT, -EXACT_LIMIT]
+              99 * _SMALL, 100 * _SMALL, EXACT_LIMIT - 1, EXACT_LIMIT, -EXACT_LIMIT,
+              # the bounds of the chains (multiples of the threshold's parts below 2**30)
+              _SMALL // 99, _SMALL // 99 + 1, _SMALL // 100, _SMALL // 100 + 1, _SMALL // 3,
+              _SMALL // 3 + 1, -(_SMALL // 100), -(_SMALL // 100) - 1, -(_SMALL // 3) - 1]
 _FLOAT_EDGES = [0.9, math.nextafter(0.9, 1), math.nextafter(0.9, 0), 0.99, 0.0, -0.0, 1.0,
                 1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan]
 
