@@ -128,7 +128,7 @@ def _check(expr: Expr, types: dict[str, type], agencies: list[dict[str, Any]]) -
             assert same(got, expected), (expr, types, d, got, expected)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(data=st.data(), expr=_rules)
 @example(data=None, expr=parse("n1 / n2 >= 99% and pn >= 90%"))
 def test_the_typed_branch_equals_the_reference(data: Any, expr: Expr) -> None:
