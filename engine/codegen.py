@@ -634,9 +634,242 @@ def generate(expr: Expr, per_agency: frozenset[str] | set[str] = frozenset()) ->
 
 EachFn = Callable[[Iterable[Mapping[str, Any]], Callable[[Mapping[str, Any]], Any]], list[Any]]
 
+#: The typed branch of :func:`generate_each` takes a whole number strictly between -2**30 and
+#: 2**30 (a "compact" int: CPython compares two of them without a call). Any larger one takes
+#: the general branch, which is exact at any size.
+_SMALL = (1 << 30) - 1
 
-def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
-                  ) -> tuple[str, EachFn] | None:
+
+class _NoTyped(Exception):
+    """The expression has a form the typed branch of :func:`generate_each` does not take."""
+
+
+class _Undecided(Exception):
+    """The typed branch of :func:`generate_each` leaves this mapping to the general one."""
+
+
+def _und() -> Any:
+    raise _Undecided
+
+
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+class _Typed:
+    """The typed branch of :func:`generate_each`, for mappings whose values have the types
+    ``types`` (``int`` or ``float`` for each name the expression reads). A guard reads every
+    name once and tests its type; behind it, each comparison is decided by two tests, one that
+    holds when it is true and one when it is false, each of which also checks the size of the
+    values it reads (a whole number within +-2**30, and above 0 for a divisor; a float
+    finite), mostly in the same chain of comparisons (``0 < 99 * y <= x * 100 <= 2**30 - 1``).
+    When neither holds (a value out of range, a divisor not above 0, a float not finite) the
+    mapping takes the general branch (:class:`_Undecided`). The comparisons it decides:
+
+    * ``x / y OP k`` (and ``x / y * c``, ``c * x / y``, ``c * (x / y)`` for a literal ``c > 0``,
+      folded into the threshold ``k / c``) for whole numbers, as ``x * k.den OP k.num * y``;
+    * ``x OP k`` (and ``x * c OP k``) for a whole number as ``x * k.den OP k.num``, for a float
+      as one comparison with the float nearest ``k`` (:meth:`_Gen.float_compare`: the shortest
+      decimal a float stands for is above ``k`` exactly when the float is above that one);
+
+    and ``and``, ``or``, ``not``, ``true``/``false`` as Python's (every value is known). The
+    side of an ``and``/``or`` that is not needed has its values checked all the same, so that a
+    value the reference would refuse never gets an answer here. The sizes keep every product
+    far below the bound of exact numbers: whole numbers below 2**30 times literals whose parts
+    have fewer than 2,000 bits, or a float's shortest decimal (under 1,100 bits above and
+    below) times such a literal, as the reference's own ``x / y * c`` would be."""
+
+    def __init__(self, types: Mapping[str, type], numbers: frozenset[str]) -> None:
+        self.types = types
+        self.numbers = numbers
+        self.consts: dict[str, Any] = {}
+        self.temps: dict[str, str] = {}
+
+    def read(self, node: Expr, kind: type) -> str:
+        if not isinstance(node, Name) or node.name in AGENCY_NAMES \
+                or node.name not in self.numbers or self.types.get(node.name) is not kind:
+            raise _NoTyped
+        return self.temps.setdefault(node.name, f"_v{len(self.temps) + 1}")
+
+    def const(self, value: Any) -> str:
+        # A small whole number, and a finite float (its repr reads back as it), are written
+        # as literals: a constant of the code is cheaper to load than a global.
+        if (type(value) is int and -(1 << 62) <= value <= 1 << 62) or (
+                type(value) is float and math.isfinite(value)):
+            return repr(value)
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def guard(self) -> str:
+        """The types of the values, read once each (a chain of ``is`` per type)."""
+        tests = []
+        for kind in (int, float):
+            reads = [f"type({t} := d[{name!r}])" for name, t in self.temps.items()
+                     if self.types[name] is kind]
+            if reads:
+                tests.append(" is ".join([*reads, kind.__name__]))
+        return " and ".join(tests)
+
+    def valid(self, names: set[str]) -> str:
+        """The test that the values of ``names`` (their types checked) are within range."""
+        tests = []
+        for name in sorted(names):
+            t = self.temps[name]
+            tests.append(f"-1e999 < {t} < 1e999" if self.types[name] is float
+                         else f"{-_SMALL} <= {t} <= {_SMALL}")
+        return " and ".join(tests)
+
+    def decide(self, node: Expr) -> tuple[str, set[str]]:
+        """The expression deciding ``node`` (True or False, or ``_und()``), and its names."""
+        match node:
+            case Bool(value=v):
+                return repr(v), set()
+            case Unary(op="not", operand=o):
+                text, names = self.decide(o)
+                return f"(not {text})", names
+            case Binary(op="and" | "or", left=a, right=b):
+                db, nb = self.decide(b)
+                atom = self.atom(a)
+                da, na = ("", atom[2]) if atom is not None else self.decide(a)
+                rest = nb - na
+                short = "False" if node.op == "and" else "True"
+                skipped = short if not rest else f"({short} if {self.valid(rest)} else _und())"
+                yes, no = (db, skipped) if node.op == "and" else (skipped, db)
+                if atom is not None:
+                    true, false, _ = atom
+                    return f"({yes} if {true} else {no} if {false} else _und())", na | nb
+                return f"({yes} if {da} else {no})", na | nb
+        atom = self.atom(node)
+        if atom is None:
+            raise _NoTyped
+        true, false, names = atom
+        return f"(True if {true} else False if {false} else _und())", names
+
+    @staticmethod
+    def factor(node: Expr) -> tuple[Expr, Fraction] | None:
+        """``x * c`` or ``c * x`` for a literal ``c > 0`` of modest size: (x, c)."""
+        if isinstance(node, Binary) and node.op == "*":
+            for x, c in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(c, Number) and not isinstance(x, Number) and c.value > 0:
+                    q = Fraction(c.value)
+                    if max(q.numerator, q.denominator).bit_length() < 2000:
+                        return x, q
+        return None
+
+    def atom(self, node: Expr) -> tuple[str, str, set[str]] | None:
+        """A comparison the typed branch decides: (the test that it is true, the test that
+        it is false, its names); None for another node."""
+        if not (isinstance(node, Compare) and len(node.ops) == 1):
+            return None
+        op, (left, right) = node.ops[0], node.operands
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+        if op not in flipped:
+            raise _NoTyped
+        if isinstance(left, Number) and not isinstance(right, Number):
+            left, right, op = right, left, flipped[op]
+        if not isinstance(right, Number) or isinstance(left, Number):
+            raise _NoTyped
+        k = Fraction(right.value)
+        folded = self.factor(left)
+        if folded is not None:
+            left, c = folded
+            k /= c
+        if isinstance(left, Binary) and left.op == "/":
+            num, den = left.left, left.right
+            folded = self.factor(num)
+            if folded is not None:
+                num, c = folded
+                k /= c
+            x, y = self.read(num, int), self.read(den, int)
+            true, false = self.ratio(op, x, y, k)
+            return true, false, {num.name, den.name}  # type: ignore[union-attr]  # Names
+        if isinstance(left, Name) and self.types.get(left.name) is float:
+            true, false = self.float_compare(op, self.read(left, float), k)
+        else:
+            true, false = self.int_compare(op, self.read(left, int), k)
+        return true, false, {left.name}  # type: ignore[union-attr]  # read() checked a Name
+
+    def ratio(self, op: str, x: str, y: str, k: Fraction) -> tuple[str, str]:
+        """``x / y OP k`` for whole numbers ``x`` and ``y``: (true, false) tests."""
+        p, q = k.numerator, k.denominator
+        xq = x if q == 1 else f"{x} * {q}"
+        py = y if p == 1 else f"{self.const(p)} * {y}"
+        if 0 < p <= _SMALL and q <= _SMALL and op not in ("==", "!="):
+            # One chain: ``0 < p*y`` puts y above 0, an upper bound on both products puts y
+            # and x*q below 2**30, a lower bound of x*q puts x above -2**30. The bounds are
+            # multiples of p and of q below 2**30: every operand of the chain is then a compact
+            # int, which CPython compares without a call. (A value the chain leaves out takes
+            # the general branch.)
+            ps, low = self.const(_SMALL // p * p), self.const(-(_SMALL // q) * q)
+            if op in (">=", ">"):  # x*q >= p*y
+                mid = "<=" if op == ">=" else "<"
+                other = "<" if op == ">=" else "<="
+                return (f"0 < {py} {mid} {xq} <= {ps}",
+                        f"0 < {y} and {low} <= {xq} {other} {py} <= {ps}")
+            other = "<" if op == "<=" else "<="  # p*y < x*q when x*q <= p*y is false
+            return (f"0 < {y} and {low} <= {xq} {op} {py} <= {ps}",
+                    f"0 < {py} {other} {xq} <= {ps}")
+        in_range = f"0 < {y} <= {_SMALL} and {-_SMALL} <= {x} <= {_SMALL}"
+        return (f"{in_range} and {xq} {op} {py}",
+                f"{in_range} and {xq} {_NEGATED[op]} {py}")
+
+    def int_compare(self, op: str, x: str, k: Fraction) -> tuple[str, str]:
+        """``x OP k`` for a whole number ``x``: (true, false) tests."""
+        p, q = k.numerator, k.denominator
+        xq = x if q == 1 else f"{x} * {self.const(q)}"
+        sq = _SMALL // q * q  # (the chain's operands compact ints, as in ratio())
+        if op not in ("==", "!=") and q <= _SMALL and -sq <= p <= sq:
+            # x*q against p and the range in one chain: the threshold is within the range,
+            # so the side of it the chain puts x on bounds x on that side.
+            hi, lo, pk = self.const(sq), self.const(-sq), self.const(p)
+            above = {">=": "<=", ">": "<", "<=": "<", "<": "<="}[op]  # p ~ x*q, x*q above
+            below = {">=": "<", ">": "<=", "<=": "<=", "<": "<"}[op]  # x*q below p
+            up, down = f"{pk} {above} {xq} <= {hi}", f"{lo} <= {xq} {below} {pk}"
+            return (up, down) if op in (">=", ">") else (down, up)
+        in_range = f"{-_SMALL} <= {x} <= {_SMALL}"
+        pk = self.const(p)
+        return (f"{in_range} and {xq} {op} {pk}", f"{in_range} and {xq} {_NEGATED[op]} {pk}")
+
+    def float_compare(self, op: str, t: str, k: Fraction) -> tuple[str, str]:
+        """``t OP k`` for a float ``t`` as the shortest decimal it stands for: (true, false)
+        tests, each of which holds for finite floats only."""
+        if not abs(k) < 10**300:
+            raise _NoTyped
+        fk = float(k)
+        dk = Fraction(repr(fk))
+        c = self.const(fk)
+        finite = f"-1e999 < {t} < 1e999"
+        if op in (">=", ">"):  # fk itself is on the true side when its decimal is
+            on = dk >= k if op == ">=" else dk > k
+            return (f"{c} {'<=' if on else '<'} {t} < 1e999",
+                    f"-1e999 < {t} {'<' if on else '<='} {c}")
+        if op in ("<=", "<"):
+            on = dk <= k if op == "<=" else dk < k
+            return (f"-1e999 < {t} {'<=' if on else '<'} {c}",
+                    f"{c} {'<' if on else '<='} {t} < 1e999")
+        if dk != k:  # no float stands for k: never equal
+            equal, unequal = "False", finite
+        else:
+            equal, unequal = f"{t} == {c}", f"{t} != {c} and {finite}"
+        return (equal, unequal) if op == "==" else (unequal, equal)
+
+
+def typed_branch(expr: Expr, types: Mapping[str, type], numbers: frozenset[str]
+                 ) -> tuple[str, str, dict[str, Any]] | None:
+    """The typed branch of :func:`generate_each` for mappings whose values have ``types``:
+    (guard, expression, constants), or None when the expression has another form."""
+    g = _Typed(types, numbers)
+    try:
+        body, _ = g.decide(expr)
+    except _NoTyped:
+        return None
+    if not g.temps:
+        return None
+    return g.guard(), body, g.consts
+
+
+def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset(),
+                  types: Mapping[str, type] | None = None) -> tuple[str, EachFn] | None:
     """Python source for ``expr`` evaluated for each of many mappings of raw values (an
     agency's facts as a JSON document gives them: ints, floats, decimal texts, None), and the
     compiled function ``f(D, slow)``: the list of the values for the mappings of ``D``.
@@ -647,25 +880,40 @@ def generate_each(expr: Expr, numbers: frozenset[str] | set[str] = frozenset()
     whole story (a name missing or None, a value the conversion refuses, an operation with no
     value), the function answers ``slow(mapping)`` instead: the reference's answer. The names
     in ``numbers`` are numbers (a text there is a decimal). None for an expression with an
-    aggregate (then every mapping takes the reference path)."""
+    aggregate (then every mapping takes the reference path).
+
+    With ``types`` (the type, ``int`` or ``float``, of each name's value in the mappings
+    expected), a mapping whose values have those types and modest sizes takes a typed branch
+    first, with every check in one guard (:class:`_Typed`); any other takes the general one."""
     g = _Gen(frozenset(), raw=True, numbers=frozenset(numbers))
     try:
         body = g.gen(expr, None)
     except _NoEach:
         return None
+    consts: dict[str, Any] = {}
+    line = f"add({body})"
+    if types is not None:
+        branch = typed_branch(expr, types, frozenset(numbers))
+        if branch is not None:
+            guard, fast, consts = branch
+            # (a try costs nothing in CPython 3.11+ until something raises)
+            line = (f"try:\n                add({fast} if {guard} else {body})\n"
+                    f"            except _Undecided:\n                add({body})")
     source = ("def _each(D, slow):\n"
               "    out = []\n"
               "    add = out.append\n"
               "    for d in D:\n"
               "        try:\n"
-              f"            add({body})\n"
+              f"            {line}\n"
               "        except _Planned:\n"
               "            add(slow(d))\n"
               "        except Exception as error:\n"
               "            _unplanned(error)\n"
               "            add(slow(d))\n"
               "    return out\n")
-    namespace: dict[str, Any] = {**_HELPERS, **g.consts, "_Planned": (Bail, Undefined, KeyError),
+    namespace: dict[str, Any] = {**_HELPERS, **g.consts, **consts,
+                                 "_Planned": (Bail, Undefined, KeyError),
+                                 "_Undecided": _Undecided, "_und": _und,
                                  "_unplanned": unplanned, "Exception": Exception,
                                  "_skip": _skip, "_NUMS": frozenset(numbers),
                                  "__builtins__": {}}

@@ -25,6 +25,9 @@ from .nodes import Bool, Date, Expr, Number, Text, Unary, free_names
 from .source import Source, Span
 from .values import Value
 
+#: The types of an agency's values, name by name (Formula._typed_names)
+_Signature = tuple[type, ...]
+
 __all__ = [
     "BOOL",
     "DATE",
@@ -79,6 +82,18 @@ class Formula:
         each = self._each
         if each is None:
             return [self._one(d) for d in agencies]
+        if type(agencies) is not list:
+            agencies = list(agencies)
+        if agencies and type(first := agencies[0]) is dict:
+            # The types of the first agency's values pick the generated code whose typed
+            # branch expects them (codegen.generate_each); an agency with others takes the
+            # general branch of the same code.
+            signature = tuple(type(first.get(n)) for n in self._typed_names)
+            typed = self._typed.get(signature, _UNMADE)
+            if typed is _UNMADE:
+                typed = self._typed_each(signature)
+            if typed is not None:
+                each = typed
         return each(agencies, self._one)
 
     def evaluate_over(self, agencies: Iterable[Mapping[str, object]],
@@ -112,6 +127,27 @@ class Formula:
         return None if made is None else made[1]
 
     @functools.cached_property
+    def _typed_names(self) -> tuple[str, ...]:
+        """The names the typed branches of :meth:`evaluate_each` expect a type for."""
+        return tuple(sorted(free_names(self.expr))) if self._each is not None else ()
+
+    @functools.cached_property
+    def _typed(self) -> dict[_Signature, codegen.EachFn | None]:
+        """The code of :meth:`evaluate_each` made for each signature (the types of the values
+        of :attr:`_typed_names`), or None where it has no typed branch."""
+        return {}
+
+    def _typed_each(self, signature: _Signature) -> codegen.EachFn | None:
+        made = None
+        if all(t is int or t is float for t in signature) and len(self._typed) < 64:
+            types = dict(zip(self._typed_names, signature, strict=True))
+            if codegen.typed_branch(self.expr, types, self.numbers) is not None:
+                made = codegen.generate_each(self.expr, self.numbers, types)
+        typed = None if made is None else made[1]
+        self._typed[signature] = typed
+        return typed
+
+    @functools.cached_property
     def _reads(self) -> frozenset[str]:
         return frozenset(free_names(self.expr))
 
@@ -126,6 +162,9 @@ class Formula:
 
 def _text(value: Any) -> str:
     return value if type(value) is str else ""
+
+
+_UNMADE: Any = object()
 
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:
