@@ -121,6 +121,42 @@ def _round(x: Num, places: int, mode: str) -> tuple[Num, bool]:
     return sign * q * 10**-places, True
 
 
+@functools.cache
+def _rounder(places: int, mode: str) -> Callable[[Num], tuple[Num, bool]]:
+    """``lambda x: _round(x, places, mode)``, with what depends on ``places`` and ``mode``
+    worked out once (a criterion's rounding applies to every unit)."""
+    if places < 0:
+        return lambda x: _round(x, places, mode)
+    round_parts = _parts_rounder(places, mode)
+
+    def round_to(x: Num) -> tuple[Num, bool]:
+        if x.__class__ is int:
+            return x, False
+        return round_parts(x.numerator, x.denominator, x)
+    return round_to
+
+
+@functools.cache
+def _parts_rounder(places: int, mode: str) -> Callable[[int, int, Num], tuple[Num, bool]]:
+    """``lambda n, d, x: _round(x, places, mode)`` for ``x == n / d`` (``d > 0``, ``places >=
+    0``), from the parts (which need not be in lowest terms): the same number, whatever the
+    parts, and ``x`` itself (normalised) when it is unchanged."""
+    scale = 10**places
+    up, half_up, half_even = mode == "up", mode == "half_up", mode == "half_even"
+
+    def round_parts(n: int, d: int, x: Num) -> tuple[Num, bool]:
+        n *= scale
+        negative = n < 0
+        q, r = divmod(-n if negative else n, d)
+        if not r:
+            return _norm(x), False
+        half = 2 * r - d  # > 0 above one half, 0 at one half
+        if up or (half_up and half >= 0) or (half_even and (half > 0 or (half == 0 and q & 1))):
+            q += 1
+        return _ratio(-q if negative else q, scale), True
+    return round_parts
+
+
 def _ratio(n: int, d: int) -> Num:
     """``n / d`` for whole numbers with ``d > 0``, in lowest terms: the number
     ``_norm(Fraction(n, d))`` is, made from its parts (the constructor's checks cost a
@@ -250,9 +286,10 @@ def _criterion_score(criterion: Criterion, status: Status, points: Value, max: N
     each field with ``object.__setattr__``: scoring makes one per criterion per unit, and
     this costs a third of it. The object is the same (equal, same repr, still frozen)."""
     score = _new(CriterionScore)
-    score.__dict__.update(criterion=criterion, status=status, points=points, max=max,
-                          why=why, stages=stages, final_stage=final_stage, explain=explain,
-                          population=population, deductions=deductions, rounded=rounded)
+    _set(score, "__dict__", {
+        "criterion": criterion, "status": status, "points": points, "max": max, "why": why,
+        "stages": stages, "final_stage": final_stage, "explain": explain,
+        "population": population, "deductions": deductions, "rounded": rounded})
     return score
 
 
@@ -261,6 +298,41 @@ _new = object.__new__
 assert [f.name for f in dataclasses.fields(CriterionScore)] == [
     "criterion", "status", "points", "max", "why", "stages", "final_stage", "explain",
     "population", "deductions", "rounded"]
+_set = object.__setattr__
+
+
+def _stage_score(stage: str, input: Value, points: Value) -> StageScore:
+    """``StageScore(stage, input, points)``, made without the frozen dataclass's
+    ``__init__`` (see :func:`_criterion_score`): scoring makes one per stage of every criterion
+    of every unit."""
+    s = _new(StageScore)
+    _STAGE(s, stage)
+    _INPUT(s, input)
+    _POINTS(s, points)
+    return s
+
+
+def _rounded(what: str, before: Num, after: Num, rounding: Rounding) -> Rounded:
+    """``Rounded(what, before, after, rounding)``, made as :func:`_stage_score` makes one."""
+    r = _new(Rounded)
+    _WHAT(r, what)
+    _BEFORE(r, before)
+    _AFTER(r, after)
+    _ROUNDING(r, rounding)
+    return r
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The setter of a slot of ``cls`` (a slotted class's fields are descriptors, set in C)."""
+    setter: Callable[[Any, Any], None] = cls.__dict__[name].__set__
+    return setter
+
+
+_STAGE, _INPUT, _POINTS = (_setter(StageScore, n) for n in ("stage", "input", "points"))
+_WHAT, _BEFORE, _AFTER, _ROUNDING = (_setter(Rounded, n)
+                                     for n in ("what", "before", "after", "rounding"))
+assert [f.name for f in dataclasses.fields(StageScore)] == ["stage", "input", "points"]
+assert [f.name for f in dataclasses.fields(Rounded)] == ["what", "before", "after", "rounding"]
 
 
 @dataclass(frozen=True)
@@ -327,6 +399,12 @@ class UnitScore:
             "rounded": [r.to_dict() for r in self.rounded],
             "criteria": [c.to_dict() for c in self.criteria],
         }
+
+
+# _Scorer.unit sets every field: a field added to UnitScore must be added there too.
+assert [f.name for f in dataclasses.fields(UnitScore)] == [
+    "unit", "name", "block", "criteria", "criteria_points", "bonus", "penalty", "total",
+    "applicable_max", "index", "group", "rank", "rounded", "adjustments"]
 
 
 @dataclass(frozen=True)
@@ -564,6 +642,8 @@ class _Prepared:
         #: reads it) in a scoring
         self.filters: dict[Expr, Program] = {
             flt: compile_expr(flt) for _, flt in self.columns.values() if flt is not None}
+        #: each block's classification, as a function of the index
+        self.classify = {b.id: _classifier(b) for b in card.blocks.values()}
 
     def way(self, f: Formula) -> tuple[_Way, _Sums | None]:
         got = self.ways.get(id(f))
@@ -682,6 +762,7 @@ class _Scorer:
         self.order = prepared.order
         self.round_criteria = card.rounding.get("criteria")
         self.stage_inputs = prepared.stage_inputs
+        self.classify = prepared.classify
         self.indicator_values = self.indicators()
         self.sums = self.columns() if columns else []
 
@@ -893,7 +974,9 @@ class _Scorer:
         if any(isinstance(v, Unknown) for v in (criteria_points, bonus, penalty)):
             total = merge([criteria_points, bonus, penalty])
         else:
-            raw: Num = _num(criteria_points) + _num(bonus) - _num(penalty)
+            raw: Num = _num(criteria_points)
+            if not (bonus.__class__ is int and penalty.__class__ is int and bonus == penalty == 0):
+                raw = raw + _num(bonus) - _num(penalty)  # (x + 0 - 0 is x: skipped)
             raw = min(max(raw, 0), amax)
             r = self.card.rounding.get("total")
             if r is not None:
@@ -908,20 +991,32 @@ class _Scorer:
         elif amax == 0:
             index = Unknown.of(Reason("empty", detail="no criterion applies to the unit"))
         else:
-            exact: Num = _norm(Fraction(_num(total)) / amax)
+            exact: Num = _quotient(_num(total), amax)
             r = self.card.rounding.get("index")
             if r is not None:
                 # a percentage to r.places decimals: the index to r.places + 2 (the same digit)
-                after, changed = _round(exact, r.places + 2, r.mode)
+                after, changed = _rounder(r.places + 2, r.mode)(exact)
                 if changed:
-                    rounded.append(Rounded("index", exact, after, r))
+                    rounded.append(_rounded("index", exact, after, r))
                 exact = after
             index = exact
-        group = None if isinstance(index, Unknown) else _group(block.classify, _num(index))
-        rounded.extend(s.rounded for s in ordered if s.rounded is not None)
-        return UnitScore(unit, self.plan.agencies[unit].name, block.id, ordered,
-                         criteria_points, bonus, penalty, total, amax, index, group,
-                         rounded=tuple(rounded), adjustments=tuple(adjustments))
+        group: str | None = None
+        if isinstance(index, Unknown):
+            pass
+        elif self.fast:
+            group = self.classify[block.id](_num(index))
+        else:
+            group = _group(block.classify, _num(index))
+        rounded.extend([s.rounded for s in ordered if s.rounded is not None])
+        # UnitScore(...), without the frozen dataclass's __init__ (see _criterion_score)
+        result = _new(UnitScore)
+        _set(result, "__dict__", {
+            "unit": unit, "name": self.plan.agencies[unit].name, "block": block.id,
+            "criteria": ordered, "criteria_points": criteria_points, "bonus": bonus,
+            "penalty": penalty, "total": total, "applicable_max": amax, "index": index,
+            "group": group, "rank": None, "rounded": tuple(rounded),
+            "adjustments": tuple(adjustments)})
+        return result
 
     def adjust(self, kind: str, unit: str, ctx: _Unit,
                out: list[tuple[str, str, Value]]) -> Value:
@@ -963,8 +1058,13 @@ class _Scorer:
             def rule_of(value: Value, u: _Unit) -> Value:
                 return self.rule(c, value, u)
         r = c.round or self.round_criteria
+        round_to = None if r is None else _rounder(r.places, r.mode)
         cmax, floor, on_empty = c.max, c.floor, c.on_empty
         clamp = floor > 0 or cmax < 0
+        if len(stage_inputs) == 1 and not deductions and not clamp:
+            simple = self.simple_column(c, units)
+            if simple is not None:
+                return simple
         inputs = self.inputs
         out: list[CriterionScore] = []
         add = out.append
@@ -998,7 +1098,7 @@ class _Scorer:
             for stage, evaluate in stage_inputs:
                 value: Value = evaluate(u) if evaluate is not None else 0
                 pts = rule_of(value, u) if not isinstance(value, Unknown) else value
-                s = StageScore(stage, value, pts)
+                s = _stage_score(stage, value, pts)
                 stages.append(s)
                 if not isinstance(value, Unknown):
                     final = s
@@ -1036,15 +1136,150 @@ class _Scorer:
             if deducted or clamp:
                 points = min(max(points, floor), cmax)
             rounded = None
-            if r is not None:
-                after, changed = _round(points, r.places, r.mode)
+            if round_to is not None:
+                after, changed = round_to(points)
                 if changed:
-                    rounded = Rounded(c.id, points, after, r)
+                    rounded = _rounded(c.id, points, after, r)  # type: ignore[arg-type]
                 points = after
             add(_criterion_score(c, "scored", _norm(points), cmax, stages=tuple(stages),
                                  final_stage=final.stage, explain=explain,
                                  population=population, deductions=tuple(applied),
                                  rounded=rounded))
+        return out
+
+    def direct(self, f: Formula) -> tuple[Callable[[dict[str, Value], Sequence[Row]], Value],
+                                          frozenset[str]] | None:
+        """The generated code that evaluates ``f`` from a unit's scalars alone, and the columns
+        it reads; None when ``f`` needs the unit's population or has no generated code. The
+        code raises (a planned hand-over, see :mod:`engine.codegen`) where
+        :meth:`Program.evaluate` would answer otherwise."""
+        way, sums = self.prepared.way(f)
+        if way == "plain":
+            fast = f.program.fast
+            return None if fast is None else (fast, frozenset())
+        if sums is None:
+            return None
+        if sums.name is not None:
+            name = sums.name
+            return (lambda scalars, _: scalars[name]), sums.columns  # the column itself
+        fast = sums.program.fast
+        return None if fast is None else (fast, sums.columns)
+
+    def simple_column(self, c: Criterion, units: Sequence[_Unit]) -> list[CriterionScore] | None:
+        """:meth:`criterion_column` for the commonest criterion (one input, no deduction, no
+        floor above 0; its population and input read from the unit's scalars and columns),
+        straight through; a unit where anything is not plain (a column not known, a formula's
+        generated code handing over, a value that is not a number for a proportional rule) is
+        scored by :meth:`criterion`. None when the criterion is not of that shape."""
+        ((stage, f),) = self.stage_inputs[c.id]
+        read = None if f is None else self.direct(f)
+        population = None if c.population is None else self.direct(c.population)
+        if read is None or (c.population is not None and population is None):
+            return None
+        evaluate, needs = read
+        count, pop_needs = population if population is not None else (None, frozenset())
+        needs = needs | pop_needs
+        rule = c.rule
+        assert rule is not None
+        proportional = rule.kind == "proportional"
+        fn, fd = _parts(rule.full_at) if rule.full_at is not None else (1, 1)
+        r = c.round or self.round_criteria
+        applies, cmax, on_empty = c.applies, c.max, c.on_empty
+        tn, td = _parts(cmax)
+        inputs, criterion, rule_of = self.inputs, self.criterion, self.rule
+        round_parts = None if r is None or r.places < 0 else _parts_rounder(r.places, r.mode)
+        if r is not None and r.places < 0:
+            return None
+        cid = c.id
+        new, set_attr = _new, _set
+        set_stage, set_input, set_points = _STAGE, _INPUT, _POINTS
+        no_population: tuple[()] = ()
+        out: list[CriterionScore] = []
+        add = out.append
+        for u in units:
+            unit = u.id
+            if applies is not None and unit not in applies:
+                add(_criterion_score(c, "not_applicable", 0, 0,
+                                     why="the criterion does not apply to this unit"))
+                continue
+            if u.unknown and not needs.isdisjoint(u.unknown):
+                add(criterion(c, unit, u))
+                continue
+            scalars = u.scalars
+            explain = functools.partial(inputs, c, unit, u)
+            size: Any = None  # Value | None
+            if count is not None:
+                try:
+                    size = count(scalars, no_population)
+                except Exception:
+                    add(criterion(c, unit, u))
+                    continue
+                if size.__class__ is Fraction and size.denominator == 1:
+                    size = size.numerator
+                if size == 0:
+                    if on_empty == "not_applicable":
+                        add(_criterion_score(c, "not_applicable", 0, 0,
+                                             why="nothing to score: the population is 0",
+                                             explain=explain, population=size))
+                        continue
+                    add(_criterion_score(c, "scored", cmax if on_empty == "full" else 0, cmax,
+                                         why=f"the population is 0: on_empty {on_empty}",
+                                         explain=explain, population=size))
+                    continue
+            value: Any  # Value
+            try:
+                value = evaluate(scalars, no_population)
+            except Exception:
+                add(criterion(c, unit, u))
+                continue
+            t = value.__class__
+            if t is Fraction and value.denominator == 1:
+                value, t = value.numerator, int
+            if proportional:
+                if t is int:
+                    vn, vd = value, 1
+                elif t is Fraction:
+                    vn, vd = value.numerator, value.denominator
+                else:
+                    add(criterion(c, unit, u))
+                    continue
+                # _proportional(value, full_at, max)
+                points: Any  # Num
+                if vn * fd >= fn * vd:
+                    points = cmax
+                    pn, pd = tn, td
+                elif vn <= 0:
+                    points, pn, pd = 0, 0, 1
+                else:
+                    pn, pd = vn * tn * fd, vd * td * fn
+                    points = _ratio(pn, pd)
+            else:
+                points = rule_of(c, value, u)
+                if isinstance(points, Unknown):
+                    add(criterion(c, unit, u))
+                    continue
+                pn, pd = _parts(_num(points))
+            # _stage_score(stage, value, points), inline
+            one = new(StageScore)
+            set_stage(one, stage)
+            set_input(one, value)
+            set_points(one, points)
+            rounded = None
+            if round_parts is not None:
+                if pd == 1:  # a whole number: unchanged
+                    after, changed = points, False
+                else:
+                    after, changed = round_parts(pn, pd, points)
+                if changed:
+                    rounded = _rounded(cid, points, after, r)  # type: ignore[arg-type]
+                points = after
+            # _criterion_score(c, "scored", ...), inline
+            score = new(CriterionScore)
+            set_attr(score, "__dict__", {
+                "criterion": c, "status": "scored", "points": _norm(points), "max": cmax,
+                "why": "", "stages": (one,), "final_stage": stage, "explain": explain,
+                "population": size, "deductions": (), "rounded": rounded})
+            add(score)
         return out
 
     def criterion(self, c: Criterion, unit: str, ctx: _Unit) -> CriterionScore:
@@ -1187,8 +1422,10 @@ def _proportional(v: Num, full_at: Num, top: Num) -> Num:
 
 
 def _sum(values: Sequence[Value]) -> Value:
-    if any(isinstance(v, Unknown) for v in values):
-        return merge(values)
+    for v in values:
+        t = v.__class__
+        if t is not int and t is not Fraction and isinstance(v, Unknown):
+            return merge(values)
     return _exact_sum(values)  # type: ignore[arg-type]  # no Unknown among them
 
 
@@ -1205,8 +1442,10 @@ def _exact_sum(values: Sequence[Num]) -> Num:
             parts.append(v)
     if not parts:
         return whole
-    common = math.lcm(*[p.denominator for p in parts])
-    top = whole * common + sum(p.numerator * (common // p.denominator) for p in parts)
+    denominators = [p.denominator for p in parts]
+    common = math.lcm(*denominators)
+    top = whole * common + sum([p.numerator * (common // d)
+                                for p, d in zip(parts, denominators, strict=True)])
     return _ratio(top, common)
 
 
@@ -1231,6 +1470,41 @@ def _num(v: Value) -> Num:
 
 def _norm(x: Num) -> Num:
     return x.numerator if type(x) is Fraction and x.denominator == 1 else x
+
+
+def _parts(x: Num) -> tuple[int, int]:
+    return (x, 1) if x.__class__ is int else (x.numerator, x.denominator)
+
+
+def _quotient(a: Num, b: Num) -> Num:
+    """``_norm(Fraction(a) / b)`` for ``b != 0``, in whole numbers."""
+    an, ad = _parts(a)
+    bn, bd = _parts(b)
+    n, d = an * bd, ad * bn
+    return _ratio(-n, -d) if d < 0 else _ratio(n, d)
+
+
+def _classifier(block: Block) -> Callable[[Num], str | None]:
+    """``lambda index: _group(block.classify, index)``, comparing whole numbers (the
+    bounds' parts worked out once) rather than :class:`Fraction` objects."""
+    bands = [(b.label, None if b.lower is None else _parts(b.lower), b.lower_closed,
+              None if b.upper is None else _parts(b.upper), b.upper_closed)
+             for b in block.classify]
+
+    def group(index: Num) -> str | None:
+        n, d = _parts(index)
+        for label, lower, lower_closed, upper, upper_closed in bands:
+            if lower is not None:
+                c = n * lower[1] - lower[0] * d  # the sign of index - lower
+                if c < 0 or (c == 0 and not lower_closed):
+                    continue
+            if upper is not None:
+                c = n * upper[1] - upper[0] * d
+                if c > 0 or (c == 0 and not upper_closed):
+                    continue
+            return label
+        return None  # pragma: no cover - the classification covers 0% to 100%
+    return group
 
 
 def _group(bands: Sequence[Band], index: Num) -> str | None:
