@@ -16,18 +16,33 @@ import dataclasses
 import functools
 import math
 import os
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from .builtins import AGENCY_NAMES
 from .diagnostics import ArgumentError, Diagnostic
-from .evaluator import Context, Row
+from .evaluator import Context, Program, Row, compile_expr
 from .facts import Facts, load_facts
 from .i18n import N_, _
 from .language import Formula
 from .messages import describe_reason, unknown_name
 from .model import Label, Plan
+from .nodes import (
+    Aggregate,
+    Binary,
+    Call,
+    Compare,
+    Expr,
+    If,
+    In,
+    Name,
+    Unary,
+    free_names,
+    walk,
+)
 from .report import check_arguments, heading
 from .scorecard import (
     Band,
@@ -38,7 +53,17 @@ from .scorecard import (
     Scorecard,
     names_used,
 )
-from .values import Num, Reason, Unknown, Value, is_number, json_value, merge
+from .values import (
+    EXACT_LIMIT,
+    Num,
+    Reason,
+    Unknown,
+    Value,
+    fraction,
+    is_number,
+    json_value,
+    merge,
+)
 
 __all__ = [
     "BlockResult",
@@ -52,6 +77,8 @@ __all__ = [
 ]
 
 Status = Literal["scored", "not_applicable", "unknown"]
+_LIMIT = EXACT_LIMIT
+_NEG_LIMIT = -EXACT_LIMIT
 PathArg = str | os.PathLike[str]
 
 
@@ -90,8 +117,55 @@ def _round(x: Num, places: int, mode: str) -> tuple[Num, bool]:
             (mode == "half_even" and (half > 0 or (half == 0 and q % 2 == 1))):
         q += 1
     if places >= 0:
-        return _norm(Fraction(sign * q, 10**places)), True
+        return _ratio(sign * q, 10**places), True
     return sign * q * 10**-places, True
+
+
+@functools.cache
+def _rounder(places: int, mode: str) -> Callable[[Num], tuple[Num, bool]]:
+    """``lambda x: _round(x, places, mode)``, with what depends on ``places`` and ``mode``
+    worked out once (a criterion's rounding applies to every unit)."""
+    if places < 0:
+        return lambda x: _round(x, places, mode)
+    round_parts = _parts_rounder(places, mode)
+
+    def round_to(x: Num) -> tuple[Num, bool]:
+        if x.__class__ is int:
+            return x, False
+        return round_parts(x.numerator, x.denominator, x)
+    return round_to
+
+
+@functools.cache
+def _parts_rounder(places: int, mode: str) -> Callable[[int, int, Num], tuple[Num, bool]]:
+    """``lambda n, d, x: _round(x, places, mode)`` for ``x == n / d`` (``d > 0``, ``places >=
+    0``), from the parts (which need not be in lowest terms): the same number, whatever the
+    parts, and ``x`` itself (normalised) when it is unchanged."""
+    scale = 10**places
+    up, half_up, half_even = mode == "up", mode == "half_up", mode == "half_even"
+
+    def round_parts(n: int, d: int, x: Num) -> tuple[Num, bool]:
+        n *= scale
+        negative = n < 0
+        q, r = divmod(-n if negative else n, d)
+        if not r:
+            return _norm(x), False
+        half = 2 * r - d  # > 0 above one half, 0 at one half
+        if up or (half_up and half >= 0) or (half_even and (half > 0 or (half == 0 and q & 1))):
+            q += 1
+        return _ratio(-q if negative else q, scale), True
+    return round_parts
+
+
+def _ratio(n: int, d: int) -> Num:
+    """``n / d`` for whole numbers with ``d > 0``, in lowest terms: the number
+    ``_norm(Fraction(n, d))`` is, made from its parts (the constructor's checks cost a
+    microsecond, and scoring makes several per criterion of every unit)."""
+    g = math.gcd(n, d)
+    if g != 1:
+        n //= g
+        d //= g
+    return n if d == 1 else fraction(n, d)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +286,10 @@ def _criterion_score(criterion: Criterion, status: Status, points: Value, max: N
     each field with ``object.__setattr__``: scoring makes one per criterion per unit, and
     this costs a third of it. The object is the same (equal, same repr, still frozen)."""
     score = _new(CriterionScore)
-    score.__dict__.update(criterion=criterion, status=status, points=points, max=max,
-                          why=why, stages=stages, final_stage=final_stage, explain=explain,
-                          population=population, deductions=deductions, rounded=rounded)
+    _set(score, "__dict__", {
+        "criterion": criterion, "status": status, "points": points, "max": max, "why": why,
+        "stages": stages, "final_stage": final_stage, "explain": explain,
+        "population": population, "deductions": deductions, "rounded": rounded})
     return score
 
 
@@ -223,6 +298,41 @@ _new = object.__new__
 assert [f.name for f in dataclasses.fields(CriterionScore)] == [
     "criterion", "status", "points", "max", "why", "stages", "final_stage", "explain",
     "population", "deductions", "rounded"]
+_set = object.__setattr__
+
+
+def _stage_score(stage: str, input: Value, points: Value) -> StageScore:
+    """``StageScore(stage, input, points)``, made without the frozen dataclass's
+    ``__init__`` (see :func:`_criterion_score`): scoring makes one per stage of every criterion
+    of every unit."""
+    s = _new(StageScore)
+    _STAGE(s, stage)
+    _INPUT(s, input)
+    _POINTS(s, points)
+    return s
+
+
+def _rounded(what: str, before: Num, after: Num, rounding: Rounding) -> Rounded:
+    """``Rounded(what, before, after, rounding)``, made as :func:`_stage_score` makes one."""
+    r = _new(Rounded)
+    _WHAT(r, what)
+    _BEFORE(r, before)
+    _AFTER(r, after)
+    _ROUNDING(r, rounding)
+    return r
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The setter of a slot of ``cls`` (a slotted class's fields are descriptors, set in C)."""
+    setter: Callable[[Any, Any], None] = cls.__dict__[name].__set__
+    return setter
+
+
+_STAGE, _INPUT, _POINTS = (_setter(StageScore, n) for n in ("stage", "input", "points"))
+_WHAT, _BEFORE, _AFTER, _ROUNDING = (_setter(Rounded, n)
+                                     for n in ("what", "before", "after", "rounding"))
+assert [f.name for f in dataclasses.fields(StageScore)] == ["stage", "input", "points"]
+assert [f.name for f in dataclasses.fields(Rounded)] == ["what", "before", "after", "rounding"]
 
 
 @dataclass(frozen=True)
@@ -289,6 +399,12 @@ class UnitScore:
             "rounded": [r.to_dict() for r in self.rounded],
             "criteria": [c.to_dict() for c in self.criteria],
         }
+
+
+# _Scorer.unit sets every field: a field added to UnitScore must be added there too.
+assert [f.name for f in dataclasses.fields(UnitScore)] == [
+    "unit", "name", "block", "criteria", "criteria_points", "bonus", "penalty", "total",
+    "applicable_max", "index", "group", "rank", "rounded", "adjustments"]
 
 
 @dataclass(frozen=True)
@@ -444,8 +560,187 @@ def score(plan: Plan, scorecard: Scorecard,
             gc.enable()
 
 
+def score_as_written(plan: Plan, scorecard: Scorecard, facts: Facts, *,
+                     period: str) -> ScoreReport:
+    """:func:`score` the straightforward way, for tests: unit by unit and criterion by
+    criterion, every formula evaluated as written over the unit's population (no columns, no
+    criterion worked out for a whole block at once). Its report equals :func:`score`'s."""
+    check_arguments(plan, period=period)
+    return _Scorer(plan, scorecard, facts, period, columns=False).run()
+
+
+#: The name a sum of a fact over the unit's population is read as in a prepared formula
+#: (:class:`_Prepared`): "#" is in no name a plan or a scorecard can give.
+_SUM_NAME = "sum#{}"
+
+#: How scoring evaluates a formula (:meth:`_Scorer.value`): ``plain``, it reads no aggregate
+#: (the unit's scalars are all it needs); ``sums``, its only aggregates are sums of a fact,
+#: read as names from the columns (:attr:`_Prepared.sums`); ``population``, any other
+#: aggregate, evaluated over the unit's population, agency by agency.
+_Way = Literal["plain", "sums", "population"]
+
+
+class _Sums:
+    """A formula whose aggregates are all sums of a fact (``sum(dossiers_received where kind
+    in [...])``), each replaced by the name of its column: ``program`` is that formula, which
+    reads scalars only; ``columns`` the names it reads; ``name`` the column when the formula
+    is one sum and nothing else (a criterion's population, usually)."""
+
+    __slots__ = ("columns", "name", "program")
+
+    def __init__(self, program: Program, columns: frozenset[str], name: str | None) -> None:
+        self.program = program
+        self.columns = columns
+        self.name = name
+
+
+class _Prepared:
+    """What scoring works out once per scorecard, not once per unit or per call: the scored
+    criteria in order, each one's inputs by stage, and how each formula is evaluated.
+
+    A scorecard sums facts over the unit's population, often the same sum in several formulas
+    (a criterion's population is the denominator of its input; ``sum(dossiers_received_new
+    where kind in [...])`` is the denominator of five criteria of QĐ 766). Evaluated formula by
+    formula and unit by unit, each sum walks the population again: the province's every agency
+    for each of them. Here each distinct sum (a fact, and a filter that reads only the
+    agency's ``kind`` and ``agency``) is a *column*, summed once per scoring for every unit
+    together, from the leaves of the tree of agencies up (:meth:`_Scorer.columns`); a formula
+    whose aggregates are all such sums is compiled again with each sum replaced by a name,
+    read from the unit's columns (:class:`_Sums`). A unit where a column is not a known whole
+    number (an agency below it did not report the fact, or reported a fraction; the sum is
+    beyond the bound) evaluates the formula as written instead, over its population: the
+    result is always the one the formula as written gives."""
+
+    def __init__(self, card: Scorecard) -> None:
+        self.leaves = card.leaves
+        self.parents = [c for c in reversed(list(card.criteria.values())) if not c.scored]
+        self.order = tuple(card.criteria)
+        #: each scored criterion's inputs in the order of the stages ("": one input for all)
+        self.stage_inputs: dict[str, list[tuple[str, Formula | None]]] = {
+            c.id: ([("", c.inputs[""])] if "" in c.inputs else
+                   [(s.id, c.inputs[s.id]) for s in card.stages if s.id in c.inputs])
+            if c.inputs else [("", None)] for c in card.leaves}
+        #: column name -> (the fact summed, the filter or None)
+        self.columns: dict[str, tuple[str, Expr | None]] = {}
+        self._column_names: dict[tuple[str, Expr | None], str] = {}
+        #: id of a formula -> how it is evaluated, and its program over the columns
+        self.ways: dict[int, tuple[_Way, _Sums | None]] = {}
+        formulas: list[Formula] = []
+        for c in card.leaves:
+            formulas.extend(c.inputs.values())
+            if c.population is not None:
+                formulas.append(c.population)
+            formulas.extend(d.when for d in c.deductions)
+            if c.rule is not None and c.rule.formula is not None:
+                formulas.append(c.rule.formula)
+        for adj in (card.bonus, card.penalty):
+            if adj is not None:
+                formulas.extend(item.points for item in adj.items)
+        for f in formulas:
+            self.ways[id(f)] = self.prepare(f)
+        #: each column's filter, compiled: evaluated once per agency kind (and id when it
+        #: reads it) in a scoring
+        self.filters: dict[Expr, Program] = {
+            flt: compile_expr(flt) for _, flt in self.columns.values() if flt is not None}
+        #: each block's classification, as a function of the index
+        self.classify = {b.id: _classifier(b) for b in card.blocks.values()}
+
+    def way(self, f: Formula) -> tuple[_Way, _Sums | None]:
+        got = self.ways.get(id(f))
+        return got if got is not None else self.prepare(f)
+
+    def prepare(self, f: Formula) -> tuple[_Way, _Sums | None]:
+        aggregates = [n for n in walk(f.expr) if isinstance(n, Aggregate)]
+        if not aggregates:
+            return "plain", None
+        per_agency = f.program.per_agency
+        for a in aggregates:
+            if not (a.func == "sum" and isinstance(a.body, Name) and a.body.name in per_agency
+                    and (a.filter is None or free_names(a.filter) <= set(AGENCY_NAMES))):
+                return "population", None
+        used: set[str] = set()
+        expr = self.replace(f.expr, used)
+        name = expr.name if isinstance(expr, Name) else None
+        return "sums", _Sums(compile_expr(expr, fast=f.program.use_fast), frozenset(used),
+                             name)
+
+    def replace(self, node: Expr, used: set[str]) -> Expr:
+        """``node`` with each sum of a fact replaced by the name of its column."""
+        match node:
+            case Aggregate(body=Name(name=fact), filter=flt):
+                key = (fact, flt)
+                name = self._column_names.get(key)
+                if name is None:
+                    name = _SUM_NAME.format(len(self.columns))
+                    self._column_names[key] = name
+                    self.columns[name] = key
+                used.add(name)
+                return Name(name, node.span)
+            case Unary(operand=o):
+                return dataclasses.replace(node, operand=self.replace(o, used))
+            case Binary(left=a, right=b):
+                return dataclasses.replace(node, left=self.replace(a, used),
+                                           right=self.replace(b, used))
+            case Compare(operands=operands):
+                return dataclasses.replace(node, operands=tuple(self.replace(o, used)
+                                                                for o in operands))
+            case In(item=item, options=options):
+                return dataclasses.replace(node, item=self.replace(item, used),
+                                           options=tuple(self.replace(o, used)
+                                                         for o in options))
+            case If(cond=c, then=t, otherwise=o):
+                return dataclasses.replace(node, cond=self.replace(c, used),
+                                           then=self.replace(t, used),
+                                           otherwise=self.replace(o, used))
+            case Call(args=args):
+                return dataclasses.replace(node, args=tuple(self.replace(a, used)
+                                                            for a in args))
+        return node
+
+
+#: The scorecards prepared, by id, while they live.
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(card: Scorecard) -> _Prepared:
+    got = _PREPARED.get(id(card))
+    if got is None:
+        got = _PREPARED[id(card)] = _Prepared(card)
+        weakref.finalize(card, _PREPARED.pop, id(card), None)
+    return got
+
+
+class _Unit:
+    """What evaluating a unit's formulas sees: its scalars (the period, its facts, the
+    indicators over it, and its known columns), the columns that are not known for it, and
+    its population, made only when a formula needs it."""
+
+    __slots__ = ("_population", "context", "id", "scalars", "scorer", "unknown")
+
+    def __init__(self, scorer: _Scorer, unit: str, scalars: dict[str, Value],
+                 unknown: set[str]) -> None:
+        self.scorer = scorer
+        self.id = unit
+        self.scalars = scalars
+        self.unknown = unknown
+        #: the scalars, with no population (for formulas that read no aggregate)
+        self.context = Context(scalars, (), unit)
+        self._population: list[Row] | None = None
+
+    @property
+    def population(self) -> list[Row]:
+        """The unit's population: the unit and every agency below it."""
+        if self._population is None:
+            self._population = self.scorer.population(self.id)
+        return self._population
+
+
 class _Scorer:
-    def __init__(self, plan: Plan, card: Scorecard, facts: Facts, period: str) -> None:
+    def __init__(self, plan: Plan, card: Scorecard, facts: Facts, period: str, *,
+                 columns: bool = True) -> None:
+        #: whether sums of facts are read from columns and criteria are worked out for a
+        #: block at once (False: the straightforward way, see score_as_written)
+        self.fast = columns
         self.plan = plan
         self.card = card
         self.facts = facts
@@ -454,23 +749,22 @@ class _Scorer:
         self.base: dict[str, Value] = {"period_start": p.start, "period_end": p.end,
                                        "period_due": p.due, "as_of": p.due}
         self.values = facts.values
-        self.rows = {a.id: Row(a.id, a.kind, self.values.get(a.id, {}))
-                     for a in plan.agencies.values()}
+        self.rows: dict[str, Row] = {}  # made when a population is needed
         children: dict[str, list[str]] = {}
         for a in plan.agencies.values():
             if a.parent is not None:
                 children.setdefault(a.parent, []).append(a.id)
         self.children = children
-        self.leaves = card.leaves
-        self.parents = [c for c in reversed(list(card.criteria.values())) if not c.scored]
-        self.order = tuple(card.criteria)
+        prepared = _prepared(card)
+        self.prepared = prepared
+        self.leaves = prepared.leaves
+        self.parents = prepared.parents
+        self.order = prepared.order
         self.round_criteria = card.rounding.get("criteria")
-        #: each scored criterion's inputs in the order of the stages ("": one input for all)
-        self.stage_inputs: dict[str, list[tuple[str, Formula | None]]] = {
-            c.id: ([("", c.inputs[""])] if "" in c.inputs else
-                   [(s.id, c.inputs[s.id]) for s in card.stages if s.id in c.inputs])
-            if c.inputs else [("", None)] for c in card.leaves}
+        self.stage_inputs = prepared.stage_inputs
+        self.classify = prepared.classify
         self.indicator_values = self.indicators()
+        self.sums = self.columns() if columns else []
 
     def indicators(self) -> dict[str, dict[str, Value]]:
         if not self.card.indicators:
@@ -486,38 +780,185 @@ class _Scorer:
                 out[iid] = {a.agency: a.value for a in r.agencies}
         return out
 
+    def columns(self) -> list[tuple[str, dict[str, int], set[str]]]:
+        """Every column of the scorecard (:class:`_Prepared`) for every agency: the sum of
+        the fact over the agencies of its population the filter keeps, and the agencies where
+        that sum is not a known whole number (an agency kept that did not report the fact, or
+        reported another kind of number, or one the filter cannot decide, is at or below it).
+        Each sum is the agency's own value plus its children's sums, so that a column costs one
+        pass over the agencies, whatever the populations' sizes."""
+        columns = self.prepared.columns
+        if not columns:
+            return []
+        agencies = self.plan.agencies
+        # every agency after the agencies below it, each with its parent
+        roots = [a.id for a in agencies.values() if a.parent is None or a.parent not in agencies]
+        down: list[str] = []
+        stack = roots
+        while stack:
+            a = stack.pop()
+            down.append(a)
+            stack.extend(self.children.get(a, ()))
+        up = [(a, p) for a in reversed(down)
+              if (p := agencies[a].parent) is not None and p in agencies]
+        kept: dict[Expr | None, tuple[list[str], set[str]]] = {None: (list(agencies), set())}
+        for where, program in self.prepared.filters.items():
+            by_kind: dict[tuple[str, str], Value] = {}
+            reads_agency = "agency" in free_names(where)
+            keep: list[str] = []
+            unsure: set[str] = set()
+            for agency in agencies.values():
+                key = (agency.kind, agency.id if reads_agency else "")
+                v = by_kind.get(key)
+                if v is None:
+                    v = by_kind[key] = program.evaluate(Context(
+                        {"kind": agency.kind, "agency": agency.id}, (), agency.id))
+                if v is True:
+                    keep.append(agency.id)
+                elif isinstance(v, Unknown):
+                    unsure.add(agency.id)
+            kept[where] = (keep, unsure)
+        nothing: dict[str, Value] = {}
+        values = self.values
+        out = []
+        for name, (fact, flt) in columns.items():
+            keep, unsure = kept[flt]
+            sums = dict.fromkeys(agencies, 0)
+            bad = set(unsure)
+            for a in keep:
+                v = values.get(a, nothing).get(fact)
+                if v.__class__ is int:
+                    sums[a] = v
+                else:
+                    bad.add(a)
+            for a, p in up:
+                sums[p] += sums[a]
+            if bad:
+                for a, p in up:
+                    if a in bad:
+                        bad.add(p)
+            out.append((name, sums, bad))
+        return out
+
+    def row(self, agency: str) -> Row:
+        row = self.rows.get(agency)
+        if row is None:
+            row = self.rows[agency] = Row(agency, self.plan.agencies[agency].kind,
+                                          self.values.get(agency, {}))
+        return row
+
     def population(self, unit: str) -> list[Row]:
-        out = [self.rows[unit]]
+        out = [self.row(unit)]
         stack = list(self.children.get(unit, ()))
         while stack:
             a = stack.pop()
-            out.append(self.rows[a])
+            out.append(self.row(a))
             stack.extend(self.children.get(a, ()))
         return out
 
-    def context(self, unit: str) -> Context:
+    def context(self, unit: str) -> _Unit:
         scalars: dict[str, Value] = dict(self.base)
         scalars.update(self.values.get(unit, {}))
         for iid, by_unit in self.indicator_values.items():
             v = by_unit.get(unit)
             scalars[iid] = v if v is not None else Unknown.of(Reason(
                 "invalid", detail=f"{unit} is not a unit of the indicator {iid}"))
-        return Context(scalars, self.population(unit), unit)
+        unknown: set[str] = set()
+        for name, sums, bad in self.sums:
+            s = sums[unit]
+            if unit in bad or not _NEG_LIMIT < s < _LIMIT:
+                unknown.add(name)
+            else:
+                scalars[name] = s
+        return _Unit(self, unit, scalars, unknown)
+
+    def value(self, f: Formula, u: _Unit, value: Value | None = None) -> Value:
+        """``f`` evaluated for the unit (with ``value`` for a rule's formula): over the columns
+        when it can be, and as written over the unit's population otherwise (the same
+        value)."""
+        way, sums = self.prepared.way(f) if self.fast else (self.prepared.way(f)[0], None)
+        if value is not None:
+            scalars = dict(u.scalars)
+            scalars["value"] = value
+            ctx = Context(scalars, (), u.id)
+        else:
+            ctx = u.context
+        if sums is not None and (not u.unknown or sums.columns.isdisjoint(u.unknown)):
+            if sums.name is not None and value is None:
+                return u.scalars[sums.name]
+            out = sums.program.evaluate(ctx)
+            if not isinstance(out, Unknown):
+                return out
+            # an unknown (a division by zero...) is said as the formula as written says it
+        if way == "plain":
+            return f.program.evaluate(ctx)
+        return f.program.evaluate(Context(ctx.scalars, u.population, u.id))
+
+    def evaluator(self, f: Formula) -> Callable[[_Unit], Value]:
+        """:meth:`value` of ``f`` as a function of the unit, with what depends on ``f`` only
+        looked up once (for :meth:`criterion_column`)."""
+        way, sums = self.prepared.way(f)
+        program = f.program
+        if way == "plain":
+            return lambda u: program.evaluate(u.context)
+
+        def as_written(u: _Unit) -> Value:
+            return program.evaluate(Context(u.scalars, u.population, u.id))
+
+        if sums is None or not self.fast:
+            return as_written
+        columns, name = sums.columns, sums.name
+        if name is not None:
+            def one_sum(u: _Unit) -> Value:
+                if u.unknown and name in u.unknown:
+                    return as_written(u)
+                return u.scalars[name]
+            return one_sum
+        over = sums.program
+        fast = over.fast
+
+        def over_columns(u: _Unit) -> Value:
+            if u.unknown and not columns.isdisjoint(u.unknown):
+                return as_written(u)
+            if fast is None:
+                v = over.evaluate(u.context)
+            else:
+                try:  # Program.evaluate, without its checks: it answers if this raises
+                    v = fast(u.scalars, ())
+                except Exception:
+                    v = over.evaluate(u.context)
+                else:
+                    if v.__class__ is Fraction and v.denominator == 1:  # Program.normal
+                        v = v.numerator
+            if isinstance(v, Unknown):
+                return as_written(u)  # said as the formula as written says it
+            return v
+        return over_columns
 
     def run(self) -> ScoreReport:
         blocks: list[BlockResult] = []
+        leaves = self.leaves
         for block in self.card.blocks.values():
-            units = [self.unit(u, block) for u in block.units]
+            contexts = [self.context(u) for u in block.units]
+            per_unit: list[dict[str, CriterionScore]]
+            if self.fast and leaves:
+                columns = [self.criterion_column(c, contexts) for c in leaves]
+                ids = [c.id for c in leaves]
+                per_unit = [dict(zip(ids, scores, strict=True)) for scores in zip(*columns,
+                                                                                   strict=True)]
+            else:
+                per_unit = [{c.id: self.criterion(c, u.id, u) for c in leaves}
+                            for u in contexts]
+            units = [self.unit(u, block, scores)
+                     for u, scores in zip(contexts, per_unit, strict=True)]
             blocks.append(BlockResult(block, tuple(_ranked(units, block))))
         return ScoreReport(self.plan, self.card, self.period, tuple(blocks), self.facts.files,
                            self.facts)
 
     # -- one unit ----------------------------------------------------------------------------
-    def unit(self, unit: str, block: Block) -> UnitScore:
-        ctx = self.context(unit)
-        scores: dict[str, CriterionScore] = {}
-        for c in self.leaves:
-            scores[c.id] = self.criterion(c, unit, ctx)
+    def unit(self, ctx: _Unit, block: Block, scores: dict[str, CriterionScore]) -> UnitScore:
+        """The unit's result from its scored criteria (``scores``, by id)."""
+        unit = ctx.id
         leaves = [s for s in scores.values() if s.status != "not_applicable"]
         for c in self.parents:
             scores[c.id] = _sum_of(c, [scores[k] for k in c.children])
@@ -533,7 +974,9 @@ class _Scorer:
         if any(isinstance(v, Unknown) for v in (criteria_points, bonus, penalty)):
             total = merge([criteria_points, bonus, penalty])
         else:
-            raw: Num = _num(criteria_points) + _num(bonus) - _num(penalty)
+            raw: Num = _num(criteria_points)
+            if not (bonus.__class__ is int and penalty.__class__ is int and bonus == penalty == 0):
+                raw = raw + _num(bonus) - _num(penalty)  # (x + 0 - 0 is x: skipped)
             raw = min(max(raw, 0), amax)
             r = self.card.rounding.get("total")
             if r is not None:
@@ -548,22 +991,34 @@ class _Scorer:
         elif amax == 0:
             index = Unknown.of(Reason("empty", detail="no criterion applies to the unit"))
         else:
-            exact: Num = _norm(Fraction(_num(total)) / amax)
+            exact: Num = _quotient(_num(total), amax)
             r = self.card.rounding.get("index")
             if r is not None:
                 # a percentage to r.places decimals: the index to r.places + 2 (the same digit)
-                after, changed = _round(exact, r.places + 2, r.mode)
+                after, changed = _rounder(r.places + 2, r.mode)(exact)
                 if changed:
-                    rounded.append(Rounded("index", exact, after, r))
+                    rounded.append(_rounded("index", exact, after, r))
                 exact = after
             index = exact
-        group = None if isinstance(index, Unknown) else _group(block.classify, _num(index))
-        rounded.extend(s.rounded for s in ordered if s.rounded is not None)
-        return UnitScore(unit, self.plan.agencies[unit].name, block.id, ordered,
-                         criteria_points, bonus, penalty, total, amax, index, group,
-                         rounded=tuple(rounded), adjustments=tuple(adjustments))
+        group: str | None = None
+        if isinstance(index, Unknown):
+            pass
+        elif self.fast:
+            group = self.classify[block.id](_num(index))
+        else:
+            group = _group(block.classify, _num(index))
+        rounded.extend([s.rounded for s in ordered if s.rounded is not None])
+        # UnitScore(...), without the frozen dataclass's __init__ (see _criterion_score)
+        result = _new(UnitScore)
+        _set(result, "__dict__", {
+            "unit": unit, "name": self.plan.agencies[unit].name, "block": block.id,
+            "criteria": ordered, "criteria_points": criteria_points, "bonus": bonus,
+            "penalty": penalty, "total": total, "applicable_max": amax, "index": index,
+            "group": group, "rank": None, "rounded": tuple(rounded),
+            "adjustments": tuple(adjustments)})
+        return result
 
-    def adjust(self, kind: str, unit: str, ctx: Context,
+    def adjust(self, kind: str, unit: str, ctx: _Unit,
                out: list[tuple[str, str, Value]]) -> Value:
         adj = self.card.bonus if kind == "bonus" else self.card.penalty
         if adj is None:
@@ -572,7 +1027,7 @@ class _Scorer:
         for item in adj.items:
             if item.applies is not None and unit not in item.applies:
                 continue
-            v = item.points.program.evaluate(ctx)
+            v = self.value(item.points, ctx)
             if not isinstance(v, Unknown):
                 v = max(_num(v), 0)
             values.append(v)
@@ -582,7 +1037,252 @@ class _Scorer:
             return s
         return min(_num(s), adj.max)
 
-    def criterion(self, c: Criterion, unit: str, ctx: Context) -> CriterionScore:
+    def criterion_column(self, c: Criterion, units: Sequence[_Unit]) -> list[CriterionScore]:
+        """:meth:`criterion` for each of ``units`` (the same scores), with what depends on the
+        criterion only (its formulas' evaluators, its rule, its rounding) worked out once."""
+        applies = c.applies
+        population_of = None if c.population is None else self.evaluator(c.population)
+        stage_inputs = [(stage, None if f is None else self.evaluator(f))
+                        for stage, f in self.stage_inputs[c.id]]
+        deductions = [(d, self.evaluator(d.when)) for d in c.deductions]
+        rule = c.rule
+        assert rule is not None
+        rule_of: Callable[[Value, _Unit], Value]
+        if rule.kind == "proportional":
+            assert rule.full_at is not None
+            full_at, top = rule.full_at, c.max
+
+            def rule_of(value: Value, u: _Unit) -> Value:
+                return _proportional(_num(value), full_at, top)
+        else:
+            def rule_of(value: Value, u: _Unit) -> Value:
+                return self.rule(c, value, u)
+        r = c.round or self.round_criteria
+        round_to = None if r is None else _rounder(r.places, r.mode)
+        cmax, floor, on_empty = c.max, c.floor, c.on_empty
+        clamp = floor > 0 or cmax < 0
+        if len(stage_inputs) == 1 and not deductions and not clamp:
+            simple = self.simple_column(c, units)
+            if simple is not None:
+                return simple
+        inputs = self.inputs
+        out: list[CriterionScore] = []
+        add = out.append
+        for u in units:
+            unit = u.id
+            if applies is not None and unit not in applies:
+                add(_criterion_score(c, "not_applicable", 0, 0,
+                                     why="the criterion does not apply to this unit"))
+                continue
+            explain = functools.partial(inputs, c, unit, u)
+            population: Value | None = None
+            if population_of is not None:
+                population = population_of(u)
+                if isinstance(population, Unknown):
+                    add(_criterion_score(c, "unknown", population, cmax,
+                                         why="the population is not known",
+                                         explain=explain, population=population))
+                    continue
+                if population == 0:
+                    if on_empty == "not_applicable":
+                        add(_criterion_score(c, "not_applicable", 0, 0,
+                                             why="nothing to score: the population is 0",
+                                             explain=explain, population=population))
+                        continue
+                    add(_criterion_score(c, "scored", cmax if on_empty == "full" else 0, cmax,
+                                         why=f"the population is 0: on_empty {on_empty}",
+                                         explain=explain, population=population))
+                    continue
+            stages: list[StageScore] = []
+            final: StageScore | None = None
+            for stage, evaluate in stage_inputs:
+                value: Value = evaluate(u) if evaluate is not None else 0
+                pts = rule_of(value, u) if not isinstance(value, Unknown) else value
+                s = _stage_score(stage, value, pts)
+                stages.append(s)
+                if not isinstance(value, Unknown):
+                    final = s
+            if final is None:
+                add(_criterion_score(c, "unknown", merge([s.input for s in stages]), cmax,
+                                     why="no stage has a value", stages=tuple(stages),
+                                     explain=explain, population=population))
+                continue
+            if isinstance(final.points, Unknown):
+                add(_criterion_score(c, "unknown", final.points, cmax,
+                                     why="; ".join(describe_reason(r)
+                                                   for r in final.points.sorted_reasons()),
+                                     stages=tuple(stages), final_stage=final.stage,
+                                     explain=explain, population=population))
+                continue
+            points = _num(final.points)
+            applied: list[tuple[Deduction, bool]] = []
+            deducted = False
+            unknown_when: Value | None = None
+            for d, when_of in deductions:
+                when = when_of(u)
+                if isinstance(when, Unknown):
+                    unknown_when = when
+                    break
+                applied.append((d, when is True))
+                if when is True:
+                    points -= d.points
+                    deducted = True
+            if unknown_when is not None:
+                add(_criterion_score(c, "unknown", unknown_when, cmax,
+                                     why="a deduction's condition is not known",
+                                     stages=tuple(stages), final_stage=final.stage,
+                                     explain=explain, population=population))
+                continue
+            if deducted or clamp:
+                points = min(max(points, floor), cmax)
+            rounded = None
+            if round_to is not None:
+                after, changed = round_to(points)
+                if changed:
+                    rounded = _rounded(c.id, points, after, r)  # type: ignore[arg-type]
+                points = after
+            add(_criterion_score(c, "scored", _norm(points), cmax, stages=tuple(stages),
+                                 final_stage=final.stage, explain=explain,
+                                 population=population, deductions=tuple(applied),
+                                 rounded=rounded))
+        return out
+
+    def direct(self, f: Formula) -> tuple[Callable[[dict[str, Value], Sequence[Row]], Value],
+                                          frozenset[str]] | None:
+        """The generated code that evaluates ``f`` from a unit's scalars alone, and the columns
+        it reads; None when ``f`` needs the unit's population or has no generated code. The
+        code raises (a planned hand-over, see :mod:`engine.codegen`) where
+        :meth:`Program.evaluate` would answer otherwise."""
+        way, sums = self.prepared.way(f)
+        if way == "plain":
+            fast = f.program.fast
+            return None if fast is None else (fast, frozenset())
+        if sums is None:
+            return None
+        if sums.name is not None:
+            name = sums.name
+            return (lambda scalars, _: scalars[name]), sums.columns  # the column itself
+        fast = sums.program.fast
+        return None if fast is None else (fast, sums.columns)
+
+    def simple_column(self, c: Criterion, units: Sequence[_Unit]) -> list[CriterionScore] | None:
+        """:meth:`criterion_column` for the commonest criterion (one input, no deduction, no
+        floor above 0; its population and input read from the unit's scalars and columns),
+        straight through; a unit where anything is not plain (a column not known, a formula's
+        generated code handing over, a value that is not a number for a proportional rule) is
+        scored by :meth:`criterion`. None when the criterion is not of that shape."""
+        ((stage, f),) = self.stage_inputs[c.id]
+        read = None if f is None else self.direct(f)
+        population = None if c.population is None else self.direct(c.population)
+        if read is None or (c.population is not None and population is None):
+            return None
+        evaluate, needs = read
+        count, pop_needs = population if population is not None else (None, frozenset())
+        needs = needs | pop_needs
+        rule = c.rule
+        assert rule is not None
+        proportional = rule.kind == "proportional"
+        fn, fd = _parts(rule.full_at) if rule.full_at is not None else (1, 1)
+        r = c.round or self.round_criteria
+        applies, cmax, on_empty = c.applies, c.max, c.on_empty
+        tn, td = _parts(cmax)
+        inputs, criterion, rule_of = self.inputs, self.criterion, self.rule
+        round_parts = None if r is None or r.places < 0 else _parts_rounder(r.places, r.mode)
+        if r is not None and r.places < 0:
+            return None
+        cid = c.id
+        new, set_attr = _new, _set
+        set_stage, set_input, set_points = _STAGE, _INPUT, _POINTS
+        no_population: tuple[()] = ()
+        out: list[CriterionScore] = []
+        add = out.append
+        for u in units:
+            unit = u.id
+            if applies is not None and unit not in applies:
+                add(_criterion_score(c, "not_applicable", 0, 0,
+                                     why="the criterion does not apply to this unit"))
+                continue
+            if u.unknown and not needs.isdisjoint(u.unknown):
+                add(criterion(c, unit, u))
+                continue
+            scalars = u.scalars
+            explain = functools.partial(inputs, c, unit, u)
+            size: Any = None  # Value | None
+            if count is not None:
+                try:
+                    size = count(scalars, no_population)
+                except Exception:
+                    add(criterion(c, unit, u))
+                    continue
+                if size.__class__ is Fraction and size.denominator == 1:
+                    size = size.numerator
+                if size == 0:
+                    if on_empty == "not_applicable":
+                        add(_criterion_score(c, "not_applicable", 0, 0,
+                                             why="nothing to score: the population is 0",
+                                             explain=explain, population=size))
+                        continue
+                    add(_criterion_score(c, "scored", cmax if on_empty == "full" else 0, cmax,
+                                         why=f"the population is 0: on_empty {on_empty}",
+                                         explain=explain, population=size))
+                    continue
+            value: Any  # Value
+            try:
+                value = evaluate(scalars, no_population)
+            except Exception:
+                add(criterion(c, unit, u))
+                continue
+            t = value.__class__
+            if t is Fraction and value.denominator == 1:
+                value, t = value.numerator, int
+            if proportional:
+                if t is int:
+                    vn, vd = value, 1
+                elif t is Fraction:
+                    vn, vd = value.numerator, value.denominator
+                else:
+                    add(criterion(c, unit, u))
+                    continue
+                # _proportional(value, full_at, max)
+                points: Any  # Num
+                if vn * fd >= fn * vd:
+                    points = cmax
+                    pn, pd = tn, td
+                elif vn <= 0:
+                    points, pn, pd = 0, 0, 1
+                else:
+                    pn, pd = vn * tn * fd, vd * td * fn
+                    points = _ratio(pn, pd)
+            else:
+                points = rule_of(c, value, u)
+                if isinstance(points, Unknown):
+                    add(criterion(c, unit, u))
+                    continue
+                pn, pd = _parts(_num(points))
+            # _stage_score(stage, value, points), inline
+            one = new(StageScore)
+            set_stage(one, stage)
+            set_input(one, value)
+            set_points(one, points)
+            rounded = None
+            if round_parts is not None:
+                if pd == 1:  # a whole number: unchanged
+                    after, changed = points, False
+                else:
+                    after, changed = round_parts(pn, pd, points)
+                if changed:
+                    rounded = _rounded(cid, points, after, r)  # type: ignore[arg-type]
+                points = after
+            # _criterion_score(c, "scored", ...), inline
+            score = new(CriterionScore)
+            set_attr(score, "__dict__", {
+                "criterion": c, "status": "scored", "points": _norm(points), "max": cmax,
+                "why": "", "stages": (one,), "final_stage": stage, "explain": explain,
+                "population": size, "deductions": (), "rounded": rounded})
+            add(score)
+        return out
+
+    def criterion(self, c: Criterion, unit: str, ctx: _Unit) -> CriterionScore:
         if c.applies is not None and unit not in c.applies:
             return _criterion_score(c, "not_applicable", 0, 0,
                                   why="the criterion does not apply to this unit")
@@ -592,7 +1292,7 @@ class _Scorer:
             return self.inputs(c, unit, ctx)
 
         if c.population is not None:
-            population = c.population.program.evaluate(ctx)
+            population = self.value(c.population, ctx)
             if isinstance(population, Unknown):
                 return _criterion_score(c, "unknown", population, c.max,
                                       why="the population is not known",
@@ -610,7 +1310,7 @@ class _Scorer:
         stages: list[StageScore] = []
         final: StageScore | None = None
         for stage, f in self.stage_inputs[c.id]:
-            value: Value = f.program.evaluate(ctx) if f is not None else 0
+            value: Value = self.value(f, ctx) if f is not None else 0
             pts = self.rule(c, value, ctx) if not isinstance(value, Unknown) else value
             s = StageScore(stage, value, pts)
             stages.append(s)
@@ -630,7 +1330,7 @@ class _Scorer:
         applied: list[tuple[Deduction, bool]] = []
         deducted = False
         for d in c.deductions:
-            when = d.when.program.evaluate(ctx)
+            when = self.value(d.when, ctx)
             if isinstance(when, Unknown):
                 return _criterion_score(c, "unknown", when, c.max,
                                       why="a deduction's condition is not known",
@@ -655,7 +1355,7 @@ class _Scorer:
                               final_stage=final.stage, explain=explain, population=population,
                               deductions=tuple(applied), rounded=rounded)
 
-    def rule(self, c: Criterion, value: Value, ctx: Context) -> Value:
+    def rule(self, c: Criterion, value: Value, ctx: _Unit) -> Value:
         """The points the rule gives for ``value`` (within the floor and the maximum)."""
         rule = c.rule
         assert rule is not None
@@ -679,15 +1379,13 @@ class _Scorer:
                 return _proportional(_num(value), rule.full_at, c.max)
             case "formula":
                 assert rule.formula is not None
-                scalars = dict(ctx.scalars)
-                scalars["value"] = value
-                out = rule.formula.evaluate(Context(scalars, ctx.population, ctx.subject))
+                out = self.value(rule.formula, ctx, value)
                 if isinstance(out, Unknown):
                     return out
                 return min(max(_num(out), c.floor), c.max)
         return min(max(_num(value), c.floor), c.max)
 
-    def inputs(self, c: Criterion, unit: str, ctx: Context) -> tuple[InputValue, ...]:
+    def inputs(self, c: Criterion, unit: str, ctx: _Unit) -> tuple[InputValue, ...]:
         """The facts and indicators the criterion's formulas read for the unit."""
         formulas = [*c.inputs.values(), *([c.population] if c.population else []),
                     *(d.when for d in c.deductions),
@@ -720,12 +1418,14 @@ def _proportional(v: Num, full_at: Num, top: Num) -> Num:
     if vn <= 0:
         return 0
     tn, td = (top, 1) if type(top) is int else (top.numerator, top.denominator)
-    return _norm(Fraction(vn * tn * fd, vd * td * fn))
+    return _ratio(vn * tn * fd, vd * td * fn)  # fn > 0 here: 0 < v < full_at
 
 
 def _sum(values: Sequence[Value]) -> Value:
-    if any(isinstance(v, Unknown) for v in values):
-        return merge(values)
+    for v in values:
+        t = v.__class__
+        if t is not int and t is not Fraction and isinstance(v, Unknown):
+            return merge(values)
     return _exact_sum(values)  # type: ignore[arg-type]  # no Unknown among them
 
 
@@ -742,9 +1442,11 @@ def _exact_sum(values: Sequence[Num]) -> Num:
             parts.append(v)
     if not parts:
         return whole
-    common = math.lcm(*[p.denominator for p in parts])
-    top = whole * common + sum(p.numerator * (common // p.denominator) for p in parts)
-    return _norm(Fraction(top, common))
+    denominators = [p.denominator for p in parts]
+    common = math.lcm(*denominators)
+    top = whole * common + sum([p.numerator * (common // d)
+                                for p, d in zip(parts, denominators, strict=True)])
+    return _ratio(top, common)
 
 
 def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
@@ -759,12 +1461,50 @@ def _sum_of(c: Criterion, parts: Sequence[CriterionScore]) -> CriterionScore:
 
 def _num(v: Value) -> Num:
     """A value known to be a number."""
+    t = v.__class__
+    if t is int or t is Fraction:  # the common case, tested first: this runs for every score
+        return v  # type: ignore[return-value]
     assert isinstance(v, int | Fraction) and not isinstance(v, bool), v
     return v
 
 
 def _norm(x: Num) -> Num:
     return x.numerator if type(x) is Fraction and x.denominator == 1 else x
+
+
+def _parts(x: Num) -> tuple[int, int]:
+    return (x, 1) if x.__class__ is int else (x.numerator, x.denominator)
+
+
+def _quotient(a: Num, b: Num) -> Num:
+    """``_norm(Fraction(a) / b)`` for ``b != 0``, in whole numbers."""
+    an, ad = _parts(a)
+    bn, bd = _parts(b)
+    n, d = an * bd, ad * bn
+    return _ratio(-n, -d) if d < 0 else _ratio(n, d)
+
+
+def _classifier(block: Block) -> Callable[[Num], str | None]:
+    """``lambda index: _group(block.classify, index)``, comparing whole numbers (the
+    bounds' parts worked out once) rather than :class:`Fraction` objects."""
+    bands = [(b.label, None if b.lower is None else _parts(b.lower), b.lower_closed,
+              None if b.upper is None else _parts(b.upper), b.upper_closed)
+             for b in block.classify]
+
+    def group(index: Num) -> str | None:
+        n, d = _parts(index)
+        for label, lower, lower_closed, upper, upper_closed in bands:
+            if lower is not None:
+                c = n * lower[1] - lower[0] * d  # the sign of index - lower
+                if c < 0 or (c == 0 and not lower_closed):
+                    continue
+            if upper is not None:
+                c = n * upper[1] - upper[0] * d
+                if c > 0 or (c == 0 and not upper_closed):
+                    continue
+            return label
+        return None  # pragma: no cover - the classification covers 0% to 100%
+    return group
 
 
 def _group(bands: Sequence[Band], index: Num) -> str | None:
