@@ -422,6 +422,11 @@ _PASS = {
 }
 
 
+#: The fact types a whole number given in memory is read as itself (when not too large and, for
+#: a count, not negative): what writing it out and reading its digits back gives.
+_WHOLE_KINDS = frozenset({"number", "count"})
+
+
 def read_python(fdef: FactDef, value: object) -> Known | Problem:
     """The value of ``fdef`` given as a Python object (not None), or why it was refused.
 
@@ -440,6 +445,9 @@ def read_python(fdef: FactDef, value: object) -> Known | Problem:
         'E640'
     """
     kind = fdef.type
+    if value.__class__ is int and kind in _WHOLE_KINDS and \
+            (-1 if kind == "count" else -_WHOLE_LIMIT) < value < _WHOLE_LIMIT:
+        return value  # (what reading its digits gives, at once)
     if isinstance(value, str):
         return read_value(fdef, value)
     if isinstance(value, bool):

@@ -141,3 +141,36 @@ def test_a_value_refused_is_located_as_before(plan2023: Plan, tmp_path: Path) ->
     facts = load_facts(plan2023, path)
     assert facts.values["snv"][fact] == 1200
     assert facts.where("snv", fact) == f"{facts.files[0]}:7:{11 + len(fact)}"
+
+
+_CELLS = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12),
+                   st.sampled_from([1.5, 0.95, 1e3, -0.0]),
+                   st.sampled_from(["12", "1.200", "1,5", "95%", "0.5", "x", "có", "true",
+                                    "2023-01-09", "09/01/2023", "", " ", "null", "Tốt"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), period=st.sampled_from([None, "year", "q1"]),
+       indent=_SHAPES)
+def test_load_facts_of_json_as_the_yaml_readers(plan2023: Plan, data: st.DataObject,
+                                                period: str | None,
+                                                indent: int | None) -> None:
+    """``load_facts`` of a JSON file (numbers, true and false, null and texts for values) gives
+    the facts, places and diagnostics (codes, words, FILE:LINE:COL, notes) of the YAML readers
+    and the per-entry checks."""
+    import tempfile
+
+    from .test_facts_scale import _outcome, _reference_outcome
+
+    agencies = [*list(plan2023.agencies)[:5], "nobody"]
+    facts = [*list(plan2023.facts)[:10], "nothing"]
+    given = data.draw(st.dictionaries(st.sampled_from(agencies), st.dictionaries(
+        st.sampled_from(facts), _CELLS, max_size=6), max_size=4))
+    body: dict[str, object] = {"plan": plan2023.id}
+    if data.draw(st.booleans()):
+        body["period"] = "year"
+    body["agencies"] = given
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "facts.json"
+        path.write_text(json.dumps(body, ensure_ascii=False, indent=indent), "utf-8")
+        assert _outcome(plan2023, path, period) == _reference_outcome(plan2023, path, period)

@@ -299,18 +299,20 @@ def _outcome(plan: Plan, path: Path, period: str | None) -> object:
 
 def _reference_outcome(plan: Plan, path: Path, period: str | None) -> object:
     """:func:`_outcome` with the column readers and checks turned off."""
+    from engine import factjson
     from engine import facts as facts_module
 
     saved = (fact_files._read_plain_csv, fact_files._read_plain_tree,
-             facts_module._check_tables)
+             facts_module._check_tables, factjson.read_json)
     try:
         fact_files._read_plain_csv = lambda f, text: False
         fact_files._read_plain_tree = lambda f, text: False
         facts_module._check_tables = lambda plan, files, period: None
+        factjson.read_json = lambda f, text: False
         return _outcome(plan, path, period)
     finally:
         (fact_files._read_plain_csv, fact_files._read_plain_tree,
-         facts_module._check_tables) = saved
+         facts_module._check_tables, factjson.read_json) = saved
 
 
 _CELLS = st.one_of(

@@ -7,6 +7,8 @@ import unicodedata
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.fact_values import Problem, format_fact_value, read_number, read_value
 from engine.model import Plan
@@ -242,3 +244,21 @@ def test_format_value(plan: Plan, fact: str, value: object, text: str) -> None:
         return
     assert format_fact_value(plan.facts[fact], value) == text  # type: ignore[arg-type]
     assert read_value(plan.facts[fact], text) == value
+
+
+@given(st.one_of(st.integers(-10**30, 10**30), st.sampled_from(
+    [0, 1, -1, 10**24 - 1, 10**24, -10**24, -10**24 + 1, 10**17, 10**18 - 1])),
+       st.sampled_from(["number", "count", "share"]))
+def test_a_whole_number_in_memory_reads_as_its_digits(value: int, kind: str) -> None:
+    """An ``int`` given in memory reads as the text of its digits reads (value, or the same
+    problem in the same words): the shortcut for a whole number changes nothing."""
+    from engine.fact_values import _fraction_text, read_python, unambiguous
+    from engine.model import FactDef, Label
+
+    fdef = FactDef("x", kind, Label("x"), "all", ("snv",), ("q1",))  # type: ignore[arg-type]
+    got = read_python(fdef, value)
+    if abs(value) >= 10**24:
+        assert isinstance(got, Problem) and got.code == "E640"
+        return
+    expected = read_value(fdef, unambiguous(_fraction_text(Fraction(value))))
+    assert got == expected and type(got) is type(expected)
