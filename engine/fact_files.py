@@ -39,8 +39,8 @@ from .source import Source, Span
 if TYPE_CHECKING:  # PyYAML only where a file is read through it: not for a plain fact file
     import yaml
 
-    from .yamlsrc import YMap, YNode, YScalar
     from .xlsxsrc import Cell, Sheet
+    from .yamlsrc import YNode
 
 __all__ = [
     "CSV_OPTIONAL",
@@ -473,7 +473,8 @@ def _plain_events(get: Callable[[], object], source: Source) -> tuple[
     """The plan, period, entries and bare agencies of a fact file of the usual shape (see
     :func:`_read_plain_tree`), read from its events (``get``); None when it is not of it."""
     import yaml
-    from yaml import MappingEndEvent as _MAP_END, MappingStartEvent as _MAP, ScalarEvent as _SCALAR
+
+    _SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
 
     if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
         return None  # pragma: no cover - a stream always starts so; an empty one has no document
@@ -517,7 +518,9 @@ def _plain_agencies(get: Callable[[], object], source: Source, columns: _Columns
                     bare: list[tuple[str, Place]]) -> bool:
     """The agencies of a fact file of the usual shape, after the start of their mapping, read
     into ``columns``; False when they are not of it."""
-    from yaml import MappingEndEvent as _MAP_END, MappingStartEvent as _MAP, ScalarEvent as _SCALAR
+    import yaml
+
+    _SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
 
     seen: set[str] = set()
     agencies, ats, facts_of, values = columns.agencies, columns.at, columns.facts, \
