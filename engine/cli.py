@@ -438,15 +438,23 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
     report is narrowed to ``agency`` when ``narrow`` (else the agency is only checked)."""
     import datetime as dt
 
-    from engine.facts import load_facts
+    from engine.cache import cached_facts
     from engine.report import check_arguments, evaluate
 
     plan = _load_plan(plan_path)
     when = _as_of(as_of)
     check_arguments(plan, period=period, as_of=when, area=area, agency=agency,
                     indicator=indicator, labels={**_OPTION_LABELS, "indicator": "INDICATOR"})
-    facts = load_facts(plan, list(facts_paths), period=period,
-                       max_file_bytes=_limits()["max_file_bytes"])
+    paths, limit = list(facts_paths), _limits()["max_file_bytes"]
+
+    def load() -> Facts:
+        from engine.facts import load_facts
+
+        return load_facts(plan, paths, period=period, max_file_bytes=limit)
+
+    # From the cache the plan came from (none with --no-cache): unchanged files are not
+    # checked again.
+    facts = cached_facts(plan, paths, period, limit, load)
     _facts_warnings(facts.warnings)
     return facts, evaluate(plan, facts, period=period,
                            as_of=when if isinstance(when, dt.date) else None, area=area,

@@ -92,7 +92,8 @@ def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) 
     assert sorted(m for m in warm if m.split(".")[0] in HEAVY or m in NOT_WARM) == []
     # nor the YAML reader: the plan comes from the cache, plain fact files are read by lines
     assert sorted(m for m in warm if m.split(".")[0] in WARM_NEVER or m in WARM_NEVER) == []
-    assert "engine.factlines" in warm  # the fact files of the example, read line by line
+    assert "engine.factlines" in first  # the fact files of the example, read line by line
+    assert "engine.factlines" not in warm  # ... then kept checked, beside the plan
 
 
 def test_the_launcher_lists_exactly_the_commands_of_engine_cli() -> None:
