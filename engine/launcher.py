@@ -141,6 +141,9 @@ def group() -> click.Group:
             return sorted(COMMANDS)
 
         def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            from .dccache import install
+
+            install()  # the engine's dataclasses, without compiling their methods again
             from . import cli
 
             return cli.main.get_command(ctx, cmd_name)

@@ -1,0 +1,110 @@
+"""The generated methods of the engine's dataclasses kept with its bytecode (engine.dccache):
+every method of every class is the same code, with the same annotations, whether compiled or
+read from the file; a damaged file is compiled again; nothing is written where Python writes no
+bytecode. Each run is a fresh interpreter whose bytecode goes to a folder of the test
+(PYTHONPYCACHEPREFIX). No timing here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Imports every module of the engine that defines a dataclass on the main job's way and a
+#: few more, then prints, for each dataclass of the engine, what its generated methods are.
+PROBE = r"""
+import dataclasses, inspect, json, re, sys, types
+from engine import dccache
+dccache.install()
+import engine.cli, engine.report, engine.facts, engine.render, engine.loader, engine.cache
+import engine.language, engine.checker, engine.registry, engine.formulas, engine.cases
+import engine.status, engine.diff, engine.scoring, engine.scorecard
+
+def shape(value):
+    if isinstance(value, types.CodeType):
+        return ["code", value.co_qualname, value.co_code.hex(), [shape(c) for c in value.co_consts],
+                list(value.co_names), list(value.co_varnames), list(value.co_freevars),
+                list(value.co_cellvars), value.co_flags, value.co_argcount,
+                value.co_kwonlyargcount, value.co_posonlyargcount, value.co_firstlineno,
+                value.co_linetable.hex(), value.co_exceptiontable.hex(), value.co_filename]
+    return repr(value)
+
+out = {}
+for name, module in sorted(sys.modules.items()):
+    if not (name == "engine" or name.startswith("engine.")) or module is None:
+        continue
+    for cls in vars(module).values():
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)
+                and cls.__module__ == name):
+            continue
+        for method in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__",
+                       "__delattr__"):
+            f = cls.__dict__.get(method)
+            if isinstance(f, types.FunctionType):
+                f = inspect.unwrap(f)
+                out[f"{name}.{cls.__qualname__}.{method}"] = [
+                    shape(f.__code__), repr(f.__annotations__), repr(f.__defaults__),
+                    f.__qualname__, f.__module__,
+                    [re.sub(" at 0x[0-9a-f]+", "", repr(c.cell_contents))
+                     for c in f.__closure__ or ()]]
+print(json.dumps({"methods": out, "compiled": dccache._new,
+                  "hooked": getattr(dataclasses, "exec", None) is dccache._exec}))
+"""
+
+
+def probe(prefix: Path, **env: str) -> dict[str, Any]:
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "CCHC_NO_CACHE")}
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
+                         text=True, check=True,
+                         env={**base, "PYTHONPYCACHEPREFIX": str(prefix), **env}).stdout
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def kept(prefix: Path) -> list[Path]:
+    return sorted(prefix.rglob("dataclasses.*.marshal"))
+
+
+def test_the_kept_code_is_the_compiled_code(tmp_path: Path) -> None:
+    prefix = tmp_path / "pycache"
+    plain = probe(prefix, CCHC_NO_CACHE="1")
+    assert not plain["hooked"] and kept(prefix) == []
+    first = probe(prefix)
+    [file] = kept(prefix)
+    second = probe(prefix)
+    assert (first["hooked"], first["compiled"]) == (True, True)
+    assert (second["hooked"], second["compiled"]) == (True, False)  # all read from the file
+    assert len(plain["methods"]) > 150
+    assert first["methods"] == plain["methods"]
+    assert second["methods"] == plain["methods"]
+    assert file.name == f"dataclasses.{sys.implementation.cache_tag}.marshal"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:len(data) // 2],  # truncated
+    lambda data: b"junk",  # not ours
+    lambda data: data.replace(b"cchc-dataclasses 1 ", b"cchc-dataclasses 1 0"),  # another Python
+])
+def test_a_damaged_file_is_compiled_again_and_rewritten(tmp_path: Path, damage: Any) -> None:
+    prefix = tmp_path / "pycache"
+    plain = probe(prefix, CCHC_NO_CACHE="1")
+    probe(prefix)
+    [file] = kept(prefix)
+    file.write_bytes(damage(file.read_bytes()))
+    again = probe(prefix)
+    assert again["compiled"] and again["methods"] == plain["methods"]
+    assert not probe(prefix)["compiled"]
+
+
+def test_nothing_is_written_where_python_writes_no_bytecode(tmp_path: Path) -> None:
+    prefix = tmp_path / "pycache"
+    run = probe(prefix, PYTHONDONTWRITEBYTECODE="1")
+    assert run["hooked"] and run["compiled"] and kept(prefix) == []
