@@ -104,7 +104,43 @@ def main() -> None:
             return
         except (OSError, UnicodeEncodeError):  # said by click, as engine.cli._out says it
             pass
-    group().main(prog_name="cchc" if named else None)
+    try:
+        group().main(prog_name="cchc" if named else None)
+    except SystemExit as done:  # how click ends, in every case
+        _exit(done)
+        raise
+
+
+def _exit(done: SystemExit) -> None:
+    """End the program at once with ``done``'s status, once what it wrote is flushed and the
+    ``atexit`` functions have run: what is left is freeing the objects of the plan, the facts
+    and the report one by one, which took a warm run's time as long as evaluating. Returns
+    (for Python to exit as usual) when the status is not a number or a stream cannot be
+    flushed, so that Python says what it always says then."""
+    code = done.code
+    if code is None:
+        code = 0
+    if not isinstance(code, int) or isinstance(code, bool) or not 0 <= code <= 255:
+        return
+    if not _flushed():
+        return
+    import atexit
+
+    atexit._run_exitfuncs()  # (which also unregisters them)
+    if not _flushed():  # what an atexit function wrote
+        return
+    os._exit(code)
+
+
+def _flushed() -> bool:
+    """Whether standard output and error were flushed (without error)."""
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except BaseException:
+        return False
+    return True
 
 
 def _width() -> int:

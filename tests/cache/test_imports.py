@@ -137,3 +137,31 @@ def test_the_launcher_prints_the_same_help_and_runs_the_same_commands(
         assert (ours.exit_code, ours.output) == (theirs.exit_code, theirs.output)
     ran = runner.invoke(launcher.group(), ["--no-cache", "periods", "plans/2023.yaml"])
     assert ran.exit_code == 0 and "q1" in ran.output
+
+
+@pytest.mark.parametrize("args", [
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q1", "--as-of",
+     "2023-03-14"],
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q9"],  # E620: exit 2
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q1", "--as-of",
+     "2023-03-14", "--fail-on", "not_met", "--format", "json"],  # exit 1
+    ["periods", "plans/2023.yaml", "--nope"],  # a usage error
+])
+def test_the_program_ends_as_click_ends_it(args: list[str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program leaves without freeing its objects one by one (os._exit), after flushing
+    what it wrote and running the atexit functions: the same status, output and errors as
+    the command line run in this process."""
+    env = {**os.environ, "CCHC_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "100"}
+    probe = ("import atexit, sys\natexit.register(lambda: print('atexit ran'))\n"
+             "from engine.launcher import main\n"
+             f"sys.argv = ['cchc', *{args!r}]\nmain()")
+    ours = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COLUMNS", "100")
+    theirs = CliRunner().invoke(cli.main, args, prog_name="cchc")
+    assert ours.returncode == theirs.exit_code and ours.returncode in (0, 1, 2)
+    assert ours.stdout == theirs.stdout + "atexit ran\n"
+    assert ours.stderr == theirs.stderr
