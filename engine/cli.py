@@ -567,11 +567,12 @@ def _columns(output: str | None) -> int:
     """The width of the table: the terminal's (which ``COLUMNS`` overrides) when it is printed
     to one, else ``COLUMNS``, else :data:`engine.render.DEFAULT_WIDTH`."""
     import os
-    import shutil
 
     from engine.render import DEFAULT_WIDTH
 
     if output is None and sys.stdout.isatty():
+        import shutil  # (here: it imports the archive modules)
+
         return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     columns = os.environ.get("COLUMNS", "").strip()
     return int(columns) if columns.isdigit() and int(columns) > 0 else DEFAULT_WIDTH
