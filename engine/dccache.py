@@ -13,7 +13,9 @@ text was new, unless Python writes no bytecode (``PYTHONDONTWRITEBYTECODE``).
 Nothing about a class changes: the code is that of ``compile(text, "<string>", "exec")`` of
 the text ``dataclasses`` wrote, as its own ``exec`` would compile it (no inherited
 ``__future__`` flags), looked up by that whole text; a file of another Python, damaged or
-unreadable is not used, and ``CCHC_NO_CACHE`` turns this off as it turns off every cache
+unreadable is not used, nor one that someone other than its owner (the user, or the
+administrator who installed the engine) could have written; ``CCHC_NO_CACHE`` turns this off
+as it turns off every cache
 (``tests/cache/test_dccache.py`` checks that every method's code is the same either way).
 """
 
@@ -21,6 +23,7 @@ import builtins
 import contextlib
 import marshal
 import os
+import stat
 import sys
 from typing import Any
 
@@ -50,7 +53,15 @@ def _read(path: str | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            getuid = getattr(os, "getuid", None)
+            # Code, as a .pyc is: read only from a regular file that no one but its owner can
+            # write, the user or the administrator who installed the engine.
+            if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022 or (
+                    getuid is not None and st.st_uid not in (getuid(), 0)):
+                return {}
             data = f.read()
         if not data.startswith(HEADER):
             return {}

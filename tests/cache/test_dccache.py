@@ -108,3 +108,13 @@ def test_nothing_is_written_where_python_writes_no_bytecode(tmp_path: Path) -> N
     prefix = tmp_path / "pycache"
     run = probe(prefix, PYTHONDONTWRITEBYTECODE="1")
     assert run["hooked"] and run["compiled"] and kept(prefix) == []
+
+
+def test_a_file_others_can_write_is_not_read(tmp_path: Path) -> None:
+    prefix = tmp_path / "pycache"
+    probe(prefix)
+    [file] = kept(prefix)
+    assert file.stat().st_mode & 0o022 == 0
+    os.chmod(file, 0o666)
+    assert probe(prefix)["compiled"]  # compiled again, and the file written again, private
+    assert kept(prefix)[0].stat().st_mode & 0o022 == 0 and not probe(prefix)["compiled"]
