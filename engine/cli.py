@@ -310,7 +310,15 @@ def _load_plan(path: str) -> Plan:
     from engine.loader import load_plan
 
     no_cache = click.get_current_context().meta.get("cchc.no_cache", False)
-    return load_plan(path, **_limits(), cache=not no_cache)
+    plan = load_plan(path, **_limits(), cache=not no_cache)
+    if not no_cache:  # the code generated for its formulas, kept beside it by the program
+        from engine.cache import directory
+        from engine.dccache import keep_formulas
+
+        folder = directory(True)
+        if folder is not None:
+            keep_formulas(folder)
+    return plan
 
 
 def _echo_json(data: Any) -> None:

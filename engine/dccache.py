@@ -27,7 +27,7 @@ import stat
 import sys
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["install", "keep_formulas"]
 
 #: The first bytes of the file: the format, and the Python whose code it holds.
 HEADER = f"cchc-dataclasses 1 {sys.version}\n".encode("utf-8", "surrogateescape")
@@ -37,6 +37,7 @@ MAX_TEXTS = 4000
 _codes: dict[str, Any] | None = None  # the texts and their code, read on first use
 _new = False  # whether a text was compiled that the file does not hold
 _path: str | None = None
+_installed = False  # whether the program installed these (formulas are kept only then)
 
 
 def _file() -> str | None:
@@ -119,12 +120,108 @@ def _write() -> None:
 def install() -> None:
     """Give ``dataclasses`` the kept code of the engine's classes (see the module's text),
     unless ``CCHC_NO_CACHE`` is set. Classes of other modules are compiled as always."""
-    global _path
+    global _path, _installed
     if os.environ.get("CCHC_NO_CACHE", "").strip() not in ("", "0"):
         return
+    _installed = True
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:
         return
     _path = _file()
     dataclasses.exec = _exec  # type: ignore[attr-defined]
+
+
+# --- the code generated for formulas ------------------------------------------------------
+
+#: The flags of ``__future__`` features that ``compile`` takes from the code calling it (what
+#: CPython calls ``PyCF_MASK``): all but ``nested_scopes`` and ``generators``, always on.
+_FUTURE_FLAGS = 0x1FE0000
+#: The first bytes of the file of formula code (``keep_formulas``).
+FORMULAS_HEADER = f"cchc-formulas 1 {sys.version}\n".encode("utf-8", "surrogateescape")
+MAX_FORMULAS = 5000
+
+_formulas: dict[str, Any] | None = None
+_formulas_new = False
+_formulas_path: str | None = None
+#: How many formula texts were compiled (not found in the file) in this process.
+compiled_formulas = 0
+
+
+def keep_formulas(folder: str | os.PathLike[str]) -> None:
+    """In the ``cchc`` program (after :func:`install`), give :mod:`engine.codegen` the code of
+    formulas compiled before, from
+    ``formulas.<cache tag>.marshal`` in ``folder`` (the compiled-plan cache, read and written
+    under the same rules: a file of this user only, written ``0600``); a text compiled for the
+    first time is added to it when the program ends. The code is that of ``compile`` of the
+    same text, with the same flags (``tests/cache/test_dccache.py``)."""
+    global _formulas_path
+    codegen = sys.modules.get("engine.codegen")
+    if not _installed or codegen is None or getattr(codegen, "compile", None) is _compile_formula:
+        return
+    _formulas_path = os.path.join(os.fspath(folder),
+                                  f"formulas.{sys.implementation.cache_tag}.marshal")
+    codegen.compile = _compile_formula  # type: ignore[attr-defined]
+
+
+def _read_formulas() -> dict[str, Any]:
+    from pathlib import Path
+
+    from .cache import _read_entry  # (owned by this user, writable by no one else)
+
+    data = _read_entry(Path(_formulas_path)) if _formulas_path else None
+    if data is None or not data.startswith(FORMULAS_HEADER):
+        return {}
+    try:
+        codes = marshal.loads(data[len(FORMULAS_HEADER):])
+    except Exception:
+        return {}
+    if not isinstance(codes, dict):
+        return {}
+    code_type = type(_read.__code__)
+    return {k: v for k, v in codes.items() if isinstance(k, str) and type(v) is code_type}
+
+
+def _compile_formula(source: Any, filename: Any, mode: Any, flags: int = 0,
+                     dont_inherit: bool = False, optimize: int = -1, **kwargs: Any) -> Any:
+    """``compile`` as :mod:`engine.codegen` calls it: the same code, from the file when the
+    same text was compiled before with the same flags."""
+    global _formulas, _formulas_new, compiled_formulas
+    if not dont_inherit:  # the flags compile would take from its caller, codegen
+        flags |= sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+    if kwargs or optimize != -1 or not isinstance(source, str) or not isinstance(filename, str):
+        return compile(source, filename, mode, flags, True, optimize, **kwargs)
+    key = f"{mode}\0{filename}\0{flags}\0{source}"
+    if _formulas is None:
+        _formulas = _read_formulas()
+    code = _formulas.get(key)
+    if code is None:
+        code = compile(source, filename, mode, flags, True)
+        compiled_formulas += 1
+        if len(_formulas) < MAX_FORMULAS:
+            _formulas[key] = code
+            if not _formulas_new:
+                _formulas_new = True
+                import atexit
+
+                atexit.register(_write_formulas)
+    return code
+
+
+def _write_formulas() -> None:
+    if _formulas_path is None or _formulas is None:
+        return
+    folder = os.path.dirname(_formulas_path)
+    try:
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".formulas.", suffix=".tmp", dir=folder)  # 0600
+    except Exception:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(FORMULAS_HEADER + marshal.dumps(_formulas))
+        os.replace(tmp, _formulas_path)
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -105,6 +105,10 @@ def main() -> None:
         except (OSError, UnicodeEncodeError):  # said by click, as engine.cli._out says it
             pass
     _collect_less()
+    if args and args[0] not in ("--help", "-h", "--version"):
+        from .dccache import install
+
+        install()  # the engine's generated code (its dataclasses', formulas'), kept
     try:
         group().main(prog_name="cchc" if named else None)
     except SystemExit as done:  # how click ends, in every case
@@ -195,9 +199,6 @@ def group() -> click.Group:
             return sorted(COMMANDS)
 
         def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-            from .dccache import install
-
-            install()  # the engine's dataclasses, without compiling their methods again
             from . import cli
 
             return cli.main.get_command(ctx, cmd_name)

@@ -118,3 +118,72 @@ def test_a_file_others_can_write_is_not_read(tmp_path: Path) -> None:
     os.chmod(file, 0o666)
     assert probe(prefix)["compiled"]  # compiled again, and the file written again, private
     assert kept(prefix)[0].stat().st_mode & 0o022 == 0 and not probe(prefix)["compiled"]
+
+
+#: The README's main job run by the program, then what the formula code kept holds: how many
+#: texts this run compiled, and for each text kept, its code beside the code compiled again.
+FORMULAS = r"""
+import atexit, json, sys
+from engine import dccache
+def report():
+    kept = dccache._formulas or {}
+    same = []
+    for key, code in kept.items():
+        mode, filename, flags, source = key.split("\0", 3)
+        again = compile(source, filename, mode, int(flags), True)
+        same.append(code == again and code.co_flags == again.co_flags
+                    and code.co_consts == again.co_consts)
+    sys.__stderr__.write("@@" + json.dumps({"compiled": dccache.compiled_formulas,
+                                             "kept": len(kept), "same": all(same)}) + "\n")
+atexit.register(report)
+sys.argv = ["cchc", "evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q1",
+            "--as-of", "2023-03-14", "--format", "json"]
+from engine.launcher import main
+main()
+"""
+
+
+def run_job(cache: Path, **env: str) -> tuple[str, dict[str, Any]]:
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "CCHC_NO_CACHE")}
+    done = subprocess.run([sys.executable, "-c", FORMULAS], cwd=ROOT, capture_output=True,
+                          text=True, check=True,
+                          env={**base, "CCHC_CACHE_DIR": str(cache), **env})
+    data: dict[str, Any] = json.loads(done.stderr.rsplit("@@", 1)[1])
+    return done.stdout, data
+
+
+def test_the_code_of_formulas_is_kept_beside_the_plan(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain, off = run_job(cache, CCHC_NO_CACHE="1")
+    assert off["kept"] == 0 and off["compiled"] == 0  # not hooked: compiled by codegen
+    first, made = run_job(cache)
+    [file] = sorted(cache.glob("formulas.*.marshal"))
+    assert file.stat().st_mode & 0o777 == 0o600
+    again, hit = run_job(cache)
+    assert made["compiled"] > 50 and made["same"]
+    assert hit["compiled"] == 0 and hit["kept"] == made["compiled"] and hit["same"]
+    assert first == plain == again
+    file.write_bytes(file.read_bytes()[:100])  # damaged: compiled again, same report
+    damaged, redo = run_job(cache)
+    assert damaged == plain and redo["compiled"] == made["compiled"]
+    os.chmod(file, 0o644)
+    assert run_job(cache)[1]["compiled"] == 0
+    os.chmod(file, 0o666)  # writable by others: not read
+    assert run_job(cache)[1]["compiled"] == made["compiled"]
+
+
+def test_a_formula_compiles_with_the_flags_of_its_caller() -> None:
+    """Without ``dont_inherit``, ``compile`` takes the ``__future__`` flags of the code that
+    calls it (here this module's ``annotations``); the kept code does the same."""
+    from engine import dccache
+
+    source = "def f(x: undefined_name) -> None:\n    return None\n"
+    theirs = compile(source, "<cchc formula>", "exec")
+    ours = dccache._compile_formula(source, "<cchc formula>", "exec")
+    assert ours == theirs and ours.co_flags == theirs.co_flags
+    explicit = dccache._compile_formula(source, "<cchc formula>", "exec", dont_inherit=True)
+    assert explicit == compile(source, "<cchc formula>", "exec", dont_inherit=True)
+    namespace: dict[str, Any] = {}
+    exec(ours, namespace)  # with annotations deferred, the undefined name is never looked up
+    assert namespace["f"].__annotations__ == {"x": "undefined_name", "return": "None"}
