@@ -65,6 +65,9 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Agency:
+    """An agency of the registry: a department, a district, a commune...; ``parent`` is the
+    agency above it."""
+
     id: str
     name: Label
     kind: str
@@ -96,6 +99,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A reporting period: the data window ``start``-``end`` and the report's ``due`` date."""
+
     id: str
     name: Label
     start: dt.date
@@ -188,6 +193,8 @@ class Area:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The decision that issued the plan: its number, date and signer."""
+
     number: str
     date: dt.date | None = None
     signer: str | None = None
