@@ -50,9 +50,10 @@ def _file() -> str | None:
     return os.path.join(os.path.dirname(cached), f"dataclasses.{tag}.marshal")
 
 
-def _read(path: str | None) -> dict[str, Any]:
+def _read(path: str | None, header: bytes = HEADER) -> Any:
+    """What the file at ``path`` holds after ``header``, or None."""
     if path is None:
-        return {}
+        return None
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
@@ -62,13 +63,18 @@ def _read(path: str | None) -> dict[str, Any]:
             # write, the user or the administrator who installed the engine.
             if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022 or (
                     getuid is not None and st.st_uid not in (getuid(), 0)):
-                return {}
+                return None
             data = f.read()
-        if not data.startswith(HEADER):
-            return {}
-        codes = marshal.loads(data[len(HEADER):])
-    except Exception:  # missing, unreadable or damaged: compiled again, and written again
-        return {}
+        if not data.startswith(header):
+            return None
+        return marshal.loads(data[len(header):])
+    except Exception:  # missing, unreadable or damaged: made again, and written again
+        return None
+
+
+def _file_codes(path: str | None) -> dict[str, Any]:
+    """The texts and their code in the file at ``path`` (none when it is not one)."""
+    codes = _read(path)
     if not isinstance(codes, dict):
         return {}
     code_type = type(_read.__code__)
@@ -86,7 +92,7 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
                       if isinstance(source, str) else source, globals, locals, **kwargs)
         return
     if _codes is None:
-        _codes = _read(_path)
+        _codes = _file_codes(_path)
     code = _codes.get(source)
     if code is None:
         code = compile(source, "<string>", "exec", dont_inherit=True)
@@ -101,17 +107,21 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
 
 
 def _write() -> None:
-    """Write the texts and their code (a temporary file renamed over the file); any failure
-    leaves it as it was, as a ``.pyc`` that cannot be written."""
-    if _path is None or _codes is None or sys.dont_write_bytecode:
-        return
-    tmp = f"{_path}.{os.getpid()}.tmp"
+    """Write the texts and their code; unless Python writes no bytecode."""
+    if _path is not None and _codes is not None and not sys.dont_write_bytecode:
+        _write_file(_path, HEADER, _codes)
+
+
+def _write_file(path: str, header: bytes, value: Any) -> None:
+    """Write ``header`` and ``value`` (marshalled) to ``path`` (a temporary file renamed over
+    it); any failure leaves it as it was, as a ``.pyc`` that cannot be written."""
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(_path), exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as f:
-            f.write(HEADER + marshal.dumps(_codes))
-        os.replace(tmp, _path)
+            f.write(header + marshal.dumps(value))
+        os.replace(tmp, path)
     except Exception:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -124,6 +134,7 @@ def install() -> None:
     if os.environ.get("CCHC_NO_CACHE", "").strip() not in ("", "0"):
         return
     _installed = True
+    _keep_catalogues()
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:
@@ -225,3 +236,69 @@ def _write_formulas() -> None:
     except Exception:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+# --- the message catalogue ----------------------------------------------------------------
+
+#: The first bytes of a kept catalogue.
+CATALOGUE_HEADER = f"cchc-catalogue 1 {sys.version}\n".encode("utf-8", "surrogateescape")
+
+
+def _keep_catalogues() -> None:
+    """Give :mod:`engine.i18n` the messages of a compiled catalogue (``.mo``) as parsed on an
+    earlier run, kept beside the engine's bytecode with the SHA-256 of the ``.mo`` they were
+    parsed from: parsing the thousand messages again took a run some milliseconds."""
+    from . import i18n
+
+    if getattr(i18n.catalogue, "__wrapped__", None) is not None:
+        return
+    original = i18n.catalogue
+
+    def catalogue(lang: str) -> Any:
+        found = i18n._catalogues.get(lang)
+        if found is None:
+            found = _kept_catalogue(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo",
+                                    lang) if lang != "en" else None
+            if found is None:
+                return original(lang)
+            i18n._catalogues[lang] = found
+        return found
+
+    catalogue.__wrapped__ = original  # type: ignore[attr-defined]
+    catalogue.__doc__ = original.__doc__
+    i18n.catalogue = catalogue
+
+
+def _kept_catalogue(mo: Any, lang: str) -> Any:
+    """The catalogue of the ``.mo`` file ``mo``: from the kept messages when they were parsed
+    from the same bytes, else parsed (and kept when the program ends); None when the file
+    cannot be read (``engine.i18n`` then says why, as always)."""
+    import gettext
+    import hashlib
+
+    try:
+        with open(mo, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    digest = hashlib.sha256(data).digest()
+    kept = os.path.join(os.path.dirname(_path), f"catalogue.{lang}.{sys.implementation.cache_tag}"
+                        ".marshal") if _path else None
+    stored = _read(kept, CATALOGUE_HEADER) if kept else None
+    if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == digest:
+        _digest, catalog, info, charset = stored
+        found = gettext.GNUTranslations()  # (nothing parsed) with what the parse would give
+        found._catalog, found._info, found._charset = catalog, info, charset  # type: ignore[attr-defined]
+        plural = info.get("plural-forms")
+        if plural:  # as GNUTranslations._parse makes it
+            found.plural = gettext.c2py(plural.split(";")[1].split("plural=")[1])  # type: ignore[attr-defined]
+        return found
+    import io
+
+    found = gettext.GNUTranslations(io.BytesIO(data))
+    if kept and not sys.dont_write_bytecode:
+        import atexit
+
+        atexit.register(_write_file, kept, CATALOGUE_HEADER, (
+            digest, found._catalog, found._info, found._charset))  # type: ignore[attr-defined]
+    return found

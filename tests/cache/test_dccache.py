@@ -187,3 +187,49 @@ def test_a_formula_compiles_with_the_flags_of_its_caller() -> None:
     namespace: dict[str, Any] = {}
     exec(ours, namespace)  # with annotations deferred, the undefined name is never looked up
     assert namespace["f"].__annotations__ == {"x": "undefined_name", "return": "None"}
+
+
+#: The Vietnamese catalogue as engine.i18n gives it in the program, compared with the .mo
+#: parsed by gettext: every message, every plural form, the header.
+CATALOGUE = r"""
+import gettext, json, sys
+from engine import dccache, i18n
+dccache.install()
+ours = i18n.catalogue("vi")
+with open(i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "cchc.mo", "rb") as f:
+    theirs = gettext.GNUTranslations(f)
+with i18n.use("vi"):
+    said = i18n._("unknown")
+print(json.dumps({
+    "same": ours._catalog == theirs._catalog and ours._info == theirs._info
+            and ours._charset == theirs._charset and type(ours) is type(theirs)
+            and all(ours.plural(n) == theirs.plural(n) for n in range(300))
+            and all(ours.gettext(m) == theirs.gettext(m) for m in theirs._catalog
+                    if isinstance(m, str))
+            and all(ours.ngettext(m[0], m[0] + "s", n) == theirs.ngettext(m[0], m[0] + "s", n)
+                    for m in theirs._catalog if isinstance(m, tuple) for n in (0, 1, 2, 5)),
+    "kept": type(ours).__name__, "parsed": "_catalog" in vars(ours), "said": said,
+    "hooked": i18n.catalogue is not dccache._keep_catalogues}))
+"""
+
+
+def test_the_kept_catalogue_is_the_parsed_one(tmp_path: Path) -> None:
+    prefix = tmp_path / "pycache"
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "CCHC_NO_CACHE")}
+
+    def run(**env: str) -> dict[str, Any]:
+        out = subprocess.run([sys.executable, "-c", CATALOGUE], cwd=ROOT, capture_output=True,
+                             text=True, check=True,
+                             env={**base, "PYTHONPYCACHEPREFIX": str(prefix), **env}).stdout
+        data: dict[str, Any] = json.loads(out)
+        return data
+
+    plain = run(CCHC_NO_CACHE="1")
+    first = run()
+    [kept] = sorted(prefix.rglob("catalogue.vi.*.marshal"))
+    second = run()
+    assert plain["same"] and first["same"] and second["same"]
+    assert plain["said"] == first["said"] == second["said"] != "unknown"
+    kept.write_bytes(kept.read_bytes()[:-10])  # damaged: parsed again
+    assert run()["same"]
