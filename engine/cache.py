@@ -39,7 +39,6 @@ import gc
 import hashlib
 import io
 import os
-import pickle
 import stat
 import struct
 import sys
@@ -50,6 +49,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__, files
+
+try:  # the C unpickler alone: the pickle module, a Python pickler too, is imported to write
+    from _pickle import loads as _unpickle
+except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from pickle import loads as _unpickle
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
@@ -213,16 +217,18 @@ def _slotted_fields(cls: type) -> tuple[str, ...] | None:
     return _FIELDS[cls]
 
 
-def _slotted(cls: type, values: tuple[Any, ...]) -> Any:
+def _slotted(cls: type, values: tuple[Any, ...],
+             _setters: Callable[[type], Any] = _SETTERS.get,
+             _new: Callable[[type], Any] = object.__new__) -> Any:
     """An object of a slotted dataclass from its field values (the inverse of
-    :meth:`_Pickler.reducer_override`): its slots set directly, as the ``__setstate__`` of
+    ``_Pickler.reducer_override``): its slots set directly, as the ``__setstate__`` of
     dataclasses does, without looking up the fields for each object (which made a plan with
     20,000 agencies take seconds to load)."""
-    setters = _SETTERS.get(cls)
+    setters = _setters(cls)
     if setters is None:
         names = _slotted_fields(cls) or ()
         setters = _SETTERS[cls] = tuple(getattr(cls, n).__set__ for n in names)
-    obj: Any = object.__new__(cls)
+    obj = _new(cls)
     for set_slot, value in zip(setters, values, strict=True):
         set_slot(obj, value)
     return obj
@@ -282,29 +288,39 @@ class _Places(Mapping[Any, "Span"]):
         return _Places.reduce(self)
 
 
-class _Pickler(pickle.Pickler):
-    #: Whether a mapping of the engine's own (where each value of a fact set was written,
-    #: worked out when first asked for) is kept as the spans it maps to (:class:`_Places`).
-    mappings_as_views = False
+@functools.cache
+def _pickler_class() -> type[Any]:
+    """The pickler of entries (the pickle module is imported to write one, not to read)."""
+    import pickle
 
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        if cls in self.dispatch_table:
-            return NotImplemented
-        names = _slotted_fields(cls)
-        if names is None:
-            if self.mappings_as_views and isinstance(obj, Mapping) and \
-                    cls.__module__.startswith("engine."):
-                return _Places.reduce(obj)
-            return NotImplemented
-        return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+    class _Pickler(pickle.Pickler):
+        #: Whether a mapping of the engine's own (where each value of a fact set was written,
+        #: worked out when first asked for) is kept as the spans it maps to
+        #: (:class:`_Places`).
+        mappings_as_views = False
+
+        def reducer_override(self, obj: Any) -> Any:
+            cls = type(obj)
+            if cls in self.dispatch_table:
+                return NotImplemented
+            names = _slotted_fields(cls)
+            if names is None:
+                if self.mappings_as_views and isinstance(obj, Mapping) and \
+                        cls.__module__.startswith("engine."):
+                    return _Places.reduce(obj)
+                return NotImplemented
+            return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+
+    return _Pickler
 
 
 def dumps(plan: Plan | Facts) -> bytes:
     """The pickle of a compiled plan (its formulas as checked trees), or of checked facts
     (where their values were written as a read-only mapping of the same spans)."""
+    import pickle
+
     buf = io.BytesIO()
-    pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _pickler_class()(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.mappings_as_views = not isinstance(plan, _plan_class())
     pickler.dispatch_table = _reducers()
     pickler.dump(plan)
@@ -323,7 +339,7 @@ def _loads(data: bytes) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        return _unpickle(data)
     finally:
         if enabled:
             gc.enable()
@@ -366,7 +382,7 @@ def _open_entry(data: bytes, magic: bytes) -> tuple[bytes, Any, bytes] | None:
     if len(body) < _LENGTH.size or hashlib.sha256(body).digest() != digest:
         return None  # truncated or changed
     (size,) = _LENGTH.unpack_from(body)
-    header = pickle.loads(body[_LENGTH.size:_LENGTH.size + size])
+    header = _unpickle(body[_LENGTH.size:_LENGTH.size + size])
     return digest, header, body[_LENGTH.size + size:]
 
 
@@ -390,6 +406,8 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
                  suffix: str = ".plan") -> bytes:
     """Write an entry atomically (a temporary file renamed over it), ``0600`` in a folder
     created ``0700``; any failure leaves the cache as it was. Returns the entry's digest."""
+    import pickle
+
     head = pickle.dumps((version, deps, *header), protocol=pickle.HIGHEST_PROTOCOL)
     body = _LENGTH.pack(len(head)) + head + dumps(plan)
     digest = hashlib.sha256(body).digest()
