@@ -253,3 +253,16 @@ def test_a_fact_set_from_the_cache_pickles_again(work: Path) -> None:
     kept = read.cached()
     again = cache._loads(cache.dumps(kept))
     same(again, load_facts(plan, ["q1"], period="q1"))
+
+
+def test_explain_names_the_same_places_from_the_cache(work: Path) -> None:
+    """``cchc explain`` shows where each value was written (FILE:LINE:COL): from kept facts as
+    from a fresh read."""
+    args = ["explain", "plans/2023.yaml", "q1", "procedures.on_time", "--period", "q1",
+            "--agency", "vp_ubnd"]
+    runner = CliRunner()
+    runs = [runner.invoke(main, a) for a in (["--no-cache", *args], args, args)]
+    assert len({(r.exit_code, r.stdout, r.stderr) for r in runs}) == 1
+    assert runs[0].exit_code == 0
+    assert "(q1/so-ban-nganh.yaml:19:24)" in runs[2].stdout  # dossiers_received of vp_ubnd
+    assert len(facts_entries(work)) == 1
