@@ -92,7 +92,10 @@ Commands:
 
 def main() -> None:
     """The ``cchc`` program: ``--help`` and ``--version`` answered here when the help is the
-    usual one (:data:`HELP`), anything else by click (:func:`group`)."""
+    usual one (:data:`HELP`), anything else by click (:func:`group`), with the collector run
+    less often (:func:`_collect_less`), the engine's generated code kept
+    (:func:`engine.dccache.install`), and the process ended at once when the command is done
+    (:func:`_exit`): call it as a program, not from code that goes on afterwards."""
     args = sys.argv[1:]
     named = os.path.basename(sys.argv[0]) == "cchc"
     if (named and args in (["--help"], ["-h"], ["--version"]) and _width() == 78
