@@ -19,6 +19,12 @@ names. An entry is therefore read only from a file owned by the user running the
 writable by no one else; the folder is created ``0700`` and each entry ``0600``. A cache folder
 shared with others (``CCHC_CACHE_DIR=/tmp``) is safe in this sense: their files are ignored.
 
+The checked facts of a plan (:func:`cached_facts`, what ``cchc evaluate`` and ``cchc explain``
+load) are kept the same way, beside it: an entry for the facts of one plan entry (its digest,
+which names the engine, the plan's files and the compiled plan), the fact files as given, the
+period, the size limit, the working folder and the language, valid while the folders list the
+same files with the same warnings and every file read has the same bytes.
+
 Where: ``cache=True`` uses ``$CCHC_CACHE_DIR``, else ``$XDG_CACHE_HOME/cchc``, else
 ``~/.cache/cchc``; a path uses that folder; ``CCHC_NO_CACHE=1`` turns every cache off.
 """
@@ -33,23 +39,31 @@ import gc
 import hashlib
 import io
 import os
-import pickle
 import stat
 import struct
 import sys
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__, files
 
+try:  # the C unpickler alone: the pickle module, a Python pickler too, is imported to write
+    from _pickle import loads as _unpickle
+except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from pickle import loads as _unpickle
+
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .evaluator import Program
+    from .facts import Facts
     from .model import Plan
     from .nodes import Expr
+    from .source import Source, Span
 
-__all__ = ["CacheArg", "cached_plan", "directory", "engine_version"]
+__all__ = ["CacheArg", "cached_facts", "cached_plan", "directory", "engine_version"]
 
 #: What ``load_plan(cache=...)`` takes: True (the default folder), False or None (no cache), or
 #: the folder to use.
@@ -60,6 +74,12 @@ ENV_OFF = "CCHC_NO_CACHE"
 
 #: The first bytes of every entry; the format's version is part of it.
 MAGIC = b"cchc-plan-cache 1\n"
+#: The first bytes of an entry of checked facts (:func:`cached_facts`).
+FACTS_MAGIC = b"cchc-facts-cache 1\n"
+#: Facts are kept only when the files read hold at most this many bytes in all: a quarter's
+#: files of a province are a few hundred kilobytes, and the entry of a file of 200,000 values
+#: would cost its first run more than reading it saves the next.
+FACTS_MAX_BYTES = 2_000_000
 _DIGEST = hashlib.sha256().digest_size
 _LENGTH = struct.Struct(">Q")
 
@@ -197,39 +217,132 @@ def _slotted_fields(cls: type) -> tuple[str, ...] | None:
     return _FIELDS[cls]
 
 
-def _slotted(cls: type, values: tuple[Any, ...]) -> Any:
+def _slotted(cls: type, values: tuple[Any, ...],
+             _setters: Callable[[type], Any] = _SETTERS.get,
+             _new: Callable[[type], Any] = object.__new__) -> Any:
     """An object of a slotted dataclass from its field values (the inverse of
-    :meth:`_Pickler.reducer_override`): its slots set directly, as the ``__setstate__`` of
+    ``_Pickler.reducer_override``): its slots set directly, as the ``__setstate__`` of
     dataclasses does, without looking up the fields for each object (which made a plan with
     20,000 agencies take seconds to load)."""
-    setters = _SETTERS.get(cls)
+    setters = _setters(cls)
     if setters is None:
         names = _slotted_fields(cls) or ()
         setters = _SETTERS[cls] = tuple(getattr(cls, n).__set__ for n in names)
-    obj: Any = object.__new__(cls)
+    obj = _new(cls)
     for set_slot, value in zip(setters, values, strict=True):
         set_slot(obj, value)
     return obj
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        if cls in self.dispatch_table:
-            return NotImplemented
-        names = _slotted_fields(cls)
-        if names is None:
-            return NotImplemented
-        return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+class _Places(Mapping[Any, "Span"]):
+    """Where each value of checked facts read from the cache was written (``Facts.origins``):
+    the same keys and spans as the mapping it was kept from, each span made when asked for, the
+    mapping itself when first used (most reports never look at one)."""
+
+    __slots__ = ("_keys", "_made", "_offsets", "_sources")
+
+    def __init__(self, sources: tuple[Source, ...], keys: list[Any],
+                 offsets: list[int]) -> None:
+        self._sources, self._keys, self._offsets = sources, keys, offsets
+        self._made: dict[Any, Span | int] | None = None
+
+    @staticmethod
+    def reduce(mapping: Mapping[Any, Span]) -> tuple[Callable[..., _Places], tuple[Any, ...]]:
+        sources: dict[int, tuple[int, Source]] = {}
+        keys: list[Any] = []
+        offsets: list[int] = []
+        for key, span in mapping.items():
+            number = sources.setdefault(id(span.source), (len(sources), span.source))[0]
+            keys.append(key)
+            offsets.extend((number, span.start, span.end))
+        return _Places, (tuple(s for _n, s in sources.values()), keys, offsets)
+
+    def _all(self) -> dict[Any, Span | int]:
+        if self._made is None:
+            self._made = dict(zip(self._keys, range(0, len(self._offsets), 3), strict=True))
+        return self._made
+
+    def __getitem__(self, key: Any) -> Span:
+        made = self._all()
+        got = made[key]
+        if isinstance(got, int):
+            number, start, end = self._offsets[got:got + 3]
+            from .source import Span
+
+            got = made[key] = Span(self._sources[number], start, end)
+        return got
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __repr__(self) -> str:
+        return f"<origins of {len(self)} values>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Places.reduce(self)
 
 
-def dumps(plan: Plan) -> bytes:
-    """The pickle of a compiled plan (its formulas as checked trees)."""
+@functools.cache
+def _pickler_class() -> type[Any]:
+    """The pickler of entries (the pickle module is imported to write one, not to read)."""
+    import pickle
+
+    class _Pickler(pickle.Pickler):
+        #: Whether a mapping of the engine's own (where each value of a fact set was written,
+        #: worked out when first asked for) is kept as the spans it maps to
+        #: (:class:`_Places`).
+        mappings_as_views = False
+
+        def reducer_override(self, obj: Any) -> Any:
+            cls = type(obj)
+            if cls in self.dispatch_table:
+                return NotImplemented
+            names = _slotted_fields(cls)
+            if names is None:
+                if self.mappings_as_views and isinstance(obj, Mapping) and \
+                        cls.__module__.startswith("engine."):
+                    return _Places.reduce(obj)
+                return NotImplemented
+            return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+
+    return _Pickler
+
+
+def dumps(plan: Plan | Facts) -> bytes:
+    """The pickle of a compiled plan (its formulas as checked trees), or of checked facts
+    (where their values were written as a read-only mapping of the same spans)."""
+    import pickle
+
     buf = io.BytesIO()
-    pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _pickler_class()(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.mappings_as_views = not isinstance(plan, _plan_class())
     pickler.dispatch_table = _reducers()
     pickler.dump(plan)
     return buf.getvalue()
+
+
+def _plan_class() -> type[Plan]:
+    from .model import Plan
+
+    return Plan
+
+
+def _loads(data: bytes) -> Any:
+    # Tens of thousands of objects are made at once, none of them garbage: the cyclic
+    # collector, run again and again as they are made, would take most of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _unpickle(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- entries ------------------------------------------------------------------------------
@@ -259,40 +372,46 @@ def _read_entry(path: Path) -> bytes | None:
             return None
 
 
-def _load_entry(data: bytes, version: str, limit: int) -> Plan | None:
-    """The plan an entry holds, or None when it is corrupt, of another engine or stale."""
-    if not data.startswith(MAGIC):
+def _open_entry(data: bytes, magic: bytes) -> tuple[bytes, Any, bytes] | None:
+    """The digest, the header and the pickled body of an entry, or None when it is not one of
+    ``magic``'s or is truncated or changed."""
+    if not data.startswith(magic):
         return None
-    body_at = len(MAGIC) + _DIGEST
-    digest, body = data[len(MAGIC):body_at], data[body_at:]
+    body_at = len(magic) + _DIGEST
+    digest, body = data[len(magic):body_at], data[body_at:]
     if len(body) < _LENGTH.size or hashlib.sha256(body).digest() != digest:
         return None  # truncated or changed
     (size,) = _LENGTH.unpack_from(body)
-    header = body[_LENGTH.size:_LENGTH.size + size]
-    stored_version, deps = pickle.loads(header)
+    header = _unpickle(body[_LENGTH.size:_LENGTH.size + size])
+    return digest, header, body[_LENGTH.size + size:]
+
+
+def _load_entry(data: bytes, version: str, limit: int) -> tuple[Plan, bytes] | None:
+    """The plan an entry holds and the entry's digest, or None when it is corrupt, of another
+    engine or stale."""
+    opened = _open_entry(data, MAGIC)
+    if opened is None:
+        return None
+    digest, (stored_version, deps), pickled = opened
     if stored_version != version or not all(_holds(d, limit) for d in deps):
         return None
     from .model import Plan
 
-    # Tens of thousands of objects are made at once, none of them garbage: the cyclic
-    # collector, run again and again as they are made, would take most of the time.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        plan = pickle.loads(body[_LENGTH.size + size:])
-    finally:
-        if enabled:
-            gc.enable()
-    return plan if isinstance(plan, Plan) else None
+    plan = _loads(pickled)
+    return (plan, digest) if isinstance(plan, Plan) else None
 
 
 def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
-                 plan: Plan) -> None:
+                 plan: Plan | Facts, *, header: tuple[Any, ...] = (), magic: bytes = MAGIC,
+                 suffix: str = ".plan") -> bytes:
     """Write an entry atomically (a temporary file renamed over it), ``0600`` in a folder
-    created ``0700``; any failure leaves the cache as it was."""
-    header = pickle.dumps((version, deps), protocol=pickle.HIGHEST_PROTOCOL)
-    body = _LENGTH.pack(len(header)) + header + dumps(plan)
-    data = MAGIC + hashlib.sha256(body).digest() + body
+    created ``0700``; any failure leaves the cache as it was. Returns the entry's digest."""
+    import pickle
+
+    head = pickle.dumps((version, deps, *header), protocol=pickle.HIGHEST_PROTOCOL)
+    body = _LENGTH.pack(len(head)) + head + dumps(plan)
+    digest = hashlib.sha256(body).digest()
+    data = magic + digest + body
     import tempfile
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -300,11 +419,32 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, folder / f"{name}.plan")
+        os.replace(tmp, folder / f"{name}{suffix}")
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return digest
+
+
+#: The plans this process loaded through a cache, by ``id``: the plan (weakly), the folder of
+#: the cache and the digest of its entry, which names everything the plan was built from.
+_PLAN_KEYS: dict[int, tuple[weakref.ref[Plan], Path, bytes]] = {}
+
+
+def _remember(plan: Plan, folder: Path, digest: bytes) -> None:
+    key = id(plan)
+    with contextlib.suppress(TypeError):  # (a plan that cannot be referred to weakly)
+        _PLAN_KEYS[key] = (weakref.ref(plan, lambda _ref: _PLAN_KEYS.pop(key, None)),
+                           folder, digest)
+
+
+def _plan_key(plan: Plan) -> tuple[Path, bytes] | None:
+    """The cache folder and the entry digest of ``plan`` when it was loaded through a cache."""
+    got = _PLAN_KEYS.get(id(plan))
+    if got is None or got[0]() is not plan:
+        return None
+    return got[1], got[2]
 
 
 def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
@@ -318,15 +458,84 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
     data = _read_entry(entry)
     if data is not None:
         try:
-            plan = _load_entry(data, version, limit)
+            got = _load_entry(data, version, limit)
         except Exception:  # a corrupt entry is a miss, whatever it raises
-            plan = None
-        if plan is not None:
-            return plan
+            got = None
+        if got is not None:
+            _remember(got[0], folder, got[1])
+            return got[0]
     with recording() as log:
         plan = build()  # a plan with errors raises here, and nothing is written
     # The same file read twice (a plan and its parent's include) counts once.
     deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
     with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
-        _write_entry(folder, name, version, deps, plan)
+        _remember(plan, folder, _write_entry(folder, name, version, deps, plan))
     return plan
+
+
+# --- checked facts ------------------------------------------------------------------------
+
+def _listing(paths: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The fact files ``paths`` name (folders expanded) and what the expansion warns about,
+    as :func:`engine.facts.load_facts` finds them."""
+    from .diagnostics import Collector
+
+    collector = Collector()
+    found = files.expand(paths, files.FACT_FILES, collector)
+    said: list[Diagnostic] = [*collector.errors(), *collector.warnings()]
+    return [str(p) for p in found], [d.to_dict() for d in said]
+
+
+def cached_facts(plan: Plan, paths: list[str], period: str | None, limit: int,
+                 build: Callable[[], Facts]) -> Facts:
+    """The checked facts of ``paths`` for ``plan`` and ``period`` (``build()``'s, which is
+    :func:`engine.facts.load_facts` of them), from the cache the plan was loaded through.
+
+    Used only when ``plan`` came through a cache (:func:`cached_plan`) and ``CCHC_NO_CACHE`` is
+    not set; else, or when the files read exceed :data:`FACTS_MAX_BYTES`, ``build()``'s facts
+    are returned and nothing is kept. An entry holds while the plan's entry is the one it was
+    made for (its digest: the engine, the plan's files and the compiled plan), the paths, the
+    period, the limit, the working folder and the language are the same, the folders list the
+    same fact files with the same warnings, and each file read has the bytes it had. Facts
+    with errors raise from ``build()`` every time, as without a cache."""
+    key = None if disabled() else _plan_key(plan)
+    if key is None:
+        return build()
+    folder, plan_digest = key
+    from .i18n import current
+
+    version = engine_version()
+    name = _entry_name(("load_facts", plan_digest.hex(), *paths, "", period or "", str(limit),
+                        os.getcwd(), current()))
+    data = _read_entry(folder / f"{name}.facts")
+    listing = _listing(paths)
+    if data is not None:
+        try:
+            facts = _load_facts_entry(data, version, limit, listing)
+        except Exception:  # a corrupt entry is a miss, whatever it raises
+            facts = None
+        if facts is not None:
+            return facts
+    with recording() as log:
+        facts = build()
+    if sum(len(content or b"") for _path, content in log) <= FACTS_MAX_BYTES:
+        deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
+        with contextlib.suppress(Exception):
+            _write_entry(folder, name, version, deps, facts, header=listing,
+                         magic=FACTS_MAGIC, suffix=".facts")
+    return facts
+
+
+def _load_facts_entry(data: bytes, version: str, limit: int,
+                      listing: tuple[list[str], list[dict[str, Any]]]) -> Facts | None:
+    opened = _open_entry(data, FACTS_MAGIC)
+    if opened is None:
+        return None
+    _digest, (stored_version, deps, found, said), pickled = opened
+    if stored_version != version or (found, said) != listing or \
+            not all(_holds(d, limit) for d in deps):
+        return None
+    from .facts import Facts
+
+    facts = _loads(pickled)
+    return facts if isinstance(facts, Facts) else None

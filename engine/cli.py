@@ -310,7 +310,15 @@ def _load_plan(path: str) -> Plan:
     from engine.loader import load_plan
 
     no_cache = click.get_current_context().meta.get("cchc.no_cache", False)
-    return load_plan(path, **_limits(), cache=not no_cache)
+    plan = load_plan(path, **_limits(), cache=not no_cache)
+    if not no_cache:  # the code generated for its formulas, kept beside it by the program
+        from engine.cache import directory
+        from engine.dccache import keep_formulas
+
+        folder = directory(True)
+        if folder is not None:
+            keep_formulas(folder)
+    return plan
 
 
 def _echo_json(data: Any) -> None:
@@ -438,15 +446,23 @@ def _evaluate(plan_path: str, facts_paths: tuple[str, ...], period: str, as_of: 
     report is narrowed to ``agency`` when ``narrow`` (else the agency is only checked)."""
     import datetime as dt
 
-    from engine.facts import load_facts
+    from engine.cache import cached_facts
     from engine.report import check_arguments, evaluate
 
     plan = _load_plan(plan_path)
     when = _as_of(as_of)
     check_arguments(plan, period=period, as_of=when, area=area, agency=agency,
                     indicator=indicator, labels={**_OPTION_LABELS, "indicator": "INDICATOR"})
-    facts = load_facts(plan, list(facts_paths), period=period,
-                       max_file_bytes=_limits()["max_file_bytes"])
+    paths, limit = list(facts_paths), _limits()["max_file_bytes"]
+
+    def load() -> Facts:
+        from engine.facts import load_facts
+
+        return load_facts(plan, paths, period=period, max_file_bytes=limit)
+
+    # From the cache the plan came from (none with --no-cache): unchanged files are not
+    # checked again.
+    facts = cached_facts(plan, paths, period, limit, load)
     _facts_warnings(facts.warnings)
     return facts, evaluate(plan, facts, period=period,
                            as_of=when if isinstance(when, dt.date) else None, area=area,
@@ -559,11 +575,12 @@ def _columns(output: str | None) -> int:
     """The width of the table: the terminal's (which ``COLUMNS`` overrides) when it is printed
     to one, else ``COLUMNS``, else :data:`engine.render.DEFAULT_WIDTH`."""
     import os
-    import shutil
 
     from engine.render import DEFAULT_WIDTH
 
     if output is None and sys.stdout.isatty():
+        import shutil  # (here: it imports the archive modules)
+
         return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     columns = os.environ.get("COLUMNS", "").strip()
     return int(columns) if columns.isdigit() and int(columns) > 0 else DEFAULT_WIDTH

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
 from .fact_values import unambiguous
@@ -38,10 +36,12 @@ from .files import nfc
 from .i18n import N_, _
 from .messages import show
 from .source import Source, Span
-from .yamlsrc import YMap, YNode, YScalar, read_yaml
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # PyYAML only where a file is read through it: not for a plain fact file
+    import yaml
+
     from .xlsxsrc import Cell, Sheet
+    from .yamlsrc import YNode
 
 __all__ = [
     "CSV_OPTIONAL",
@@ -282,6 +282,8 @@ def is_blank(value: object) -> bool:
 def is_null(node: YNode) -> bool:
     """Whether a YAML node is empty: plain ``~``, ``null`` or nothing, or a blank text in any
     style (``""`` too). An empty value is "not reported", in a fact file as in a case file."""
+    from .yamlsrc import YScalar
+
     if not isinstance(node, YScalar):
         return False
     if node.style is None and node.text.lower() in ("", "~", "null"):
@@ -359,6 +361,8 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
             return
     if _read_plain_tree(f, text):
         return
+    from .yamlsrc import YMap, YScalar, read_yaml
+
     tree, diags = read_yaml(text, f.name, "E60")
     collector.extend(diags)
     if tree is None:
@@ -420,9 +424,6 @@ def read_tree(f: FactFile, text: str, json: bool, collector: Collector) -> None:
                                    None if is_null(value) else value.text, Place(value.span)))
 
 
-_SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
-
-
 def _read_plain_tree(f: FactFile, text: str) -> bool:
     """Read a YAML or JSON fact file of the usual shape straight from the parser's events,
     without building a node for each of its values; False (``f`` untouched) when the file is
@@ -457,6 +458,8 @@ def _plain_read(text: str, source: Source) -> tuple[
 
     got = read_lines(text, source)  # the plainest shape, without the parser
     if got is None:
+        import yaml
+
         from .yamlsrc import FAST_LOADER
 
         loader = FAST_LOADER(text)
@@ -515,6 +518,10 @@ def _plain_events(get: Callable[[], object], source: Source) -> tuple[
         Stated, Stated | None, _Columns, list[tuple[str, Place]]] | None:
     """The plan, period, entries and bare agencies of a fact file of the usual shape (see
     :func:`_read_plain_tree`), read from its events (``get``); None when it is not of it."""
+    import yaml
+
+    _SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+
     if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
         return None  # pragma: no cover - a stream always starts so; an empty one has no document
     root = get()
@@ -557,6 +564,10 @@ def _plain_agencies(get: Callable[[], object], source: Source, columns: _Columns
                     bare: list[tuple[str, Place]]) -> bool:
     """The agencies of a fact file of the usual shape, after the start of their mapping, read
     into ``columns``; False when they are not of it."""
+    import yaml
+
+    _SCALAR, _MAP, _MAP_END = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+
     seen: set[str] = set()
     agencies, ats, facts_of, values = columns.agencies, columns.at, columns.facts, \
         columns.values
@@ -607,6 +618,8 @@ def _plain_agencies(get: Callable[[], object], source: Source, columns: _Columns
 
 
 def _scalar_id(node: YNode, key: str, collector: Collector) -> Stated | None:
+    from .yamlsrc import YScalar
+
     if not isinstance(node, YScalar):
         collector.error("E610", _("'{key}' must be an id").format(key=key), node.span)
         return None

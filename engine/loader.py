@@ -66,13 +66,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import files, messages
 from .diagnostics import Collector, Diagnostic, PlanError
 from .gcpause import gc_paused
 from .i18n import N_, _
-from .schema import plan_schema
 
 # What compiles a plan (YAML, the schema's validator, the registry and its graphs, the formula
 # parser) is imported when a plan is compiled, not when it comes from the cache (engine.cache).
@@ -83,6 +82,15 @@ if TYPE_CHECKING:
     from .yamlsrc import YMap, YNode, YScalar
 
 __all__ = ["load_plan", "loads_plan", "plan_schema"]
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of plan files: :func:`engine.schema.plan_schema`, imported
+    here when asked for, as the validator's module imports the YAML reader, which a plan from
+    the cache never needs."""
+    from .schema import plan_schema as schema
+
+    return schema()
 
 
 def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,

@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .diagnostics import Diagnostic
-from .schema import choices
 from .source import Span
 from .values import Value
 
@@ -25,10 +24,24 @@ if TYPE_CHECKING:  # not at run time: a plan from the cache needs no parser (eng
     from .language import Formula
 
 FactType = Literal["number", "count", "share", "bool", "date", "category"]
-#: The types of fact, and the kinds of agency, that the plan schema allows (a test checks that
-#: ``FactType`` names the same types).
-FACT_TYPES = cast(tuple[FactType, ...], choices("fact", "type"))
-AGENCY_KINDS = choices("agency", "kind")
+
+if TYPE_CHECKING:
+    #: The types of fact, and the kinds of agency, that the plan schema allows (a test checks
+    #: that ``FactType`` names the same types).
+    FACT_TYPES: tuple[FactType, ...]
+    AGENCY_KINDS: tuple[str, ...]
+
+
+def __getattr__(name: str) -> Any:
+    """``FACT_TYPES`` and ``AGENCY_KINDS``, read from the plan schema when first asked for:
+    :mod:`engine.schema` imports the YAML reader, which a plan from the cache never needs."""
+    if name in ("FACT_TYPES", "AGENCY_KINDS"):
+        from .schema import choices
+
+        value = globals()[name] = (cast(tuple[FactType, ...], choices("fact", "type"))
+                                   if name == "FACT_TYPES" else choices("agency", "kind"))
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -52,6 +65,9 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Agency:
+    """An agency of the registry: a department, a district, a commune...; ``parent`` is the
+    agency above it."""
+
     id: str
     name: Label
     kind: str
@@ -83,6 +99,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A reporting period: the data window ``start``-``end`` and the report's ``due`` date."""
+
     id: str
     name: Label
     start: dt.date
@@ -175,6 +193,8 @@ class Area:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The decision that issued the plan: its number, date and signer."""
+
     number: str
     date: dt.date | None = None
     signer: str | None = None

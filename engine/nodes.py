@@ -33,18 +33,24 @@ class Number:
 
 @dataclass(frozen=True, slots=True)
 class Date:
+    """A date literal (``2023-06-30``)."""
+
     value: dt.date
     span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
+    """A text literal (``"A"``)."""
+
     value: str
     span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Bool:
+    """``true`` or ``false``."""
+
     value: bool
     span: Span | None = field(default=None, compare=False, repr=False)
 
@@ -59,6 +65,8 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Unary:
+    """``-x`` or ``not x``."""
+
     op: str  # "-" or "not"
     operand: Expr
     span: Span | None = field(default=None, compare=False, repr=False)
@@ -66,6 +74,8 @@ class Unary:
 
 @dataclass(frozen=True, slots=True)
 class Binary:
+    """``a + b``, ``a and b``...: arithmetic, or Kleene logic."""
+
     op: str  # + - * / and or
     left: Expr
     right: Expr
@@ -83,6 +93,8 @@ class Compare:
 
 @dataclass(frozen=True, slots=True)
 class In:
+    """``x in [a, b]``: whether ``item`` is one of ``options``."""
+
     item: Expr
     options: tuple[Expr, ...]
     span: Span | None = field(default=None, compare=False, repr=False)
@@ -90,6 +102,8 @@ class In:
 
 @dataclass(frozen=True, slots=True)
 class If:
+    """``if cond then a else b``."""
+
     cond: Expr
     then: Expr
     otherwise: Expr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections.abc import Callable, Collection, Sequence
@@ -130,29 +131,38 @@ def wrap(text: str, size: int, indent: str = "") -> list[str]:
     size = max(size, 2 + width(indent))
     lines: list[str] = []
     line, used = "", 0
-
-    def new_line() -> None:
-        nonlocal line, used
-        lines.append(line)
-        line, used = indent, width(indent)
+    # Whether ``line`` holds a character that is not white space (``line.strip()``).
+    filled = False
+    indent_used, indent_filled = width(indent), bool(indent.strip())
 
     for word in visible(text).split(" "):
         if not word:
             continue
         need = width(word)
-        if line.strip() and used + 1 + need <= size:
+        if filled and used + 1 + need <= size:
             line, used = f"{line} {word}", used + 1 + need
             continue
-        if line.strip():
-            new_line()
-        for ch in word:  # a word too long for a line is broken across lines
-            n = width(ch)
-            if used + n > size and line.strip():
-                new_line()
-            line, used = line + ch, used + n
-    if line.strip() or not lines:
+        if filled:
+            lines.append(line)
+            line, used, filled = indent, indent_used, indent_filled
+        # A word too long for a line is broken across lines, character by character; one that
+        # fits, however its characters are counted, is put on the line whole.
+        counts = list(map(_char_cells, word))
+        if used + sum(counts) <= size:
+            line, used, filled = line + word, used + sum(counts), filled or not word.isspace()
+            continue
+        for ch, n in zip(word, counts, strict=True):
+            if used + n > size and filled:
+                lines.append(line)
+                line, used, filled = indent, indent_used, indent_filled
+            line, used, filled = line + ch, used + n, filled or not ch.isspace()
+    if filled or not lines:
         lines.append(line)
     return lines
+
+
+#: :func:`width` of one character (a wrapped line is counted character by character).
+_char_cells = functools.lru_cache(maxsize=4096)(width)
 
 
 def _pad(text: str, size: int, right: bool = False) -> str:

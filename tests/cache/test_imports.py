@@ -75,6 +75,9 @@ NEVER = ("jinja2", "openpyxl", "docx", "engine.xlsxsrc", "engine.render_xlsx",
          "engine.report_html", "engine.report_docx", "xml")
 #: ... nor, from the cache, the machinery of package data (the grammar's, on a first run).
 NOT_WARM = ("zipfile", "importlib.resources")
+#: ... nor PyYAML and the modules of a plan's compilation: YAML with positions, the schema.
+WARM_NEVER = ("yaml", "engine.yamlsrc", "engine.schema", "engine.registry", "engine.formulas",
+              "engine.parser", "engine.graph")
 
 
 def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) -> None:
@@ -87,7 +90,10 @@ def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) 
     for modules in (first, warm):
         assert sorted(m for m in modules if m in NEVER or m.split(".")[0] in NEVER) == []
     assert sorted(m for m in warm if m.split(".")[0] in HEAVY or m in NOT_WARM) == []
-    assert "engine.factlines" in warm  # the fact files of the example, read line by line
+    # nor the YAML reader: the plan comes from the cache, plain fact files are read by lines
+    assert sorted(m for m in warm if m.split(".")[0] in WARM_NEVER or m in WARM_NEVER) == []
+    assert "engine.factlines" in first  # the fact files of the example, read line by line
+    assert "engine.factlines" not in warm  # ... then kept checked, beside the plan
 
 
 def test_the_launcher_lists_exactly_the_commands_of_engine_cli() -> None:
@@ -131,3 +137,31 @@ def test_the_launcher_prints_the_same_help_and_runs_the_same_commands(
         assert (ours.exit_code, ours.output) == (theirs.exit_code, theirs.output)
     ran = runner.invoke(launcher.group(), ["--no-cache", "periods", "plans/2023.yaml"])
     assert ran.exit_code == 0 and "q1" in ran.output
+
+
+@pytest.mark.parametrize("args", [
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q1", "--as-of",
+     "2023-03-14"],
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q9"],  # E620: exit 2
+    ["evaluate", "plans/2023.yaml", "examples/2023/q1", "--period", "q1", "--as-of",
+     "2023-03-14", "--fail-on", "not_met", "--format", "json"],  # exit 1
+    ["periods", "plans/2023.yaml", "--nope"],  # a usage error
+])
+def test_the_program_ends_as_click_ends_it(args: list[str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program leaves without freeing its objects one by one (os._exit), after flushing
+    what it wrote and running the atexit functions: the same status, output and errors as
+    the command line run in this process."""
+    env = {**os.environ, "CCHC_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "100"}
+    probe = ("import atexit, sys\natexit.register(lambda: print('atexit ran'))\n"
+             "from engine.launcher import main\n"
+             f"sys.argv = ['cchc', *{args!r}]\nmain()")
+    ours = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COLUMNS", "100")
+    theirs = CliRunner().invoke(cli.main, args, prog_name="cchc")
+    assert ours.returncode == theirs.exit_code and ours.returncode in (0, 1, 2)
+    assert ours.stdout == theirs.stdout + "atexit ran\n"
+    assert ours.stderr == theirs.stderr
