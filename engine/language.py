@@ -78,7 +78,9 @@ class Formula:
 
         The result is the same as evaluating the formula agency by agency, only faster: the
         common case, known values compared with literals, runs as one loop of generated code
-        without making any exact number."""
+        without making any exact number. Agencies whose values have the types of the first
+        one's (ints and floats, as JSON gives them) take a branch of that code made for those
+        types, with every check of a value in the comparison that reads it."""
         each = self._each
         if each is None:
             return [self._one(d) for d in agencies]
