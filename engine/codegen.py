@@ -43,6 +43,12 @@ and by both being whole numbers (cross-multiplication, no division; a quotient o
 might be beyond the bound, where the reference has no value), other divisions make a
 ``Fraction``; floats never appear.
 
+For many mappings of raw values (:func:`generate_each`, behind ``Formula.evaluate_each``), a
+rule made of comparisons with literals, ``and``, ``or`` and ``not`` also gets a *typed branch*
+for the types the caller expects (ints and floats as JSON gives them, :class:`_Typed`): the
+types tested once, each comparison decided by chains of comparisons that also bound what they
+read; a mapping it cannot decide takes the general branch above.
+
 No user text becomes code: names are read with string constants (``repr``), literals are bound
 as constants of the generated function, and the source is built only from the AST's node kinds.
 """

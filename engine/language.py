@@ -78,23 +78,31 @@ class Formula:
 
         The result is the same as evaluating the formula agency by agency, only faster: the
         common case, known values compared with literals, runs as one loop of generated code
-        without making any exact number."""
+        without making any exact number. Agencies whose values have the types of the first
+        one's (ints and floats, as JSON gives them) take a branch of that code made for those
+        types, with every check of a value in the comparison that reads it."""
         each = self._each
         if each is None:
             return [self._one(d) for d in agencies]
-        if type(agencies) is not list:
-            agencies = list(agencies)
-        if agencies and type(first := agencies[0]) is dict:
-            # The types of the first agency's values pick the generated code whose typed
-            # branch expects them (codegen.generate_each); an agency with others takes the
-            # general branch of the same code.
-            signature = tuple(type(first.get(n)) for n in self._typed_names)
-            typed = self._typed.get(signature, _UNMADE)
-            if typed is _UNMADE:
-                typed = self._typed_each(signature)
+        given = agencies if type(agencies) is list else list(agencies)
+        typed = self._typed_for(given)
+        return (each if typed is None else typed)(given, self._one)
+
+    def _typed_for(self, agencies: list[Mapping[str, object]]) -> codegen.EachFn | None:
+        """The generated code with a typed branch for the types of the values of the first
+        agency (given as a dict, as JSON gives it) that has them all as ints or floats, among
+        the first few (a first agency may leave a value out); an agency whose values have other
+        types takes the general branch of the same code (codegen.generate_each)."""
+        names = self._typed_names
+        for first in agencies[:8]:
+            if type(first) is not dict:
+                return None
+            signature = tuple(type(first.get(n)) for n in names)
+            made = self._typed
+            typed = made[signature] if signature in made else self._typed_each(signature)
             if typed is not None:
-                each = typed
-        return each(agencies, self._one)
+                return typed
+        return None
 
     def evaluate_over(self, agencies: Iterable[Mapping[str, object]],
                       scalars: Mapping[str, object] | None = None) -> Value:
@@ -162,9 +170,6 @@ class Formula:
 
 def _text(value: Any) -> str:
     return value if type(value) is str else ""
-
-
-_UNMADE: Any = object()
 
 
 def compile_formula(text: str, symbols: Symbols, source: Source | None = None) -> Formula:

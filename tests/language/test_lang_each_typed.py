@@ -222,3 +222,14 @@ def test_the_typed_branch_at_the_edges_of_floats(text: str, op: str) -> None:
     agencies = [{"n1": x, "n2": y, "pn": f} for x in (0, 99, 100, EXACT_LIMIT, _SMALL + 1)
                 for y in (0, 100, -5, EXACT_LIMIT) for f in _FLOAT_EDGES]
     _check(expr, {"n1": int, "n2": int, "pn": float}, agencies)
+
+
+def test_a_first_agency_that_leaves_a_value_out_does_not_decide_the_types() -> None:
+    numbers = {"a": engine.Type.NUMBER, "b": engine.Type.NUMBER, "s": engine.Type.NUMBER}
+    formula = engine.compile_formula("a / b >= 99% and s >= 90%", engine.Symbols(numbers))
+    got = formula.evaluate_each([{"a": 99, "b": 100}, {"a": 99, "b": 100, "s": 0.9},
+                                 {"a": 99, "b": 100, "s": 1}])
+    assert isinstance(got[0], engine.Unknown) and got[1:] == [True, True]
+    # the second agency's types picked the typed branch
+    assert formula._typed[(int, int, float)] is not None
+    assert formula._typed[(int, int, type(None))] is None
