@@ -764,6 +764,10 @@ class _Scorer:
         self.stage_inputs = prepared.stage_inputs
         self.classify = prepared.classify
         self.indicator_values = self.indicators()
+        self.column_names: list[str] = []
+        self.column_sums: list[dict[str, int]] = []
+        #: the agencies where some column is not known
+        self.unknown_anywhere: set[str] = set()
         self.sums = self.columns() if columns else []
 
     def indicators(self) -> dict[str, dict[str, Value]]:
@@ -820,13 +824,14 @@ class _Scorer:
             kept[where] = (keep, unsure)
         nothing: dict[str, Value] = {}
         values = self.values
+        facts_of = {where: [(a, values.get(a, nothing)) for a in keep]
+                    for where, (keep, _) in kept.items()}
         out = []
         for name, (fact, flt) in columns.items():
-            keep, unsure = kept[flt]
             sums = dict.fromkeys(agencies, 0)
-            bad = set(unsure)
-            for a in keep:
-                v = values.get(a, nothing).get(fact)
+            bad = set(kept[flt][1])
+            for a, facts in facts_of[flt]:
+                v = facts.get(fact)
                 if v.__class__ is int:
                     sums[a] = v
                 else:
@@ -837,7 +842,13 @@ class _Scorer:
                 for a, p in up:
                     if a in bad:
                         bad.add(p)
+            # a sum beyond the bound of exact numbers is not known (the formula says why)
+            if sums and (max(sums.values()) >= _LIMIT or min(sums.values()) <= _NEG_LIMIT):
+                bad.update(a for a, total in sums.items() if not _NEG_LIMIT < total < _LIMIT)
             out.append((name, sums, bad))
+        self.column_names = [name for name, _, _ in out]
+        self.column_sums = [sums for _, sums, _ in out]
+        self.unknown_anywhere = set().union(*(bad for _, _, bad in out))
         return out
 
     def row(self, agency: str) -> Row:
@@ -864,12 +875,15 @@ class _Scorer:
             scalars[iid] = v if v is not None else Unknown.of(Reason(
                 "invalid", detail=f"{unit} is not a unit of the indicator {iid}"))
         unknown: set[str] = set()
-        for name, sums, bad in self.sums:
-            s = sums[unit]
-            if unit in bad or not _NEG_LIMIT < s < _LIMIT:
-                unknown.add(name)
-            else:
-                scalars[name] = s
+        if unit not in self.unknown_anywhere:  # every column known (the commonest case)
+            scalars.update(zip(self.column_names, [s[unit] for s in self.column_sums],
+                               strict=True))
+        else:
+            for name, sums, bad in self.sums:
+                if unit in bad:
+                    unknown.add(name)
+                else:
+                    scalars[name] = sums[unit]
         return _Unit(self, unit, scalars, unknown)
 
     def value(self, f: Formula, u: _Unit, value: Value | None = None) -> Value:
@@ -962,7 +976,7 @@ class _Scorer:
         leaves = [s for s in scores.values() if s.status != "not_applicable"]
         for c in self.parents:
             scores[c.id] = _sum_of(c, [scores[k] for k in c.children])
-        ordered = tuple(scores[c] for c in self.order)
+        ordered = tuple(map(scores.__getitem__, self.order))
         amax: Num = sum((s.max for s in leaves), 0)
         pts: list[Value] = [s.points for s in leaves]
         criteria_points: Value = _sum(pts)
@@ -977,7 +991,7 @@ class _Scorer:
             raw: Num = _num(criteria_points)
             if not (bonus.__class__ is int and penalty.__class__ is int and bonus == penalty == 0):
                 raw = raw + _num(bonus) - _num(penalty)  # (x + 0 - 0 is x: skipped)
-            raw = min(max(raw, 0), amax)
+            raw = _clamp(raw, amax)
             r = self.card.rounding.get("total")
             if r is not None:
                 after = round_exact(raw, r.places, r.mode)
@@ -1474,6 +1488,15 @@ def _norm(x: Num) -> Num:
 
 def _parts(x: Num) -> tuple[int, int]:
     return (x, 1) if x.__class__ is int else (x.numerator, x.denominator)
+
+
+def _clamp(x: Num, top: Num) -> Num:
+    """``min(max(x, 0), top)`` (the same object), comparing whole numbers."""
+    n, d = _parts(x)
+    if n < 0:
+        return min(0, top)
+    tn, td = _parts(top)
+    return top if tn * d < n * td else x
 
 
 def _quotient(a: Num, b: Num) -> Num:
