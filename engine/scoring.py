@@ -79,6 +79,7 @@ __all__ = [
 Status = Literal["scored", "not_applicable", "unknown"]
 _LIMIT = EXACT_LIMIT
 _NEG_LIMIT = -EXACT_LIMIT
+_INT = frozenset({int})
 PathArg = str | os.PathLike[str]
 
 
@@ -805,6 +806,8 @@ class _Scorer:
             stack.extend(self.children.get(a, ()))
         up = [(a, p) for a in reversed(down)
               if (p := agencies[a].parent) is not None and p in agencies]
+        # each agency with children after the agencies below it, with its children
+        parents = [(a, kids) for a in reversed(down) if (kids := self.children.get(a))]
         kept: dict[Expr | None, tuple[list[str], set[str]]] = {None: (list(agencies), set())}
         for where, program in self.prepared.filters.items():
             by_kind: dict[tuple[str, str], Value] = {}
@@ -824,20 +827,25 @@ class _Scorer:
             kept[where] = (keep, unsure)
         nothing: dict[str, Value] = {}
         values = self.values
-        facts_of = {where: [(a, values.get(a, nothing)) for a in keep]
+        facts_of = {where: [values.get(a, nothing) for a in keep]
                     for where, (keep, _) in kept.items()}
         out = []
         for name, (fact, flt) in columns.items():
             sums = dict.fromkeys(agencies, 0)
-            bad = set(kept[flt][1])
-            for a, facts in facts_of[flt]:
-                v = facts.get(fact)
-                if v.__class__ is int:
-                    sums[a] = v
-                else:
-                    bad.add(a)
-            for a, p in up:
-                sums[p] += sums[a]
+            keep, unsure = kept[flt]
+            bad = set(unsure)
+            own = [facts.get(fact) for facts in facts_of[flt]]
+            if set(map(type, own)) <= _INT:  # every agency kept reported a whole number
+                sums.update(zip(keep, own, strict=True))  # type: ignore[arg-type]
+            else:
+                for a, v in zip(keep, own, strict=True):
+                    if v.__class__ is int:
+                        sums[a] = v
+                    else:
+                        bad.add(a)
+            get = sums.__getitem__
+            for a, kids in parents:  # each sum: the agency's own and its children's sums
+                sums[a] += sum(map(get, kids))
             if bad:
                 for a, p in up:
                     if a in bad:
