@@ -646,6 +646,16 @@ class _Prepared:
         #: each block's classification, as a function of the index
         self.classify = {b.id: _classifier(b) for b in card.blocks.values()}
 
+    def ratio(self, f: Formula) -> tuple[str, str] | None:
+        """The two columns of a formula that is one sum over another (``sum(a where ...) /
+        sum(b where ...)``), or None."""
+        _, sums = self.way(f)
+        expr = None if sums is None else sums.program.expr
+        if isinstance(expr, Binary) and expr.op == "/" and isinstance(expr.left, Name) and \
+                isinstance(expr.right, Name):
+            return expr.left.name, expr.right.name
+        return None
+
     def way(self, f: Formula) -> tuple[_Way, _Sums | None]:
         got = self.ways.get(id(f))
         return got if got is not None else self.prepare(f)
@@ -1199,6 +1209,7 @@ class _Scorer:
         if read is None or (c.population is not None and population is None):
             return None
         evaluate, needs = read
+        ratio = None if f is None else self.prepared.ratio(f)
         count, pop_needs = population if population is not None else (None, frozenset())
         needs = needs | pop_needs
         rule = c.rule
@@ -1249,11 +1260,20 @@ class _Scorer:
                                          explain=explain, population=size))
                     continue
             value: Any  # Value
-            try:
-                value = evaluate(scalars, no_population)
-            except Exception:
-                add(criterion(c, unit, u))
-                continue
+            if ratio is not None and (x := scalars[ratio[0]]).__class__ is int and (
+                    y := scalars[ratio[1]]).__class__ is int and y > 0:
+                # a sum over a sum (the commonest input): values.divide(x, y), inline
+                g = math.gcd(x, y)
+                if g != 1:
+                    x //= g
+                    y //= g
+                value = x if y == 1 else fraction(x, y)
+            else:
+                try:
+                    value = evaluate(scalars, no_population)
+                except Exception:
+                    add(criterion(c, unit, u))
+                    continue
             t = value.__class__
             if t is Fraction and value.denominator == 1:
                 value, t = value.numerator, int
