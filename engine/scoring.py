@@ -576,7 +576,7 @@ _SUM_NAME = "sum#{}"
 
 #: How scoring evaluates a formula (:meth:`_Scorer.value`): ``plain``, it reads no aggregate
 #: (the unit's scalars are all it needs); ``sums``, its only aggregates are sums of a fact,
-#: read as names from the columns (:attr:`_Prepared.sums`); ``population``, any other
+#: read as names from the columns (:attr:`_Prepared.columns`); ``population``, any other
 #: aggregate, evaluated over the unit's population, agency by agency.
 _Way = Literal["plain", "sums", "population"]
 
