@@ -642,14 +642,14 @@ class _Prepared:
         #: each column's filter, compiled: evaluated once per agency kind (and id when it
         #: reads it) in a scoring
         self.filters: dict[Expr, Program] = {
-            flt: compile_expr(flt) for _, flt in self.columns.values() if flt is not None}
+            flt: compile_expr(flt) for _fact, flt in self.columns.values() if flt is not None}
         #: each block's classification, as a function of the index
         self.classify = {b.id: _classifier(b) for b in card.blocks.values()}
 
     def ratio(self, f: Formula) -> tuple[str, str] | None:
         """The two columns of a formula that is one sum over another (``sum(a where ...) /
         sum(b where ...)``), or None."""
-        _, sums = self.way(f)
+        sums = self.way(f)[1]
         expr = None if sums is None else sums.program.expr
         if isinstance(expr, Binary) and expr.op == "/" and isinstance(expr.left, Name) and \
                 isinstance(expr.right, Name):
@@ -838,7 +838,7 @@ class _Scorer:
         nothing: dict[str, Value] = {}
         values = self.values
         facts_of = {where: [values.get(a, nothing) for a in keep]
-                    for where, (keep, _) in kept.items()}
+                    for where, (keep, _unsure) in kept.items()}
         out = []
         for name, (fact, flt) in columns.items():
             sums = dict.fromkeys(agencies, 0)
@@ -864,9 +864,9 @@ class _Scorer:
             if sums and (max(sums.values()) >= _LIMIT or min(sums.values()) <= _NEG_LIMIT):
                 bad.update(a for a, total in sums.items() if not _NEG_LIMIT < total < _LIMIT)
             out.append((name, sums, bad))
-        self.column_names = [name for name, _, _ in out]
-        self.column_sums = [sums for _, sums, _ in out]
-        self.unknown_anywhere = set().union(*(bad for _, _, bad in out))
+        self.column_names = [column[0] for column in out]
+        self.column_sums = [column[1] for column in out]
+        self.unknown_anywhere = set().union(*(column[2] for column in out))
         return out
 
     def row(self, agency: str) -> Row:
