@@ -79,6 +79,7 @@ __all__ = [
 Status = Literal["scored", "not_applicable", "unknown"]
 _LIMIT = EXACT_LIMIT
 _NEG_LIMIT = -EXACT_LIMIT
+_INT = frozenset({int})
 PathArg = str | os.PathLike[str]
 
 
@@ -575,7 +576,7 @@ _SUM_NAME = "sum#{}"
 
 #: How scoring evaluates a formula (:meth:`_Scorer.value`): ``plain``, it reads no aggregate
 #: (the unit's scalars are all it needs); ``sums``, its only aggregates are sums of a fact,
-#: read as names from the columns (:attr:`_Prepared.sums`); ``population``, any other
+#: read as names from the columns (:attr:`_Prepared.columns`); ``population``, any other
 #: aggregate, evaluated over the unit's population, agency by agency.
 _Way = Literal["plain", "sums", "population"]
 
@@ -641,9 +642,19 @@ class _Prepared:
         #: each column's filter, compiled: evaluated once per agency kind (and id when it
         #: reads it) in a scoring
         self.filters: dict[Expr, Program] = {
-            flt: compile_expr(flt) for _, flt in self.columns.values() if flt is not None}
+            flt: compile_expr(flt) for _fact, flt in self.columns.values() if flt is not None}
         #: each block's classification, as a function of the index
         self.classify = {b.id: _classifier(b) for b in card.blocks.values()}
+
+    def ratio(self, f: Formula) -> tuple[str, str] | None:
+        """The two columns of a formula that is one sum over another (``sum(a where ...) /
+        sum(b where ...)``), or None."""
+        sums = self.way(f)[1]
+        expr = None if sums is None else sums.program.expr
+        if isinstance(expr, Binary) and expr.op == "/" and isinstance(expr.left, Name) and \
+                isinstance(expr.right, Name):
+            return expr.left.name, expr.right.name
+        return None
 
     def way(self, f: Formula) -> tuple[_Way, _Sums | None]:
         got = self.ways.get(id(f))
@@ -764,6 +775,10 @@ class _Scorer:
         self.stage_inputs = prepared.stage_inputs
         self.classify = prepared.classify
         self.indicator_values = self.indicators()
+        self.column_names: list[str] = []
+        self.column_sums: list[dict[str, int]] = []
+        #: the agencies where some column is not known
+        self.unknown_anywhere: set[str] = set()
         self.sums = self.columns() if columns else []
 
     def indicators(self) -> dict[str, dict[str, Value]]:
@@ -801,6 +816,8 @@ class _Scorer:
             stack.extend(self.children.get(a, ()))
         up = [(a, p) for a in reversed(down)
               if (p := agencies[a].parent) is not None and p in agencies]
+        # each agency with children after the agencies below it, with its children
+        parents = [(a, kids) for a in reversed(down) if (kids := self.children.get(a))]
         kept: dict[Expr | None, tuple[list[str], set[str]]] = {None: (list(agencies), set())}
         for where, program in self.prepared.filters.items():
             by_kind: dict[tuple[str, str], Value] = {}
@@ -820,24 +837,36 @@ class _Scorer:
             kept[where] = (keep, unsure)
         nothing: dict[str, Value] = {}
         values = self.values
+        facts_of = {where: [values.get(a, nothing) for a in keep]
+                    for where, (keep, _unsure) in kept.items()}
         out = []
         for name, (fact, flt) in columns.items():
-            keep, unsure = kept[flt]
             sums = dict.fromkeys(agencies, 0)
+            keep, unsure = kept[flt]
             bad = set(unsure)
-            for a in keep:
-                v = values.get(a, nothing).get(fact)
-                if v.__class__ is int:
-                    sums[a] = v
-                else:
-                    bad.add(a)
-            for a, p in up:
-                sums[p] += sums[a]
+            own = [facts.get(fact) for facts in facts_of[flt]]
+            if set(map(type, own)) <= _INT:  # every agency kept reported a whole number
+                sums.update(zip(keep, own, strict=True))  # type: ignore[arg-type]
+            else:
+                for a, v in zip(keep, own, strict=True):
+                    if v.__class__ is int:
+                        sums[a] = v
+                    else:
+                        bad.add(a)
+            get = sums.__getitem__
+            for a, kids in parents:  # each sum: the agency's own and its children's sums
+                sums[a] += sum(map(get, kids))
             if bad:
                 for a, p in up:
                     if a in bad:
                         bad.add(p)
+            # a sum beyond the bound of exact numbers is not known (the formula says why)
+            if sums and (max(sums.values()) >= _LIMIT or min(sums.values()) <= _NEG_LIMIT):
+                bad.update(a for a, total in sums.items() if not _NEG_LIMIT < total < _LIMIT)
             out.append((name, sums, bad))
+        self.column_names = [column[0] for column in out]
+        self.column_sums = [column[1] for column in out]
+        self.unknown_anywhere = set().union(*(column[2] for column in out))
         return out
 
     def row(self, agency: str) -> Row:
@@ -864,12 +893,15 @@ class _Scorer:
             scalars[iid] = v if v is not None else Unknown.of(Reason(
                 "invalid", detail=f"{unit} is not a unit of the indicator {iid}"))
         unknown: set[str] = set()
-        for name, sums, bad in self.sums:
-            s = sums[unit]
-            if unit in bad or not _NEG_LIMIT < s < _LIMIT:
-                unknown.add(name)
-            else:
-                scalars[name] = s
+        if unit not in self.unknown_anywhere:  # every column known (the commonest case)
+            scalars.update(zip(self.column_names, [s[unit] for s in self.column_sums],
+                               strict=True))
+        else:
+            for name, sums, bad in self.sums:
+                if unit in bad:
+                    unknown.add(name)
+                else:
+                    scalars[name] = sums[unit]
         return _Unit(self, unit, scalars, unknown)
 
     def value(self, f: Formula, u: _Unit, value: Value | None = None) -> Value:
@@ -962,7 +994,7 @@ class _Scorer:
         leaves = [s for s in scores.values() if s.status != "not_applicable"]
         for c in self.parents:
             scores[c.id] = _sum_of(c, [scores[k] for k in c.children])
-        ordered = tuple(scores[c] for c in self.order)
+        ordered = tuple(map(scores.__getitem__, self.order))
         amax: Num = sum((s.max for s in leaves), 0)
         pts: list[Value] = [s.points for s in leaves]
         criteria_points: Value = _sum(pts)
@@ -977,7 +1009,7 @@ class _Scorer:
             raw: Num = _num(criteria_points)
             if not (bonus.__class__ is int and penalty.__class__ is int and bonus == penalty == 0):
                 raw = raw + _num(bonus) - _num(penalty)  # (x + 0 - 0 is x: skipped)
-            raw = min(max(raw, 0), amax)
+            raw = _clamp(raw, amax)
             r = self.card.rounding.get("total")
             if r is not None:
                 after = round_exact(raw, r.places, r.mode)
@@ -1177,6 +1209,7 @@ class _Scorer:
         if read is None or (c.population is not None and population is None):
             return None
         evaluate, needs = read
+        ratio = None if f is None else self.prepared.ratio(f)
         count, pop_needs = population if population is not None else (None, frozenset())
         needs = needs | pop_needs
         rule = c.rule
@@ -1227,11 +1260,20 @@ class _Scorer:
                                          explain=explain, population=size))
                     continue
             value: Any  # Value
-            try:
-                value = evaluate(scalars, no_population)
-            except Exception:
-                add(criterion(c, unit, u))
-                continue
+            if ratio is not None and (x := scalars[ratio[0]]).__class__ is int and (
+                    y := scalars[ratio[1]]).__class__ is int and y > 0:
+                # a sum over a sum (the commonest input): values.divide(x, y), inline
+                g = math.gcd(x, y)
+                if g != 1:
+                    x //= g
+                    y //= g
+                value = x if y == 1 else fraction(x, y)
+            else:
+                try:
+                    value = evaluate(scalars, no_population)
+                except Exception:
+                    add(criterion(c, unit, u))
+                    continue
             t = value.__class__
             if t is Fraction and value.denominator == 1:
                 value, t = value.numerator, int
@@ -1474,6 +1516,15 @@ def _norm(x: Num) -> Num:
 
 def _parts(x: Num) -> tuple[int, int]:
     return (x, 1) if x.__class__ is int else (x.numerator, x.denominator)
+
+
+def _clamp(x: Num, top: Num) -> Num:
+    """``min(max(x, 0), top)`` (the same object), comparing whole numbers."""
+    n, d = _parts(x)
+    if n < 0:
+        return min(0, top)
+    tn, td = _parts(top)
+    return top if tn * d < n * td else x
 
 
 def _quotient(a: Num, b: Num) -> Num:

@@ -165,7 +165,8 @@ def test_scoring_is_read_from_benchmarks_scoring_when_it_is_there(
     monkeypatch.setitem(sys.modules, "scoring", fake)
     (w,) = run.b9(run.Settings.make(True))
     assert [(t["id"], t["value"], t["met"]) for t in w["targets"]] == [
-        ("B9.scoring-243", 0.04, True), ("B9.scoring-12000", 2.5, False)]
+        ("B9.scoring-243", 0.04, True), ("B9.scoring-12000", 2.5, False),
+        ("B9.qd766-son-la", None, False)]  # the fake has no measure_shipped: not measured
     assert [r["name"] for r in w["rows"]] == ["son_la (243 units)", "national (12,000 units)"]
 
 

@@ -9,12 +9,25 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.model import Label
+from engine.scorecard import Band, Block, Rounding
 from engine.scoring import (
     CriterionScore,
+    Rounded,
+    StageScore,
+    _clamp,
+    _classifier,
     _criterion_score,
     _exact_sum,
+    _group,
     _norm,
+    _parts_rounder,
     _proportional,
+    _quotient,
+    _round,
+    _rounded,
+    _rounder,
+    _stage_score,
     round_exact,
 )
 
@@ -73,3 +86,56 @@ def test_the_fast_criterion_score_is_a_criterion_score() -> None:
     slow = CriterionScore(None, "scored", Fraction(1, 2), 2, **fields)  # type: ignore[arg-type]
     assert fast == slow and repr(fast) == repr(slow)
     assert _criterion_score(None, "unknown", 0, 0) == CriterionScore(None, "unknown", 0, 0)  # type: ignore[arg-type]
+
+
+@settings(max_examples=500, deadline=None)
+@given(NUMS, st.integers(-2, 6), MODES, st.integers(1, 5))
+def test_a_rounder_is_round(x: int | Fraction, places: int, mode: str, k: int) -> None:
+    """_rounder (a criterion's rounding worked out once) and _parts_rounder (from parts not in
+    lowest terms) give what _round gives, value and type."""
+    want = _round(x, places, mode)
+    got = _rounder(places, mode)(x)
+    assert got == want and type(got[0]) is type(want[0])
+    if places >= 0:
+        n, d = (x, 1) if type(x) is int else (x.numerator, x.denominator)
+        parts = _parts_rounder(places, mode)(n * k, d * k, x)
+        assert parts == want and type(parts[0]) is type(want[0])
+
+
+@given(NUMS, st.one_of(st.integers(-100, 100), st.fractions(-100, 100, max_denominator=100))
+       .filter(lambda b: b != 0))
+def test_quotient_is_fraction_division(a: int | Fraction, b: int | Fraction) -> None:
+    want = _norm(Fraction(a) / b)
+    got = _quotient(a, b)
+    assert got == want and type(got) is type(want)
+
+
+BOUNDS = st.fractions(0, 1, max_denominator=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), BOUNDS), st.booleans(),
+                          st.one_of(st.none(), BOUNDS), st.booleans()), min_size=1, max_size=4),
+       st.fractions(0, 1, max_denominator=50))
+def test_a_classifier_is_group(bands: list[tuple[Fraction | None, bool, Fraction | None, bool]],
+                               index: Fraction) -> None:
+    made = tuple(Band(_norm(lo) if lo is not None else None, lc,
+                      _norm(hi) if hi is not None else None, hc, label=str(i))
+                 for i, (lo, lc, hi, hc) in enumerate(bands))
+    block = Block("b", Label("b"), (), made)
+    assert _classifier(block)(_norm(index)) == _group(made, _norm(index))
+
+
+def test_the_fast_stage_and_rounding_records_are_the_records() -> None:
+    assert _stage_score("self", Fraction(1, 2), 1) == StageScore("self", Fraction(1, 2), 1)
+    r = Rounding(2, "half_up")
+    fast, slow = _rounded("1.1", Fraction(1, 3), Fraction(33, 100), r), Rounded(
+        "1.1", Fraction(1, 3), Fraction(33, 100), r)
+    assert fast == slow and repr(fast) == repr(slow)
+
+
+@given(NUMS, NUMS)
+def test_clamp_is_min_max(x: int | Fraction, top: int | Fraction) -> None:
+    want = min(max(x, 0), top)
+    got = _clamp(x, top)
+    assert got == want and type(got) is type(want)
