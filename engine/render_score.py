@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from .escape import csv_row, json_safe, markdown_inline, visible
+from .i18n import Words
 from .messages import describe_reason
 from .numbers import format_number_local
 from .render import fit, width
@@ -37,30 +38,39 @@ __all__ = [
     "render_unit_json",
 ]
 
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {"rank": "Hạng", "unit": "Đơn vị", "points": "Điểm", "max": "Điểm tối đa",
-           "index": "Chỉ số", "group": "Nhóm", "average": "Bình quân", "criterion": "Tiêu chí",
-           "input": "Giá trị", "rule": "Cách chấm", "lost": "Điểm bị trừ/mất",
-           "not_applicable": "không áp dụng", "unknown": "thiếu số liệu", "missing": "thiếu",
-           "bonus": "Điểm thưởng", "penalty": "Điểm trừ", "total": "Tổng điểm",
-           "stage": "Giai đoạn", "from": "từ", "to": "thành", "no_changes":
-           "Thẩm định không thay đổi điểm tự đánh giá của tiêu chí nào.",
-           "changes": "Tiêu chí có điểm thẩm định khác điểm tự đánh giá", "block": "Khối",
-           "period": "Kỳ", "rounded": "làm tròn", "deduction": "trừ", "at": "tại",
-           "unranked": "chưa xếp hạng", "scorecard": "Bộ chỉ số",
-           "absent": "chưa có số liệu", "final": "điểm cuối cùng sau khi trừ"},
-    "en": {"rank": "Rank", "unit": "Unit", "points": "Points", "max": "Maximum",
-           "index": "Index", "group": "Group", "average": "Average", "criterion": "Criterion",
-           "input": "Input", "rule": "Rule", "lost": "Points lost",
-           "not_applicable": "not applicable", "unknown": "unknown", "missing": "missing",
-           "bonus": "Bonus", "penalty": "Penalty", "total": "Total",
-           "stage": "Stage", "from": "from", "to": "to", "no_changes":
-           "Appraisal changed no criterion's self-assessed points.",
-           "changes": "Criteria where appraisal changed the self-assessment", "block": "Block",
-           "period": "Period", "rounded": "rounded", "deduction": "deducted", "at": "at",
-           "unranked": "not ranked", "scorecard": "Scorecard",
-           "absent": "not given", "final": "final points after deductions"},
-}
+WORDS = Words("scorecard", {
+    "rank": "Rank",
+    "unit": "Unit",
+    "points": "Points",
+    "max": "Maximum",
+    "index": "Index",
+    "group": "Group",
+    "average": "Average",
+    "criterion": "Criterion",
+    "input": "Input",
+    "rule": "Rule",
+    "lost": "Points lost",
+    "not_applicable": "not applicable",
+    "unknown": "unknown",
+    "missing": "missing",
+    "bonus": "Bonus",
+    "penalty": "Penalty",
+    "total": "Total",
+    "stage": "Stage",
+    "from": "from",
+    "to": "to",
+    "no_changes": "Appraisal changed no criterion's self-assessed points.",
+    "changes": "Criteria where appraisal changed the self-assessment",
+    "block": "Block",
+    "period": "Period",
+    "rounded": "rounded",
+    "deduction": "deducted",
+    "at": "at",
+    "unranked": "not ranked",
+    "scorecard": "Scorecard",
+    "absent": "not given",
+    "final": "final points after deductions",
+})
 
 
 def _num(value: Value, lang: str) -> str:
