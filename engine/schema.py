@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,16 +104,23 @@ def _python_anchors(node: Any) -> Any:
 
 
 @functools.cache
+def _flat(include: bool, partial: bool = False) -> dict[str, Any]:
+    """The schema jsonschema runs: references inlined, Python anchors, ``required`` dropped for
+    a ``partial`` plan (one that extends another states only what it changes)."""
+    schema = _include_schema() if include else plan_schema()
+    flat: dict[str, Any] = _python_anchors(_inline_refs(schema, schema.get("$defs", {})))
+    flat.pop("$defs", None)
+    if partial:
+        flat = _without_required(flat)
+    return flat
+
+
+@functools.cache
 def _validator(include: bool, partial: bool = False) -> Any:
     import jsonschema
 
-    schema = _include_schema() if include else plan_schema()
-    flat = _python_anchors(_inline_refs(schema, schema.get("$defs", {})))
-    flat.pop("$defs", None)
-    if partial:  # a plan that extends another states only what it changes
-        flat = _without_required(flat)
     return jsonschema.Draft202012Validator(
-        flat, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        _flat(include, partial), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def validate(tree: YMap, collector: Collector, *, include: bool = False,
@@ -120,9 +128,16 @@ def validate(tree: YMap, collector: Collector, *, include: bool = False,
     """Check one file's tree against the schema (``include``: the schema of an included file;
     ``partial``: no key is required, for a plan that extends another), reporting into
     ``collector``."""
-    validator = _validator(include, partial)
+    flat = _flat(include, partial)
     with gc_paused():
-        data = _unproven(validator.schema, to_data(tree))
+        data = to_data(tree)
+        # A valid file (the usual case) is shown valid without importing jsonschema, whose
+        # import is a fifth of a first run; anything not shown valid goes to jsonschema, which
+        # words every error as before.
+        if proven(flat, data):
+            return
+        validator = _validator(include, partial)
+        data = _unproven(flat, data)
         errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     # Unknown keys first: a misspelt required key is reported once, as the misspelling.
     suggested: set[tuple[int, str]] = set()
@@ -139,7 +154,10 @@ def validate(tree: YMap, collector: Collector, *, include: bool = False,
 # ---------------------------------------------------------------------------------------------
 
 #: Keywords that say nothing about validity.
-_ANNOTATIONS = frozenset({"description", "title", "$comment", "default", "examples"})
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "default", "examples", "$schema",
+                          "$id"})
+#: jsonschema's test of a ``date`` (before ``date.fromisoformat``).
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 #: The keywords of a collection keyed by id whose entries can be checked one by one.
 _KEYED = frozenset({"type", "propertyNames", "additionalProperties"}) | _ANNOTATIONS
 
@@ -205,15 +223,37 @@ def proven(schema: Any, x: Any) -> bool:
                     re.search(sub, x) if kw == "pattern" else
                     len(x) >= sub if kw == "minLength" else len(x) <= sub):
                 return False
-        elif kw in ("minimum", "maximum"):
-            if isinstance(x, int) and not isinstance(x, bool) and \
-                    not (x >= sub if kw == "minimum" else x <= sub):
+        elif kw == "const":
+            if not (type(x) is type(sub) and isinstance(x, (str, int)) and x == sub):
                 return False
+        elif kw == "format":
+            if isinstance(x, str) and not (sub == "date" and _is_date(x)):
+                return False
+        elif kw == "items":
+            if isinstance(x, list) and not all(proven(sub, v) for v in x):
+                return False
+        elif kw == "minItems":
+            if isinstance(x, list) and len(x) < sub:
+                return False
+        elif kw in ("minimum", "maximum"):
+            if isinstance(x, float) or (isinstance(x, int) and not isinstance(x, bool) and \
+                    not (x >= sub if kw == "minimum" else x <= sub)):
+                return False  # (a float is left to jsonschema)
         elif kw in ("required", "properties", "additionalProperties", "propertyNames"):
             if isinstance(x, dict) and not _proven_object(schema, kw, sub, x):
                 return False
         else:
             return False
+    return True
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
     return True
 
 
