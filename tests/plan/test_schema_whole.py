@@ -107,7 +107,10 @@ def test_a_mutated_plan_is_shown_valid_only_when_jsonschema_accepts_it(
     path = pick.draw(st.sampled_from(paths))
     mutated = _mutate(data, path, how, value, key)
     include = PLANS[name][1]
-    if schema.proven(schema._flat(include, partial), mutated):
+    flat = schema._flat(include, partial)
+    shown = schema.proven(flat, mutated)
+    assert schema.prover(flat)(mutated) is shown, path  # the compiled check: the same answer
+    if shown:
         assert _errors(mutated, include, partial) == [], path
 
 
@@ -128,6 +131,39 @@ def test_a_mutated_plan_is_shown_valid_only_when_jsonschema_accepts_it(
 ])
 def test_the_keywords_added_for_whole_plans(keyword: str, sub: Any, x: Any, shown: bool) -> None:
     assert schema.proven(sub, x) is shown, keyword
+    assert schema.prover(sub)(x) is shown, keyword
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pick=st.data(), value=_VALUE)
+def test_the_compiled_check_answers_as_proven_on_any_part_of_the_schema(
+        name: str, pick: st.DataObject, value: Any) -> None:
+    """Each sub-schema of the flat schema, against random data and the plan's own parts."""
+    data, paths = _plan(name)
+    flat = schema._flat(PLANS[name][1])
+    subs = _subschemas(flat)
+    sub = pick.draw(st.sampled_from(subs))
+    part = _at(data, pick.draw(st.sampled_from(paths)))
+    for x in (value, part):
+        assert schema.prover(sub)(x) is schema.proven(sub, x)
+
+
+def _subschemas(node: Any) -> list[Any]:
+    out = [node] if isinstance(node, (dict, bool)) else []
+    if isinstance(node, dict):
+        for v in node.values():
+            out += _subschemas(v)
+    elif isinstance(node, list):
+        for v in node:
+            out += _subschemas(v)
+    return out
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
 
 
 BROKEN = """\
@@ -151,6 +187,7 @@ def test_a_broken_plan_gets_jsonschemas_diagnostics_unchanged(
     fast = Collector()
     schema.validate(tree, fast)
     monkeypatch.setattr(schema, "proven", lambda s, x: False)  # jsonschema alone
+    monkeypatch.setattr(schema, "_flat_prover", lambda include, partial: lambda x: False)
     slow = Collector()
     schema.validate(tree, slow)
     assert fast.diagnostics and [d.to_dict() for d in fast.diagnostics] == \
