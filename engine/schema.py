@@ -198,11 +198,14 @@ def proven(schema: Any, x: Any) -> bool:
     """Whether JSON data ``x`` is certainly valid against ``schema``: True only when every
     keyword of the schema is one this check knows (types, ``enum`` of texts, ``pattern``,
     lengths, bounds, ``required``, ``properties``, ``additionalProperties``,
-    ``propertyNames``) and holds; False means "not shown", and jsonschema decides.
+    ``propertyNames``, ``const``, ``format: date``, ``items``, ``minItems``) and holds;
+    False means "not shown", and jsonschema decides.
 
         >>> proven({"type": "string", "pattern": "^[a-z]+$"}, "snv")
         True
-        >>> proven({"type": "string", "format": "date"}, "2023-01-01")
+        >>> proven({"type": "string", "format": "date"}, "2023-02-30")
+        False
+        >>> proven({"type": "string", "format": "email"}, "a@b.vn")
         False
     """
     if schema is True:
