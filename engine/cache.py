@@ -248,6 +248,9 @@ class _Places(Mapping[Any, "Span"]):
 
     @staticmethod
     def reduce(mapping: Mapping[Any, Span]) -> tuple[Callable[..., _Places], tuple[Any, ...]]:
+        kept = getattr(mapping, "kept", None)  # (facts' origins: the same, no span made)
+        if kept is not None:
+            return _Places, kept()
         sources: dict[int, tuple[int, Source]] = {}
         keys: list[Any] = []
         offsets: list[int] = []
