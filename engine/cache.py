@@ -415,10 +415,10 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
     body = _LENGTH.pack(len(head)) + head + dumps(plan)
     digest = hashlib.sha256(body).digest()
     data = magic + digest + body
-    import tempfile
+    from .dccache import temporary
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = temporary(folder, f".{name}.")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
