@@ -38,6 +38,7 @@ import functools
 import gc
 import hashlib
 import io
+import operator
 import os
 import stat
 import struct
@@ -201,6 +202,8 @@ def _reducers() -> dict[type, Callable[[Any], Any]]:
 #: For each class pickled, the names of its fields when it is a slotted dataclass whose slots
 #: are its fields (None otherwise); such an object is pickled as its class and field values.
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
+#: For each such class pickled before, its field values as a tuple (``reducer_override``).
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 #: For each such class, the setters of its slots (member descriptors), in field order.
 _SETTERS: dict[type, tuple[Callable[[Any, Any], None], ...]] = {}
 
@@ -248,6 +251,9 @@ class _Places(Mapping[Any, "Span"]):
 
     @staticmethod
     def reduce(mapping: Mapping[Any, Span]) -> tuple[Callable[..., _Places], tuple[Any, ...]]:
+        kept = getattr(mapping, "kept", None)  # (facts' origins: the same, no span made)
+        if kept is not None:
+            return _Places, kept()
         sources: dict[int, tuple[int, Source]] = {}
         keys: list[Any] = []
         offsets: list[int] = []
@@ -301,6 +307,9 @@ def _pickler_class() -> type[Any]:
 
         def reducer_override(self, obj: Any) -> Any:
             cls = type(obj)
+            fields = _GETTERS.get(cls)
+            if fields is not None:  # (the commonest case first: a slotted dataclass seen before)
+                return _slotted, (cls, fields(obj))
             if cls in self.dispatch_table:
                 return NotImplemented
             names = _slotted_fields(cls)
@@ -309,7 +318,10 @@ def _pickler_class() -> type[Any]:
                         cls.__module__.startswith("engine."):
                     return _Places.reduce(obj)
                 return NotImplemented
-            return _slotted, (cls, tuple(getattr(obj, n) for n in names))
+            get = operator.attrgetter(*names) if len(names) > 1 else (
+                lambda o, _n=names: tuple(getattr(o, n) for n in _n))
+            _GETTERS[cls] = get
+            return _slotted, (cls, get(obj))
 
     return _Pickler
 
@@ -412,10 +424,10 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
     body = _LENGTH.pack(len(head)) + head + dumps(plan)
     digest = hashlib.sha256(body).digest()
     data = magic + digest + body
-    import tempfile
+    from .dccache import temporary
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = temporary(folder, f".{name}.")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

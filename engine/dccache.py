@@ -219,14 +219,27 @@ def _compile_formula(source: Any, filename: Any, mode: Any, flags: int = 0,
     return code
 
 
+def temporary(folder: str | os.PathLike[str], prefix: str) -> tuple[int, str]:
+    """A new file in ``folder``, ``0600``, created exclusively and opened for writing, as
+    ``tempfile.mkstemp`` makes one, without importing tempfile (and random, shutil...) on a
+    first run: its descriptor and path."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        path = os.path.join(folder, f"{prefix}{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:  # pragma: no cover - 64 random bits
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")  # pragma: no cover
+
+
 def _write_formulas() -> None:
     if _formulas_path is None or _formulas is None:
         return
     folder = os.path.dirname(_formulas_path)
     try:
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".formulas.", suffix=".tmp", dir=folder)  # 0600
+        fd, tmp = temporary(folder, ".formulas.")  # 0600
     except Exception:
         return
     try:

@@ -75,6 +75,7 @@ from .fact_files import (
     XLSX_WORDS,
     Entry,
     FactFile,
+    LazyPlace,
     Place,
     Stated,
     Table,
@@ -468,6 +469,25 @@ class _Origins(Mapping[tuple[str, str], Span]):
 
     def __repr__(self) -> str:
         return f"<origins of {len(self)} values>"
+
+    def kept(self) -> tuple[tuple[Source, ...], list[tuple[str, str]], list[int]]:
+        """What a cache entry keeps of this mapping (``engine.cache._Places``): its sources,
+        its keys and, per key, the number of its span's source and the span's offsets, the
+        same as from its items, without making a span for each value."""
+        sources: dict[int, tuple[int, Source]] = {}
+        keys: list[tuple[str, str]] = []
+        offsets: list[int] = []
+        for key, at in self._all().items():
+            if isinstance(at, LazyPlace):
+                source, start, end = at._source, at._start, at._end
+            else:
+                span = at.span
+                assert span is not None  # only places in a file are kept
+                source, start, end = span.source, span.start, span.end
+            keys.append(key)
+            offsets.extend((sources.setdefault(id(source), (len(sources), source))[0],
+                            start, end))
+        return tuple(s for _n, s in sources.values()), keys, offsets
 
 
 def _build(plan: Plan, period: str, checked: Iterable[Checked], files: Sequence[str] = (),

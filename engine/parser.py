@@ -15,11 +15,8 @@ import io
 import re
 import unicodedata
 from fractions import Fraction
-from importlib import resources
-from typing import Any, cast
-
-import lark
-from lark import Token, Tree
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from .builtins import AGGREGATES
 from .diagnostics import Diagnostic, ExpressionError
@@ -42,6 +39,10 @@ from .nodes import (
 )
 from .source import Source, Span
 from .values import MAX_EXACT_DIGITS, fits
+
+if TYPE_CHECKING:
+    import lark
+    from lark import Token, Tree
 
 #: Longest formula accepted, in characters. Real plan formulas are under 300.
 MAX_LENGTH = 4000
@@ -76,19 +77,43 @@ _LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "basic",
 CACHE_NAME = "cchc.lark.cache"
 
 
+def _grammar_file(name: str) -> bytes:
+    """A file of the package engine.grammar: read beside its __init__ (importlib.resources,
+    whose import costs a first run more than the read, only where the package is not plain
+    files)."""
+    from . import grammar
+
+    try:
+        return Path(grammar.__file__ or "").with_name(name).read_bytes()
+    except OSError:  # pragma: no cover - a package in a zip file
+        from importlib import resources
+
+        return resources.files("engine.grammar").joinpath(name).read_bytes()
+
+
 def _grammar_text() -> str:
-    return resources.files("engine.grammar").joinpath("cchc.lark").read_text("utf-8")
+    return _grammar_file("cchc.lark").decode("utf-8")
+
+
+def grammar_digest(grammar: str) -> str:
+    """The SHA-256 of the grammar's text: what the parser cache and the generated tables of
+    :mod:`engine.parse_tables` were built from."""
+    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
 
 
 def cache_key(grammar: str) -> bytes:
     """The first line of the cache file: what it was built from."""
-    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+    import lark
+
+    digest = grammar_digest(grammar)
     return f"cchc-parser grammar-sha256={digest} lark={lark.__version__}\n".encode("ascii")
 
 
 def build_cache(grammar: str) -> bytes:
     """The bytes of the parser cache for ``grammar`` (written by ``tests/test_parser_cache``
     with ``--update-goldens``; kept current by that test)."""
+    import lark
+
     buf = io.BytesIO()
     lark.Lark(grammar, **_LARK_OPTIONS).save(buf)
     return cache_key(grammar) + buf.getvalue()
@@ -96,10 +121,11 @@ def build_cache(grammar: str) -> bytes:
 
 @functools.cache
 def _lark() -> lark.Lark:
+    import lark
+
     grammar = _grammar_text()
-    cached = resources.files("engine.grammar").joinpath(CACHE_NAME)
     try:
-        data = cached.read_bytes()
+        data = _grammar_file(CACHE_NAME)
     except OSError:
         data = b""
     key = cache_key(grammar)
@@ -189,6 +215,8 @@ def parse_reference(text: str, source: Source | None = None) -> Expr:
             "E106", _("the formula is empty"), Span(src, 0, len(text)),
             help=_("write an expression, for example `value >= 90%`"),
         )])
+    import lark
+
     try:
         tree = _lark().parse(text)
     except lark.exceptions.UnexpectedCharacters as e:
@@ -227,6 +255,8 @@ class _Builder:
         self.errors: list[Diagnostic] = []
 
     def span(self, item: Tree[Token] | Token) -> Span:
+        from lark import Token
+
         if isinstance(item, Token):
             start = item.start_pos or 0
             return Span(self.source, start, item.end_pos if item.end_pos is not None else start)
@@ -238,6 +268,8 @@ class _Builder:
     def build(self, tree: Tree[Token] | Token) -> Expr:
         # Post-order with an explicit stack: deep inputs must give a diagnostic, never a
         # RecursionError.
+        from lark import Token, Tree
+
         if isinstance(tree, Token):  # pragma: no cover - start is always a tree or atom rule
             raise ExpressionError([Diagnostic("E101",
                 _("syntax error"), self.span(tree))])
@@ -273,6 +305,8 @@ class _Builder:
 
     def first_too_deep(self, tree: Tree[Token]) -> int:
         """The offset where the first part nested deeper than MAX_DEPTH begins."""
+        from lark import Tree
+
         stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
         while stack:
             item, level = stack.pop()
@@ -283,6 +317,8 @@ class _Builder:
         return 0  # pragma: no cover - only called when some part is too deep
 
     def node(self, tree: Tree[Token], kids: list[Any]) -> Expr:
+        from lark import Token
+
         rule = str(tree.data)
         sp = self.span(tree)
         match rule:
@@ -425,65 +461,105 @@ _Value = tuple[str, Any, int, int, int]
 _OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "and_": "and", "or_": "or"}
 
 
-class _Tables:
-    """What the fast path needs from the Lark parser, or why it cannot be used."""
+def plain_tables(parser: lark.Lark) -> dict[str, Any]:
+    """What the fast path needs from a Lark parser, as plain data (ints, texts, tuples, dicts),
+    the data of the generated :mod:`engine.parse_tables`: the LALR actions (per state and
+    symbol, ``(True, state)`` for a shift or a goto, ``(False, rule)`` for a reduction), the
+    start and end states, the lexer's regular expression, the ignored terminals and the
+    keywords told from names. Raises NotImplementedError for a grammar of another shape."""
+    from lark.parsers.lalr_analysis import Shift
 
-    def __init__(self, parser: lark.Lark) -> None:
-        frontend = parser.parser
-        lexer = frontend.lexer
-        table = frontend.parser.parser.parse_table
-        self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
-        self.start: int = table.start_states["start"]
-        self.end: int = table.end_states["start"]
-        scanner = lexer.scanner
-        if len(scanner._mres) != 1 or set(lexer.callback) - {"NAME"} \
-                or lexer.user_callbacks:  # pragma: no cover - the grammar as shipped
-            raise NotImplementedError("lexer shape")
-        self.regex: re.Pattern[str] = scanner._mres[0]
-        self.ignore: frozenset[str] = frozenset(lexer.ignore_types)
-        self.keywords: dict[str, str] = {}
-        unless = lexer.callback.get("NAME")
-        if unless is not None:
-            for term in unless.scanner.terminals:
-                if term.pattern.type != "str":  # pragma: no cover - the grammar as shipped
-                    raise NotImplementedError("keyword shape")
-                self.keywords[term.pattern.value] = term.name
-        from lark.parsers.lalr_analysis import Shift
-
-        self.shift = Shift
-        # Per rule: (name of the origin, the name the tree takes or None to pass the single
-        # child through, positions of the children kept, positions spliced, length).
-        self.rules: dict[Any, tuple[str, str | None, tuple[int, ...], tuple[int, ...], int]] = {}
-        for rule in {arg for row in self.states.values() for a, arg in row.values()
-                     if a is not Shift}:
-            kept, spliced = [], []
-            for i, sym in enumerate(rule.expansion):
-                if sym.is_term:
-                    if not sym.filter_out:
-                        kept.append(i)
-                elif sym.name.startswith("_"):
-                    spliced.append(i)
-                else:
+    frontend = parser.parser
+    lexer = frontend.lexer
+    table = frontend.parser.parser.parse_table
+    scanner = lexer.scanner
+    if len(scanner._mres) != 1 or set(lexer.callback) - {"NAME"} \
+            or lexer.user_callbacks:  # pragma: no cover - the grammar as shipped
+        raise NotImplementedError("lexer shape")
+    keywords: dict[str, str] = {}
+    unless = lexer.callback.get("NAME")
+    if unless is not None:
+        for term in unless.scanner.terminals:
+            if term.pattern.type != "str":  # pragma: no cover - the grammar as shipped
+                raise NotImplementedError("keyword shape")
+            keywords[term.pattern.value] = term.name
+    states: dict[int, dict[str, tuple[Any, Any]]] = table.states
+    # Per rule: (name of the origin, the name the tree takes or None to pass the single
+    # child through, positions of the children kept, positions spliced, length).
+    rules: dict[Any, tuple[str, str | None, tuple[int, ...], tuple[int, ...], int]] = {}
+    for rule in {arg for row in states.values() for a, arg in row.values() if a is not Shift}:
+        kept, spliced = [], []
+        for i, sym in enumerate(rule.expansion):
+            if sym.is_term:
+                if not sym.filter_out:
                     kept.append(i)
-            name = rule.alias or rule.origin.name
-            through = rule.options.expand1 and not rule.alias and len(kept) == 1 \
-                and not spliced
-            if rule.origin.name.startswith("_"):
-                name = "*"
-            self.rules[rule] = (rule.origin.name, None if through else str(name),
-                                tuple(kept), tuple(spliced), len(rule.expansion))
-        # The table with each reduction's rule replaced by the above (no Rule.__hash__ in the
-        # loop); a shift stays (Shift, state).
-        self.actions: dict[int, dict[str, tuple[Any, Any]]] = {
-            state: {term: (a, arg if a is Shift else self.rules[arg]) for term, (a, arg)
-                    in row.items()} for state, row in self.states.items()}
+            elif sym.name.startswith("_"):
+                spliced.append(i)
+            else:
+                kept.append(i)
+        name = rule.alias or rule.origin.name
+        through = rule.options.expand1 and not rule.alias and len(kept) == 1 and not spliced
+        if rule.origin.name.startswith("_"):
+            name = "*"
+        rules[rule] = (rule.origin.name, None if through else str(name), tuple(kept),
+                       tuple(spliced), len(rule.expansion))
+    regex = scanner._mres[0]
+    return {
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+        "pattern": regex.pattern,
+        "flags": int(regex.flags),
+        "ignore": tuple(sorted(lexer.ignore_types)),
+        "keywords": dict(sorted(keywords.items())),
+        "actions": {state: {sym: (True, arg) if a is Shift else (False, rules[arg])
+                            for sym, (a, arg) in sorted(states[state].items())}
+                    for state in sorted(states)},
+    }
+
+
+def tables_module(grammar: str, parser: lark.Lark) -> str:
+    """The text of :mod:`engine.parse_tables` for ``grammar`` and its Lark ``parser``."""
+    import pprint
+
+    tables = pprint.pformat(plain_tables(parser), width=99, sort_dicts=False)
+    return (
+        '"""The LALR tables of grammar/cchc.lark for the fast path of engine.parser, as plain\n'
+        "data, so that a first run parses formulas without importing Lark. Generated: do not\n"
+        "edit. After editing the grammar, regenerate with\n"
+        "``pytest tests/language/test_parse_tables.py --update-goldens``; that test fails while\n"
+        'this file is stale, and engine.parser ignores it then (GRAMMAR_SHA256)."""\n'
+        "# ruff: noqa: E501\n\n"
+        "from typing import Any\n\n"
+        f'GRAMMAR_SHA256 = "{grammar_digest(grammar)}"\n\n'
+        f"TABLES: dict[str, Any] = {tables}\n")
+
+
+class _Tables:
+    """What the fast path needs (see :func:`plain_tables`)."""
+
+    def __init__(self, plain: dict[str, Any]) -> None:
+        self.actions: dict[int, dict[str, tuple[bool, Any]]] = plain["actions"]
+        self.start: int = plain["start"]
+        self.end: int = plain["end"]
+        self.regex: re.Pattern[str] = re.compile(plain["pattern"], plain["flags"])
+        self.ignore: frozenset[str] = frozenset(plain["ignore"])
+        self.keywords: dict[str, str] = plain["keywords"]
         self.units: dict[tuple[int, int, str], int] = {}
 
 
 @functools.cache
 def _tables() -> _Tables | None:
+    """The generated tables when they were built from this very grammar (no Lark to import),
+    else the tables of Lark's parser."""
     try:
-        return _Tables(_lark())
+        from . import parse_tables
+
+        if grammar_digest(_grammar_text()) == parse_tables.GRAMMAR_SHA256:
+            return _Tables(parse_tables.TABLES)
+    except (ImportError, OSError):  # pragma: no cover - then Lark's
+        pass
+    try:
+        return _Tables(plain_tables(_lark()))
     except Exception:  # pragma: no cover - a Lark whose internals moved: the reference path
         return None
 
@@ -521,7 +597,7 @@ def _fast_parse(text: str, src: Source) -> Expr | None:
     tokens = _lex(tables, text)
     if tokens is None:
         return None
-    states, actions, shift, units = tables.states, tables.actions, tables.shift, tables.units
+    actions, units = tables.actions, tables.units
     final = tables.end
     builder = _Builder(src)
     state_stack = [tables.start]
@@ -532,7 +608,7 @@ def _fast_parse(text: str, src: Source) -> Expr | None:
             action = actions[state_stack[-1]].get(kind)
             if action is None:
                 return None
-            if action[0] is shift:
+            if action[0]:  # a shift
                 if kind == "$END":  # pragma: no cover - Lark asserts the same
                     return None
                 state_stack.append(action[1])
@@ -557,7 +633,7 @@ def _fast_parse(text: str, src: Source) -> Expr | None:
                     value = made
                 del values[-size:]
                 del state_stack[-size:]
-                state_stack.append(states[state_stack[-1]][origin][1])
+                state_stack.append(actions[state_stack[-1]][origin][1])
                 values.append(value)
             if kind == "$END" and state_stack[-1] == final:
                 node = values[-1]
@@ -573,12 +649,12 @@ def _units(tables: _Tables, below: int, top: int, kind: str) -> int:
     key = (below, top, kind)
     while True:
         action = tables.actions[top].get(kind)
-        if action is None or action[0] is tables.shift:
+        if action is None or action[0]:
             break
         origin, name, _kept, _spliced, size = action[1]
         if name is not None or size != 1:
             break
-        top = tables.states[below][origin][1]
+        top = tables.actions[below][origin][1]
         if kind == "$END" and top == tables.end:
             break
     tables.units[key] = top

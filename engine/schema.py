@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,16 +104,23 @@ def _python_anchors(node: Any) -> Any:
 
 
 @functools.cache
+def _flat(include: bool, partial: bool = False) -> dict[str, Any]:
+    """The schema jsonschema runs: references inlined, Python anchors, ``required`` dropped for
+    a ``partial`` plan (one that extends another states only what it changes)."""
+    schema = _include_schema() if include else plan_schema()
+    flat: dict[str, Any] = _python_anchors(_inline_refs(schema, schema.get("$defs", {})))
+    flat.pop("$defs", None)
+    if partial:
+        flat = _without_required(flat)
+    return flat
+
+
+@functools.cache
 def _validator(include: bool, partial: bool = False) -> Any:
     import jsonschema
 
-    schema = _include_schema() if include else plan_schema()
-    flat = _python_anchors(_inline_refs(schema, schema.get("$defs", {})))
-    flat.pop("$defs", None)
-    if partial:  # a plan that extends another states only what it changes
-        flat = _without_required(flat)
     return jsonschema.Draft202012Validator(
-        flat, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        _flat(include, partial), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def validate(tree: YMap, collector: Collector, *, include: bool = False,
@@ -120,9 +128,16 @@ def validate(tree: YMap, collector: Collector, *, include: bool = False,
     """Check one file's tree against the schema (``include``: the schema of an included file;
     ``partial``: no key is required, for a plan that extends another), reporting into
     ``collector``."""
-    validator = _validator(include, partial)
+    flat = _flat(include, partial)
     with gc_paused():
-        data = _unproven(validator.schema, to_data(tree))
+        data = to_data(tree)
+        # A valid file (the usual case) is shown valid without importing jsonschema, whose
+        # import is a fifth of a first run; anything not shown valid goes to jsonschema, which
+        # words every error as before.
+        if _flat_prover(include, partial)(data):
+            return
+        validator = _validator(include, partial)
+        data = _unproven(flat, data)
         errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     # Unknown keys first: a misspelt required key is reported once, as the misspelling.
     suggested: set[tuple[int, str]] = set()
@@ -139,7 +154,10 @@ def validate(tree: YMap, collector: Collector, *, include: bool = False,
 # ---------------------------------------------------------------------------------------------
 
 #: Keywords that say nothing about validity.
-_ANNOTATIONS = frozenset({"description", "title", "$comment", "default", "examples"})
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "default", "examples", "$schema",
+                          "$id"})
+#: jsonschema's test of a ``date`` (before ``date.fromisoformat``).
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 #: The keywords of a collection keyed by id whose entries can be checked one by one.
 _KEYED = frozenset({"type", "propertyNames", "additionalProperties"}) | _ANNOTATIONS
 
@@ -180,11 +198,14 @@ def proven(schema: Any, x: Any) -> bool:
     """Whether JSON data ``x`` is certainly valid against ``schema``: True only when every
     keyword of the schema is one this check knows (types, ``enum`` of texts, ``pattern``,
     lengths, bounds, ``required``, ``properties``, ``additionalProperties``,
-    ``propertyNames``) and holds; False means "not shown", and jsonschema decides.
+    ``propertyNames``, ``const``, ``format: date``, ``items``, ``minItems``) and holds;
+    False means "not shown", and jsonschema decides.
 
         >>> proven({"type": "string", "pattern": "^[a-z]+$"}, "snv")
         True
-        >>> proven({"type": "string", "format": "date"}, "2023-01-01")
+        >>> proven({"type": "string", "format": "date"}, "2023-02-30")
+        False
+        >>> proven({"type": "string", "format": "email"}, "a@b.vn")
         False
     """
     if schema is True:
@@ -205,15 +226,159 @@ def proven(schema: Any, x: Any) -> bool:
                     re.search(sub, x) if kw == "pattern" else
                     len(x) >= sub if kw == "minLength" else len(x) <= sub):
                 return False
-        elif kw in ("minimum", "maximum"):
-            if isinstance(x, int) and not isinstance(x, bool) and \
-                    not (x >= sub if kw == "minimum" else x <= sub):
+        elif kw == "const":
+            if not (type(x) is type(sub) and isinstance(x, (str, int)) and x == sub):
                 return False
+        elif kw == "format":
+            if isinstance(x, str) and not (sub == "date" and _is_date(x)):
+                return False
+        elif kw == "items":
+            if isinstance(x, list) and not all(proven(sub, v) for v in x):
+                return False
+        elif kw == "minItems":
+            if isinstance(x, list) and len(x) < sub:
+                return False
+        elif kw in ("minimum", "maximum"):
+            if isinstance(x, float) or (isinstance(x, int) and not isinstance(x, bool) and \
+                    not (x >= sub if kw == "minimum" else x <= sub)):
+                return False  # (a float is left to jsonschema)
         elif kw in ("required", "properties", "additionalProperties", "propertyNames"):
             if isinstance(x, dict) and not _proven_object(schema, kw, sub, x):
                 return False
         else:
             return False
+    return True
+
+
+@functools.cache
+def _flat_prover(include: bool, partial: bool) -> Callable[[Any], bool]:
+    return prover(_flat(include, partial))
+
+
+def _yes(x: Any) -> bool:
+    return True
+
+
+def _no(x: Any) -> bool:
+    return False
+
+
+def _all_of(checks: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    if not checks:
+        return _yes
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(x: Any) -> bool:
+        for c in checks:  # noqa: SIM110 - a loop is cheaper than all() over a generator
+            if not c(x):
+                return False
+        return True
+    return check
+
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda x: isinstance(x, str),
+    "integer": lambda x: isinstance(x, int) and not isinstance(x, bool),
+    "number": lambda x: isinstance(x, int) and not isinstance(x, bool),
+    "boolean": lambda x: isinstance(x, bool),
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "null": lambda x: x is None,
+}
+
+
+def prover(schema: Any) -> Callable[[Any], bool]:
+    """:func:`proven` for one schema, worked out once: ``prover(schema)(x) == proven(schema,
+    x)`` for all JSON data ``x`` (``tests/plan/test_schema_whole.py``), several times faster,
+    for the whole plan of every first run.
+
+        >>> prover({"type": "string", "pattern": "^[a-z]+$"})("snv")
+        True
+    """
+    if schema is True:
+        return _yes
+    if not isinstance(schema, dict):
+        return _no
+    checks: list[Callable[[Any], bool]] = []
+    for kw, sub in schema.items():
+        if kw in _ANNOTATIONS:
+            continue
+        check = _keyword(schema, kw, sub)
+        if check is None:
+            return _no  # a keyword proven does not know
+        checks.append(check)
+    return _all_of(checks)
+
+
+def _keyword(schema: dict[str, Any], kw: str, sub: Any) -> Callable[[Any], bool] | None:
+    if kw == "type":
+        kinds = [_TYPES.get(k, _no) for k in ([sub] if isinstance(sub, str) else sub)]
+        return kinds[0] if len(kinds) == 1 else lambda x: any(k(x) for k in kinds)
+    if kw == "enum":
+        texts = frozenset(v for v in sub if isinstance(v, str))
+        return lambda x: isinstance(x, str) and x in texts
+    if kw == "pattern":
+        search = re.compile(sub).search
+        return lambda x: not isinstance(x, str) or search(x) is not None
+    if kw == "minLength":
+        return lambda x: not isinstance(x, str) or len(x) >= sub
+    if kw == "maxLength":
+        return lambda x: not isinstance(x, str) or len(x) <= sub
+    if kw in ("minimum", "maximum"):
+        low = kw == "minimum"
+        return lambda x: not (isinstance(x, float) or (
+            isinstance(x, int) and not isinstance(x, bool) and not (
+                x >= sub if low else x <= sub)))
+    if kw == "const":
+        return lambda x: type(x) is type(sub) and isinstance(x, (str, int)) and x == sub
+    if kw == "format":
+        return lambda x: not isinstance(x, str) or (sub == "date" and _is_date(x))
+    if kw == "items":
+        each = prover(sub)
+        return lambda x: not isinstance(x, list) or all(map(each, x))
+    if kw == "minItems":
+        return lambda x: not isinstance(x, list) or len(x) >= sub
+    if kw == "required":
+        needed = tuple(sub)
+        return lambda x: not isinstance(x, dict) or all(k in x for k in needed)
+    if kw == "properties":
+        props = {k: prover(s) for k, s in sub.items()}
+
+        def properties(x: Any) -> bool:
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    p = props.get(k)
+                    if p is not None and not p(v):
+                        return False
+            return True
+        return properties
+    if kw == "propertyNames":
+        name = prover(sub)
+        return lambda x: not isinstance(x, dict) or all(map(name, x))
+    if kw == "additionalProperties":
+        if "patternProperties" in schema:
+            return lambda x: not isinstance(x, dict)
+        known = frozenset(schema.get("properties", {}))
+        extra = _no if sub is False else prover(sub)
+
+        def additional(x: Any) -> bool:
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    if k not in known and not extra(v):
+                        return False
+            return True
+        return additional
+    return None
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
     return True
 
 
