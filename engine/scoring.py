@@ -294,6 +294,19 @@ def _criterion_score(criterion: Criterion, status: Status, points: Value, max: N
     return score
 
 
+def _empty_score(c: Criterion, population: Value,
+                 explain: Callable[[], tuple[InputValue, ...]] | None) -> CriterionScore:
+    """The score of criterion ``c`` for a unit whose population is 0, as its ``on_empty``
+    says: not applicable (out of the points and the maximum), full points, or zero."""
+    if c.on_empty == "not_applicable":
+        return _criterion_score(c, "not_applicable", 0, 0,
+                                why="nothing to score: the population is 0",
+                                explain=explain, population=population)
+    return _criterion_score(c, "scored", c.max if c.on_empty == "full" else 0, c.max,
+                            why=f"the population is 0: on_empty {c.on_empty}",
+                            explain=explain, population=population)
+
+
 _new = object.__new__
 # _criterion_score sets every field: a field added to CriterionScore must be added there too.
 assert [f.name for f in dataclasses.fields(CriterionScore)] == [
@@ -1091,7 +1104,7 @@ class _Scorer:
                 return self.rule(c, value, u)
         r = c.round or self.round_criteria
         round_to = None if r is None else _rounder(r.places, r.mode)
-        cmax, floor, on_empty = c.max, c.floor, c.on_empty
+        cmax, floor = c.max, c.floor
         clamp = floor > 0 or cmax < 0
         if len(stage_inputs) == 1 and not deductions and not clamp:
             simple = self.simple_column(c, units)
@@ -1116,14 +1129,7 @@ class _Scorer:
                                          explain=explain, population=population))
                     continue
                 if population == 0:
-                    if on_empty == "not_applicable":
-                        add(_criterion_score(c, "not_applicable", 0, 0,
-                                             why="nothing to score: the population is 0",
-                                             explain=explain, population=population))
-                        continue
-                    add(_criterion_score(c, "scored", cmax if on_empty == "full" else 0, cmax,
-                                         why=f"the population is 0: on_empty {on_empty}",
-                                         explain=explain, population=population))
+                    add(_empty_score(c, population, explain))
                     continue
             stages: list[StageScore] = []
             final: StageScore | None = None
@@ -1217,7 +1223,7 @@ class _Scorer:
         proportional = rule.kind == "proportional"
         fn, fd = _parts(rule.full_at) if rule.full_at is not None else (1, 1)
         r = c.round or self.round_criteria
-        applies, cmax, on_empty = c.applies, c.max, c.on_empty
+        applies, cmax = c.applies, c.max
         tn, td = _parts(cmax)
         inputs, criterion, rule_of = self.inputs, self.criterion, self.rule
         round_parts = None if r is None or r.places < 0 else _parts_rounder(r.places, r.mode)
@@ -1250,14 +1256,7 @@ class _Scorer:
                 if size.__class__ is Fraction and size.denominator == 1:
                     size = size.numerator
                 if size == 0:
-                    if on_empty == "not_applicable":
-                        add(_criterion_score(c, "not_applicable", 0, 0,
-                                             why="nothing to score: the population is 0",
-                                             explain=explain, population=size))
-                        continue
-                    add(_criterion_score(c, "scored", cmax if on_empty == "full" else 0, cmax,
-                                         why=f"the population is 0: on_empty {on_empty}",
-                                         explain=explain, population=size))
+                    add(_empty_score(c, size, explain))
                     continue
             value: Any  # Value
             if ratio is not None and (x := scalars[ratio[0]]).__class__ is int and (
@@ -1340,15 +1339,7 @@ class _Scorer:
                                       why="the population is not known",
                                       explain=explain, population=population)
             if population == 0:
-                if c.on_empty == "not_applicable":
-                    return _criterion_score(c, "not_applicable", 0, 0,
-                                          why="nothing to score: the population is 0",
-                                          explain=explain,
-                                          population=population)
-                points: Num = c.max if c.on_empty == "full" else 0
-                return _criterion_score(c, "scored", points, c.max,
-                                      why=f"the population is 0: on_empty {c.on_empty}",
-                                      explain=explain, population=population)
+                return _empty_score(c, population, explain)
         stages: list[StageScore] = []
         final: StageScore | None = None
         for stage, f in self.stage_inputs[c.id]:
