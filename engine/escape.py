@@ -75,9 +75,18 @@ def cells(text: str) -> int:
         >>> cells("Sở Nội vụ"), cells("So\u031b\u0309"), cells("\u4e2d"), cells("\x1b")
         (9, 2, 2, 4)
     """
-    if text.isascii() and text.isprintable():  # the common case, decided in C
+    if text.isprintable() and _ONE_CELL_EACH.fullmatch(text):  # the common case, in C
         return len(text)
     return sum(map(_cell, unicodedata.normalize("NFC", visible(text))))
+
+
+#: Texts whose every character takes one cell, as :func:`_cell` counts it, and which NFC
+#: leaves as they are: printable ASCII, Latin-1 to the spacing modifier letters, the Latin
+#: letters with Vietnamese tone marks (U+1E00–U+1EFF) and general punctuation from the
+#: hyphen on (the en dash of a date range). None of these is a combining mark, a wide
+#: character or one that NFC changes, so the count is the length; anything else is counted
+#: character by character (``tests/test_escape.py`` holds the two to the same widths).
+_ONE_CELL_EACH = re.compile("[\x20-\x7e\xa0-\u02ff\u1e00-\u1eff\u2010-\u205f]*")
 
 
 @functools.lru_cache(maxsize=4096)  # a table shows the same few letters over and over

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import engine
+from engine import escape
 from engine.escape import INVISIBLE_CATEGORIES, csv_cell, json_safe, visible, visible_lines
 from engine.render import render_csv
 from engine.template import template
@@ -130,3 +131,17 @@ def test_a_line_break_in_the_title_or_a_period_name_adds_no_heading() -> None:
     lines = render_markdown(report, "vi").splitlines()
     assert lines[0] == "# Kế hoạch # Đã đạt hết"
     assert not any(line.startswith(("# Đã", "## Giả")) for line in lines)
+
+
+@given(st.text(alphabet=st.sampled_from(
+    [*"aăâđêôơư AĂÂĐÊÔƠƯ09%–—…“”‘’·×", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323",
+     "\u031b", "\u4e2d", "\uff21", "\x1b", "\u00ad", "\u200b", "\u212b", "\u2000", "\u0374",
+     "\ue000", "\U0001f600", chr(0x0378)]), max_size=30) | st.text(max_size=30))
+def test_cells_counts_as_character_by_character(text: str) -> None:
+    """The fast count of :func:`cells` (a text of one-cell characters NFC leaves alone) is
+    the count character by character, whatever the text."""
+    slow = sum(map(escape._cell, unicodedata.normalize("NFC", escape.visible(text))))
+    assert escape.cells(text) == slow
+    for word in ("Sở Nội vụ", "Cải cách thủ tục hành chính", "2022-12-15 – 2023-03-13",
+                 "Hồ sơ giải quyết đúng hạn ≥ 99,5%"):
+        assert escape.cells(word) == sum(map(escape._cell, word))
