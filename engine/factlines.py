@@ -28,8 +28,11 @@ _KEY = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
 _VALUE = r"[-+]?[A-Za-z0-9_.~/][A-Za-z0-9_.~/+%,-]*"
 #: A fact's value in double quotes (as programs write it, ``"93.5%"``): no quote, backslash,
 #: control character, line or paragraph separator, byte order mark or character outside the
-#: Basic Multilingual Plane inside, so its text is exactly what is between the quotes.
-_QUOTED = '"[ !#-\\[\\]-~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*"'
+#: Basic Multilingual Plane inside, so its text is exactly what is between the quotes. The class
+#: is written as what it leaves out: the same set, but Python's regular expression compiler
+#: walks a range character by character, and the ranges of what it lets in took 4 ms to compile
+#: on every run that reads a fact file.
+_QUOTED = '"[^\\x00-\\x1f"\\\\\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe-\\U0010ffff]*"'
 #: A line with a key: indent, key, optional value, optional comment (after a space).
 _ENTRY = re.compile(rf"( *)({_KEY}):(?: +({_VALUE}|{_QUOTED}))?(?: +#.*| *)")
 #: A line YAML skips: blank, or a comment.

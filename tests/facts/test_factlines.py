@@ -4,6 +4,7 @@ entries and bare agencies at the same places; anything else it leaves to the par
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,19 @@ def test_files_of_the_usual_shape_are_read_the_same(
     mine = read_lines(text, Source("f.yaml", text))
     if mine is not None:
         assert _shape(mine) == _shape(_events(text)), text
+
+
+def test_a_quoted_value_lets_in_exactly_the_characters_it_says() -> None:
+    """The class of a quoted value is written as what it leaves out; it lets in exactly the
+    characters its comment names (every code point tried)."""
+    from engine import factlines
+
+    def allowed(c: int) -> bool:
+        return (c >= 0x20 and c not in (0x22, 0x5C) and not 0x7F <= c <= 0x9F
+                and c not in (0x2028, 0x2029, 0xFEFF) and not 0xD800 <= c <= 0xDFFF
+                and c <= 0xFFFD)
+
+    quoted = re.compile(factlines._QUOTED)
+    wrong = [hex(c) for c in range(0x110000)
+             if bool(quoted.fullmatch(f'"{chr(c)}"')) != allowed(c)]
+    assert wrong == []
