@@ -306,12 +306,17 @@ class Table:
     when asked for; :meth:`entries` makes the :class:`Entry` of every row, exactly as the
     reference readers make them (for the checks that report problems)."""
 
-    __slots__ = ("_entries", "_place", "agencies", "facts", "values")
+    __slots__ = ("_entries", "_place", "agencies", "facts", "located", "values")
 
     def __init__(self, agencies: list[str], facts: list[str], values: list[str | None],
-                 place: Callable[[int], Place], entries: Callable[[], list[Entry]]) -> None:
+                 place: Callable[[int], Place], entries: Callable[[], list[Entry]],
+                 located: tuple[Source, list[int]] | None = None) -> None:
         self.agencies, self.facts, self.values = agencies, facts, values
         self._place, self._entries = place, entries
+        #: When the places are offsets in one source: the source and, for row ``i``, the
+        #: offsets of its value at ``[4 * i + 2]`` and ``[4 * i + 3]`` (what :meth:`place`
+        #: makes a :class:`LazyPlace` of), for a cache entry to keep without a place per row.
+        self.located = located
 
     def __len__(self) -> int:
         return len(self.values)
@@ -498,7 +503,8 @@ class _Columns:
                     for i, (a, at, fact, value) in enumerate(zip(
                         self.agencies, self.at, self.facts, self.values, strict=True))]
 
-        return Table(self.agencies, self.facts, self.values, place, entries)
+        return Table(self.agencies, self.facts, self.values, place, entries,
+                     (source, offsets))
 
 
 def _event_place(source: Source, e: yaml.ScalarEvent) -> LazyPlace:

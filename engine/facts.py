@@ -433,17 +433,23 @@ def _order(at: Place) -> tuple[str, int]:
     return (at.span.begin.file, at.span.start)
 
 
+#: What a cache entry keeps of the places of a fact set (:meth:`_Origins.kept`).
+_Kept = tuple[tuple[Source, ...], list[tuple[str, str]], list[int]]
+
+
 class _Origins(Mapping[tuple[str, str], Span]):
     """Where each value was written, by ``(agency, fact)``: worked out when first asked for,
     and the span of a value only when it is asked for (a large file holds hundreds of
     thousands of values, and an explanation looks at a few)."""
 
-    __slots__ = ("_by_agency", "_places")
+    __slots__ = ("_by_agency", "_kept", "_places")
 
     def __init__(self, by_agency: dict[str, dict[str, Checked]] | Callable[
-            [], dict[tuple[str, str], Place]]) -> None:
+            [], dict[tuple[str, str], Place]], kept: Callable[[], _Kept | None] | None = None,
+                 ) -> None:
         self._by_agency = by_agency
         self._places: dict[tuple[str, str], Place] | None = None
+        self._kept = kept  # what kept() returns, made from offsets without a place per value
 
     def _all(self) -> dict[tuple[str, str], Place]:
         if self._places is None:
@@ -470,10 +476,15 @@ class _Origins(Mapping[tuple[str, str], Span]):
     def __repr__(self) -> str:
         return f"<origins of {len(self)} values>"
 
-    def kept(self) -> tuple[tuple[Source, ...], list[tuple[str, str]], list[int]]:
+    def kept(self) -> _Kept:
         """What a cache entry keeps of this mapping (``engine.cache._Places``): its sources,
         its keys and, per key, the number of its span's source and the span's offsets, the
-        same as from its items, without making a span for each value."""
+        same as from its items, without making a span for each value (nor, when the values
+        were read as offsets in their files, a place for each)."""
+        if self._places is None and self._kept is not None:
+            got = self._kept()
+            if got is not None:
+                return got
         sources: dict[int, tuple[int, Source]] = {}
         keys: list[tuple[str, str]] = []
         offsets: list[int] = []
@@ -560,7 +571,34 @@ class _Tables:
                     out[(agency, fact)] = table.place(i)
             return out
 
-        return Facts(plan.id, period, MappingProxyType(values), _Origins(places),
+        def kept() -> _Kept | None:
+            located = [table.located if table is not None else None for table in tables]
+            if None in located:
+                return None
+            rows: dict[tuple[str, str], tuple[int, int]] = {}
+            for n, ((agency_ids, fact_ids), table) in enumerate(zip(ids, tables, strict=True)):
+                assert table is not None
+                for i, (a, f, raw) in enumerate(zip(table.agencies, table.facts, table.values,
+                                                    strict=True)):
+                    if raw is not None:
+                        rows[(agency_ids[a], fact_ids[f])] = (n, i)
+            numbers: dict[int, int] = {}  # a table's source's number, in order of first use
+            sources: list[Source] = []
+            keys: list[tuple[str, str]] = []
+            offsets: list[int] = []
+            for agency, facts in values.items():
+                for fact in facts:
+                    n, i = rows[(agency, fact)]
+                    source, at = located[n]  # type: ignore[misc]  # not None: checked above
+                    number = numbers.get(id(source))
+                    if number is None:
+                        number = numbers[id(source)] = len(sources)
+                        sources.append(source)
+                    keys.append((agency, fact))
+                    offsets += (number, at[4 * i + 2], at[4 * i + 3])
+            return tuple(sources), keys, offsets
+
+        return Facts(plan.id, period, MappingProxyType(values), _Origins(places, kept),
                      tuple(f.name for f in files), tuple(warnings))
 
 

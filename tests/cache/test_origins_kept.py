@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import cache
-from engine.facts import load_facts
+from engine.facts import _Origins, load_facts
 from engine.loader import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,3 +24,42 @@ def test_the_kept_origins_are_those_of_the_items() -> None:
     kept = cache._Places(*fast[1])
     assert list(kept) == list(origins)
     assert all(kept[k] == origins[k] for k in origins)
+
+
+def _kept_both_ways(paths: list[Path], period: str, offsets: bool = True) -> None:
+    plan = load_plan(ROOT / "plans" / "2023.yaml")
+    first = load_facts(plan, paths, period=period).origins
+    assert isinstance(first, _Origins)
+    fast = first.kept()  # before anything asked for a place: from the tables' offsets
+    assert (first._places is None) is offsets  # no place made when there were offsets
+    second = load_facts(plan, paths, period=period).origins
+    assert isinstance(second, _Origins)
+    dict(second.items())  # every place made: kept() reads them, as before
+    slow = second.kept()
+    assert ([s.name for s in fast[0]], fast[1], fast[2]) == (
+        [s.name for s in slow[0]], slow[1], slow[2])
+    assert [s.text for s in fast[0]] == [s.text for s in slow[0]]
+
+
+def test_kept_from_offsets_is_kept_from_the_places() -> None:
+    """Origins kept straight from the offsets of the files read as columns are those kept from
+    the places made one by one: the same sources (numbered in the order of first use), keys and
+    offsets, for the quarter's files and for the year's."""
+    _kept_both_ways([ROOT / "examples" / "2023" / "q1"], "q1")
+    _kept_both_ways([ROOT / "examples" / "2023" / "year"], "year")
+
+
+def test_kept_of_files_not_read_as_offsets_is_kept_from_the_places(tmp_path: Path) -> None:
+    """A CSV file among the YAML files has no offsets to keep: the places are made and kept as
+    before, the same as the reference."""
+    q1 = ROOT / "examples" / "2023" / "q1"
+    files = sorted(q1.iterdir())
+    csv = tmp_path / "snv.csv"
+    csv.write_text("agency,fact,value\ncuc_thue,report_submitted_on,2023-03-10\n",
+                   encoding="utf-8")
+    plan = load_plan(ROOT / "plans" / "2023.yaml")
+    facts = load_facts(plan, [*files[:2], csv], period="q1")
+    origins = facts.origins
+    assert isinstance(origins, _Origins)
+    assert origins._kept is not None and origins._kept() is None
+    _kept_both_ways([*files[:2], csv], "q1", offsets=False)
