@@ -553,49 +553,50 @@ class _Tables:
                 values[agency] = MappingProxyType(
                     mine if _in_order(mine, order) else
                     {fact: mine[fact] for fact in sorted(mine, key=order)})
-        tables = [f.table for f in files]
+        tables: list[Table] = []
+        for f in files:
+            assert f.table is not None  # every file read as columns (load_facts asks)
+            tables.append(f.table)
         ids = self.ids
 
-        def places() -> dict[tuple[str, str], Place]:
-            rows: dict[tuple[str, str], tuple[Table, int]] = {}
-            for (agency_ids, fact_ids), table in zip(ids, tables, strict=True):
-                assert table is not None
+        def rows() -> dict[tuple[str, str], tuple[int, int]]:
+            """Where each reported value is: its file's number and its row there."""
+            found: dict[tuple[str, str], tuple[int, int]] = {}
+            for n, ((agency_ids, fact_ids), table) in enumerate(zip(ids, tables, strict=True)):
                 for i, (a, f, raw) in enumerate(zip(table.agencies, table.facts, table.values,
                                                     strict=True)):
                     if raw is not None:
-                        rows[(agency_ids[a], fact_ids[f])] = (table, i)
+                        found[(agency_ids[a], fact_ids[f])] = (n, i)
+            return found
+
+        def places() -> dict[tuple[str, str], Place]:
+            at = rows()
             out: dict[tuple[str, str], Place] = {}
             for agency, facts in values.items():
                 for fact in facts:
-                    table, i = rows[(agency, fact)]
-                    out[(agency, fact)] = table.place(i)
+                    n, i = at[(agency, fact)]
+                    out[(agency, fact)] = tables[n].place(i)
             return out
 
         def kept() -> _Kept | None:
-            located = [table.located if table is not None else None for table in tables]
+            located = [table.located for table in tables]
             if None in located:
                 return None
-            rows: dict[tuple[str, str], tuple[int, int]] = {}
-            for n, ((agency_ids, fact_ids), table) in enumerate(zip(ids, tables, strict=True)):
-                assert table is not None
-                for i, (a, f, raw) in enumerate(zip(table.agencies, table.facts, table.values,
-                                                    strict=True)):
-                    if raw is not None:
-                        rows[(agency_ids[a], fact_ids[f])] = (n, i)
+            at = rows()
             numbers: dict[int, int] = {}  # a table's source's number, in order of first use
             sources: list[Source] = []
             keys: list[tuple[str, str]] = []
             offsets: list[int] = []
             for agency, facts in values.items():
                 for fact in facts:
-                    n, i = rows[(agency, fact)]
-                    source, at = located[n]  # type: ignore[misc]  # not None: checked above
+                    n, i = at[(agency, fact)]
+                    source, offsets_of = located[n]  # type: ignore[misc]  # checked above
                     number = numbers.get(id(source))
                     if number is None:
                         number = numbers[id(source)] = len(sources)
                         sources.append(source)
                     keys.append((agency, fact))
-                    offsets += (number, at[4 * i + 2], at[4 * i + 3])
+                    offsets += (number, offsets_of[4 * i + 2], offsets_of[4 * i + 3])
             return tuple(sources), keys, offsets
 
         return Facts(plan.id, period, MappingProxyType(values), _Origins(places, kept),

@@ -144,15 +144,6 @@ def N_(message: str) -> str:
     return message
 
 
-def pgettext(context: str, message: str) -> str:
-    """``message`` (English) in the current language, as the catalogue words it in
-    ``context``: the same English word may be translated differently in two places."""
-    lang = _current.get()
-    if lang == "en":
-        return message
-    return catalogue(lang).pgettext(context, message)
-
-
 class Words(Mapping[str, Mapping[str, str]]):
     """A table of words, by language: ``WORDS["vi"]["total"]``.
 
