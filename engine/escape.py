@@ -75,9 +75,16 @@ def cells(text: str) -> int:
         >>> cells("Sở Nội vụ"), cells("So\u031b\u0309"), cells("\u4e2d"), cells("\x1b")
         (9, 2, 2, 4)
     """
-    if text.isprintable() and _ONE_CELL_EACH.fullmatch(text):  # the common case, in C
+    if one_cell_each(text):  # the common case, in C
         return len(text)
     return sum(map(_cell, unicodedata.normalize("NFC", visible(text))))
+
+
+def one_cell_each(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell as it is (:func:`cells` is then its
+    length), which then holds of every part of it too: printable, and only characters of
+    :data:`_ONE_CELL_EACH`."""
+    return text.isprintable() and _ONE_CELL_EACH.fullmatch(text) is not None
 
 
 #: Texts whose every character takes one cell, as :func:`_cell` counts it, and which NFC

@@ -14,7 +14,15 @@ import json
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
-from .escape import cells, csv_row, json_safe, markdown_inline, visible, visible_lines
+from .escape import (
+    cells,
+    csv_row,
+    json_safe,
+    markdown_inline,
+    one_cell_each,
+    visible,
+    visible_lines,
+)
 from .files import nfc
 from .i18n import Words, _, ngettext, use
 from .messages import describe_reason
@@ -134,11 +142,15 @@ def wrap(text: str, size: int, indent: str = "") -> list[str]:
     # Whether ``line`` holds a character that is not white space (``line.strip()``).
     filled = False
     indent_used, indent_filled = width(indent), bool(indent.strip())
+    shown = visible(text)
+    # A text whose every character takes one cell (most names, Vietnamese ones included) is
+    # counted by its words' lengths: the same count, without a look at each word.
+    measure, per_char = (len, _one_each) if one_cell_each(shown) else (width, _char_counts)
 
-    for word in visible(text).split(" "):
+    for word in shown.split(" "):
         if not word:
             continue
-        need = width(word)
+        need = measure(word)
         if filled and used + 1 + need <= size:
             line, used = f"{line} {word}", used + 1 + need
             continue
@@ -147,7 +159,7 @@ def wrap(text: str, size: int, indent: str = "") -> list[str]:
             line, used, filled = indent, indent_used, indent_filled
         # A word too long for a line is broken across lines, character by character; one that
         # fits, however its characters are counted, is put on the line whole.
-        counts = list(map(_char_cells, word))
+        counts = per_char(word)
         if used + sum(counts) <= size:
             line, used, filled = line + word, used + sum(counts), filled or not word.isspace()
             continue
@@ -163,6 +175,14 @@ def wrap(text: str, size: int, indent: str = "") -> list[str]:
 
 #: :func:`width` of one character (a wrapped line is counted character by character).
 _char_cells = functools.lru_cache(maxsize=4096)(width)
+
+
+def _char_counts(word: str) -> list[int]:
+    return list(map(_char_cells, word))
+
+
+def _one_each(word: str) -> list[int]:
+    return [1] * len(word)
 
 
 def _pad(text: str, size: int, right: bool = False) -> str:

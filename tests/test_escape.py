@@ -145,3 +145,22 @@ def test_cells_counts_as_character_by_character(text: str) -> None:
     for word in ("Sở Nội vụ", "Cải cách thủ tục hành chính", "2022-12-15 – 2023-03-13",
                  "Hồ sơ giải quyết đúng hạn ≥ 99,5%"):
         assert escape.cells(word) == sum(map(escape._cell, word))
+
+
+@given(st.text(alphabet=st.sampled_from(
+    [*"aăâđêôơư AĂÂĐÊÔƠƯ09%–—…·×", "\u0301", "\u0309", "\u4e2d", "\x1b", "\u00ad",
+     "\u200b", "\u212b", "\U0001f600"]), max_size=30) | st.text(max_size=30),
+       st.integers(0, 30), st.integers(0, 30))
+def test_a_text_of_one_cell_characters_is_one_cell_each_in_every_part(text: str, i: int,
+                                                                      j: int) -> None:
+    """:func:`engine.escape.one_cell_each` says a text's cells are its length, and then those
+    of every part of it are too (``engine.render.wrap`` counts its words by their length)."""
+    if escape.one_cell_each(text):
+        assert escape.cells(text) == len(text)
+        assert escape.cells(text[i:j]) == len(text[i:j])
+
+
+def test_one_cell_each_examples() -> None:
+    assert escape.one_cell_each("Cải cách thủ tục hành chính – 99,5%")
+    assert not escape.one_cell_each("So\u031b\u0309")  # tone marks typed apart: NFC joins them
+    assert not escape.one_cell_each("\u4e2d") and not escape.one_cell_each("a\x1b")
