@@ -61,9 +61,6 @@ MODULES = {"agencies": "plans", "diff": "changes", "evaluate": "report", "explai
 #: What the program is, the first words of its help.
 ABOUT = "cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."
 
-#: ``cchc --version``, as click's ``version_option`` writes it.
-VERSION = "%(prog)s, version %(version)s"
-
 #: ``--no-cache``: an option of the program (``cchc --no-cache evaluate ...``) and of every
 #: command that loads a plan (:mod:`engine.commands`).
 NO_CACHE_HELP = ("Do not use the compiled-plan cache (CCHC_CACHE_DIR, by default "
@@ -203,6 +200,18 @@ def keep_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bo
     return value
 
 
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: what click's ``version_option`` does, without looking its English up in
+    the system's message catalogues (a search of the disk for each of its two texts, on every
+    run)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import click
+
+    click.echo(f"cchc, version {__version__}", color=ctx.color)
+    ctx.exit()
+
+
 @functools.cache
 def group() -> click.Group:
     """The command line (``engine.cli.main``) as a click group whose commands, those of
@@ -235,9 +244,8 @@ def group() -> click.Group:
 
     @click.group(cls=Commands, help=ABOUT,
                  context_settings={"help_option_names": ["-h", "--help"]})
-    # (the message given, as click words it, so that click does not look its English up in
-    # the system's message catalogues: a search of the disk)
-    @click.version_option(__version__, prog_name="cchc", message=VERSION)
+    @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+                  callback=show_version, help="Show the version and exit.")
     @click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
                   is_eager=True, help=NO_CACHE_HELP)
     def cchc() -> None:
