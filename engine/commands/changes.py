@@ -19,6 +19,7 @@ from .shared import (
     _say,
     _speaks_json,
     _write_file,
+    fmt,
     force,
     output,
 )
@@ -27,9 +28,8 @@ from .shared import (
 @click.command("diff")
 @click.argument("old_path", metavar="OLD", type=FILE)
 @click.argument("new_path", metavar="NEW", type=FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
-              default="text", show_default=True,
-              help="Markdown is the table an officer attaches to the draft decision.")
+@fmt(click.Choice(["text", "markdown", "json"]), "text",
+     "Markdown is the table an officer attaches to the draft decision.")
 @_reads_files
 @_lang(expose=False)
 @_speaks_json
