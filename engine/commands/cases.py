@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .shared import (
+from . import (
     PATH,
     PLAN,
     TEXT_OR_JSON,

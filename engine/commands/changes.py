@@ -8,7 +8,7 @@ import click
 import engine
 from engine.i18n import _
 
-from .shared import (
+from . import (
     FILE,
     PLAN,
     _lang,

@@ -7,7 +7,7 @@ import click
 
 from engine.i18n import _
 
-from .shared import (
+from . import (
     PATH,
     PLAN,
     _evaluate,

@@ -9,7 +9,7 @@ import click
 
 import engine
 
-from .shared import _lang, _out, _speaks_json
+from . import _lang, _out, _speaks_json
 
 _TYPE_NAMES = ("number", "bool", "date", "text")
 

@@ -8,7 +8,7 @@ import click
 
 import engine
 
-from .shared import (
+from . import (
     _OPTION_LABELS,
     PLAN,
     PLAN_ANY,

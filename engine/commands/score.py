@@ -7,7 +7,7 @@ import click
 import engine
 from engine.i18n import _
 
-from .shared import (
+from . import (
     _OPTION_LABELS,
     FACTS,
     FILE,

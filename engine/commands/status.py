@@ -8,7 +8,7 @@ import click
 
 from engine.i18n import _, ngettext
 
-from .shared import (
+from . import (
     _OPTION_LABELS,
     FACTS,
     PLAN,

@@ -9,7 +9,7 @@ import click
 
 from engine.i18n import _, ngettext
 
-from .shared import (
+from . import (
     _BOM,
     PATH,
     PLAN,
