@@ -4,7 +4,7 @@ the library.
 :data:`main` is the click group the ``cchc`` program runs (:func:`engine.launcher.group`): it
 lists the commands from :data:`engine.launcher.COMMANDS` and imports a command's module of
 :mod:`engine.commands` only when that command runs, so that a run builds the options of its
-own command and imports what that command needs, and ``cchc --help`` no command at all. The
+own command and imports what that command needs, and ``cchc --help`` imports no command. The
 tests drive the whole command line through it (``CliRunner().invoke(main, [...])``).
 """
 
