@@ -1,9 +1,9 @@
 """The ``cchc`` command line, run from a checkout: ``python cli.py ARGS``.
 
-The commands live in :mod:`engine.cli` (``main`` here is that click group, imported on first
-use); run as a program, this file starts them as the ``cchc`` program does
-(:mod:`engine.launcher`), so ``--help`` loads no command. This file only keeps the repository's
-layout.
+``main`` here is :data:`engine.cli.main`, the click group of the commands of
+:mod:`engine.commands` (imported on first use); run as a program, this file starts them as the
+``cchc`` program does (:mod:`engine.launcher`), so ``--help`` loads no command. This file only
+keeps the repository's layout.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """The ``cchc`` program's entry point: ``cchc --help`` and ``cchc --version`` without loading
 the commands.
 
-The commands live in :mod:`engine.cli` (``engine.cli.main`` is the whole command line, which
-the tests drive). :func:`group` lists them from :data:`COMMANDS` and imports :mod:`engine.cli`
-only to run one (click's "lazy group" pattern), so a command's help or a usage error loads click
-and nothing else. :func:`main`, the ``cchc`` program, answers ``cchc --help`` and ``cchc
+The commands live in the modules of :mod:`engine.commands`. :func:`group` (which is
+``engine.cli.main``, the whole command line the tests drive) lists them from :data:`COMMANDS`
+and imports a command's module (:data:`MODULES`) only to run it (click's "lazy group"
+pattern), so a run builds the options of its own command alone, and the program's help loads
+click and nothing else. :func:`main`, the ``cchc`` program, answers ``cchc --help`` and ``cchc
 --version`` before even importing click, with :data:`HELP`: the help as click writes it at the
 usual width (a terminal of 80 columns or more, or a pipe). ``tests/cache/test_imports.py``
-checks that :data:`COMMANDS` and :data:`HELP` say what ``engine.cli`` would, and that ``--help``
-imports no more than this module.
+checks that :data:`COMMANDS`, :data:`MODULES` and :data:`HELP` say what the commands of
+:mod:`engine.commands` would, and that ``--help`` imports no more than this module.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from . import __version__
 if TYPE_CHECKING:
     import click
 
-#: Each command with the first paragraph of its help, as ``engine.cli`` defines them (a test
-#: compares the two: a command added there is listed here too, and in :data:`HELP`).
+#: Each command with the first paragraph of its help, as :mod:`engine.commands` defines them (a
+#: test compares the two: a command added there is listed here too, in :data:`MODULES` and in
+#: :data:`HELP`).
 COMMANDS = {
     "agencies": "Show the agency hierarchy of PLAN as a tree, then its groups.",
     "diff": "Show what changed in meaning from plan OLD to plan NEW (exit 0 even when they "
@@ -49,11 +51,18 @@ COMMANDS = {
                 "(exit 0).",
 }
 
-#: What the program is, the first words of its help (the docstring of ``engine.cli.main``).
+#: The module of :mod:`engine.commands` that defines each command, as its attribute named like
+#: the command (``new-year``: ``new_year``); only that module is imported to run it.
+MODULES = {"agencies": "plans", "diff": "changes", "evaluate": "report", "explain": "explain",
+           "expr": "expr", "graph": "plans", "indicators": "plans", "new-year": "changes",
+           "periods": "plans", "schema": "plans", "score": "score", "status": "status",
+           "template": "template", "test": "cases", "validate": "plans"}
+
+#: What the program is, the first words of its help.
 ABOUT = "cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."
 
 #: ``--no-cache``: an option of the program (``cchc --no-cache evaluate ...``) and of every
-#: command that loads a plan (``engine.cli``).
+#: command that loads a plan (:mod:`engine.commands`).
 NO_CACHE_HELP = ("Do not use the compiled-plan cache (CCHC_CACHE_DIR, by default "
                  "~/.cache/cchc); CCHC_NO_CACHE=1 does the same.")
 
@@ -105,7 +114,7 @@ def main() -> None:
                              else HELP)
             sys.stdout.flush()
             return
-        except (OSError, UnicodeEncodeError):  # said by click, as engine.cli._out says it
+        except (OSError, UnicodeEncodeError):  # said by click, as the commands' _out says it
             pass
     _collect_less()
     if args and args[0] not in ("--help", "-h", "--version"):
@@ -184,17 +193,29 @@ def _width() -> int:
 
 
 def keep_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    """Keep ``--no-cache`` in the context, where ``engine.cli`` reads it for each load: plans
-    are then loaded from their files only, the cache neither read nor written."""
+    """Keep ``--no-cache`` in the context, where :mod:`engine.commands` reads it for each load:
+    plans are then loaded from their files only, the cache neither read nor written."""
     if value:
         ctx.meta["cchc.no_cache"] = True
     return value
 
 
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: what click's ``version_option`` does, without looking its English up in
+    the system's message catalogues (a search of the disk for each of its two texts, on every
+    run)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import click
+
+    click.echo(f"cchc, version {__version__}", color=ctx.color)
+    ctx.exit()
+
+
 @functools.cache
 def group() -> click.Group:
-    """The command line as a click group whose commands, those of ``engine.cli.main``, are
-    imported when one runs."""
+    """The command line (``engine.cli.main``) as a click group whose commands, those of
+    :mod:`engine.commands`, are imported when one runs."""
     import click
 
     class Commands(click.Group):
@@ -202,9 +223,15 @@ def group() -> click.Group:
             return sorted(COMMANDS)
 
         def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-            from . import cli
+            """The command ``cmd_name``, from its module (:data:`MODULES`), imported now."""
+            where = MODULES.get(cmd_name)
+            if where is None:
+                return None
+            from importlib import import_module
 
-            return cli.main.get_command(ctx, cmd_name)
+            command: click.Command = getattr(import_module(f"engine.commands.{where}"),
+                                             cmd_name.replace("-", "_"))
+            return command
 
         def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
             """The list of commands, as click writes it, from :data:`COMMANDS`."""
@@ -217,7 +244,8 @@ def group() -> click.Group:
 
     @click.group(cls=Commands, help=ABOUT,
                  context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="cchc")
+    @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+                  callback=show_version, help="Show the version and exit.")
     @click.option("--no-cache", is_flag=True, expose_value=False, callback=keep_no_cache,
                   is_eager=True, help=NO_CACHE_HELP)
     def cchc() -> None:

@@ -9,7 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -99,20 +101,67 @@ def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) 
     assert "engine.factlines" not in warm  # ... then kept checked, beside the plan
 
 
-def test_the_launcher_lists_exactly_the_commands_of_engine_cli() -> None:
-    """A command added to engine/cli.py must be listed in engine/launcher.py's COMMANDS, with
-    the first paragraph of its help."""
+#: The command line as a plain click group holding every command of ``engine.commands`` (found
+#: in their modules, not through the launcher's lists): what the lazy group must be equal to.
+EVERY_COMMAND = """
+import importlib, pkgutil, click, engine.commands
+from engine import cli, launcher
+found = {}
+for info in pkgutil.iter_modules(engine.commands.__path__):
+    module = importlib.import_module(f"engine.commands.{info.name}")
+    for attr, value in vars(module).items():
+        if isinstance(value, click.Command):
+            found[value.name] = (info.name, attr, value)
+plain = click.Group(cli.main.name, commands={n: c for n, (_m, _a, c) in found.items()},
+                    params=cli.main.params, help=cli.main.help,
+                    context_settings=cli.main.context_settings)
+"""
+
+
+def every_command() -> tuple[dict[str, tuple[str, str, click.Command]], click.Group]:
+    """Each command found in the modules of ``engine.commands`` (its module, the attribute
+    holding it, the command), and the plain group of them all (:data:`EVERY_COMMAND`)."""
+    space: dict[str, Any] = {}
+    exec(EVERY_COMMAND, space)
+    return space["found"], space["plain"]
+
+
+def test_the_launcher_lists_exactly_the_commands_of_engine_commands() -> None:
+    """A command added to a module of engine/commands/ must be listed in engine/launcher.py's
+    COMMANDS, with the first paragraph of its help, and in its MODULES; the command line
+    finds each command there and nowhere else."""
+    found, _plain = every_command()
     commands = {name: " ".join((cmd.help or "").split("\n\n")[0].split())
-                for name, cmd in cli.main.commands.items()}
+                for name, (_m, _a, cmd) in found.items()}
     assert commands == launcher.COMMANDS
-    assert [p.name for p in launcher.group().params] == [p.name for p in cli.main.params]
+    assert {name: module for name, (module, _a, _c) in found.items()} == launcher.MODULES
+    assert all(attr == name.replace("-", "_") for name, (_m, attr, _c) in found.items())
+    ctx = click.Context(cli.main, info_name="cchc")
+    assert cli.main.list_commands(ctx) == sorted(found)
+    for name, (_module, _attr, cmd) in found.items():
+        assert cli.main.get_command(ctx, name) is cmd
+    assert cli.main.get_command(ctx, "nope") is None
+    assert cli.main is launcher.group()
     assert cli.main.help == launcher.ABOUT
+
+
+def test_a_command_imports_its_own_module_and_no_other_command() -> None:
+    """Running one command builds the options of that command only: ``evaluate`` imports
+    engine.commands.report and no other module of engine.commands (but the package, which
+    holds what the commands share)."""
+    modules = modules_after("import click, sys\nfrom engine import cli\n"
+                            "cli.main.get_command(click.Context(cli.main), 'evaluate')\n"
+                            # (the probe imports json itself, at exit)
+                            "assert 'json' not in sys.modules, 'json imported'")
+    assert sorted(m for m in modules if m.startswith("engine.commands")) == [
+        "engine.commands", "engine.commands.report"]
 
 
 def test_the_help_written_without_click_is_clicks() -> None:
     """If this fails after a change of a command or an option, put the text it prints in
     engine/launcher.py's HELP."""
-    theirs = CliRunner().invoke(cli.main, ["--help"], prog_name="cchc", terminal_width=78)
+    _found, plain = every_command()
+    theirs = CliRunner().invoke(plain, ["--help"], prog_name="cchc", terminal_width=78)
     print(theirs.output)
     assert theirs.output == launcher.HELP
 
@@ -123,8 +172,8 @@ def test_the_program_prints_the_help_click_prints(columns: str) -> None:
     ours = subprocess.run([sys.executable, "-c", "import sys\nfrom engine.launcher import main\n"
                            "sys.argv = ['cchc', '--help']\nmain()"],
                           capture_output=True, text=True, env=env, cwd=ROOT)
-    theirs = subprocess.run([sys.executable, "-c", "from engine.cli import main\n"
-                             "main(['--help'], prog_name='cchc')"],
+    theirs = subprocess.run([sys.executable, "-c", EVERY_COMMAND +
+                             "plain.main(['--help'], prog_name='cchc')"],
                             capture_output=True, text=True, env=env, cwd=ROOT)
     assert (ours.returncode, ours.stdout, ours.stderr) == (
         theirs.returncode, theirs.stdout, theirs.stderr)
@@ -134,9 +183,11 @@ def test_the_launcher_prints_the_same_help_and_runs_the_same_commands(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     runner = CliRunner()
-    for args in (["--help"], ["--version"], ["nope"], ["periods", "--help"]):
+    _found, plain = every_command()
+    for args in (["--help"], ["--version"], ["nope"], ["periods", "--help"],
+                 ["evaluate", "--help"], ["evaluate", "plans/2023.yaml"]):
         ours = runner.invoke(launcher.group(), args, prog_name="cchc")
-        theirs = runner.invoke(cli.main, args, prog_name="cchc")
+        theirs = runner.invoke(plain, args, prog_name="cchc")
         assert (ours.exit_code, ours.output) == (theirs.exit_code, theirs.output)
     ran = runner.invoke(launcher.group(), ["--no-cache", "periods", "plans/2023.yaml"])
     assert ran.exit_code == 0 and "q1" in ran.output
