@@ -6,11 +6,8 @@ table, Markdown, CSV and ``explain``, escaped the JSON way in JSON."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
-import json
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
@@ -424,6 +421,9 @@ BOM = "\ufeff"
 def render_csv(report: Report, *, bom: bool = False) -> str:
     """One row per indicator, for spreadsheets. ``bom``: start with :data:`BOM`, for a file
     that Excel opens (the command line's default with ``-o FILE``)."""
+    import csv  # (here, as json below: the table, the commonest output, needs neither)
+    import io
+
     buf = io.StringIO()
     if bom:
         buf.write(BOM)
@@ -444,6 +444,8 @@ def render_csv(report: Report, *, bom: bool = False) -> str:
 
 
 def render_json(report: Report) -> str:
+    import json
+
     return json_safe(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
 
 
