@@ -84,7 +84,6 @@ from .fact_files import (
     read_tree,
     read_xlsx,
 )
-from .fact_values import MAX_DECIMALS, Problem, read_python, read_value
 from .files import (
     FACT_FILES,
     MAX_FILE_BYTES,
@@ -102,6 +101,9 @@ from .messages import show
 from .model import FactDef, Plan
 from .source import Source, Span
 from .values import Known, format_value
+
+# The reader of values (engine.fact_values) is imported where values are read: the warm main job
+# gets its checked facts from the cache and uses this module for the class Facts.
 
 __all__ = [
     "Arrivals",
@@ -233,6 +235,8 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     ``other_periods``, a fact that is not reported in ``period`` is no error: its value is
     checked, then left out.
     """
+    from .fact_values import Problem, read_python, read_value
+
     checked: list[Checked] = []
     found: dict[str, dict[str, Checked]] = {}  # (no tuple a value: there can be 300,000)
     twice: dict[tuple[str, str], list[Checked]] = {}
@@ -625,6 +629,8 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
     :func:`check_entries` would treat differently (a fact written twice for an agency, even
     blank): the entries are then checked by :func:`check_entries`, which reports every problem
     in its words and order (tests/facts/test_facts_scale.py checks the two agree)."""
+    from .fact_values import MAX_DECIMALS, Problem, read_value
+
     agencies, catalogue = plan.agencies, plan.facts
     out = _Tables()
     values_of: dict[str, dict[str, Known | None]] = {}  # (None: blank, until every row counts)
