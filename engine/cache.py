@@ -329,8 +329,11 @@ class _Places(Mapping[Any, "Span"]):
 
     __slots__ = ("_keys", "_made", "_offsets", "_sources")
 
-    def __init__(self, sources: tuple[Source, ...], keys: list[Any],
+    def __init__(self, sources: tuple[Source, ...],
+                 keys: list[Any] | Mapping[Any, Mapping[Any, object]],
                  offsets: list[int]) -> None:
+        """``keys``: a list, or a mapping of mappings whose keys in turn make the keys
+        (``values`` of the facts: each agency with each of its facts), in order."""
         self._sources, self._keys, self._offsets = sources, keys, offsets
         self._made: dict[Any, Span | int] | None = None
 
@@ -350,7 +353,10 @@ class _Places(Mapping[Any, "Span"]):
 
     def _all(self) -> dict[Any, Span | int]:
         if self._made is None:
-            self._made = dict(zip(self._keys, range(0, len(self._offsets), 3), strict=True))
+            keys = self._keys
+            if not isinstance(keys, list):
+                keys = [(outer, inner) for outer, got in keys.items() for inner in got]
+            self._made = dict(zip(keys, range(0, len(self._offsets), 3), strict=True))
         return self._made
 
     def __getitem__(self, key: Any) -> Span:
@@ -367,7 +373,7 @@ class _Places(Mapping[Any, "Span"]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._offsets) // 3
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
