@@ -23,7 +23,6 @@ An empty value (plain ``~``, ``null`` or nothing, or a blank text in any style, 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import Collector, Diagnostic, did_you_mean
 from .files import nfc
 from .i18n import N_, _
+from .lazyre import lazy
 from .messages import show
 from .source import Source, Span
 
@@ -827,7 +827,7 @@ _START = N_("start from the fact sheet `cchc template PLAN --period P --agency A
             "writes")
 
 
-_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")
+_NUMBER_LIKE = lazy(__name__, "_NUMBER_LIKE", r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")  # (workbooks)
 _TEXT_NUMBER = N_("Excel keeps this cell as text, not as a number (it was typed after an "
                   "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
                   "written")

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from engine import fact_values
+from engine.lazyre import Lazy
 from engine.loader import load_plan
 from engine.model import FactDef
 
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_each_pattern_is_compiled_when_first_used_and_then_in_its_place() -> None:
     lazy = {name: value for name, value in vars(fact_values).items()
-            if isinstance(value, fact_values._Lazy)}
+            if isinstance(value, Lazy)}
     compiled = [value for value in vars(fact_values).values() if isinstance(value, re.Pattern)]
     assert len(lazy) + len(compiled) >= 15
     for name, proxy in lazy.items():
