@@ -64,6 +64,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__, files
+from .gcpause import settle
 
 try:  # BLAKE2b from its own module: hashlib imports OpenSSL (3 ms of every warm run)
     from _blake2 import blake2b as _blake2b
@@ -571,6 +572,7 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
             got = None
         if got is not None:
             _remember(got[0], folder, got[1])
+            settle()
             return got[0]
     began = _now()  # (before any file is read: see _dependency)
     with recording() as log:
@@ -579,6 +581,7 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
     deps = [_dependency(path, content, began) for path, content in dict.fromkeys(log)]
     with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
         _remember(plan, folder, _write_entry(folder, name, version, deps, plan))
+    settle()
     return plan
 
 
@@ -624,6 +627,7 @@ def cached_facts(plan: Plan, paths: list[str], period: str | None, limit: int,
         except Exception:  # a corrupt entry is a miss, whatever it raises
             facts = None
         if facts is not None:
+            settle()
             return facts
     began = _now()
     with recording() as log:
@@ -633,6 +637,7 @@ def cached_facts(plan: Plan, paths: list[str], period: str | None, limit: int,
         with contextlib.suppress(Exception):
             _write_entry(folder, name, version, deps, facts, header=listing,
                          magic=FACTS_MAGIC, suffix=".facts")
+    settle()
     return facts
 
 
