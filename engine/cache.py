@@ -233,7 +233,32 @@ def recording() -> Iterator[list[tuple[Path, bytes | None]]]:
 Dependency: TypeAlias = tuple[str, str, "bytes | None", "Stamp | None"]
 
 
-def _dependency(path: Path, data: bytes | None, began: int) -> Dependency:
+def _resolver() -> Callable[[Path], str]:
+    """:func:`engine.files.resolved` of paths, as a string, each folder resolved once (the
+    thirteen fact files of a folder): a file that is not a link is where its folder, links
+    followed, leads, with its name. For one pass over the files of an entry, never kept."""
+    folders: dict[str, str] = {}
+
+    def resolve(path: Path) -> str:
+        head, tail = os.path.split(path)
+        if tail in ("", ".", ".."):
+            return str(files.resolved(path))
+        folder = folders.get(head)
+        if folder is None:
+            folder = folders[head] = str(files.resolved(Path(head or os.curdir)))
+        full = os.path.join(folder, tail)
+        try:
+            if stat.S_ISLNK(os.lstat(full).st_mode):
+                return str(files.resolved(path))
+        except (OSError, ValueError):
+            pass
+        return full
+
+    return resolve
+
+
+def _dependency(path: Path, data: bytes | None, began: int,
+                resolve: Callable[[Path], str] | None = None) -> Dependency:
     """The dependency on ``path``, read as ``data`` by a build that began at ``began``
     (nanoseconds since the epoch): its stat is kept when the file was last changed long enough
     before the build began that its bytes, read since, are those the stat stands for."""
@@ -243,11 +268,11 @@ def _dependency(path: Path, data: bytes | None, began: int) -> Dependency:
             st = os.stat(path)
             if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and _settled(st, began):
                 stamp = _stamp(st)
-    return (str(path), str(files.resolved(path)),
+    return (str(path), (resolve or _resolver())(path),
             None if data is None else _hash(data).digest(), stamp)
 
 
-def _holds(dep: Dependency, limit: int) -> bool:
+def _holds(dep: Dependency, limit: int, resolve: Callable[[Path], str] | None = None) -> bool:
     """Whether a file is still what the plan was built from: the same stat when one was kept,
     else the same bytes; and its links lead to the same file."""
     path = Path(dep[0])
@@ -260,7 +285,7 @@ def _holds(dep: Dependency, limit: int) -> bool:
         data = files.read_bytes(path, limit)
         digest = None if isinstance(data, files.Unreadable) else _hash(data).digest()
         same = digest == dep[2]
-    return same and str(files.resolved(path)) == dep[1]
+    return same and (resolve or _resolver())(path) == dep[1]
 
 
 # --- pickling a plan ----------------------------------------------------------------------
@@ -511,7 +536,8 @@ def _load_entry(data: bytes, version: str, limit: int) -> tuple[Plan, bytes] | N
     if opened is None:
         return None
     digest, (stored_version, deps), pickled = opened
-    if stored_version != version or not all(_holds(d, limit) for d in deps):
+    resolve = _resolver()
+    if stored_version != version or not all(_holds(d, limit, resolve) for d in deps):
         return None
     from .model import Plan
 
@@ -587,7 +613,8 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
     with recording() as log:
         plan = build()  # a plan with errors raises here, and nothing is written
     # The same file read twice (a plan and its parent's include) counts once.
-    deps = [_dependency(path, content, began) for path, content in dict.fromkeys(log)]
+    resolve = _resolver()
+    deps = [_dependency(path, content, began, resolve) for path, content in dict.fromkeys(log)]
     with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
         _remember(plan, folder, _write_entry(folder, name, version, deps, plan))
     settle()
@@ -642,7 +669,9 @@ def cached_facts(plan: Plan, paths: list[str], period: str | None, limit: int,
     with recording() as log:
         facts = build()
     if sum(len(content or b"") for _path, content in log) <= FACTS_MAX_BYTES:
-        deps = [_dependency(path, content, began) for path, content in dict.fromkeys(log)]
+        resolve = _resolver()
+        deps = [_dependency(path, content, began, resolve)
+                for path, content in dict.fromkeys(log)]
         with contextlib.suppress(Exception):
             _write_entry(folder, name, version, deps, facts, header=listing,
                          magic=FACTS_MAGIC, suffix=".facts")
@@ -656,8 +685,9 @@ def _load_facts_entry(data: bytes, version: str, limit: int,
     if opened is None:
         return None
     _digest, (stored_version, deps, found, said), pickled = opened
+    resolve = _resolver()
     if stored_version != version or (found, said) != listing or \
-            not all(_holds(d, limit) for d in deps):
+            not all(_holds(d, limit, resolve) for d in deps):
         return None
     from .facts import Facts
 

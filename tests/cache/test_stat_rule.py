@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from engine import cache, files
+import engine
+from engine import cache, files, grammar
 from engine.facts import Facts, load_facts
 from engine.loader import load_plan
 
@@ -119,8 +121,22 @@ def test_a_module_changed_just_now_is_known_by_its_bytes(
     assert version(engine_copy, settled) == version(engine_copy, settled + HOUR)
 
 
-def test_the_engine_version_is_that_of_the_engines_files() -> None:
-    assert cache.engine_version() == cache.engine_version.__wrapped__()
+def test_the_engine_version_is_that_of_the_engines_modules_grammar_and_schema(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def files_version(what: str, folders: Iterable[tuple[str, tuple[str, ...]]],
+                      now: int) -> str:
+        seen.extend(folders)
+        return what
+
+    monkeypatch.setattr(cache, "_files_version", files_version)
+    got = cache.engine_version.__wrapped__()
+    assert engine.__version__ in got and cache.MAGIC.decode().strip() in got
+    assert [(Path(folder).resolve(), suffixes) for folder, suffixes in seen] == [
+        (Path(cache.__file__).resolve().parent, (".py", ".json")),
+        (Path(grammar.__file__ or "").resolve().parent, (".lark",))]
+    assert any(name.endswith(".json") for name in os.listdir(seen[0][0]))
 
 
 # --- the files a load read --------------------------------------------------------------------
@@ -225,3 +241,26 @@ def _dependencies(entry: Path) -> list[cache.Dependency]:
     assert opened is not None
     _digest, header, _body = opened
     return list(header[1])
+
+
+def test_where_a_dependency_leads_is_where_files_resolved_says(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """The resolver of an entry's files (each folder resolved once) says what
+    engine.files.resolved says: through a linked folder, a linked file, a missing file, ..."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.yaml").write_text("a", encoding="utf-8")
+    (tmp_path / "other.yaml").write_text("b", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "b.yaml").symlink_to(tmp_path / "other.yaml")
+    (tmp_path / "real" / "loop.yaml").symlink_to(tmp_path / "real" / "loop.yaml")
+    resolve = cache._resolver()
+    for name in ["real/a.yaml", "linked/a.yaml", "linked/b.yaml", "real/b.yaml", "linked/none",
+                 "a.yaml", "./real/../other.yaml", "linked/..", "real/loop.yaml",
+                 str(tmp_path / "linked" / "a.yaml"), "real/", "."]:
+        assert resolve(Path(name)) == str(files.resolved(Path(name))), name
+    # the link of a folder changed: a new pass over the files sees it
+    (tmp_path / "linked").unlink()
+    (tmp_path / "linked").symlink_to(tmp_path)
+    assert cache._resolver()(Path("linked/a.yaml")) == str(tmp_path / "a.yaml")
