@@ -302,10 +302,13 @@ def _program(expr: Expr, per_agency: frozenset[str], fast: bool) -> Program:
     from files."""
     from .evaluator import Program, compile_expr
 
+    made: list[Callable[[Any, Any], Any]] = []  # (a copy of the program shares it)
+
     def fn(context: Any, row: Any) -> Any:
-        made = compile_expr(expr, per_agency, fast).fn
-        object.__setattr__(program, "fn", made)  # (a frozen dataclass: as its __init__ does)
-        return made(context, row)
+        if not made:
+            made.append(compile_expr(expr, per_agency, fast).fn)
+            object.__setattr__(program, "fn", made[0])  # (frozen: as its __init__ does)
+        return made[0](context, row)
 
     program = Program(expr, fn, per_agency, fast)
     return program
