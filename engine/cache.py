@@ -3,11 +3,24 @@ JSON Schema, the formula parser or the dependency graph.
 
 Like Jinja's bytecode cache and mypy's cache, an entry is valid only for what it was built
 from: every file the load read (the plan, the files it includes, the plans it extends, any data
-file), each by the SHA-256 of its bytes and the path its links lead to, and the engine itself
-(:func:`engine_version`: its version, the Python version, and the hash of every module, the
-grammar and the plan schema). Which load an entry is for (the plan's path as given, the working
-directory, which names every file in diagnostics, the root folder and the size limit) names its
-file, so that editing a plan replaces its entry rather than adding one.
+file), each by the BLAKE2b hash of its bytes and the path its links lead to, and the engine
+itself (:func:`engine_version`: its version, the Python version, and every module, the grammar
+and the plan schema).
+
+Telling a file unchanged without reading it (the rule of git's index, of ``.pyc`` files and of
+mypy's cache): a file is known by its size, its modification and change times (``st_mtime_ns``,
+``st_ctime_ns``), its inode and its device. Every write to a file moves its change time (which
+no program can set back), and a file put in another's place has another inode, so a file whose
+stat is the one recorded has not been written since, with one exception, the "racy" one: a write
+within the same tick of the file system's clock as the recorded one. A stat is therefore trusted
+only for a file last changed at least :data:`RACY_NS` before it was recorded (before its bytes
+were read); a file changed more recently than that is read and hashed each time, as is any file
+whose stat differs. So a file edited to the same size within the same second, or its times put
+back with ``touch``, is still told apart (``tests/cache/test_stat_rule.py``).
+
+Which load an entry is for (the plan's path as given, the working directory, which names
+every file in diagnostics, the root folder and the size limit) names its file, so that
+editing a plan replaces its entry rather than adding one.
 
 An entry that does not hold (another engine, an edited file, a file gone, a truncated or
 corrupt entry, a file that is not ours) is a miss: the plan is loaded from its files as if there
@@ -36,20 +49,27 @@ import copyreg
 import dataclasses
 import functools
 import gc
-import hashlib
 import io
+import itertools
 import operator
 import os
 import stat
 import struct
 import sys
+import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__, files
+from .gcpause import settle
+
+try:  # BLAKE2b from its own module: hashlib imports OpenSSL (3 ms of every warm run)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
 
 try:  # the C unpickler alone: the pickle module, a Python pickler too, is imported to write
     from _pickle import loads as _unpickle
@@ -57,6 +77,8 @@ except ImportError:  # pragma: no cover - a Python without the C accelerator
     from pickle import loads as _unpickle
 
 if TYPE_CHECKING:
+    from hashlib import blake2b
+
     from .diagnostics import Diagnostic
     from .evaluator import Program
     from .facts import Facts
@@ -74,14 +96,20 @@ ENV_DIR = "CCHC_CACHE_DIR"
 ENV_OFF = "CCHC_NO_CACHE"
 
 #: The first bytes of every entry; the format's version is part of it.
-MAGIC = b"cchc-plan-cache 1\n"
+MAGIC = b"cchc-plan-cache 2\n"
 #: The first bytes of an entry of checked facts (:func:`cached_facts`).
-FACTS_MAGIC = b"cchc-facts-cache 1\n"
+FACTS_MAGIC = b"cchc-facts-cache 2\n"
 #: Facts are kept only when the files read hold at most this many bytes in all: a quarter's
 #: files of a province are a few hundred kilobytes, and the entry of a file of 200,000 values
 #: would cost its first run more than reading it saves the next.
 FACTS_MAX_BYTES = 2_000_000
-_DIGEST = hashlib.sha256().digest_size
+#: A file's stat is trusted to say it is unchanged only when the file was last changed at least
+#: this long (in nanoseconds) before the stat was recorded: more than the tick of any file
+#: system's times (2 s on FAT) and than a clock a little behind another's (a network share).
+RACY_NS = 3_000_000_000
+_DIGEST = 32
+#: The time now, in nanoseconds since the epoch, as file times are given.
+_now = time.time_ns
 _LENGTH = struct.Struct(">Q")
 
 
@@ -114,30 +142,71 @@ def directory(cache: CacheArg) -> Path | None:
     return Path(cache)
 
 
+def _hash(data: bytes = b"") -> blake2b:
+    """A BLAKE2b hash of ``data`` (32 bytes), to be updated with more."""
+    return _blake2b(data, digest_size=_DIGEST)
+
+
+#: What a file's stat says of it (see the module's text): its size, modification and change
+#: times in nanoseconds, inode and device.
+Stamp: TypeAlias = tuple[int, int, int, int, int]
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _settled(st: os.stat_result, before: int) -> bool:
+    """Whether the file of ``st`` was last changed at least :data:`RACY_NS` before ``before``
+    (nanoseconds since the epoch): only then does its stat tell that it is unchanged."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) <= before - RACY_NS
+
+
 @functools.cache
 def engine_version() -> str:
     """The hash of what a compiled plan depends on in the engine: its version, Python's, and
-    the bytes of every module, of the grammar and of the plan schema. A changed engine (an
-    upgrade, an edited checkout) never reads the entries of another."""
-    h = hashlib.sha256(f"cchc {__version__} {sys.version} {MAGIC!r}".encode())
-    package = Path(__file__).parent
-    grammar = package / "grammar"
-    if not grammar.is_dir():  # an editable install maps engine.grammar to ./grammar
-        import importlib.util
+    every module, the grammar and the plan schema, each known by its name and stat and, when
+    it changed less than :data:`RACY_NS` ago, by its bytes too (the module's text says why
+    that tells every change). A changed engine (an upgrade, an edited checkout, a file edited
+    to the same size within the same second) never reads the entries of another; an engine
+    whose files were written again with the same bytes reads none of its former entries either
+    (a miss, rebuilt once), as Python compiles again a module whose time changed."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    grammar = os.path.join(package, "grammar")
+    if not os.path.isdir(grammar):  # an editable install maps engine.grammar to ./grammar
+        from . import grammar as grammar_package
 
-        spec = importlib.util.find_spec("engine.grammar")
-        grammar = Path(next(iter(spec.submodule_search_locations or [""]))) if spec else grammar
-    for folder, suffixes in ((package, (".py", ".json")), (grammar, (".lark",))):
+        grammar = os.path.dirname(os.path.abspath(grammar_package.__file__ or grammar))
+    return _files_version(f"cchc {__version__} {sys.version} {MAGIC!r}",
+                          ((package, (".py", ".json")), (grammar, (".lark",))), _now())
+
+
+def _files_version(what: str, folders: Iterable[tuple[str, tuple[str, ...]]], now: int) -> str:
+    """The hash of ``what`` and of the files of each folder whose names end with one of its
+    suffixes: each by its name and stat and, when changed less than :data:`RACY_NS` before
+    ``now``, by its bytes too (:func:`engine_version`)."""
+    h = _hash(what.encode("utf-8", "surrogateescape"))
+    for folder, suffixes in folders:
         try:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
+        h.update(b"\0" + folder.encode("utf-8", "surrogateescape") + b"\0")
         for name in names:
-            if name.endswith(suffixes):
-                h.update(name.encode("utf-8", "surrogateescape") + b"\0")
-                with contextlib.suppress(OSError), open(folder / name, "rb") as f:
-                    h.update(f.read())
-                h.update(b"\0")
+            if not name.endswith(suffixes):
+                continue
+            path = os.path.join(folder, name)
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                st = os.stat(path)
+            except OSError:
+                h.update(b"gone\0")
+                continue
+            h.update(repr(_stamp(st)).encode() + b"\0")
+            if not _settled(st, now):  # changed just now: its bytes tell, not its stat
+                with contextlib.suppress(OSError), open(path, "rb") as f:
+                    h.update(b"bytes " + _hash(f.read()).digest())
+            h.update(b"\0")
     return h.hexdigest()
 
 
@@ -158,22 +227,65 @@ def recording() -> Iterator[list[tuple[Path, bytes | None]]]:
             outer.extend(log)
 
 
-#: One file a plan was built from: the path as the loader read it, where its links lead, and
-#: the SHA-256 of its bytes (None: it could not be read).
-Dependency: TypeAlias = tuple[str, str, "bytes | None"]
+#: One file a plan was built from: the path as the loader read it, where its links lead, the
+#: BLAKE2b hash of its bytes (None: it could not be read), and its stat when that tells it is
+#: unchanged (None: the file changed too shortly before it was read, see :data:`RACY_NS`).
+Dependency: TypeAlias = tuple[str, str, "bytes | None", "Stamp | None"]
 
 
-def _dependency(path: Path, data: bytes | None) -> Dependency:
-    return (str(path), str(files.resolved(path)),
-            None if data is None else hashlib.sha256(data).digest())
+def _resolver() -> Callable[[Path], str]:
+    """:func:`engine.files.resolved` of paths, as a string, each folder resolved once (the
+    thirteen fact files of a folder): a file that is not a link is where its folder, links
+    followed, leads, with its name. For one pass over the files of an entry, never kept."""
+    folders: dict[str, str] = {}
+
+    def resolve(path: Path) -> str:
+        head, tail = os.path.split(path)
+        if tail in ("", ".", ".."):
+            return str(files.resolved(path))
+        folder = folders.get(head)
+        if folder is None:
+            folder = folders[head] = str(files.resolved(Path(head or os.curdir)))
+        full = os.path.join(folder, tail)
+        try:
+            if stat.S_ISLNK(os.lstat(full).st_mode):
+                return str(files.resolved(path))
+        except (OSError, ValueError):
+            pass
+        return full
+
+    return resolve
 
 
-def _holds(dep: Dependency, limit: int) -> bool:
-    """Whether a file is still what the plan was built from."""
+def _dependency(path: Path, data: bytes | None, began: int,
+                resolve: Callable[[Path], str] | None = None) -> Dependency:
+    """The dependency on ``path``, read as ``data`` by a build that began at ``began``
+    (nanoseconds since the epoch): its stat is kept when the file was last changed long enough
+    before the build began that its bytes, read since, are those the stat stands for."""
+    stamp: Stamp | None = None
+    if data is not None:
+        with contextlib.suppress(OSError, ValueError):
+            st = os.stat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and _settled(st, began):
+                stamp = _stamp(st)
+    return (str(path), (resolve or _resolver())(path),
+            None if data is None else _hash(data).digest(), stamp)
+
+
+def _holds(dep: Dependency, limit: int, resolve: Callable[[Path], str] | None = None) -> bool:
+    """Whether a file is still what the plan was built from: the same stat when one was kept,
+    else the same bytes; and its links lead to the same file."""
     path = Path(dep[0])
-    data = files.read_bytes(path, limit)
-    digest = None if isinstance(data, files.Unreadable) else hashlib.sha256(data).digest()
-    return digest == dep[2] and str(files.resolved(path)) == dep[1]
+    stamp = dep[3]
+    same = False
+    if stamp is not None:
+        with contextlib.suppress(OSError, ValueError):
+            same = _stamp(os.stat(path)) == stamp and stamp[0] <= limit
+    if not same:
+        data = files.read_bytes(path, limit)
+        digest = None if isinstance(data, files.Unreadable) else _hash(data).digest()
+        same = digest == dep[2]
+    return same and (resolve or _resolver())(path) == dep[1]
 
 
 # --- pickling a plan ----------------------------------------------------------------------
@@ -183,11 +295,23 @@ def _mapping(items: dict[str, Any]) -> MappingProxyType[str, Any]:
 
 
 def _program(expr: Expr, per_agency: frozenset[str], fast: bool) -> Program:
-    """A formula's closures, compiled again from its checked tree (they cannot be pickled); the
-    generated code is made on first evaluation, as after a load from files."""
-    from .evaluator import compile_expr
+    """A formula's program from its checked tree (closures cannot be pickled): its closures
+    (``fn``, the reference the generated code hands over to) compiled when first called, since
+    most evaluations never call them (2 ms of every warm run for the plan's 165 formulas), and
+    then kept in its place; the generated code is made on first evaluation, as after a load
+    from files."""
+    from .evaluator import Program, compile_expr
 
-    return compile_expr(expr, per_agency, fast)
+    made: list[Callable[[Any, Any], Any]] = []  # (a copy of the program shares it)
+
+    def fn(context: Any, row: Any) -> Any:
+        if not made:
+            made.append(compile_expr(expr, per_agency, fast).fn)
+            object.__setattr__(program, "fn", made[0])  # (frozen: as its __init__ does)
+        return made[0](context, row)
+
+    program = Program(expr, fn, per_agency, fast)
+    return program
 
 
 def _reducers() -> dict[type, Callable[[Any], Any]]:
@@ -222,18 +346,22 @@ def _slotted_fields(cls: type) -> tuple[str, ...] | None:
 
 def _slotted(cls: type, values: tuple[Any, ...],
              _setters: Callable[[type], Any] = _SETTERS.get,
-             _new: Callable[[type], Any] = object.__new__) -> Any:
+             _new: Callable[[type], Any] = object.__new__,
+             _call: Callable[..., Any] = operator.call, _any: Callable[..., bool] = any,
+             _repeat: Callable[[Any], Iterator[Any]] = itertools.repeat) -> Any:
     """An object of a slotted dataclass from its field values (the inverse of
     ``_Pickler.reducer_override``): its slots set directly, as the ``__setstate__`` of
     dataclasses does, without looking up the fields for each object (which made a plan with
-    20,000 agencies take seconds to load)."""
+    20,000 agencies take seconds to load), and each slot set in C (``map`` of ``call``: the
+    setters return None, so ``any`` runs them all) rather than by a Python loop."""
     setters = _setters(cls)
     if setters is None:
         names = _slotted_fields(cls) or ()
         setters = _SETTERS[cls] = tuple(getattr(cls, n).__set__ for n in names)
+    if len(values) != len(setters):
+        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(setters)} fields")
     obj = _new(cls)
-    for set_slot, value in zip(setters, values, strict=True):
-        set_slot(obj, value)
+    _any(map(_call, setters, _repeat(obj), values))
     return obj
 
 
@@ -244,8 +372,11 @@ class _Places(Mapping[Any, "Span"]):
 
     __slots__ = ("_keys", "_made", "_offsets", "_sources")
 
-    def __init__(self, sources: tuple[Source, ...], keys: list[Any],
+    def __init__(self, sources: tuple[Source, ...],
+                 keys: list[Any] | Mapping[Any, Mapping[Any, object]],
                  offsets: list[int]) -> None:
+        """``keys``: a list, or a mapping of mappings whose keys in turn make the keys
+        (``values`` of the facts: each agency with each of its facts), in order."""
         self._sources, self._keys, self._offsets = sources, keys, offsets
         self._made: dict[Any, Span | int] | None = None
 
@@ -265,7 +396,10 @@ class _Places(Mapping[Any, "Span"]):
 
     def _all(self) -> dict[Any, Span | int]:
         if self._made is None:
-            self._made = dict(zip(self._keys, range(0, len(self._offsets), 3), strict=True))
+            keys = self._keys
+            if not isinstance(keys, list):
+                keys = [(outer, inner) for outer, got in keys.items() for inner in got]
+            self._made = dict(zip(keys, range(0, len(self._offsets), 3), strict=True))
         return self._made
 
     def __getitem__(self, key: Any) -> Span:
@@ -282,7 +416,7 @@ class _Places(Mapping[Any, "Span"]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._offsets) // 3
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
@@ -360,7 +494,7 @@ def _loads(data: bytes) -> Any:
 # --- entries ------------------------------------------------------------------------------
 
 def _entry_name(load: tuple[str, ...]) -> str:
-    return hashlib.sha256("\0".join(load).encode("utf-8", "surrogateescape")).hexdigest()[:40]
+    return _hash("\0".join(load).encode("utf-8", "surrogateescape")).hexdigest()[:40]
 
 
 def _read_entry(path: Path) -> bytes | None:
@@ -391,7 +525,7 @@ def _open_entry(data: bytes, magic: bytes) -> tuple[bytes, Any, bytes] | None:
         return None
     body_at = len(magic) + _DIGEST
     digest, body = data[len(magic):body_at], data[body_at:]
-    if len(body) < _LENGTH.size or hashlib.sha256(body).digest() != digest:
+    if len(body) < _LENGTH.size or _hash(body).digest() != digest:
         return None  # truncated or changed
     (size,) = _LENGTH.unpack_from(body)
     header = _unpickle(body[_LENGTH.size:_LENGTH.size + size])
@@ -405,7 +539,8 @@ def _load_entry(data: bytes, version: str, limit: int) -> tuple[Plan, bytes] | N
     if opened is None:
         return None
     digest, (stored_version, deps), pickled = opened
-    if stored_version != version or not all(_holds(d, limit) for d in deps):
+    resolve = _resolver()
+    if stored_version != version or not all(_holds(d, limit, resolve) for d in deps):
         return None
     from .model import Plan
 
@@ -422,7 +557,7 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
 
     head = pickle.dumps((version, deps, *header), protocol=pickle.HIGHEST_PROTOCOL)
     body = _LENGTH.pack(len(head)) + head + dumps(plan)
-    digest = hashlib.sha256(body).digest()
+    digest = _hash(body).digest()
     data = magic + digest + body
     from .dccache import temporary
 
@@ -475,13 +610,17 @@ def cached_plan(folder: Path, load: tuple[str, ...], limit: int,
             got = None
         if got is not None:
             _remember(got[0], folder, got[1])
+            settle()
             return got[0]
+    began = _now()  # (before any file is read: see _dependency)
     with recording() as log:
         plan = build()  # a plan with errors raises here, and nothing is written
     # The same file read twice (a plan and its parent's include) counts once.
-    deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
+    resolve = _resolver()
+    deps = [_dependency(path, content, began, resolve) for path, content in dict.fromkeys(log)]
     with contextlib.suppress(Exception):  # an unwritable cache is no cache, silently
         _remember(plan, folder, _write_entry(folder, name, version, deps, plan))
+    settle()
     return plan
 
 
@@ -527,14 +666,19 @@ def cached_facts(plan: Plan, paths: list[str], period: str | None, limit: int,
         except Exception:  # a corrupt entry is a miss, whatever it raises
             facts = None
         if facts is not None:
+            settle()
             return facts
+    began = _now()
     with recording() as log:
         facts = build()
     if sum(len(content or b"") for _path, content in log) <= FACTS_MAX_BYTES:
-        deps = list(dict.fromkeys(_dependency(path, content) for path, content in log))
+        resolve = _resolver()
+        deps = [_dependency(path, content, began, resolve)
+                for path, content in dict.fromkeys(log)]
         with contextlib.suppress(Exception):
             _write_entry(folder, name, version, deps, facts, header=listing,
                          magic=FACTS_MAGIC, suffix=".facts")
+    settle()
     return facts
 
 
@@ -544,8 +688,9 @@ def _load_facts_entry(data: bytes, version: str, limit: int,
     if opened is None:
         return None
     _digest, (stored_version, deps, found, said), pickled = opened
+    resolve = _resolver()
     if stored_version != version or (found, said) != listing or \
-            not all(_holds(d, limit) for d in deps):
+            not all(_holds(d, limit, resolve) for d in deps):
         return None
     from .facts import Facts
 

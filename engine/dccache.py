@@ -254,13 +254,14 @@ def _write_formulas() -> None:
 # --- the message catalogue ----------------------------------------------------------------
 
 #: The first bytes of a kept catalogue.
-CATALOGUE_HEADER = f"cchc-catalogue 1 {sys.version}\n".encode("utf-8", "surrogateescape")
+CATALOGUE_HEADER = f"cchc-catalogue 2 {sys.version}\n".encode("utf-8", "surrogateescape")
 
 
 def _keep_catalogues() -> None:
     """Give :mod:`engine.i18n` the messages of a compiled catalogue (``.mo``) as parsed on an
-    earlier run, kept beside the engine's bytecode with the SHA-256 of the ``.mo`` they were
-    parsed from: parsing the thousand messages again took a run some milliseconds."""
+    earlier run, kept beside the engine's bytecode with the hash of the ``.mo`` they were
+    parsed from: parsing the thousand messages again took a run some milliseconds. (The hash
+    is BLAKE2b from its own module, as in :mod:`engine.cache`: hashlib would load OpenSSL.)"""
     from . import i18n
 
     if getattr(i18n.catalogue, "__wrapped__", None) is not None:
@@ -287,14 +288,15 @@ def _kept_catalogue(mo: Any, lang: str) -> Any:
     from the same bytes, else parsed (and kept when the program ends); None when the file
     cannot be read (``engine.i18n`` then says why, as always)."""
     import gettext
-    import hashlib
+
+    from .cache import _hash
 
     try:
         with open(mo, "rb") as f:
             data = f.read()
     except OSError:
         return None
-    digest = hashlib.sha256(data).digest()
+    digest = _hash(data).digest()
     kept = os.path.join(os.path.dirname(_path), f"catalogue.{lang}.{sys.implementation.cache_tag}"
                         ".marshal") if _path else None
     stored = _read(kept, CATALOGUE_HEADER) if kept else None

@@ -23,23 +23,24 @@ An empty value (plain ``~``, ``null`` or nothing, or a blank text in any style, 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from .csvsrc import Record, delimiter, read_records
 from .diagnostics import Collector, Diagnostic, did_you_mean
-from .fact_values import unambiguous
 from .files import nfc
 from .i18n import N_, _
+from .lazyre import lazy
 from .messages import show
 from .source import Source, Span
 
+# The readers of CSV and of values (engine.csvsrc, engine.fact_values) are imported where a file
+# is read: the warm main job gets its facts from the cache and uses this module for its classes.
 if TYPE_CHECKING:  # PyYAML only where a file is read through it: not for a plain fact file
     import yaml
 
+    from .csvsrc import Record
     from .xlsxsrc import Cell, Sheet
     from .yamlsrc import YNode
 
@@ -656,6 +657,8 @@ def _read_plain_csv(f: FactFile, text: str) -> bool:
     two against each other)."""
     import csv as _csv
 
+    from .csvsrc import Record, delimiter
+
     if '"' in text or "\0" in text or "\r" in text:
         return False
     delim = delimiter(text)
@@ -725,6 +728,8 @@ def _read_plain_csv(f: FactFile, text: str) -> bool:
 
 
 def _read_csv(f: FactFile, text: str, collector: Collector) -> None:
+    from .csvsrc import delimiter, read_records
+
     records = read_records(f.source, delimiter(text), collector, "E615")
     if not records:
         collector.error("E614", _("the CSV file has no header row"), Span(f.source, 0, 0),
@@ -822,7 +827,7 @@ _START = N_("start from the fact sheet `cchc template PLAN --period P --agency A
             "writes")
 
 
-_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")
+_NUMBER_LIKE = lazy(__name__, "_NUMBER_LIKE", r"[-+]?[0-9][0-9.,\s\u00a0\u202f]*%?")  # (workbooks)
 _TEXT_NUMBER = N_("Excel keeps this cell as text, not as a number (it was typed after an "
                   "apostrophe, pasted, or typed into a cell formatted as text), so it is read as "
                   "written")
@@ -857,6 +862,8 @@ def read_xlsx(f: FactFile, sheet: Sheet, collector: Collector) -> None:
     """The plan, period, agency and facts a fact sheet states (``sheet`` is read by
     :func:`engine.xlsxsrc.read_sheet`): ``E662`` when it is not laid out as a fact sheet,
     ``E664`` for a formula without a value, ``E665`` for a value without a fact id."""
+    from .fact_values import unambiguous
+
     f.source = sheet.source
     header: dict[str, tuple[int, str | None]] = {}  # None: a cell that cannot be read
     table: int | None = None

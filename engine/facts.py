@@ -84,7 +84,6 @@ from .fact_files import (
     read_tree,
     read_xlsx,
 )
-from .fact_values import MAX_DECIMALS, Problem, read_python, read_value
 from .files import (
     FACT_FILES,
     MAX_FILE_BYTES,
@@ -102,6 +101,9 @@ from .messages import show
 from .model import FactDef, Plan
 from .source import Source, Span
 from .values import Known, format_value
+
+# The reader of values (engine.fact_values) is imported where values are read: the warm main job
+# gets its checked facts from the cache and uses this module for the class Facts.
 
 __all__ = [
     "Arrivals",
@@ -233,6 +235,8 @@ def check_entries(plan: Plan, entries: Iterable[Entry], period: str | None,
     ``other_periods``, a fact that is not reported in ``period`` is no error: its value is
     checked, then left out.
     """
+    from .fact_values import Problem, read_python, read_value
+
     checked: list[Checked] = []
     found: dict[str, dict[str, Checked]] = {}  # (no tuple a value: there can be 300,000)
     twice: dict[tuple[str, str], list[Checked]] = {}
@@ -433,8 +437,11 @@ def _order(at: Place) -> tuple[str, int]:
     return (at.span.begin.file, at.span.start)
 
 
-#: What a cache entry keeps of the places of a fact set (:meth:`_Origins.kept`).
-_Kept = tuple[tuple[Source, ...], list[tuple[str, str]], list[int]]
+#: What a cache entry keeps of the places of a fact set (:meth:`_Origins.kept`): the sources;
+#: the keys, as a list or as a mapping of each agency to its facts (the keys are then its
+#: ``(agency, fact)`` pairs, in order); and for each key, its source's number and the offsets.
+_Kept = tuple[tuple[Source, ...], list[tuple[str, str]] | Mapping[str, Mapping[str, object]],
+              list[int]]
 
 
 class _Origins(Mapping[tuple[str, str], Span]):
@@ -579,13 +586,16 @@ class _Tables:
             return out
 
         def kept() -> _Kept | None:
+            """The sources, keys and offsets of the places, as :meth:`_Origins.kept` makes
+            them from the places; the keys as ``values`` itself (its agencies with each of
+            their facts, in order, are the keys of the places), which the entry holds anyway:
+            4,940 pairs less to make, pickle and read back for a quarter."""
             located = [table.located for table in tables]
             if None in located:
                 return None
             at = rows()
             numbers: dict[int, int] = {}  # a table's source's number, in order of first use
             sources: list[Source] = []
-            keys: list[tuple[str, str]] = []
             offsets: list[int] = []
             for agency, facts in values.items():
                 for fact in facts:
@@ -595,11 +605,11 @@ class _Tables:
                     if number is None:
                         number = numbers[id(source)] = len(sources)
                         sources.append(source)
-                    keys.append((agency, fact))
                     offsets += (number, offsets_of[4 * i + 2], offsets_of[4 * i + 3])
-            return tuple(sources), keys, offsets
+            return tuple(sources), held, offsets
 
-        return Facts(plan.id, period, MappingProxyType(values), _Origins(places, kept),
+        held = MappingProxyType(values)  # (the same object in both: pickled once)
+        return Facts(plan.id, period, held, _Origins(places, kept),
                      tuple(f.name for f in files), tuple(warnings))
 
 
@@ -625,6 +635,8 @@ def _check_tables(plan: Plan, files: Sequence[FactFile], period: str) -> _Tables
     :func:`check_entries` would treat differently (a fact written twice for an agency, even
     blank): the entries are then checked by :func:`check_entries`, which reports every problem
     in its words and order (tests/facts/test_facts_scale.py checks the two agree)."""
+    from .fact_values import MAX_DECIMALS, Problem, read_value
+
     agencies, catalogue = plan.agencies, plan.facts
     out = _Tables()
     values_of: dict[str, dict[str, Known | None]] = {}  # (None: blank, until every row counts)

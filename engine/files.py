@@ -56,7 +56,7 @@ def resolved(path: Path) -> Path:
     NUL character in the name)."""
     try:
         return path.resolve()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # (Python 3.11 says a loop with RuntimeError)
         return path
 
 

@@ -4,6 +4,7 @@ where caching is off. No timing here: a hit is told by the loader not being call
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -361,3 +362,21 @@ def test_the_readme_job_reads_the_same_with_and_without_the_cache(
     assert runs[0] == runs[1] == runs[2] and runs[0][0] == 0
     assert len(entries(tmp_path / "cache")) == 1
     assert sys.modules.get("engine.cache") is not None
+
+
+def test_the_closures_of_a_formula_from_the_cache_are_compiled_when_first_called(
+        plans: Path, tmp_path: Path) -> None:
+    from engine.evaluator import Context, compile_expr
+
+    loader.load_plan("plans/child.yaml", cache=tmp_path / "cache")
+    plan = loader.load_plan("plans/child.yaml", cache=tmp_path / "cache")
+    program = next(iter(plan.indicators.values())).value.program
+    stub = program.fn
+    assert program == compile_expr(program.expr, program.per_agency, program.use_fast)
+    copy = dataclasses.replace(program)  # (a copy made before the first call shares it)
+    context = Context({}, ())
+    fresh = compile_expr(program.expr, program.per_agency, program.use_fast)
+    assert repr(program.fn(context, None)) == repr(fresh.fn(context, None))
+    assert program.fn is not stub  # compiled once, then in its place
+    assert copy.fn is stub and repr(copy.fn(context, None)) == repr(fresh.fn(context, None))
+    assert repr(program.fn(context, None)) == repr(fresh.fn(context, None))

@@ -80,9 +80,10 @@ NEVER = ("jinja2", "openpyxl", "docx", "engine.xlsxsrc", "engine.render_xlsx",
          "engine.report_html", "engine.report_docx", "xml")
 #: ... nor, from the cache, the machinery of package data (the grammar's, on a first run).
 NOT_WARM = ("zipfile", "importlib.resources")
-#: ... nor PyYAML and the modules of a plan's compilation: YAML with positions, the schema.
+#: ... nor PyYAML and the modules of a plan's compilation: YAML with positions, the schema;
+#: nor the readers of fact files' values and CSV cells (the checked facts come from the cache).
 WARM_NEVER = ("yaml", "engine.yamlsrc", "engine.schema", "engine.registry", "engine.formulas",
-              "engine.parser", "engine.graph")
+              "engine.parser", "engine.graph", "engine.fact_values", "engine.csvsrc")
 
 
 def test_the_main_job_from_the_cache_imports_only_what_it_needs(tmp_path: Path) -> None:
