@@ -9,7 +9,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.yamlsrc import MAX_NODES, YMap, YScalar, YSeq, read_yaml, scalar_source, to_data
+from engine.yamlsrc import (
+    MAX_NODES,
+    YMap,
+    YScalar,
+    YSeq,
+    _aligned_source,
+    read_yaml,
+    scalar_source,
+    to_data,
+)
 
 
 def tree(text: str) -> YMap:
@@ -162,6 +171,8 @@ def test_mapping_survives_any_style_pyyaml_writes(value: str, style: str | None,
     assert isinstance(f, YScalar) and f.text == value
     src = scalar_source(f, "t.yaml")
     origin = list(src.origin)
+    aligned = _aligned_source(f, "t.yaml")  # the shortcut of a plain text says the same
+    assert (src.text, src.origin, src.parent) == (aligned.text, aligned.origin, aligned.parent)
     assert len(origin) == len(value) + 1
     assert origin == sorted(origin)
     assert all(f.span.start <= o <= f.span.end for o in origin)
