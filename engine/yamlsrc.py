@@ -104,11 +104,28 @@ YNode = YScalar | YMap | YSeq
 
 def to_data(node: YNode) -> Any:
     """JSON-like data of a node tree (for schema validation)."""
-    if isinstance(node, YScalar):
+    if type(node) is YScalar:
         return node.data
-    if isinstance(node, YSeq):
+    if type(node) is YSeq:
         return [to_data(n) for n in node.items]
-    return {k: to_data(v) for k, (_, v) in node.items.items()}
+    assert type(node) is YMap
+    # A scalar of a mapping, most of a plan's nodes, is read here without a call for it.
+    out: dict[str, Any] = {}
+    for k, (_key, v) in node.items.items():
+        if type(v) is YScalar:
+            text = v.text
+            if v.style is not None or not (
+                    text in _UNTYPED or (text[0] in _DIGIT_START and _INT.match(text))):
+                out[k] = text
+                continue
+        out[k] = to_data(v)
+    return out
+
+
+#: What a plain scalar may be that :attr:`YScalar.data` types: a whole number (it starts with
+#: a digit or a minus), true, false or null.
+_DIGIT_START = frozenset("-0123456789")
+_UNTYPED = frozenset({"", "~", "null", "true", "false"})
 
 
 def find(node: YNode, path: list[str | int]) -> tuple[YNode, Span | None]:

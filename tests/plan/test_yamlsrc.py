@@ -211,3 +211,16 @@ def test_a_tree_cannot_be_changed_once_built() -> None:
     copy = YMap(t.span, items)
     items.clear()
     assert list(copy.items) == ["a", "b"]
+
+
+@pytest.mark.parametrize("value", [
+    "", "~", "null", "Null", "true", "false", "True", "-5", "007", "1.5", "'-'", "12a", "-x",
+    "1" * 21, '"5"', "'true'", "\"\"", "snv", "0", "[1, x]", "{a: 1}",
+])
+def test_data_of_a_mapping_reads_each_scalar_as_the_scalar_does(value: str) -> None:
+    t = tree(f"k: {value}\n")
+    node = t.get("k")
+    assert node is not None
+    expected = node.data if isinstance(node, YScalar) else to_data(node)
+    got = to_data(t)["k"]
+    assert got == expected and type(got) is type(expected)
