@@ -122,17 +122,20 @@ class _Scope:
     population: tuple[str, ...]
     scalars: dict[str, Type]
     fact_types: dict[str, Type]
-
-    @property
-    def hint(self) -> str:
-        return ngettext("the scope '{scope}' has {n} agency: use an aggregate such as "
-                        "sum(...), all(...) or share(...)",
-                        "the scope '{scope}' has {n} agencies: use an aggregate such as "
-                        "sum(...), all(...) or share(...)", len(self.population)).format(
-            scope=self.scope, n=len(self.population))
+    #: what to write instead of a fact outside an aggregate (:func:`_scope_hint`, worked out
+    #: once per scope of a plan: every formula's symbols carry it, a diagnostic seldom needs it)
+    hint: str
 
     def symbols(self, **extra: Type) -> Symbols:
         return Symbols({**self.scalars, **extra}, self.fact_types, self.hint)
+
+
+def _scope_hint(scope: str, population: tuple[str, ...]) -> str:
+    return ngettext("the scope '{scope}' has {n} agency: use an aggregate such as "
+                    "sum(...), all(...) or share(...)",
+                    "the scope '{scope}' has {n} agencies: use an aggregate such as "
+                    "sum(...), all(...) or share(...)", len(population)).format(
+        scope=scope, n=len(population))
 
 
 class _IndicatorCompiler:
@@ -145,6 +148,7 @@ class _IndicatorCompiler:
         self.value_types: dict[str, Type] = {}
         #: the breakdown units of each population (indicators of one scope share them)
         self.units: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        self.hints: dict[tuple[str, int], str] = {}
 
     def indicator(self, iid: str, formulas: Parsed, deps: list[str],
                   names: set[str]) -> Indicator | None:
@@ -180,7 +184,10 @@ class _IndicatorCompiler:
         scalars.update({d: self.value_types.get(d, Type.ERROR) for d in deps})
         if len(population) == 1:
             scalars.update(self.fact_types)
-        return _Scope(scope, population, scalars, self.fact_types)
+        hint = self.hints.get((scope, len(population)))
+        if hint is None:
+            hint = self.hints[scope, len(population)] = _scope_hint(scope, population)
+        return _Scope(scope, population, scalars, self.fact_types, hint)
 
     def baseline(self, iid: str, ind: YMap, formulas: Parsed, scope: _Scope,
                  read: bool = True) -> Value | None:
