@@ -57,15 +57,18 @@ def compile_indicators(registry: Registry, collector: Collector) -> dict[str, In
     raw = registry.indicators
     parsed = {iid: _parse(ind, collector) for iid, (_, _, ind) in raw.items()}
     collector.raise_if_any(PlanError)
-    deps = {iid: sorted({n for e, _ in p.values() for n in free_names(e) if n in raw},
-                        key=list(raw).index)
-            for iid, p in parsed.items()}
+    # The names each indicator's formulas read, found once: its dependencies, the facts it
+    # uses and whether it reads 'baseline' all come from them.
+    names = {iid: {n for e, _ in p.values() for n in free_names(e)} for iid, p in parsed.items()}
+    position = {iid: i for i, iid in enumerate(raw)}
+    deps = {iid: sorted((n for n in names[iid] if n in raw), key=position.__getitem__)
+            for iid in parsed}
     order = _order(deps, parsed, collector)
     collector.raise_if_any(PlanError)
     compiler = _IndicatorCompiler(registry, collector)
     out: dict[str, Indicator] = {}
     for iid in order:
-        indicator = compiler.indicator(iid, parsed[iid], deps[iid])
+        indicator = compiler.indicator(iid, parsed[iid], deps[iid], names[iid])
         if indicator is not None:
             out[iid] = indicator
             compiler.value_types[iid] = indicator.value.type
@@ -119,17 +122,20 @@ class _Scope:
     population: tuple[str, ...]
     scalars: dict[str, Type]
     fact_types: dict[str, Type]
-
-    @property
-    def hint(self) -> str:
-        return ngettext("the scope '{scope}' has {n} agency: use an aggregate such as "
-                        "sum(...), all(...) or share(...)",
-                        "the scope '{scope}' has {n} agencies: use an aggregate such as "
-                        "sum(...), all(...) or share(...)", len(self.population)).format(
-            scope=self.scope, n=len(self.population))
+    #: what to write instead of a fact outside an aggregate (:func:`_scope_hint`, worked out
+    #: once per scope of a plan: every formula's symbols carry it, a diagnostic seldom needs it)
+    hint: str
 
     def symbols(self, **extra: Type) -> Symbols:
         return Symbols({**self.scalars, **extra}, self.fact_types, self.hint)
+
+
+def _scope_hint(scope: str, population: tuple[str, ...]) -> str:
+    return ngettext("the scope '{scope}' has {n} agency: use an aggregate such as "
+                    "sum(...), all(...) or share(...)",
+                    "the scope '{scope}' has {n} agencies: use an aggregate such as "
+                    "sum(...), all(...) or share(...)", len(population)).format(
+        scope=scope, n=len(population))
 
 
 class _IndicatorCompiler:
@@ -140,16 +146,25 @@ class _IndicatorCompiler:
         self.collector = collector
         self.fact_types = {f: FACT_LANGUAGE_TYPES[d.type] for f, d in registry.facts.items()}
         self.value_types: dict[str, Type] = {}
+        #: the breakdown units of each population (indicators of one scope share them)
+        self.units: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        self.hints: dict[tuple[str, int], str] = {}
 
-    def indicator(self, iid: str, formulas: Parsed, deps: list[str]) -> Indicator | None:
+    def indicator(self, iid: str, formulas: Parsed, deps: list[str],
+                  names: set[str]) -> Indicator | None:
+        """``names``: the names its formulas read."""
         area_id, key, ind = self.registry.indicators[iid]
         scope = self.scope(ind, deps)
-        baseline = self.baseline(iid, ind, formulas, scope)
+        baseline = self.baseline(iid, ind, formulas, scope, "baseline" in names)
         compiled = self.check_fields(iid, formulas, scope)
         if compiled is None or "value" not in compiled or "target" not in compiled:
             return None
-        used_facts = sorted({n for f in compiled.values() for n in free_names(f.expr)
-                             if n in self.registry.facts})
+        # (every formula compiled: the names of the compiled ones are those of all)
+        used_facts = sorted(n for n in names if n in self.registry.facts)
+        units = self.units.get(scope.population)
+        if units is None:
+            units = self.units[scope.population] = breakdown_units(self.registry.agencies,
+                                                                   scope.population)
         return Indicator(
             id=iid, area=area_id, name=label(ind.get("name")), unit=text_of(ind.get("unit")) or "",
             owner=text_of(ind.get("owner")) or "", scope=scope.scope, population=scope.population,
@@ -157,7 +172,7 @@ class _IndicatorCompiler:
             deadline=compiled.get("deadline"), applicable=compiled.get("applicable"),
             baseline=baseline, source=text_of(ind.get("source")), notes=text_of(ind.get("notes")),
             facts=tuple(used_facts), depends_on=tuple(deps), span=key.span,
-            units=breakdown_units(self.registry.agencies, scope.population),
+            units=units,
         )
 
     def scope(self, ind: YMap, deps: list[str]) -> _Scope:
@@ -169,14 +184,19 @@ class _IndicatorCompiler:
         scalars.update({d: self.value_types.get(d, Type.ERROR) for d in deps})
         if len(population) == 1:
             scalars.update(self.fact_types)
-        return _Scope(scope, population, scalars, self.fact_types)
+        hint = self.hints.get((scope, len(population)))
+        if hint is None:
+            hint = self.hints[scope, len(population)] = _scope_hint(scope, population)
+        return _Scope(scope, population, scalars, self.fact_types, hint)
 
-    def baseline(self, iid: str, ind: YMap, formulas: Parsed, scope: _Scope) -> Value | None:
-        """The baseline literal (its type added to ``scope``), or ``E434``."""
+    def baseline(self, iid: str, ind: YMap, formulas: Parsed, scope: _Scope,
+                 read: bool = True) -> Value | None:
+        """The baseline literal (its type added to ``scope``), or ``E434``; ``read``: whether
+        a formula reads 'baseline' (found in its names)."""
         node = ind.get("baseline")
         if not isinstance(node, YScalar):
             used = [n for expr, _ in formulas.values() for n in walk(expr)
-                    if isinstance(n, Name) and n.name == "baseline"]
+                    if isinstance(n, Name) and n.name == "baseline"] if read else []
             if used:
                 self.collector.error("E434", _("'{iid}' uses 'baseline' but gives none").format(
                     iid=iid), used[0].span, help=_("add 'baseline: <last year's value>' to the "

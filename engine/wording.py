@@ -308,6 +308,9 @@ _YEAR_RE = re.compile(
 #: A year in English (new-year moves the English gloss of a name too).
 _EN_YEAR = re.compile(rf"(?<![\d/.-])(?P<y>{_YEAR})(?![\d/-])")
 _COMPARE = re.compile(r"(?<!\w)so\s+với(?!\w)", re.IGNORECASE)
+#: Every date and year read above has a year of four digits: a text without one (most names
+#: of a plan) is passed over with this search alone.
+_ANY_YEAR = re.compile(_YEAR)
 _UNTIL = re.compile(r"(?<!\w)(?:đến|tới)\s+$", re.IGNORECASE)
 
 
@@ -337,6 +340,8 @@ class YearSaid:
 
 
 def dates_said(text: str) -> list[DateSaid]:
+    if _ANY_YEAR.search(text) is None:
+        return []
     out = []
     for m in _DATE.finditer(text):
         d, mo, y = next(names for names in (("d", "m", "y"), ("id", "im", "iy"),
@@ -349,9 +354,13 @@ def dates_said(text: str) -> list[DateSaid]:
     return out
 
 
-def years_said(text: str, english: bool = False) -> list[YearSaid]:
-    """The years ``text`` names, outside its dates."""
-    dates = [(d.start, d.end) for d in dates_said(text)]
+def years_said(text: str, english: bool = False,
+               dates_in: list[DateSaid] | None = None) -> list[YearSaid]:
+    """The years ``text`` names, outside its dates (``dates_in``: its :func:`dates_said`,
+    when the caller has them)."""
+    if _ANY_YEAR.search(text) is None:
+        return []
+    dates = [(d.start, d.end) for d in (dates_said(text) if dates_in is None else dates_in)]
     out = []
     for m in (_EN_YEAR if english else _YEAR_RE).finditer(text):
         if any(a <= m.start("y") < b for a, b in dates):
@@ -448,7 +457,8 @@ class _Stage:
         """Years and dates of one text (``what``: "the name of 'x'")."""
         text = nfc(node.text)
         from_file = self.inherited(node)
-        for said in dates_said(text):
+        dates = dates_said(text)
+        for said in dates:
             if said.day is None or said.day not in allowed_dates:
                 self.collector.add(messages.date_in_name(
                     what, text[said.start:said.end], said.day, sorted(allowed_dates
@@ -456,16 +466,17 @@ class _Stage:
                     dates_of, self.span(node, said.start, said.end), from_file,
                     self.plan_file))
         id_years = fact_years(fact) if fact else set()
-        for year in years_said(text):
+        for year in years_said(text, dates_in=dates):
             if _year_fits(year, self.year, id_years or allowed_years):
                 continue
             self.collector.add(messages.year_in_name(
                 what, text[year.start:year.end], year.year, self.year, sorted(id_years),
                 self.span(node, year.start, year.end), from_file, self.plan_file))
 
-    def indicator(self, ind: Indicator, node: YScalar) -> None:
+    def indicator(self, ind: Indicator, node: YScalar, own_dates: set[dt.date]) -> None:
+        """The name of ``ind``, whose formulas' date literals are ``own_dates``."""
         self.texts(node, _("the name of '{id}'").format(id=ind.id), {self.year},
-                   formula_dates(ind) | self.period_dates, dates_of=ind.id)
+                   own_dates | self.period_dates, dates_of=ind.id)
         found = bounds(ind.target.expr)
         if not found:
             return
@@ -541,7 +552,8 @@ def check_wording(year: int, indicators: Mapping[str, Indicator], registry: Regi
     disagree with its formulas or its year. ``plan_file`` names the plan's own file: a text
     inherited from another is said to be so, with where to override it."""
     period_dates = {d for p in registry.periods.values() for d in (p.start, p.end, p.due)}
-    plan_dates = period_dates.union(*(formula_dates(i) for i in indicators.values()))
+    own_dates = {iid: formula_dates(i) for iid, i in indicators.items()}  # walked once
+    plan_dates = period_dates.union(*own_dates.values())
     stage = _Stage(year, plan_file, collector, period_dates, plan_dates)
     title = _vi(registry.tree.get("title"))
     if title is not None:
@@ -567,7 +579,7 @@ def check_wording(year: int, indicators: Mapping[str, Indicator], registry: Regi
         ind = indicators.get(iid)
         name = _vi(node.get("name"))
         if ind is not None and name is not None:
-            stage.indicator(ind, name)
+            stage.indicator(ind, name, own_dates[iid])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -597,7 +609,8 @@ def move_years(text: str, old: int, new: int, *, dates: Mapping[dt.date, dt.date
     text = nfc(text)
     edits: list[tuple[int, int, str]] = []
     left: list[str] = []
-    for said in dates_said(text):
+    found = dates_said(text)
+    for said in found:
         image = dates.get(said.day) if said.day is not None else None
         if image is None:
             left.append(f"'{text[said.start:said.end]}'")
@@ -605,7 +618,7 @@ def move_years(text: str, old: int, new: int, *, dates: Mapping[dt.date, dt.date
         for (a, b), number in zip(said.parts, (image.day, image.month, image.year),
                                   strict=True):
             edits.append((a, b, str(number).zfill(b - a)))
-    for year in years_said(text, english):
+    for year in years_said(text, english, found):
         a, b = year.digits
         if year.year == old:
             edits.append((a, b, str(new)))

@@ -16,7 +16,7 @@ character.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -104,11 +104,28 @@ YNode = YScalar | YMap | YSeq
 
 def to_data(node: YNode) -> Any:
     """JSON-like data of a node tree (for schema validation)."""
-    if isinstance(node, YScalar):
+    if type(node) is YScalar:
         return node.data
-    if isinstance(node, YSeq):
+    if type(node) is YSeq:
         return [to_data(n) for n in node.items]
-    return {k: to_data(v) for k, (_, v) in node.items.items()}
+    assert type(node) is YMap
+    # A scalar of a mapping, most of a plan's nodes, is read here without a call for it.
+    out: dict[str, Any] = {}
+    for k, (_key, v) in node.items.items():
+        if type(v) is YScalar:
+            text = v.text
+            if v.style is not None or not (
+                    text in _UNTYPED or (text[0] in _DIGIT_START and _INT.match(text))):
+                out[k] = text
+                continue
+        out[k] = to_data(v)
+    return out
+
+
+#: What a plain scalar may be that :attr:`YScalar.data` types: a whole number (it starts with
+#: a digit or a minus), true, false or null.
+_DIGIT_START = frozenset("-0123456789")
+_UNTYPED = frozenset({"", "~", "null", "true", "false"})
 
 
 def find(node: YNode, path: list[str | int]) -> tuple[YNode, Span | None]:
@@ -350,53 +367,128 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
+# A document's nodes are made without the dataclasses' ``__init__`` (three
+# ``object.__setattr__`` calls for each frozen field, and a copy of every mapping's dict): the
+# slots are filled through their descriptors, so each node is the one the constructor makes,
+# at half the cost, for the 3,800 nodes of a plan on every first run (issue 17, B6.first).
+_new = object.__new__
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """What fills the slot ``name`` of an instance of ``cls``, frozen or not."""
+    setter: Callable[[Any, Any], None] = vars(cls)[name].__set__
+    return setter
+
+
+_SPAN_SOURCE, _SPAN_START, _SPAN_END = (_setter(Span, "source"), _setter(Span, "start"),
+                                        _setter(Span, "end"))
+_SCALAR_TEXT, _SCALAR_STYLE, _SCALAR_SPAN = (_setter(YScalar, "text"), _setter(YScalar, "style"),
+                                             _setter(YScalar, "span"))
+_MAP_SPAN, _MAP_ITEMS = _setter(YMap, "span"), _setter(YMap, "items")
+_SEQ_SPAN, _SEQ_ITEMS = _setter(YSeq, "span"), _setter(YSeq, "items")
+
+
+def _make_span(source: Source, start: int, end: int) -> Span:
+    span: Span = _new(Span)
+    _SPAN_SOURCE(span, source)
+    _SPAN_START(span, start)
+    _SPAN_END(span, end)
+    return span
+
+
+def _make_scalar(node: yaml.ScalarNode, source: Source) -> YScalar:
+    span: Span = _new(Span)
+    _SPAN_SOURCE(span, source)
+    _SPAN_START(span, node.start_mark.index)
+    _SPAN_END(span, node.end_mark.index)
+    scalar: YScalar = _new(YScalar)
+    _SCALAR_TEXT(scalar, str(node.value))
+    _SCALAR_STYLE(scalar, node.style or None)
+    _SCALAR_SPAN(scalar, span)
+    return scalar
+
+
 def _build(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: str,
            depth: int = 1) -> YNode:
     if depth > MAX_DEPTH:
         raise _TooDeep(node)
-    span = _span(node, source)
-    if node.tag not in _STANDARD_TAGS and not (isinstance(node, yaml.ScalarNode)
+    if node.tag not in _STANDARD_TAGS and not (type(node) is yaml.ScalarNode
                                                and node.tag == "!"):
-        tag = _show_tag(node.tag)
-        tag_span = span
-        if source.text.startswith("!", span.start):  # point at the tag as written
-            written = source.text[span.start:].split(maxsplit=1)[0]
-            tag_span = Span(source, span.start, span.start + len(written))
-        errors.append(Diagnostic(
-            f"{prefix}4", _("the tag '{tag}' is not allowed").format(tag=tag), tag_span,
-            help=_("remove the tag: values are read as plain text by the engine, never as "
-                    "Python objects")))
-    if isinstance(node, yaml.ScalarNode):
-        return YScalar(str(node.value), node.style or None, span)
-    if isinstance(node, yaml.SequenceNode):
-        return YSeq(span, tuple(_build(n, source, errors, prefix, depth + 1)
-                                for n in node.value))
-    assert isinstance(node, yaml.MappingNode)
+        _bad_tag(node, source, errors, prefix)
+    if type(node) is yaml.ScalarNode:
+        return _make_scalar(node, source)
+    span = _make_span(source, node.start_mark.index, node.end_mark.index)
+    if type(node) is yaml.SequenceNode:
+        seq: YSeq = _new(YSeq)
+        _SEQ_SPAN(seq, span)
+        _SEQ_ITEMS(seq, tuple([_make_scalar(n, source)
+                               if type(n) is yaml.ScalarNode and n.tag in _STANDARD_TAGS
+                               and depth < MAX_DEPTH
+                               else _build(n, source, errors, prefix, depth + 1)
+                               for n in node.value]))
+        return seq
+    assert type(node) is yaml.MappingNode
     items: dict[str, tuple[YScalar, YNode]] = {}
+    deeper = depth + 1
+    scalar_node, tags, make_scalar = yaml.ScalarNode, _STANDARD_TAGS, _make_scalar
     for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            errors.append(Diagnostic(f"{prefix}4",
-                _("merge keys ('<<') are not allowed"),
-                                     _span(key_node, source),
-                                     help=_("write the keys out in full")))
-            continue
-        if not isinstance(key_node, yaml.ScalarNode):
-            errors.append(Diagnostic(
-                f"{prefix}5", _("a key must be a plain text, not a list or a mapping"),
-                _span(key_node, source),
-                help=_("write one key per entry, e.g. 'snv:' followed by its fields")))
-            continue
-        key = YScalar(str(key_node.value), key_node.style or None, _span(key_node, source))
-        if key.text in items:
-            first = items[key.text][0].span.begin
-            errors.append(Diagnostic(
-                f"{prefix}2", _("duplicate key '{key}'").format(key=key.text), key.span,
-                help=_("it is already defined at line {line}; keep one of the two (YAML would "
-                        "silently keep the last)").format(line=first.line),
-            ))
-            continue
-        items[key.text] = (key, _build(value_node, source, errors, prefix, depth + 1))
-    return YMap(span, items)
+        if type(key_node) is scalar_node and key_node.tag in tags:
+            text = str(key_node.value)
+            if text not in items:  # the usual key: a plain text, said once
+                items[text] = (make_scalar(key_node, source),
+                               make_scalar(value_node, source)
+                               if type(value_node) is scalar_node and value_node.tag in tags
+                               and deeper <= MAX_DEPTH
+                               else _build(value_node, source, errors, prefix, deeper))
+                continue
+        _odd_key(key_node, value_node, items, source, errors, prefix, deeper)
+    ymap: YMap = _new(YMap)
+    _MAP_SPAN(ymap, span)
+    _MAP_ITEMS(ymap, MappingProxyType(items))
+    return ymap
+
+
+def _bad_tag(node: yaml.Node, source: Source, errors: list[Diagnostic], prefix: str) -> None:
+    span = _span(node, source)
+    tag = _show_tag(node.tag)
+    tag_span = span
+    if source.text.startswith("!", span.start):  # point at the tag as written
+        written = source.text[span.start:].split(maxsplit=1)[0]
+        tag_span = Span(source, span.start, span.start + len(written))
+    errors.append(Diagnostic(
+        f"{prefix}4", _("the tag '{tag}' is not allowed").format(tag=tag), tag_span,
+        help=_("remove the tag: values are read as plain text by the engine, never as "
+                "Python objects")))
+
+
+def _odd_key(key_node: yaml.Node, value_node: yaml.Node,
+             items: dict[str, tuple[YScalar, YNode]], source: Source,
+             errors: list[Diagnostic], prefix: str, depth: int) -> None:
+    """A key that is not a plain text said once in its mapping: a merge key, a list or a
+    mapping, a duplicate (each reported), or a scalar with another tag (kept, as any key's
+    tag is)."""
+    if key_node.tag == "tag:yaml.org,2002:merge":
+        errors.append(Diagnostic(f"{prefix}4",
+            _("merge keys ('<<') are not allowed"),
+                                 _span(key_node, source),
+                                 help=_("write the keys out in full")))
+        return
+    if not isinstance(key_node, yaml.ScalarNode):
+        errors.append(Diagnostic(
+            f"{prefix}5", _("a key must be a plain text, not a list or a mapping"),
+            _span(key_node, source),
+            help=_("write one key per entry, e.g. 'snv:' followed by its fields")))
+        return
+    key = _make_scalar(key_node, source)
+    if key.text in items:
+        first = items[key.text][0].span.begin
+        errors.append(Diagnostic(
+            f"{prefix}2", _("duplicate key '{key}'").format(key=key.text), key.span,
+            help=_("it is already defined at line {line}; keep one of the two (YAML would "
+                    "silently keep the last)").format(line=first.line),
+        ))
+        return
+    items[key.text] = (key, _build(value_node, source, errors, prefix, depth))
 
 
 # -- formulas inside scalars: map every character of the value back into the file ------------
@@ -420,6 +512,26 @@ def scalar_source(node: YScalar, name: str) -> Source:
     The alignment replays YAML's own rules and is checked against the value PyYAML read; should
     they ever disagree, a character-matching fallback is used.
     """
+    file = node.span.source
+    value = node.text
+    style = node.style
+    if style is None or style in ('"', "'"):
+        # The usual formula: on one line, with no escape and no doubled quote, it is its text
+        # in the file character for character (what the pieces below would say, at a tenth of
+        # the cost).
+        quoted = style is not None
+        start = node.span.start + quoted
+        end = start + len(value)
+        if end + quoted == node.span.end and "\n" not in value and not (
+                style is not None and (style in value or "\\" in value)) \
+                and file.text.startswith(value, start):
+            return Source(name, value, parent=file, origin=tuple(range(start, end + 1)))
+    return _aligned_source(node, name)
+
+
+def _aligned_source(node: YScalar, name: str) -> Source:
+    """:func:`scalar_source` by the alignment of every character (the shortcut for a text
+    written as it is gives the same source: tests/plan/test_yamlsrc.py)."""
     file = node.span.source
     value = node.text
     pieces = _pieces(file.text, node)

@@ -9,7 +9,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.yamlsrc import MAX_NODES, YMap, YScalar, YSeq, read_yaml, scalar_source, to_data
+from engine.yamlsrc import (
+    MAX_NODES,
+    YMap,
+    YScalar,
+    YSeq,
+    _aligned_source,
+    read_yaml,
+    scalar_source,
+    to_data,
+)
 
 
 def tree(text: str) -> YMap:
@@ -162,6 +171,8 @@ def test_mapping_survives_any_style_pyyaml_writes(value: str, style: str | None,
     assert isinstance(f, YScalar) and f.text == value
     src = scalar_source(f, "t.yaml")
     origin = list(src.origin)
+    aligned = _aligned_source(f, "t.yaml")  # the shortcut of a plain text says the same
+    assert (src.text, src.origin, src.parent) == (aligned.text, aligned.origin, aligned.parent)
     assert len(origin) == len(value) + 1
     assert origin == sorted(origin)
     assert all(f.span.start <= o <= f.span.end for o in origin)
@@ -200,3 +211,16 @@ def test_a_tree_cannot_be_changed_once_built() -> None:
     copy = YMap(t.span, items)
     items.clear()
     assert list(copy.items) == ["a", "b"]
+
+
+@pytest.mark.parametrize("value", [
+    "", "~", "null", "Null", "true", "false", "True", "-5", "007", "1.5", "'-'", "12a", "-x",
+    "1" * 21, '"5"', "'true'", "\"\"", "snv", "0", "[1, x]", "{a: 1}",
+])
+def test_data_of_a_mapping_reads_each_scalar_as_the_scalar_does(value: str) -> None:
+    t = tree(f"k: {value}\n")
+    node = t.get("k")
+    assert node is not None
+    expected = node.data if isinstance(node, YScalar) else to_data(node)
+    got = to_data(t)["k"]
+    assert got == expected and type(got) is type(expected)
