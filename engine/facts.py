@@ -59,7 +59,6 @@ Codes:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -848,6 +847,8 @@ class _DataEntry(Entry):
 
 
 def _quoted(key: object) -> str:
+    import json  # (here: a run whose facts come from the cache writes no key)
+
     return json.dumps(key, ensure_ascii=False) if isinstance(key, str) else repr(key)
 
 
