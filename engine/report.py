@@ -590,38 +590,62 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
 
 class _Compiled:
     """What the explanation of an indicator evaluates besides its formulas, compiled once per
-    indicator (a plan is immutable; reports of many fact sets share it): the aggregates of the
-    value formula with their text, the ``coalesce``/``known`` calls of every formula, and which
-    facts each agency of the scope owes in a period."""
+    indicator (a plan is immutable; reports of many fact sets share it), each part when first
+    asked for (a table asks for the rules applied, not for the sums): the aggregates of the
+    value formula with their text (:attr:`terms`), the ``coalesce``/``known`` calls of every
+    formula (:attr:`treated`), and which facts each agency of the scope owes in a period."""
 
-    __slots__ = ("coverage", "indicator", "terms", "treated")
+    __slots__ = ("_terms", "_treated", "coverage", "indicator")
 
     def __init__(self, ind: Indicator) -> None:
-        from .evaluator import compile_expr
-        from .nodes import Aggregate, Call, walk
-        from .printer import to_text
-
         self.indicator = ind  # keeps the indicator alive while its id is a key
-        facts = set(ind.facts)
-        self.terms = [(to_text(node), compile_expr(node, facts))
-                      for node in walk(ind.value.expr)
-                      if isinstance(node, Aggregate) and node is not ind.value.expr]
-        self.treated: list[tuple[int, list[tuple[bool, Any, str]]]] = []
-        formulas = [ind.value, ind.target, ind.applicable, ind.deadline]
-        for i, formula in enumerate(formulas):
-            if formula is None:
-                continue
-            expr = formula.expr
-            calls = [n for n in walk(expr)
-                     if isinstance(n, Call) and n.func in ("coalesce", "known")]
-            if not calls:
-                continue
-            per_row = {id(n) for agg in walk(expr) if isinstance(agg, Aggregate)
-                       for part in (agg.body, agg.filter) if part is not None
-                       for n in walk(part)}
-            self.treated.append((i, [(id(call) in per_row, compile_expr(call.args[0]),
-                                      to_text(call)) for call in calls]))
+        self._terms: list[tuple[str, Any]] | None = None
+        self._treated: list[tuple[int, list[tuple[bool, Any, str]]]] | None = None
         self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+
+    @property
+    def terms(self) -> list[tuple[str, Any]]:
+        """The aggregates of the value formula (not the formula itself), each with its text
+        and its program."""
+        if self._terms is None:
+            from .evaluator import compile_expr
+            from .nodes import Aggregate, walk
+            from .printer import to_text
+
+            ind = self.indicator
+            facts = set(ind.facts)
+            self._terms = [(to_text(node), compile_expr(node, facts))
+                           for node in walk(ind.value.expr)
+                           if isinstance(node, Aggregate) and node is not ind.value.expr]
+        return self._terms
+
+    @property
+    def treated(self) -> list[tuple[int, list[tuple[bool, Any, str]]]]:
+        """For each formula (value, target, applicability, deadline: by its index) with
+        ``coalesce``/``known`` calls, each call: whether it is inside an aggregate (then it is
+        evaluated for each agency), its argument's program and its text."""
+        if self._treated is None:
+            from .evaluator import compile_expr
+            from .nodes import Aggregate, Call, walk
+            from .printer import to_text
+
+            ind = self.indicator
+            self._treated = []
+            formulas = [ind.value, ind.target, ind.applicable, ind.deadline]
+            for i, formula in enumerate(formulas):
+                if formula is None:
+                    continue
+                expr = formula.expr
+                calls = [n for n in walk(expr)
+                         if isinstance(n, Call) and n.func in ("coalesce", "known")]
+                if not calls:
+                    continue
+                per_row = {id(n) for agg in walk(expr) if isinstance(agg, Aggregate)
+                           for part in (agg.body, agg.filter) if part is not None
+                           for n in walk(part)}
+                self._treated.append((i, [(id(call) in per_row, compile_expr(call.args[0]),
+                                           to_text(call)) for call in calls]))
+        return self._treated
 
     def owed(self, plan: Plan, period: str) -> tuple[list[str], dict[str, frozenset[str]]]:
         """The facts read that are reported in ``period``, and the ones each agency owes."""
