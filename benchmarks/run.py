@@ -99,7 +99,7 @@ class Settings:
     rounds: int  # rounds of the in-process workloads
     budget: float  # seconds one row may spend on its rounds (fewer rounds past it)
     slow_cap: float  # --quick: a peer row estimated slower than this per call is skipped
-    process_rounds: int  # rounds of the fresh-process rows (B6, B7)
+    process_rounds: int  # rounds of B6's fresh processes (each row's median judged)
     national_rounds: int
     national_budget: float  # seconds of wall time for the whole national child process
     child_budget: float  # seconds one B7 child process may take (its plan load included)
@@ -116,8 +116,8 @@ class Settings:
     @staticmethod
     def make(quick: bool) -> Settings:
         if quick:
-            return Settings(True, 5, 1.5, 1.5, 2, 1, 90.0, 120.0, ingest_rounds=1)
-        return Settings(False, 15, 20.0, math.inf, 5, 3, 900.0, 300.0)
+            return Settings(True, 5, 1.5, 1.5, 7, 1, 90.0, 120.0, ingest_rounds=1)
+        return Settings(False, 15, 20.0, math.inf, 15, 3, 900.0, 300.0)
 
     @staticmethod
     def tiny() -> Settings:
