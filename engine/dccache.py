@@ -135,6 +135,9 @@ def install() -> None:
         return
     _installed = True
     _keep_catalogues()
+    from .recache import install as keep_patterns
+
+    keep_patterns()  # and the compiled code of regular expressions (engine.recache)
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:

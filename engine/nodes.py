@@ -10,9 +10,10 @@ Tests and tools can build trees by hand and compare them with parsed ones::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from .source import Span
 
@@ -136,8 +137,8 @@ Expr: TypeAlias = (
 )
 
 
-def children(node: Expr) -> tuple[Expr, ...]:
-    """The direct sub-expressions of ``node``, in source order."""
+def _matched(node: Expr) -> tuple[Expr, ...]:
+    """:func:`children` by the node's shape: for a node of a subclass of the classes above."""
     match node:
         case Unary(operand=o):
             return (o,)
@@ -157,14 +158,42 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return ()
 
 
+def _no_children(node: Expr) -> tuple[Expr, ...]:
+    return ()
+
+
+#: The sub-expressions of a node, by the node's class: one dict look-up where a ``match`` tried
+#: the classes in turn (free_names, the checker, the printer and the wording checks walk every
+#: formula of a plan on every first run; issue 17, B6.first).
+_CHILDREN: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
+    Number: _no_children, Date: _no_children, Text: _no_children, Bool: _no_children,
+    Name: _no_children,
+    Unary: lambda n: (n.operand,),
+    Binary: lambda n: (n.left, n.right),
+    Compare: lambda n: n.operands,
+    In: lambda n: (n.item, *n.options),
+    If: lambda n: (n.cond, n.then, n.otherwise),
+    Call: lambda n: n.args,
+    Aggregate: lambda n: (n.body,) if n.filter is None else (n.body, n.filter),
+}
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of ``node``, in source order."""
+    return _CHILDREN.get(type(node), _matched)(node)
+
+
 def walk(node: Expr) -> list[Expr]:
     """Every node of the tree, pre-order, without recursion."""
     out: list[Expr] = []
     stack = [node]
+    get = _CHILDREN.get
     while stack:
         n = stack.pop()
         out.append(n)
-        stack.extend(reversed(children(n)))
+        kids = get(type(n), _matched)(n)
+        if kids:
+            stack.extend(reversed(kids))
     return out
 
 
