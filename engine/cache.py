@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 
     from .diagnostics import Diagnostic
     from .evaluator import Program
-    from .facts import Facts
+    from .facts import Facts, _Rows
     from .model import Plan
     from .nodes import Expr
     from .source import Source, Span
@@ -370,14 +370,16 @@ class _Places(Mapping[Any, "Span"]):
     the same keys and spans as the mapping it was kept from, each span made when asked for, the
     mapping itself when first used (most reports never look at one)."""
 
-    __slots__ = ("_keys", "_made", "_offsets", "_sources")
+    __slots__ = ("_keys", "_made", "_offsets", "_rows", "_sources")
 
     def __init__(self, sources: tuple[Source, ...],
                  keys: list[Any] | Mapping[Any, Mapping[Any, object]],
-                 offsets: list[int]) -> None:
+                 offsets: list[int], rows: tuple[_Rows, ...] = ()) -> None:
         """``keys``: a list, or a mapping of mappings whose keys in turn make the keys
-        (``values`` of the facts: each agency with each of its facts), in order."""
-        self._sources, self._keys, self._offsets = sources, keys, offsets
+        (``values`` of the facts: each agency with each of its facts), in order. ``rows``: when
+        not empty, the rows of the files read as columns, where the offsets of each key are
+        found when first needed (``engine.facts._Kept``)."""
+        self._sources, self._keys, self._offsets, self._rows = sources, keys, offsets, rows
         self._made: dict[Any, Span | int] | None = None
 
     @staticmethod
@@ -394,12 +396,35 @@ class _Places(Mapping[Any, "Span"]):
             offsets.extend((number, span.start, span.end))
         return _Places, (tuple(s for _n, s in sources.values()), keys, offsets)
 
+    def offsets(self) -> list[int]:
+        """For each key, in order, its span's source's number, start and end."""
+        rows = self._rows
+        if rows:
+            keys = self._keys
+            assert not isinstance(keys, list)  # (rows come with the keys as a mapping)
+            found: dict[tuple[Any, Any], tuple[int, int, int]] = {}
+            from .facts import unpacked
+
+            for number, agencies, agency_of, facts, fact_of, starts, ends in rows:
+                begin = unpacked(starts)
+                found.update(zip(
+                    zip(map(agencies.__getitem__, unpacked(agency_of)),
+                        map(facts.__getitem__, unpacked(fact_of)), strict=True),
+                    zip(itertools.repeat(number, len(begin)), begin, unpacked(ends),
+                        strict=True), strict=True))
+            offsets: list[int] = []
+            for agency, got in keys.items():
+                for fact in got:
+                    offsets += found[(agency, fact)]
+            self._offsets, self._rows = offsets, ()
+        return self._offsets
+
     def _all(self) -> dict[Any, Span | int]:
         if self._made is None:
             keys = self._keys
             if not isinstance(keys, list):
                 keys = [(outer, inner) for outer, got in keys.items() for inner in got]
-            self._made = dict(zip(keys, range(0, len(self._offsets), 3), strict=True))
+            self._made = dict(zip(keys, range(0, len(self.offsets()), 3), strict=True))
         return self._made
 
     def __getitem__(self, key: Any) -> Span:
@@ -416,7 +441,7 @@ class _Places(Mapping[Any, "Span"]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._offsets) // 3
+        return len(self.offsets()) // 3
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
