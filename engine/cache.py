@@ -71,9 +71,13 @@ try:  # BLAKE2b from its own module: hashlib imports OpenSSL (3 ms of every warm
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b as _blake2b
 
-try:  # the C unpickler alone: the pickle module, a Python pickler too, is imported to write
+try:  # the C pickler alone: the pickle module, a Python pickler too, took 1.5 ms to import
+    from _pickle import Pickler as _Pickler
+    from _pickle import dumps as _pickle_dumps
     from _pickle import loads as _unpickle
 except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from pickle import Pickler as _Pickler
+    from pickle import dumps as _pickle_dumps
     from pickle import loads as _unpickle
 
 if TYPE_CHECKING:
@@ -81,7 +85,7 @@ if TYPE_CHECKING:
 
     from .diagnostics import Diagnostic
     from .evaluator import Program
-    from .facts import Facts
+    from .facts import Facts, _Rows
     from .model import Plan
     from .nodes import Expr
     from .source import Source, Span
@@ -111,6 +115,10 @@ _DIGEST = 32
 #: The time now, in nanoseconds since the epoch, as file times are given.
 _now = time.time_ns
 _LENGTH = struct.Struct(">Q")
+#: The pickle protocol of entries (pickle.HIGHEST_PROTOCOL of Python 3.8 and later).
+_PROTOCOL = 5
+#: How an object is pickled by default: what the pickler calls when its class has no reducer.
+_REDUCE_EX = operator.methodcaller("__reduce_ex__", _PROTOCOL)
 
 
 def disabled() -> bool:
@@ -314,22 +322,59 @@ def _program(expr: Expr, per_agency: frozenset[str], fast: bool) -> Program:
     return program
 
 
-def _reducers() -> dict[type, Callable[[Any], Any]]:
-    from .evaluator import Program
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """The pickler's ``dispatch_table`` (how each class is reduced), filled the first time a
+    class is met (``__missing__``, which the C pickler's look-up calls): a slotted dataclass is
+    pickled as its class and its field values (:func:`_slotted` makes it again); with
+    ``views``, a mapping of the engine's own (where each value of a fact set was written,
+    worked out when first asked for) as the spans it maps to (:class:`_Places`); anything else
+    as the pickler does it (``__reduce_ex__``). The pickler looks each object's class up in C:
+    an object that is not a slotted dataclass (a mapping, a number, a date) costs no call of
+    Python, where ``reducer_override`` was called for every object."""
 
-    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    table[MappingProxyType] = lambda m: (_mapping, (dict(m),))
-    table[Program] = lambda p: (_program, (p.expr, p.per_agency, p.use_fast))
-    return table
+    def __init__(self, views: bool) -> None:
+        from .evaluator import Program
+
+        super().__init__(copyreg.dispatch_table)
+        self[MappingProxyType] = lambda m: (_mapping, (dict(m),))
+        self[Program] = lambda p: (_program, (p.expr, p.per_agency, p.use_fast))
+        self.views = views
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        if issubclass(cls, type):  # a class of a metaclass: the pickler saves it by name
+            raise KeyError(cls)
+        names = _slotted_fields(cls)
+        reduce: Callable[[Any], Any]
+        if names is not None:
+            get = _GETTERS.get(cls)
+            if get is None:
+                get = _GETTERS[cls] = _getter(names)
+
+            def reduce(obj: Any, _cls: type = cls, _get: Callable[[Any], Any] = get,
+                       _make: Callable[..., Any] = _slotted) -> Any:
+                return _make, (_cls, _get(obj))
+        elif self.views and issubclass(cls, Mapping) and cls.__module__.startswith("engine."):
+            reduce = _Places.reduce
+        else:
+            reduce = _REDUCE_EX
+        self[cls] = reduce
+        return reduce
 
 
 #: For each class pickled, the names of its fields when it is a slotted dataclass whose slots
 #: are its fields (None otherwise); such an object is pickled as its class and field values.
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
-#: For each such class pickled before, its field values as a tuple (``reducer_override``).
+#: For each such class pickled before, its field values as a tuple (:class:`_Reducers`).
 _GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 #: For each such class, the setters of its slots (member descriptors), in field order.
 _SETTERS: dict[type, tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What gives the tuple of an object's values of ``names``."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)
 
 
 def _slotted_fields(cls: type) -> tuple[str, ...] | None:
@@ -349,8 +394,8 @@ def _slotted(cls: type, values: tuple[Any, ...],
              _new: Callable[[type], Any] = object.__new__,
              _call: Callable[..., Any] = operator.call, _any: Callable[..., bool] = any,
              _repeat: Callable[[Any], Iterator[Any]] = itertools.repeat) -> Any:
-    """An object of a slotted dataclass from its field values (the inverse of
-    ``_Pickler.reducer_override``): its slots set directly, as the ``__setstate__`` of
+    """An object of a slotted dataclass from its field values (the inverse of its reducer in
+    :class:`_Reducers`): its slots set directly, as the ``__setstate__`` of
     dataclasses does, without looking up the fields for each object (which made a plan with
     20,000 agencies take seconds to load), and each slot set in C (``map`` of ``call``: the
     setters return None, so ``any`` runs them all) rather than by a Python loop."""
@@ -370,14 +415,16 @@ class _Places(Mapping[Any, "Span"]):
     the same keys and spans as the mapping it was kept from, each span made when asked for, the
     mapping itself when first used (most reports never look at one)."""
 
-    __slots__ = ("_keys", "_made", "_offsets", "_sources")
+    __slots__ = ("_keys", "_made", "_offsets", "_rows", "_sources")
 
     def __init__(self, sources: tuple[Source, ...],
                  keys: list[Any] | Mapping[Any, Mapping[Any, object]],
-                 offsets: list[int]) -> None:
+                 offsets: list[int], rows: tuple[_Rows, ...] = ()) -> None:
         """``keys``: a list, or a mapping of mappings whose keys in turn make the keys
-        (``values`` of the facts: each agency with each of its facts), in order."""
-        self._sources, self._keys, self._offsets = sources, keys, offsets
+        (``values`` of the facts: each agency with each of its facts), in order. ``rows``: when
+        not empty, the rows of the files read as columns, where the offsets of each key are
+        found when first needed (``engine.facts._Kept``)."""
+        self._sources, self._keys, self._offsets, self._rows = sources, keys, offsets, rows
         self._made: dict[Any, Span | int] | None = None
 
     @staticmethod
@@ -394,12 +441,35 @@ class _Places(Mapping[Any, "Span"]):
             offsets.extend((number, span.start, span.end))
         return _Places, (tuple(s for _n, s in sources.values()), keys, offsets)
 
+    def offsets(self) -> list[int]:
+        """For each key, in order, its span's source's number, start and end."""
+        rows = self._rows
+        if rows:
+            keys = self._keys
+            assert not isinstance(keys, list)  # (rows come with the keys as a mapping)
+            found: dict[tuple[Any, Any], tuple[int, int, int]] = {}
+            from .facts import unpacked
+
+            for number, agencies, agency_of, facts, fact_of, starts, ends in rows:
+                begin = unpacked(starts)
+                found.update(zip(
+                    zip(map(agencies.__getitem__, unpacked(agency_of)),
+                        map(facts.__getitem__, unpacked(fact_of)), strict=True),
+                    zip(itertools.repeat(number, len(begin)), begin, unpacked(ends),
+                        strict=True), strict=True))
+            offsets: list[int] = []
+            for agency, got in keys.items():
+                for fact in got:
+                    offsets += found[(agency, fact)]
+            self._offsets, self._rows = offsets, ()
+        return self._offsets
+
     def _all(self) -> dict[Any, Span | int]:
         if self._made is None:
             keys = self._keys
             if not isinstance(keys, list):
                 keys = [(outer, inner) for outer, got in keys.items() for inner in got]
-            self._made = dict(zip(keys, range(0, len(self._offsets), 3), strict=True))
+            self._made = dict(zip(keys, range(0, len(self.offsets()), 3), strict=True))
         return self._made
 
     def __getitem__(self, key: Any) -> Span:
@@ -416,7 +486,7 @@ class _Places(Mapping[Any, "Span"]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._offsets) // 3
+        return len(self.offsets()) // 3
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
@@ -428,47 +498,12 @@ class _Places(Mapping[Any, "Span"]):
         return _Places.reduce(self)
 
 
-@functools.cache
-def _pickler_class() -> type[Any]:
-    """The pickler of entries (the pickle module is imported to write one, not to read)."""
-    import pickle
-
-    class _Pickler(pickle.Pickler):
-        #: Whether a mapping of the engine's own (where each value of a fact set was written,
-        #: worked out when first asked for) is kept as the spans it maps to
-        #: (:class:`_Places`).
-        mappings_as_views = False
-
-        def reducer_override(self, obj: Any) -> Any:
-            cls = type(obj)
-            fields = _GETTERS.get(cls)
-            if fields is not None:  # (the commonest case first: a slotted dataclass seen before)
-                return _slotted, (cls, fields(obj))
-            if cls in self.dispatch_table:
-                return NotImplemented
-            names = _slotted_fields(cls)
-            if names is None:
-                if self.mappings_as_views and isinstance(obj, Mapping) and \
-                        cls.__module__.startswith("engine."):
-                    return _Places.reduce(obj)
-                return NotImplemented
-            get = operator.attrgetter(*names) if len(names) > 1 else (
-                lambda o, _n=names: tuple(getattr(o, n) for n in _n))
-            _GETTERS[cls] = get
-            return _slotted, (cls, get(obj))
-
-    return _Pickler
-
-
 def dumps(plan: Plan | Facts) -> bytes:
     """The pickle of a compiled plan (its formulas as checked trees), or of checked facts
     (where their values were written as a read-only mapping of the same spans)."""
-    import pickle
-
     buf = io.BytesIO()
-    pickler = _pickler_class()(buf, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.mappings_as_views = not isinstance(plan, _plan_class())
-    pickler.dispatch_table = _reducers()
+    pickler = _Pickler(buf, _PROTOCOL)
+    pickler.dispatch_table = _Reducers(views=not isinstance(plan, _plan_class()))
     pickler.dump(plan)
     return buf.getvalue()
 
@@ -553,9 +588,7 @@ def _write_entry(folder: Path, name: str, version: str, deps: list[Dependency],
                  suffix: str = ".plan") -> bytes:
     """Write an entry atomically (a temporary file renamed over it), ``0600`` in a folder
     created ``0700``; any failure leaves the cache as it was. Returns the entry's digest."""
-    import pickle
-
-    head = pickle.dumps((version, deps, *header), protocol=pickle.HIGHEST_PROTOCOL)
+    head = _pickle_dumps((version, deps, *header), protocol=_PROTOCOL)
     body = _LENGTH.pack(len(head)) + head + dumps(plan)
     digest = _hash(body).digest()
     data = magic + digest + body
