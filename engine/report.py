@@ -335,6 +335,22 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     Raises :class:`ArgumentError` for an argument that names nothing in the plan or is not a
     date, and :class:`FactsError` for facts loaded for another plan or period.
     """
+    return _evaluate(plan, facts, period=period, as_of=as_of, area=area, agency=agency)
+
+
+def evaluate_as_written(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,
+                        period: str, as_of: dt.date | None = None, area: str | None = None,
+                        agency: str | None = None) -> Report:
+    """:func:`evaluate` the straightforward way, for tests: each unit of every breakdown
+    judged by :func:`_judge`, every formula evaluated as written over the unit's population
+    in a context of its own. Its report equals :func:`evaluate`'s."""
+    return _evaluate(plan, facts, period=period, as_of=as_of, area=area, agency=agency,
+                     as_written=True)
+
+
+def _evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,
+              period: str, as_of: dt.date | None, area: str | None, agency: str | None,
+              as_written: bool = False) -> Report:
     check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
     files = facts.files if isinstance(facts, Facts) else ()
     if not isinstance(facts, Mapping):
@@ -350,8 +366,9 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     rows = {a.id: Row(a.id, a.kind, values.get(a.id, {})) for a in plan.agencies.values()}
     computed: dict[str, Value] = {}
     results: list[IndicatorResult] = []
+    breakdown = _breakdown_as_written if as_written else _breakdown
     for ind in plan.indicators.values():
-        result = _evaluate_indicator(plan, ind, period, base, rows, computed)
+        result = _evaluate_indicator(plan, ind, period, base, rows, computed, breakdown)
         computed[ind.id] = result.value
         results.append(result)
     order = {iid: i for i, iid in enumerate(_file_order(plan))}
@@ -498,8 +515,8 @@ def _reasons(*values: Value | None) -> tuple[Reason, ...]:
 
 
 def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[str, Value],
-                        rows: Mapping[str, Row], computed: Mapping[str, Value]
-                        ) -> IndicatorResult:
+                        rows: Mapping[str, Row], computed: Mapping[str, Value],
+                        breakdown: _Breakdown) -> IndicatorResult:
     references = {d: computed[d] for d in ind.depends_on if d in computed}
     scalars: dict[str, Value] = {**base, **references}
     if ind.baseline is not None:
@@ -521,8 +538,7 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
-        agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
-                         for unit, members in ind.units)
+        agencies = breakdown(ind, scalars, rows, deadline, as_of)
     status, value, target, applicable = _judge(ind, scalars, population, subject, deadline,
                                                as_of)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
@@ -588,6 +604,82 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
     return AgencyResult(unit, status, value, members[1:], missing)
 
 
+#: How a breakdown is worked out: :func:`_breakdown`, or :func:`_breakdown_as_written`.
+_Breakdown = Callable[[Indicator, Mapping[str, Value], Mapping[str, Row], dt.date | None,
+                       dt.date], tuple[AgencyResult, ...]]
+
+
+def _breakdown_as_written(ind: Indicator, scalars: Mapping[str, Value],
+                          rows: Mapping[str, Row], deadline: dt.date | None,
+                          as_of: dt.date) -> tuple[AgencyResult, ...]:
+    """The breakdown of ``ind`` the straightforward way: :func:`_unit_result` for each unit,
+    every formula evaluated as written (the reference of :func:`_breakdown`)."""
+    return tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
+                 for unit, members in ind.units)
+
+
+_NO_TARGET: Any = object()
+
+
+def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
+               deadline: dt.date | None, as_of: dt.date) -> tuple[AgencyResult, ...]:
+    """The breakdown of ``ind``: what :func:`_breakdown_as_written` gives (each unit judged
+    as :func:`_judge` judges it), for less. It is most of what a report costs: a unit is a few
+    sums over a handful of agencies, and the rest was overhead. Each formula's program runs
+    over the unit's rows as they are (:meth:`~engine.evaluator.Program.run`: a context is made
+    only when the reference answers), and a target that reads nothing but ``value`` and the
+    scalars the units share (``value >= 80%``, no aggregate) is evaluated once per distinct
+    known value rather than once per unit."""
+    value_program = ind.value.program
+    applicable_program = ind.applicable.program if ind.applicable is not None else None
+    target_program = ind.target.program
+    share = ind.unit == SHARE_UNIT
+    shared = _compiled(ind).target_reads
+    # The target's result depends on the value alone when every other name it reads is one
+    # of the scalars (a name that is not would be missing *of the unit's agency*).
+    targets: dict[object, Value] | None = None
+    if shared is not None and all(scalars.get(n) is not None for n in shared):
+        targets = {}
+    late: Status = "pending" if deadline is not None and deadline > as_of else "not_met"
+    get = rows.__getitem__
+    out: list[AgencyResult] = []
+    for unit, members in ind.units:
+        population = list(map(get, members))
+        applicable = None if applicable_program is None else \
+            applicable_program.run(scalars, population, unit)
+        value = value_program.run(scalars, population, unit)
+        if applicable is False:
+            out.append(AgencyResult(unit, "not_applicable", value, members[1:]))
+            continue
+        t = type(value)
+        if share and (t is int or t is Fraction) and \
+                not 0 <= value.numerator <= value.denominator:  # type: ignore[union-attr]
+            value = _valid_share(ind, value, Context(scalars, population, unit))
+            t = Unknown
+        if targets is None or t is Unknown:
+            target = target_program.run({**scalars, "value": value}, population, unit)
+        else:
+            key = (value.numerator, value.denominator) if type(value) is Fraction else \
+                (t, value)
+            target = targets.get(key, _NO_TARGET)
+            if target is _NO_TARGET:
+                target = targets[key] = target_program.run({**scalars, "value": value},
+                                                           population, unit)
+        if type(applicable) is Unknown:
+            if target is not True:
+                target = Unknown(applicable.reasons | (target.reasons if type(target) is Unknown
+                                                       else frozenset()))
+        elif type(target) is not Unknown:
+            out.append(AgencyResult(unit, "met" if target is True else late, value,
+                                    members[1:]))
+            continue
+        status = _status(target, deadline, as_of)
+        missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
+                                if r.kind == "missing"}))
+        out.append(AgencyResult(unit, status, value, members[1:], missing))
+    return tuple(out)
+
+
 class _Compiled:
     """What the explanation of an indicator evaluates besides its formulas, compiled once per
     indicator (a plan is immutable; reports of many fact sets share it), each part when first
@@ -595,13 +687,26 @@ class _Compiled:
     value formula with their text (:attr:`terms`), the ``coalesce``/``known`` calls of every
     formula (:attr:`treated`), and which facts each agency of the scope owes in a period."""
 
-    __slots__ = ("_terms", "_treated", "coverage", "indicator")
+    __slots__ = ("_target_reads", "_terms", "_treated", "coverage", "indicator")
 
     def __init__(self, ind: Indicator) -> None:
         self.indicator = ind  # keeps the indicator alive while its id is a key
         self._terms: list[tuple[str, Any]] | None = None
         self._treated: list[tuple[int, list[tuple[bool, Any, str]]]] | None = None
+        self._target_reads: tuple[str, ...] | bool | None = False  # False: not worked out
         self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+
+    @property
+    def target_reads(self) -> tuple[str, ...] | None:
+        """The names the target reads besides ``value``, or None when it has an aggregate
+        (then it reads the population too): see :func:`_breakdown`."""
+        if self._target_reads is False:
+            from .nodes import Aggregate, Name, walk
+
+            nodes = walk(self.indicator.target.expr)
+            self._target_reads = None if any(isinstance(n, Aggregate) for n in nodes) else \
+                tuple(sorted({n.name for n in nodes if isinstance(n, Name)} - {"value"}))
+        return self._target_reads  # type: ignore[return-value]
 
     @property
     def terms(self) -> list[tuple[str, Any]]:
