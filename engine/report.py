@@ -204,7 +204,10 @@ class IndicatorResult:
         return tuple(sorted({(r.agency, r.fact) for r in self.reasons if r.kind == "missing"}))
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON: what :func:`_result_dict_as_written` gives, for less (the
+        breakdown's entries are made directly)."""
         ind = self.indicator
+        treated = self.treated
         return {
             "id": ind.id,
             "area": ind.area,
@@ -219,10 +222,16 @@ class IndicatorResult:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "source": ind.source,
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
-            "treated": [t.to_dict() for t in self.treated],
+            "treated": [t.to_dict() for t in treated],
             "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
             "coverage": self.coverage.to_dict(),
-            "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
+            "agencies": [{"agency": a.agency, "status": a.status,
+                          "value": v if (v := a.value).__class__ is int or v.__class__ is bool
+                          else json_value(v),
+                          "missing": [{"agency": m, "fact": f} for m, f in a.missing]
+                          if a.missing else [],
+                          "treated": [t.to_dict() for t in self.treated_in(a)] if treated
+                          else []}
                          for a in self.agencies],
             "explanation": self.explanation(),
         }
@@ -239,6 +248,45 @@ class IndicatorResult:
             if "inputs" not in self.__dict__ else
             {a: {f: json_value(v) for f, v in facts.items()} for a, facts in self.inputs.items()},
         }
+
+
+def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
+    """:meth:`IndicatorResult.to_dict` the straightforward way (its reference, for tests)."""
+    self = result
+    ind = self.indicator
+    return {
+        "id": ind.id,
+        "area": ind.area,
+        "name": ind.name.to_dict(),
+        "unit": ind.unit,
+        "owner": ind.owner,
+        "scope": ind.scope,
+        "status": self.status,
+        "value": json_value(self.value),
+        "target": ind.target.text.strip(),
+        "target_result": json_value(self.target_value),
+        "deadline": self.deadline.isoformat() if self.deadline else None,
+        "source": ind.source,
+        "missing": [{"agency": a, "fact": f} for a, f in self.missing],
+        "treated": [t.to_dict() for t in self.treated],
+        "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
+        "coverage": self.coverage.to_dict(),
+        "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
+                     for a in self.agencies],
+        "explanation": self.explanation(),
+    }
+
+
+def report_dict_as_written(report: Report) -> dict[str, Any]:
+    """:meth:`Report.to_dict` the straightforward way, for tests: each result's JSON made
+    as written (:func:`_result_dict_as_written`). Equal to :meth:`Report.to_dict`."""
+    return {
+        **heading(report.plan, report.period, report.as_of),
+        "agency": report.agency,
+        "files": list(report.files),
+        "summary": {**report.summary, "total": len(report.results)},
+        "indicators": [_result_dict_as_written(r) for r in report.results],
+    }
 
 
 def _same(value: Value) -> Value:
