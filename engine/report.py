@@ -626,17 +626,12 @@ def _valid_share(ind: Indicator, value: Value, ctx: Context) -> Value:
     if ind.unit != SHARE_UNIT or isinstance(value, bool) or \
             not isinstance(value, int | Fraction) or 0 <= value <= 1:
         return value
-    from .evaluator import compile_expr
-    from .nodes import Binary
-    from .printer import to_text
-
-    expr = ind.value.expr
     part: Value | None = None
     whole: Value | None = None
-    if isinstance(expr, Binary) and expr.op == "/":
-        part, whole = (compile_expr(side, set(ind.facts), fast=False).evaluate(ctx)
-                       for side in (expr.left, expr.right))
-    detail = share_out_of_range(value, part, whole, to_text(expr) if part is not None else "")
+    sides = _compiled(ind).share_sides
+    if sides is not None:
+        part, whole = (side.evaluate(ctx) for side in sides[:2])
+    detail = share_out_of_range(value, part, whole, sides[2] if sides is not None else "")
     return Unknown.of(Reason("invalid", detail=detail))
 
 
@@ -735,14 +730,31 @@ class _Compiled:
     value formula with their text (:attr:`terms`), the ``coalesce``/``known`` calls of every
     formula (:attr:`treated`), and which facts each agency of the scope owes in a period."""
 
-    __slots__ = ("_target_reads", "_terms", "_treated", "coverage", "indicator")
+    __slots__ = ("_share_sides", "_target_reads", "_terms", "_treated", "coverage", "indicator")
 
     def __init__(self, ind: Indicator) -> None:
         self.indicator = ind  # keeps the indicator alive while its id is a key
         self._terms: list[tuple[str, Any]] | None = None
         self._treated: list[tuple[int, list[tuple[bool, Any, str]]]] | None = None
         self._target_reads: tuple[str, ...] | bool | None = False  # False: not worked out
+        self._share_sides: tuple[Any, Any, str] | bool | None = False
         self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+
+    @property
+    def share_sides(self) -> tuple[Any, Any, str] | None:
+        """When the value formula is a division: the programs of its two sides (the
+        reference's, :func:`_valid_share` names them) and its text; None otherwise."""
+        if self._share_sides is False:
+            from .evaluator import compile_expr
+            from .nodes import Binary
+            from .printer import to_text
+
+            expr = self.indicator.value.expr
+            facts = set(self.indicator.facts)
+            self._share_sides = (compile_expr(expr.left, facts, fast=False),
+                                 compile_expr(expr.right, facts, fast=False), to_text(expr)) \
+                if isinstance(expr, Binary) and expr.op == "/" else None
+        return self._share_sides  # type: ignore[return-value]
 
     @property
     def target_reads(self) -> tuple[str, ...] | None:
