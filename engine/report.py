@@ -30,10 +30,10 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
-from .evaluator import Context, Row
+from .evaluator import Context, Program, Row
 from .facts import Facts, facts_from_data
 from .i18n import N_, _
 from .messages import (
@@ -46,6 +46,9 @@ from .messages import (
 )
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
+
+if TYPE_CHECKING:  # not at run time: a plan from the cache needs no parser (engine.cache)
+    from .language import Formula
 
 Status = Literal["met", "not_met", "pending", "unknown", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "pending", "unknown", "not_applicable")
@@ -414,9 +417,8 @@ def _evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]]
     rows = {a.id: Row(a.id, a.kind, values.get(a.id, {})) for a in plan.agencies.values()}
     computed: dict[str, Value] = {}
     results: list[IndicatorResult] = []
-    breakdown = _breakdown_as_written if as_written else _breakdown
     for ind in plan.indicators.values():
-        result = _evaluate_indicator(plan, ind, period, base, rows, computed, breakdown)
+        result = _evaluate_indicator(plan, ind, period, base, rows, computed, as_written)
         computed[ind.id] = result.value
         results.append(result)
     order = {iid: i for i, iid in enumerate(_file_order(plan))}
@@ -564,7 +566,7 @@ def _reasons(*values: Value | None) -> tuple[Reason, ...]:
 
 def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[str, Value],
                         rows: Mapping[str, Row], computed: Mapping[str, Value],
-                        breakdown: _Breakdown) -> IndicatorResult:
+                        as_written: bool = False) -> IndicatorResult:
     references = {d: computed[d] for d in ind.depends_on if d in computed}
     scalars: dict[str, Value] = {**base, **references}
     if ind.baseline is not None:
@@ -581,32 +583,67 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
         return IndicatorResult(ind, "not_applicable", unknown, unknown, None, None,
                                tuple(sorted(unknown.reasons)), plan, period,
                                references=references, context=ctx)
-    deadline_value = ind.deadline.evaluate(ctx) if ind.deadline else None
+    run = _as_written if as_written else _once
+    deadline_value = run(ind.deadline, ctx) if ind.deadline else None
     deadline = deadline_value if isinstance(deadline_value, dt.date) else None
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
-        agencies = breakdown(ind, scalars, rows, deadline, as_of)
+        agencies = (_breakdown_as_written if as_written else _breakdown)(
+            ind, scalars, rows, deadline, as_of)
     status, value, target, applicable = _judge(ind, scalars, population, subject, deadline,
-                                               as_of)
+                                               as_of, run)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
     return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, plan, period,
                            agencies, references, ctx)
 
 
+def _as_written(formula: Formula, ctx: Context) -> Value:
+    return formula.evaluate(ctx)
+
+
+def _once(formula: Formula, ctx: Context) -> Value:
+    """``formula.evaluate(ctx)``, for a formula a report evaluates once (the indicator's own
+    value, target, applicability, deadline): one without an aggregate is answered by its
+    reference closures, the answer its generated code must give, since making that code (the
+    source, then compile()) costs some 50 µs and saves less than one (issue 17, B6: a run
+    made the code of some eighty such formulas to use each once)."""
+    program = formula.program
+    if _has_aggregate(program):
+        return program.evaluate(ctx)
+    return program.fn(ctx, None)
+
+
+_AGGREGATES: dict[int, tuple[Program, bool]] = {}
+
+
+def _has_aggregate(program: Program) -> bool:
+    found = _AGGREGATES.get(id(program))
+    if found is None or found[0] is not program:
+        from .nodes import Aggregate, walk
+
+        if len(_AGGREGATES) > 50_000:  # many plans loaded in one process
+            _AGGREGATES.clear()
+        found = _AGGREGATES[id(program)] = (
+            program, any(isinstance(n, Aggregate) for n in walk(program.expr)))
+    return found[1]
+
+
 def _judge(ind: Indicator, scalars: Mapping[str, Value], population: Sequence[Row],
-           subject: str, deadline: dt.date | None, as_of: dt.date
+           subject: str, deadline: dt.date | None, as_of: dt.date,
+           run: Callable[[Formula, Context], Value] = _as_written
            ) -> tuple[Status, Value, Value, Value | None]:
     """Status, value, target and applicability of ``ind`` over ``population``: one rule for
     the indicator and for each unit of its breakdown. When applicability is unknown, a target
-    that is not met is unknown too (it may not apply)."""
+    that is not met is unknown too (it may not apply). Each formula is evaluated by ``run``
+    (as written: :meth:`Formula.evaluate`)."""
     ctx = Context(scalars, population, subject)
-    applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
-    value = ind.value.evaluate(ctx)
+    applicable = run(ind.applicable, ctx) if ind.applicable else None
+    value = run(ind.value, ctx)
     if applicable is False:
         return "not_applicable", value, Unknown(frozenset()), applicable
     value = _valid_share(ind, value, ctx)
-    target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
+    target = run(ind.target, Context({**scalars, "value": value}, population, subject))
     if isinstance(applicable, Unknown) and target is not True:
         target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
                                                else frozenset()))
@@ -645,11 +682,6 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
     missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
                             if r.kind == "missing"}))
     return AgencyResult(unit, status, value, members[1:], missing)
-
-
-#: How a breakdown is worked out: :func:`_breakdown`, or :func:`_breakdown_as_written`.
-_Breakdown = Callable[[Indicator, Mapping[str, Value], Mapping[str, Row], dt.date | None,
-                       dt.date], tuple[AgencyResult, ...]]
 
 
 def _breakdown_as_written(ind: Indicator, scalars: Mapping[str, Value],
@@ -705,9 +737,9 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
             key = (value.numerator, value.denominator) if type(value) is Fraction else \
                 (t, value)
             target = targets.get(key, _NO_TARGET)
-            if target is _NO_TARGET:
-                target = targets[key] = target_program.run({**scalars, "value": value},
-                                                           population, unit)
+            if target is _NO_TARGET:  # (as _once: the reference, no generated code)
+                target = targets[key] = target_program.fn(
+                    Context({**scalars, "value": value}, population, unit), None)
         if type(applicable) is Unknown:
             if target is not True:
                 target = Unknown(applicable.reasons | (target.reasons if type(target) is Unknown
