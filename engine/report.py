@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from .codegen import Bail, planned, unplanned
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
 from .evaluator import Context, Program, Row
 from .facts import Facts, facts_from_data
@@ -717,12 +718,23 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
         targets = {}
     late: Status = "pending" if deadline is not None and deadline > as_of else "not_met"
     get = rows.__getitem__
+    # Program.run, written out in the loop: the generated code, the reference on a hand-over
+    value_fast = value_program.fast or _hand_over
+    value_fn, value_reads = value_program.fn, value_program.per_agency
     out: list[AgencyResult] = []
     for unit, members in ind.units:
         population = list(map(get, members))
         applicable = None if applicable_program is None else \
             applicable_program.run(scalars, population, unit)
-        value = value_program.run(scalars, population, unit)
+        try:
+            value = value_fast(scalars, population)
+        except Exception as error:
+            if not planned(error, value_reads):
+                unplanned(error)
+            value = value_fn(Context(scalars, population, unit), None)
+        else:
+            if type(value) is Fraction and value.denominator == 1:
+                value = value.numerator
         if applicable is False:
             out.append(AgencyResult(unit, "not_applicable", value, members[1:]))
             continue
@@ -731,8 +743,11 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
                 not 0 <= value.numerator <= value.denominator:  # type: ignore[union-attr]
             value = _valid_share(ind, value, Context(scalars, population, unit))
             t = Unknown
-        if targets is None or t is Unknown:
+        if targets is None:
             target = target_program.run({**scalars, "value": value}, population, unit)
+        elif t is Unknown:  # (the generated code hands an unknown value over)
+            target = target_program.fn(Context({**scalars, "value": value}, population, unit),
+                                       None)
         else:
             key = (value.numerator, value.denominator) if type(value) is Fraction else \
                 (t, value)
@@ -753,6 +768,11 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
                                 if r.kind == "missing"}))
         out.append(AgencyResult(unit, status, value, members[1:], missing))
     return tuple(out)
+
+
+def _hand_over(scalars: Mapping[str, Value], population: Sequence[Row]) -> Value:
+    """The generated code of a program that has none: the reference answers."""
+    raise Bail
 
 
 class _Compiled:
