@@ -212,6 +212,14 @@ class IndicatorResult:
         breakdown's entries are made directly)."""
         ind = self.indicator
         treated = self.treated
+        coverage = self.__dict__.get("coverage")
+        inputs = None
+        if coverage is None and "inputs" not in self.__dict__:
+            coverage, inputs = _coverage_and_inputs(self.plan, ind, self.period,
+                                                    self.context.population)
+            self.__dict__["coverage"] = coverage  # (the cached property's value)
+        elif coverage is None:
+            coverage = self.coverage
         return {
             "id": ind.id,
             "area": ind.area,
@@ -228,7 +236,7 @@ class IndicatorResult:
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
             "treated": [t.to_dict() for t in treated],
             "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
-            "coverage": self.coverage.to_dict(),
+            "coverage": coverage.to_dict(),
             "agencies": [{"agency": a.agency, "status": a.status,
                           "value": v if (v := a.value).__class__ is int or v.__class__ is bool
                           else json_value(v),
@@ -237,10 +245,14 @@ class IndicatorResult:
                           "treated": [t.to_dict() for t in self.treated_in(a)] if treated
                           else []}
                          for a in self.agencies],
-            "explanation": self.explanation(),
+            "explanation": self._explanation(inputs),
         }
 
     def explanation(self) -> dict[str, Any]:
+        return self._explanation(None)
+
+    def _explanation(self, inputs: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+        """:meth:`explanation`, with its inputs when they were worked out already."""
         ind = self.indicator
         return {
             "value_formula": ind.value.text.strip(),
@@ -248,7 +260,8 @@ class IndicatorResult:
             "references": {k: json_value(v) for k, v in self.references.items()},
             "applicable_formula": ind.applicable.text.strip() if ind.applicable else None,
             "applicable": json_value(self.applicable) if self.applicable is not None else None,
-            "inputs": _inputs(self.indicator, self.context.population, json_value)
+            "inputs": inputs if inputs is not None else
+            _inputs(self.indicator, self.context.population, json_value)
             if "inputs" not in self.__dict__ else
             {a: {f: json_value(v) for f, v in facts.items()} for a, facts in self.inputs.items()},
         }
@@ -274,7 +287,7 @@ def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
         "missing": [{"agency": a, "fact": f} for a, f in self.missing],
         "treated": [t.to_dict() for t in self.treated],
         "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
-        "coverage": self.coverage.to_dict(),
+        "coverage": _coverage(self.plan, ind, self.period, self.context.population).to_dict(),
         "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
                      for a in self.agencies],
         "explanation": self.explanation(),
@@ -313,6 +326,42 @@ def _inputs(ind: Indicator, population: Iterable[Row], convert: Callable[[Value]
                       for f in wanted if f in facts}:
             out[r.agency] = some
     return out
+
+
+def _coverage_and_inputs(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]
+                         ) -> tuple[Coverage, dict[str, dict[str, Any]]]:
+    """:func:`_coverage` and the JSON of :func:`_inputs` in one pass over ``population``, for
+    a result's JSON: an agency that reported every fact the indicator reads has reported every
+    fact it owes (those are some of them), which one test of its facts says for both."""
+    wanted = ind.facts
+    every = frozenset(wanted)
+    facts_owed, by_agency = _compiled(ind).owed(plan, period)
+    expected = 0
+    reported = 0
+    missing: list[str] = []
+    out: dict[str, dict[str, Any]] = {}
+    for row in population:
+        agency, facts = row.agency, row.facts
+        owed = by_agency.get(agency)
+        if owed is None:  # (every agency of a population is in the scope)
+            owed = frozenset(f for f in facts_owed if agency in plan.facts[f].reporters)
+        if every <= facts.keys():  # (a whole number is its own JSON value)
+            out[agency] = {f: v if (v := facts[f]).__class__ is int else json_value(v)
+                           for f in wanted}
+            if owed:
+                expected += 1
+                reported += 1
+            continue
+        if some := {f: v if (v := facts[f]).__class__ is int else json_value(v)
+                    for f in wanted if f in facts}:
+            out[agency] = some
+        if owed:
+            expected += 1
+            if owed <= facts.keys():
+                reported += 1
+            else:
+                missing.append(agency)
+    return Coverage(expected, reported, tuple(missing)), out
 
 
 @dataclass(frozen=True)

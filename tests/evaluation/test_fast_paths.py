@@ -251,3 +251,21 @@ def test_a_target_reading_a_name_the_scalars_lack_is_evaluated_in_each_unit(
     fast = _breakdown(ind, scalars, rows, None, dt.date(2023, 3, 14))
     assert fast == _breakdown_as_written(ind, scalars, rows, None, dt.date(2023, 3, 14))
     assert [u.missing for u in fast] == [((u.agency, "elsewhere"),) for u in fast]
+
+
+@SETTINGS
+@given(facts=_facts(), first=st.sampled_from(["coverage", "inputs", "both", "to_dict"]))
+def test_the_json_is_the_same_whatever_was_asked_of_a_result_first(
+        shapes_plan: engine.Plan, facts: dict[str, dict[str, Any]], first: str) -> None:
+    """A result's JSON works out its coverage and its inputs together unless one of them was
+    asked for already; either way it is the JSON as written."""
+    fast = evaluate(shapes_plan, facts, period="q1")
+    for r in fast.results:
+        if first in ("coverage", "both"):
+            assert r.coverage is not None
+        if first in ("inputs", "both"):
+            assert r.inputs is not None
+        if first == "to_dict":
+            r.to_dict()
+    want = report_dict_as_written(evaluate_as_written(shapes_plan, facts, period="q1"))
+    assert json.dumps(fast.to_dict(), ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
