@@ -785,7 +785,7 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
             if type(value) is Fraction and value.denominator == 1:
                 value = value.numerator
         if applicable is False:
-            out.append(AgencyResult(unit, "not_applicable", value, members[1:]))
+            out.append(_unit(unit, "not_applicable", value, members[1:], ()))
             continue
         t = type(value)
         if share and (t is int or t is Fraction) and \
@@ -809,14 +809,33 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
                 target = Unknown(applicable.reasons | (target.reasons if type(target) is Unknown
                                                        else frozenset()))
         elif type(target) is not Unknown:
-            out.append(AgencyResult(unit, "met" if target is True else late, value,
-                                    members[1:]))
+            out.append(_unit(unit, "met" if target is True else late, value, members[1:], ()))
             continue
         status = _status(target, deadline, as_of)
         missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
                                 if r.kind == "missing"}))
-        out.append(AgencyResult(unit, status, value, members[1:], missing))
+        out.append(_unit(unit, status, value, members[1:], missing))
     return tuple(out)
+
+
+_new_object = object.__new__
+_set_agency, _set_status, _set_value, _set_members, _set_missing = (
+    getattr(AgencyResult, name).__set__
+    for name in ("agency", "status", "value", "members", "missing"))
+
+
+def _unit(agency: str, status: Status, value: Value, members: tuple[str, ...],
+          missing: tuple[tuple[str, str], ...]) -> AgencyResult:
+    """``AgencyResult(agency, status, value, members, missing)``, made by setting its slots
+    directly: a frozen dataclass's ``__init__`` sets each through ``object.__setattr__``,
+    twice the cost, for some seven hundred units a report."""
+    unit = _new_object(AgencyResult)
+    _set_agency(unit, agency)
+    _set_status(unit, status)
+    _set_value(unit, value)
+    _set_members(unit, members)
+    _set_missing(unit, missing)
+    return unit
 
 
 def _hand_over(scalars: Mapping[str, Value], population: Sequence[Row]) -> Value:

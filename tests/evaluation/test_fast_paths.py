@@ -269,3 +269,21 @@ def test_the_json_is_the_same_whatever_was_asked_of_a_result_first(
             r.to_dict()
     want = report_dict_as_written(evaluate_as_written(shapes_plan, facts, period="q1"))
     assert json.dumps(fast.to_dict(), ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+
+
+def test_a_unit_made_by_its_slots_is_the_unit_its_constructor_makes() -> None:
+    """The breakdown makes its units by setting their slots (engine.report._unit): every field
+    of AgencyResult is one of them, and the unit is the one the constructor makes."""
+    from dataclasses import FrozenInstanceError, fields
+
+    from engine.report import AgencyResult, _unit
+
+    assert [f.name for f in fields(AgencyResult)] == [
+        "agency", "status", "value", "members", "missing"]
+    made = _unit("h1", "unknown", Fraction(1, 3), ("h1_x1",), (("h1_x1", "late"),))
+    assert made == AgencyResult("h1", "unknown", Fraction(1, 3), ("h1_x1",),
+                                (("h1_x1", "late"),))
+    assert hash(made) == hash(AgencyResult("h1", "unknown", Fraction(1, 3), ("h1_x1",),
+                                           (("h1_x1", "late"),)))
+    with pytest.raises(FrozenInstanceError):
+        made.status = "met"  # type: ignore[misc]
