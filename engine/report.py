@@ -939,8 +939,12 @@ class _Compiled:
             ind = self.indicator
             facts = [f for f in ind.facts if period in plan.facts[f].periods]
             reporters = {f: frozenset(plan.facts[f].reporters) for f in facts}
-            by_agency = {a: frozenset(f for f in facts if a in reporters[f])
-                         for a in ind.population}
+            if all(reporters[f].issuperset(ind.population) for f in facts):
+                # every agency of the scope owes every fact (most indicators): one set
+                by_agency = dict.fromkeys(ind.population, frozenset(facts))
+            else:
+                by_agency = {a: frozenset(f for f in facts if a in reporters[f])
+                             for a in ind.population}
             found = self.coverage[period] = (facts, by_agency)
         return found
 
