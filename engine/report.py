@@ -744,6 +744,9 @@ def _breakdown_as_written(ind: Indicator, scalars: Mapping[str, Value],
 
 
 _NO_TARGET: Any = object()
+#: How many distinct values of a breakdown a target judges by its reference closures before
+#: its generated code is made (:func:`_breakdown`)
+_FEW_VALUES = 16
 
 
 def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
@@ -801,9 +804,14 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
             key = (value.numerator, value.denominator) if type(value) is Fraction else \
                 (t, value)
             target = targets.get(key, _NO_TARGET)
-            if target is _NO_TARGET:  # (as _once: the reference, no generated code)
+            if target is _NO_TARGET:
+                # The first few by the reference (as _once: no code made for a handful of
+                # values), the others by the generated code (many distinct shares compare
+                # faster cross-multiplied than as fractions)
                 target = targets[key] = target_program.fn(
-                    Context({**scalars, "value": value}, population, unit), None)
+                    Context({**scalars, "value": value}, population, unit), None) \
+                    if len(targets) < _FEW_VALUES else \
+                    target_program.run({**scalars, "value": value}, population, unit)
         if type(applicable) is Unknown:
             if target is not True:
                 target = Unknown(applicable.reasons | (target.reasons if type(target) is Unknown

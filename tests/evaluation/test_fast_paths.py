@@ -287,3 +287,17 @@ def test_a_unit_made_by_its_slots_is_the_unit_its_constructor_makes() -> None:
                                            (("h1_x1", "late"),)))
     with pytest.raises(FrozenInstanceError):
         made.status = "met"  # type: ignore[misc]
+
+
+@SETTINGS
+@given(facts=_facts())
+def test_a_target_judged_by_its_generated_code_past_a_few_values_is_the_same(
+        shapes_plan: engine.Plan, facts: dict[str, dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a few distinct values a breakdown judges its target by the generated code rather
+    than the reference closures (engine.report._FEW_VALUES): here from the first value on."""
+    import engine.report
+
+    monkeypatch.setattr(engine.report, "_FEW_VALUES", 0)
+    _same(evaluate(shapes_plan, facts, period="q1"),
+          evaluate_as_written(shapes_plan, facts, period="q1"))
