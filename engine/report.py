@@ -30,10 +30,11 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from .codegen import Bail, planned, unplanned
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
-from .evaluator import Context, Row
+from .evaluator import Context, Program, Row
 from .facts import Facts, facts_from_data
 from .i18n import N_, _
 from .messages import (
@@ -46,6 +47,9 @@ from .messages import (
 )
 from .model import Indicator, Plan
 from .values import Reason, Unknown, Value, json_value
+
+if TYPE_CHECKING:  # not at run time: a plan from the cache needs no parser (engine.cache)
+    from .language import Formula
 
 Status = Literal["met", "not_met", "pending", "unknown", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "pending", "unknown", "not_applicable")
@@ -204,7 +208,18 @@ class IndicatorResult:
         return tuple(sorted({(r.agency, r.fact) for r in self.reasons if r.kind == "missing"}))
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON: what :func:`_result_dict_as_written` gives, for less (the
+        breakdown's entries are made directly)."""
         ind = self.indicator
+        treated = self.treated
+        coverage = self.__dict__.get("coverage")
+        inputs = None
+        if coverage is None and "inputs" not in self.__dict__:
+            coverage, inputs = _coverage_and_inputs(self.plan, ind, self.period,
+                                                    self.context.population)
+            self.__dict__["coverage"] = coverage  # (the cached property's value)
+        elif coverage is None:
+            coverage = self.coverage
         return {
             "id": ind.id,
             "area": ind.area,
@@ -219,15 +234,25 @@ class IndicatorResult:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "source": ind.source,
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
-            "treated": [t.to_dict() for t in self.treated],
+            "treated": [t.to_dict() for t in treated],
             "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
-            "coverage": self.coverage.to_dict(),
-            "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
+            "coverage": coverage.to_dict(),
+            "agencies": [{"agency": a.agency, "status": a.status,
+                          "value": v if (v := a.value).__class__ is int or v.__class__ is bool
+                          else json_value(v),
+                          "missing": [{"agency": m, "fact": f} for m, f in a.missing]
+                          if a.missing else [],
+                          "treated": [t.to_dict() for t in self.treated_in(a)] if treated
+                          else []}
                          for a in self.agencies],
-            "explanation": self.explanation(),
+            "explanation": self._explanation(inputs),
         }
 
     def explanation(self) -> dict[str, Any]:
+        return self._explanation(None)
+
+    def _explanation(self, inputs: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+        """:meth:`explanation`, with its inputs when they were worked out already."""
         ind = self.indicator
         return {
             "value_formula": ind.value.text.strip(),
@@ -235,10 +260,50 @@ class IndicatorResult:
             "references": {k: json_value(v) for k, v in self.references.items()},
             "applicable_formula": ind.applicable.text.strip() if ind.applicable else None,
             "applicable": json_value(self.applicable) if self.applicable is not None else None,
-            "inputs": _inputs(self.indicator, self.context.population, json_value)
+            "inputs": inputs if inputs is not None else
+            _inputs(self.indicator, self.context.population, json_value)
             if "inputs" not in self.__dict__ else
             {a: {f: json_value(v) for f, v in facts.items()} for a, facts in self.inputs.items()},
         }
+
+
+def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
+    """:meth:`IndicatorResult.to_dict` the straightforward way (its reference, for tests)."""
+    self = result
+    ind = self.indicator
+    return {
+        "id": ind.id,
+        "area": ind.area,
+        "name": ind.name.to_dict(),
+        "unit": ind.unit,
+        "owner": ind.owner,
+        "scope": ind.scope,
+        "status": self.status,
+        "value": json_value(self.value),
+        "target": ind.target.text.strip(),
+        "target_result": json_value(self.target_value),
+        "deadline": self.deadline.isoformat() if self.deadline else None,
+        "source": ind.source,
+        "missing": [{"agency": a, "fact": f} for a, f in self.missing],
+        "treated": [t.to_dict() for t in self.treated],
+        "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
+        "coverage": _coverage(self.plan, ind, self.period, self.context.population).to_dict(),
+        "agencies": [{**a.to_dict(), "treated": [t.to_dict() for t in self.treated_in(a)]}
+                     for a in self.agencies],
+        "explanation": self.explanation(),
+    }
+
+
+def report_dict_as_written(report: Report) -> dict[str, Any]:
+    """:meth:`Report.to_dict` the straightforward way, for tests: each result's JSON made
+    as written (:func:`_result_dict_as_written`). Equal to :meth:`Report.to_dict`."""
+    return {
+        **heading(report.plan, report.period, report.as_of),
+        "agency": report.agency,
+        "files": list(report.files),
+        "summary": {**report.summary, "total": len(report.results)},
+        "indicators": [_result_dict_as_written(r) for r in report.results],
+    }
 
 
 def _same(value: Value) -> Value:
@@ -261,6 +326,42 @@ def _inputs(ind: Indicator, population: Iterable[Row], convert: Callable[[Value]
                       for f in wanted if f in facts}:
             out[r.agency] = some
     return out
+
+
+def _coverage_and_inputs(plan: Plan, ind: Indicator, period: str, population: Iterable[Row]
+                         ) -> tuple[Coverage, dict[str, dict[str, Any]]]:
+    """:func:`_coverage` and the JSON of :func:`_inputs` in one pass over ``population``, for
+    a result's JSON: an agency that reported every fact the indicator reads has reported every
+    fact it owes (those are some of them), which one test of its facts says for both."""
+    wanted = ind.facts
+    every = frozenset(wanted)
+    facts_owed, by_agency = _compiled(ind).owed(plan, period)
+    expected = 0
+    reported = 0
+    missing: list[str] = []
+    out: dict[str, dict[str, Any]] = {}
+    for row in population:
+        agency, facts = row.agency, row.facts
+        owed = by_agency.get(agency)
+        if owed is None:  # (every agency of a population is in the scope)
+            owed = frozenset(f for f in facts_owed if agency in plan.facts[f].reporters)
+        if every <= facts.keys():  # (a whole number is its own JSON value)
+            out[agency] = {f: v if (v := facts[f]).__class__ is int else json_value(v)
+                           for f in wanted}
+            if owed:
+                expected += 1
+                reported += 1
+            continue
+        if some := {f: v if (v := facts[f]).__class__ is int else json_value(v)
+                    for f in wanted if f in facts}:
+            out[agency] = some
+        if owed:
+            expected += 1
+            if owed <= facts.keys():
+                reported += 1
+            else:
+                missing.append(agency)
+    return Coverage(expected, reported, tuple(missing)), out
 
 
 @dataclass(frozen=True)
@@ -335,6 +436,22 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     Raises :class:`ArgumentError` for an argument that names nothing in the plan or is not a
     date, and :class:`FactsError` for facts loaded for another plan or period.
     """
+    return _evaluate(plan, facts, period=period, as_of=as_of, area=area, agency=agency)
+
+
+def evaluate_as_written(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,
+                        period: str, as_of: dt.date | None = None, area: str | None = None,
+                        agency: str | None = None) -> Report:
+    """:func:`evaluate` the straightforward way, for tests: each unit of every breakdown
+    judged by :func:`_judge`, every formula evaluated as written over the unit's population
+    in a context of its own. Its report equals :func:`evaluate`'s."""
+    return _evaluate(plan, facts, period=period, as_of=as_of, area=area, agency=agency,
+                     as_written=True)
+
+
+def _evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]], *,
+              period: str, as_of: dt.date | None, area: str | None, agency: str | None,
+              as_written: bool = False) -> Report:
     check_arguments(plan, period=period, as_of=as_of, area=area, agency=agency)
     files = facts.files if isinstance(facts, Facts) else ()
     if not isinstance(facts, Mapping):
@@ -351,7 +468,7 @@ def evaluate(plan: Plan, facts: FactSource | Mapping[str, Mapping[str, object]],
     computed: dict[str, Value] = {}
     results: list[IndicatorResult] = []
     for ind in plan.indicators.values():
-        result = _evaluate_indicator(plan, ind, period, base, rows, computed)
+        result = _evaluate_indicator(plan, ind, period, base, rows, computed, as_written)
         computed[ind.id] = result.value
         results.append(result)
     order = {iid: i for i, iid in enumerate(_file_order(plan))}
@@ -498,8 +615,8 @@ def _reasons(*values: Value | None) -> tuple[Reason, ...]:
 
 
 def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[str, Value],
-                        rows: Mapping[str, Row], computed: Mapping[str, Value]
-                        ) -> IndicatorResult:
+                        rows: Mapping[str, Row], computed: Mapping[str, Value],
+                        as_written: bool = False) -> IndicatorResult:
     references = {d: computed[d] for d in ind.depends_on if d in computed}
     scalars: dict[str, Value] = {**base, **references}
     if ind.baseline is not None:
@@ -516,33 +633,67 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
         return IndicatorResult(ind, "not_applicable", unknown, unknown, None, None,
                                tuple(sorted(unknown.reasons)), plan, period,
                                references=references, context=ctx)
-    deadline_value = ind.deadline.evaluate(ctx) if ind.deadline else None
+    run = _as_written if as_written else _once
+    deadline_value = run(ind.deadline, ctx) if ind.deadline else None
     deadline = deadline_value if isinstance(deadline_value, dt.date) else None
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
     agencies: tuple[AgencyResult, ...] = ()
     if len(population) > 1:
-        agencies = tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
-                         for unit, members in ind.units)
+        agencies = (_breakdown_as_written if as_written else _breakdown)(
+            ind, scalars, rows, deadline, as_of)
     status, value, target, applicable = _judge(ind, scalars, population, subject, deadline,
-                                               as_of)
+                                               as_of, run)
     reasons = _reasons(target, applicable) if isinstance(target, Unknown) else ()
     return IndicatorResult(ind, status, value, target, deadline, applicable, reasons, plan, period,
                            agencies, references, ctx)
 
 
+def _as_written(formula: Formula, ctx: Context) -> Value:
+    return formula.evaluate(ctx)
+
+
+def _once(formula: Formula, ctx: Context) -> Value:
+    """``formula.evaluate(ctx)``, for a formula a report evaluates once (the indicator's own
+    value, target, applicability, deadline): one without an aggregate is answered by its
+    reference closures, the answer its generated code must give, since making that code (the
+    source, then compile()) costs some 50 µs and saves less than one (issue 17, B6: a run
+    made the code of some eighty such formulas to use each once)."""
+    program = formula.program
+    if _has_aggregate(program):
+        return program.evaluate(ctx)
+    return program.fn(ctx, None)
+
+
+_AGGREGATES: dict[int, tuple[Program, bool]] = {}
+
+
+def _has_aggregate(program: Program) -> bool:
+    found = _AGGREGATES.get(id(program))
+    if found is None or found[0] is not program:
+        from .nodes import Aggregate, walk
+
+        if len(_AGGREGATES) > 50_000:  # many plans loaded in one process
+            _AGGREGATES.clear()
+        found = _AGGREGATES[id(program)] = (
+            program, any(isinstance(n, Aggregate) for n in walk(program.expr)))
+    return found[1]
+
+
 def _judge(ind: Indicator, scalars: Mapping[str, Value], population: Sequence[Row],
-           subject: str, deadline: dt.date | None, as_of: dt.date
+           subject: str, deadline: dt.date | None, as_of: dt.date,
+           run: Callable[[Formula, Context], Value] = _as_written
            ) -> tuple[Status, Value, Value, Value | None]:
     """Status, value, target and applicability of ``ind`` over ``population``: one rule for
     the indicator and for each unit of its breakdown. When applicability is unknown, a target
-    that is not met is unknown too (it may not apply)."""
+    that is not met is unknown too (it may not apply). Each formula is evaluated by ``run``
+    (as written: :meth:`Formula.evaluate`)."""
     ctx = Context(scalars, population, subject)
-    applicable = ind.applicable.evaluate(ctx) if ind.applicable else None
-    value = ind.value.evaluate(ctx)
+    applicable = run(ind.applicable, ctx) if ind.applicable else None
+    value = run(ind.value, ctx)
     if applicable is False:
         return "not_applicable", value, Unknown(frozenset()), applicable
     value = _valid_share(ind, value, ctx)
-    target = ind.target.evaluate(Context({**scalars, "value": value}, population, subject))
+    target = run(ind.target, Context({**scalars, "value": value}, population, subject))
     if isinstance(applicable, Unknown) and target is not True:
         target = Unknown(applicable.reasons | (target.reasons if isinstance(target, Unknown)
                                                else frozenset()))
@@ -562,17 +713,12 @@ def _valid_share(ind: Indicator, value: Value, ctx: Context) -> Value:
     if ind.unit != SHARE_UNIT or isinstance(value, bool) or \
             not isinstance(value, int | Fraction) or 0 <= value <= 1:
         return value
-    from .evaluator import compile_expr
-    from .nodes import Binary
-    from .printer import to_text
-
-    expr = ind.value.expr
     part: Value | None = None
     whole: Value | None = None
-    if isinstance(expr, Binary) and expr.op == "/":
-        part, whole = (compile_expr(side, set(ind.facts), fast=False).evaluate(ctx)
-                       for side in (expr.left, expr.right))
-    detail = share_out_of_range(value, part, whole, to_text(expr) if part is not None else "")
+    sides = _compiled(ind).share_sides
+    if sides is not None:
+        part, whole = (side.evaluate(ctx) for side in sides[:2])
+    detail = share_out_of_range(value, part, whole, sides[2] if sides is not None else "")
     return Unknown.of(Reason("invalid", detail=detail))
 
 
@@ -588,6 +734,123 @@ def _unit_result(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str
     return AgencyResult(unit, status, value, members[1:], missing)
 
 
+def _breakdown_as_written(ind: Indicator, scalars: Mapping[str, Value],
+                          rows: Mapping[str, Row], deadline: dt.date | None,
+                          as_of: dt.date) -> tuple[AgencyResult, ...]:
+    """The breakdown of ``ind`` the straightforward way: :func:`_unit_result` for each unit,
+    every formula evaluated as written (the reference of :func:`_breakdown`)."""
+    return tuple(_unit_result(ind, scalars, rows, unit, members, deadline, as_of)
+                 for unit, members in ind.units)
+
+
+_NO_TARGET: Any = object()
+#: How many distinct values of a breakdown a target judges by its reference closures before
+#: its generated code is made (:func:`_breakdown`)
+_FEW_VALUES = 16
+
+
+def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, Row],
+               deadline: dt.date | None, as_of: dt.date) -> tuple[AgencyResult, ...]:
+    """The breakdown of ``ind``: what :func:`_breakdown_as_written` gives (each unit judged
+    as :func:`_judge` judges it), for less. It is most of what a report costs: a unit is a few
+    sums over a handful of agencies, and the rest was overhead. Each formula's program runs
+    over the unit's rows as they are (:meth:`~engine.evaluator.Program.run`: a context is made
+    only when the reference answers), and a target that reads nothing but ``value`` and the
+    scalars the units share (``value >= 80%``, no aggregate) is evaluated once per distinct
+    known value rather than once per unit."""
+    value_program = ind.value.program
+    applicable_program = ind.applicable.program if ind.applicable is not None else None
+    target_program = ind.target.program
+    share = ind.unit == SHARE_UNIT
+    shared = _compiled(ind).target_reads
+    # The target's result depends on the value alone when every other name it reads is one
+    # of the scalars (a name that is not would be missing *of the unit's agency*).
+    targets: dict[object, Value] | None = None
+    if shared is not None and all(scalars.get(n) is not None for n in shared):
+        targets = {}
+    late: Status = "pending" if deadline is not None and deadline > as_of else "not_met"
+    get = rows.__getitem__
+    # Program.run, written out in the loop: the generated code, the reference on a hand-over
+    value_fast = value_program.fast or _hand_over
+    value_fn, value_reads = value_program.fn, value_program.per_agency
+    out: list[AgencyResult] = []
+    for unit, members in ind.units:
+        population = list(map(get, members))
+        applicable = None if applicable_program is None else \
+            applicable_program.run(scalars, population, unit)
+        try:
+            value = value_fast(scalars, population)
+        except Exception as error:
+            if not planned(error, value_reads):
+                unplanned(error)
+            value = value_fn(Context(scalars, population, unit), None)
+        else:
+            if type(value) is Fraction and value.denominator == 1:
+                value = value.numerator
+        if applicable is False:
+            out.append(_unit(unit, "not_applicable", value, members[1:], ()))
+            continue
+        t = type(value)
+        if share and (t is int or t is Fraction) and \
+                not 0 <= value.numerator <= value.denominator:  # type: ignore[union-attr]
+            value = _valid_share(ind, value, Context(scalars, population, unit))
+            t = Unknown
+        if targets is None:
+            target = target_program.run({**scalars, "value": value}, population, unit)
+        elif t is Unknown:  # (the generated code hands an unknown value over)
+            target = target_program.fn(Context({**scalars, "value": value}, population, unit),
+                                       None)
+        else:
+            key = (value.numerator, value.denominator) if type(value) is Fraction else \
+                (t, value)
+            target = targets.get(key, _NO_TARGET)
+            if target is _NO_TARGET:
+                # The first few by the reference (as _once: no code made for a handful of
+                # values), the others by the generated code (many distinct shares compare
+                # faster cross-multiplied than as fractions)
+                target = targets[key] = target_program.fn(
+                    Context({**scalars, "value": value}, population, unit), None) \
+                    if len(targets) < _FEW_VALUES else \
+                    target_program.run({**scalars, "value": value}, population, unit)
+        if type(applicable) is Unknown:
+            if target is not True:
+                target = Unknown(applicable.reasons | (target.reasons if type(target) is Unknown
+                                                       else frozenset()))
+        elif type(target) is not Unknown:
+            out.append(_unit(unit, "met" if target is True else late, value, members[1:], ()))
+            continue
+        status = _status(target, deadline, as_of)
+        missing = tuple(sorted({(r.agency, r.fact) for r in _reasons(target, applicable)
+                                if r.kind == "missing"}))
+        out.append(_unit(unit, status, value, members[1:], missing))
+    return tuple(out)
+
+
+_new_object = object.__new__
+_set_agency, _set_status, _set_value, _set_members, _set_missing = (
+    getattr(AgencyResult, name).__set__
+    for name in ("agency", "status", "value", "members", "missing"))
+
+
+def _unit(agency: str, status: Status, value: Value, members: tuple[str, ...],
+          missing: tuple[tuple[str, str], ...]) -> AgencyResult:
+    """``AgencyResult(agency, status, value, members, missing)``, made by setting its slots
+    directly: a frozen dataclass's ``__init__`` sets each through ``object.__setattr__``,
+    twice the cost, for some seven hundred units a report."""
+    unit = _new_object(AgencyResult)
+    _set_agency(unit, agency)
+    _set_status(unit, status)
+    _set_value(unit, value)
+    _set_members(unit, members)
+    _set_missing(unit, missing)
+    return unit
+
+
+def _hand_over(scalars: Mapping[str, Value], population: Sequence[Row]) -> Value:
+    """The generated code of a program that has none: the reference answers."""
+    raise Bail
+
+
 class _Compiled:
     """What the explanation of an indicator evaluates besides its formulas, compiled once per
     indicator (a plan is immutable; reports of many fact sets share it), each part when first
@@ -595,13 +858,43 @@ class _Compiled:
     value formula with their text (:attr:`terms`), the ``coalesce``/``known`` calls of every
     formula (:attr:`treated`), and which facts each agency of the scope owes in a period."""
 
-    __slots__ = ("_terms", "_treated", "coverage", "indicator")
+    __slots__ = ("_share_sides", "_target_reads", "_terms", "_treated", "coverage", "indicator")
 
     def __init__(self, ind: Indicator) -> None:
         self.indicator = ind  # keeps the indicator alive while its id is a key
         self._terms: list[tuple[str, Any]] | None = None
         self._treated: list[tuple[int, list[tuple[bool, Any, str]]]] | None = None
+        self._target_reads: tuple[str, ...] | bool | None = False  # False: not worked out
+        self._share_sides: tuple[Any, Any, str] | bool | None = False
         self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+
+    @property
+    def share_sides(self) -> tuple[Any, Any, str] | None:
+        """When the value formula is a division: the programs of its two sides (the
+        reference's, :func:`_valid_share` names them) and its text; None otherwise."""
+        if self._share_sides is False:
+            from .evaluator import compile_expr
+            from .nodes import Binary
+            from .printer import to_text
+
+            expr = self.indicator.value.expr
+            facts = set(self.indicator.facts)
+            self._share_sides = (compile_expr(expr.left, facts, fast=False),
+                                 compile_expr(expr.right, facts, fast=False), to_text(expr)) \
+                if isinstance(expr, Binary) and expr.op == "/" else None
+        return self._share_sides  # type: ignore[return-value]
+
+    @property
+    def target_reads(self) -> tuple[str, ...] | None:
+        """The names the target reads besides ``value``, or None when it has an aggregate
+        (then it reads the population too): see :func:`_breakdown`."""
+        if self._target_reads is False:
+            from .nodes import Aggregate, Name, walk
+
+            nodes = walk(self.indicator.target.expr)
+            self._target_reads = None if any(isinstance(n, Aggregate) for n in nodes) else \
+                tuple(sorted({n.name for n in nodes if isinstance(n, Name)} - {"value"}))
+        return self._target_reads  # type: ignore[return-value]
 
     @property
     def terms(self) -> list[tuple[str, Any]]:
@@ -654,8 +947,12 @@ class _Compiled:
             ind = self.indicator
             facts = [f for f in ind.facts if period in plan.facts[f].periods]
             reporters = {f: frozenset(plan.facts[f].reporters) for f in facts}
-            by_agency = {a: frozenset(f for f in facts if a in reporters[f])
-                         for a in ind.population}
+            if all(reporters[f].issuperset(ind.population) for f in facts):
+                # every agency of the scope owes every fact (most indicators): one set
+                by_agency = dict.fromkeys(ind.population, frozenset(facts))
+            else:
+                by_agency = {a: frozenset(f for f in facts if a in reporters[f])
+                             for a in ind.population}
             found = self.coverage[period] = (facts, by_agency)
         return found
 

@@ -161,7 +161,8 @@ def test_the_code_of_formulas_is_kept_beside_the_plan(tmp_path: Path) -> None:
     [file] = sorted(cache.glob("formulas.*.marshal"))
     assert file.stat().st_mode & 0o777 == 0o600
     again, hit = run_job(cache)
-    assert made["compiled"] > 50 and made["same"]
+    # (the formulas a report evaluates once without an aggregate need no code: engine.report)
+    assert made["compiled"] > 40 and made["same"]
     assert hit["compiled"] == 0 and hit["kept"] == made["compiled"] and hit["same"]
     assert first == plain == again
     file.write_bytes(file.read_bytes()[:100])  # damaged: compiled again, same report
