@@ -199,9 +199,13 @@ def _csum(rows: Sequence[Any], name: str) -> Any:
     """``sum(name)`` over ``rows``, exactly (a missing fact raises KeyError): over many rows by
     :func:`_xsum` (whole numbers in C, fractions over their common denominator), over a few
     by :func:`_fsum`."""
-    column_total = getattr(rows, "column_total", None)
-    if column_total is not None:  # a population of raw values (evaluator.RawPopulation)
-        return column_total(name)
+    kind = type(rows)
+    # (a list or a tuple of rows, the commonest, asked first: getattr of a missing attribute
+    # raises and catches an AttributeError, which took most of a sum at national scale)
+    if kind is not list and kind is not tuple:
+        column_total = getattr(rows, "column_total", None)
+        if column_total is not None:  # a population of raw values (evaluator.RawPopulation)
+            return column_total(name)
     values = [r.facts[name] for r in rows]
     if len(values) >= 64:
         return _xsum(values)
