@@ -221,18 +221,7 @@ class IndicatorResult:
         elif coverage is None:
             coverage = self.coverage
         return {
-            "id": ind.id,
-            "area": ind.area,
-            "name": ind.name.to_dict(),
-            "unit": ind.unit,
-            "owner": ind.owner,
-            "scope": ind.scope,
-            "status": self.status,
-            "value": json_value(self.value),
-            "target": ind.target.text.strip(),
-            "target_result": json_value(self.target_value),
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "source": ind.source,
+            **_result_head(self),
             "missing": [{"agency": a, "fact": f} for a, f in self.missing],
             "treated": [t.to_dict() for t in treated],
             "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
@@ -267,9 +256,9 @@ class IndicatorResult:
         }
 
 
-def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
-    """:meth:`IndicatorResult.to_dict` the straightforward way (its reference, for tests)."""
-    self = result
+def _result_head(self: IndicatorResult) -> dict[str, Any]:
+    """The first keys of a result's JSON: the indicator, its status, value, target and
+    deadline (shared by :meth:`IndicatorResult.to_dict` and its reference)."""
     ind = self.indicator
     return {
         "id": ind.id,
@@ -284,6 +273,15 @@ def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
         "target_result": json_value(self.target_value),
         "deadline": self.deadline.isoformat() if self.deadline else None,
         "source": ind.source,
+    }
+
+
+def _result_dict_as_written(result: IndicatorResult) -> dict[str, Any]:
+    """:meth:`IndicatorResult.to_dict` the straightforward way (its reference, for tests)."""
+    self = result
+    ind = self.indicator
+    return {
+        **_result_head(self),
         "missing": [{"agency": a, "fact": f} for a, f in self.missing],
         "treated": [t.to_dict() for t in self.treated],
         "reasons": [describe_reason(r) for r in self.reasons if r.kind != "missing"],
