@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.cache.probing import run_probe
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Imports every module of the engine that defines a dataclass on the main job's way and a
@@ -60,13 +62,7 @@ print(json.dumps({"methods": out, "compiled": dccache._new,
 
 
 def probe(prefix: Path, **env: str) -> dict[str, Any]:
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONDONTWRITEBYTECODE", "CCHC_NO_CACHE")}
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                         text=True, check=True,
-                         env={**base, "PYTHONPYCACHEPREFIX": str(prefix), **env}).stdout
-    data: dict[str, Any] = json.loads(out)
-    return data
+    return run_probe(PROBE, prefix, **env)
 
 
 def kept(prefix: Path) -> list[Path]:

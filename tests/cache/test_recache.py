@@ -7,14 +7,14 @@ bytecode. Each run is a fresh interpreter whose bytecode goes to a folder of the
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.cache.probing import run_probe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,13 +48,7 @@ print(json.dumps({"hooked": hooked, "compiled": recache._new, "same": same, "cou
 
 
 def probe(prefix: Path, **env: str) -> dict[str, Any]:
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONDONTWRITEBYTECODE", "CCHC_NO_CACHE")}
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                         text=True, check=True,
-                         env={**base, "PYTHONPYCACHEPREFIX": str(prefix), **env}).stdout
-    data: dict[str, Any] = json.loads(out)
-    return data
+    return run_probe(PROBE, prefix, **env)
 
 
 def kept(prefix: Path) -> list[Path]:
