@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .codegen import Bail, planned, unplanned
 from .diagnostics import ArgumentError, Collector, Diagnostic, FactsError
-from .evaluator import Context, Program, Row
+from .evaluator import Context, Row
 from .facts import Facts, facts_from_data
 from .i18n import N_, _
 from .messages import (
@@ -631,7 +631,7 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
         return IndicatorResult(ind, "not_applicable", unknown, unknown, None, None,
                                tuple(sorted(unknown.reasons)), plan, period,
                                references=references, context=ctx)
-    run = _as_written if as_written else _once
+    run = _as_written if as_written else _compiled(ind).once
     deadline_value = run(ind.deadline, ctx) if ind.deadline else None
     deadline = deadline_value if isinstance(deadline_value, dt.date) else None
     as_of: dt.date = base["as_of"]  # type: ignore[assignment]
@@ -648,33 +648,6 @@ def _evaluate_indicator(plan: Plan, ind: Indicator, period: str, base: Mapping[s
 
 def _as_written(formula: Formula, ctx: Context) -> Value:
     return formula.evaluate(ctx)
-
-
-def _once(formula: Formula, ctx: Context) -> Value:
-    """``formula.evaluate(ctx)``, for a formula a report evaluates once (the indicator's own
-    value, target, applicability, deadline): one without an aggregate is answered by its
-    reference closures, the answer its generated code must give, since making that code (the
-    source, then compile()) costs some 50 µs and saves less than one (issue 17, B6: a run
-    made the code of some eighty such formulas to use each once)."""
-    program = formula.program
-    if _has_aggregate(program):
-        return program.evaluate(ctx)
-    return program.fn(ctx, None)
-
-
-_AGGREGATES: dict[int, tuple[Program, bool]] = {}
-
-
-def _has_aggregate(program: Program) -> bool:
-    found = _AGGREGATES.get(id(program))
-    if found is None or found[0] is not program:
-        from .nodes import Aggregate, walk
-
-        if len(_AGGREGATES) > 50_000:  # many plans loaded in one process
-            _AGGREGATES.clear()
-        found = _AGGREGATES[id(program)] = (
-            program, any(isinstance(n, Aggregate) for n in walk(program.expr)))
-    return found[1]
 
 
 def _judge(ind: Indicator, scalars: Mapping[str, Value], population: Sequence[Row],
@@ -803,7 +776,7 @@ def _breakdown(ind: Indicator, scalars: Mapping[str, Value], rows: Mapping[str, 
                 (t, value)
             target = targets.get(key, _NO_TARGET)
             if target is _NO_TARGET:
-                # The first few by the reference (as _once: no code made for a handful of
+                # The first few by the reference (as _Compiled.once: no code made for a handful of
                 # values), the others by the generated code (many distinct shares compare
                 # faster cross-multiplied than as fractions)
                 target = targets[key] = target_program.fn(
@@ -856,7 +829,8 @@ class _Compiled:
     value formula with their text (:attr:`terms`), the ``coalesce``/``known`` calls of every
     formula (:attr:`treated`), and which facts each agency of the scope owes in a period."""
 
-    __slots__ = ("_share_sides", "_target_reads", "_terms", "_treated", "coverage", "indicator")
+    __slots__ = ("_aggregated", "_share_sides", "_target_reads", "_terms", "_treated",
+                 "coverage", "indicator")
 
     def __init__(self, ind: Indicator) -> None:
         self.indicator = ind  # keeps the indicator alive while its id is a key
@@ -865,6 +839,26 @@ class _Compiled:
         self._target_reads: tuple[str, ...] | bool | None = False  # False: not worked out
         self._share_sides: tuple[Any, Any, str] | bool | None = False
         self.coverage: dict[str, tuple[list[str], dict[str, frozenset[str]]]] = {}
+        #: for each of the indicator's own formulas (by its program's id), whether it has an
+        #: aggregate (:meth:`once`)
+        self._aggregated: dict[int, bool] = {}
+
+    def once(self, formula: Formula, ctx: Context) -> Value:
+        """``formula.evaluate(ctx)``, for a formula of the indicator that a report evaluates
+        once (its own value, target, applicability, deadline): one without an aggregate is
+        answered by its reference closures, the answer its generated code must give, since
+        making that code (the source, then compile()) costs some 50 µs and saves less than one
+        (issue 17, B6: a run made the code of some eighty such formulas to use each once)."""
+        program = formula.program
+        aggregated = self._aggregated.get(id(program))
+        if aggregated is None:
+            from .nodes import Aggregate, walk
+
+            aggregated = self._aggregated[id(program)] = any(
+                isinstance(n, Aggregate) for n in walk(program.expr))
+        if aggregated:
+            return program.evaluate(ctx)
+        return program.fn(ctx, None)
 
     @property
     def share_sides(self) -> tuple[Any, Any, str] | None:
