@@ -58,6 +58,9 @@ MODULES = {"agencies": "plans", "diff": "changes", "evaluate": "report", "explai
            "periods": "plans", "schema": "plans", "score": "score", "status": "status",
            "template": "template", "test": "cases", "validate": "plans"}
 
+#: What ``cchc --version`` prints (as click's ``version_option`` words it).
+VERSION = f"cchc, version {__version__}"
+
 #: What the program is, the first words of its help.
 ABOUT = "cchc: rules-as-code for administrative reform plans (kế hoạch cải cách hành chính)."
 
@@ -110,7 +113,7 @@ def main() -> None:
     if (named and args in (["--help"], ["-h"], ["--version"]) and _width() == 78
             and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"):
         try:
-            sys.stdout.write(f"cchc, version {__version__}\n" if args == ["--version"]
+            sys.stdout.write(f"{VERSION}\n" if args == ["--version"]
                              else HELP)
             sys.stdout.flush()
             return
@@ -208,7 +211,7 @@ def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> Non
         return
     import click
 
-    click.echo(f"cchc, version {__version__}", color=ctx.color)
+    click.echo(VERSION, color=ctx.color)
     ctx.exit()
 
 
